@@ -1,0 +1,134 @@
+using System.Globalization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Access;
+using Oppdrift.Data;
+using Oppdrift.Demo;
+using Oppdrift.Organisation;
+using Oppdrift.Shared;
+using Oppdrift.Web.Components;
+
+namespace Oppdrift.Web;
+
+/// <summary>Builds the web app: configuration, services, the request pipeline, and first-start work.</summary>
+public static class OppdriftWebApp
+{
+    public static readonly CultureInfo[] Cultures = [new("nb-NO"), new("en-GB")];
+
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (args.Contains("--demo"))
+        {
+            builder.Configuration["Oppdrift:LoadDemo"] = "true";
+        }
+        configure?.Invoke(builder);
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOppdriftDb(builder.Configuration);
+        services.AddOrganisation();
+        services.AddAccess();
+        services.AddLocalization();
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        services.AddOpenApi();
+        services.AddProblemDetails();
+        // Keys for sign-in cookies and antiforgery live beside the data, so a restart does not sign everyone out.
+        services.AddDataProtection().SetApplicationName("Oppdrift")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DataDirectory.Resolve(builder.Configuration), "keys")));
+        SignIn.Add(services, builder.Configuration);
+        services.AddAuthorization(options =>
+        {
+            Policies.Add(options);
+            // Anything that forgets to declare a policy still requires a signed-in user.
+            options.FallbackPolicy = options.GetPolicy(Policies.SignedIn);
+        });
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = UploadLimits.DirectoryFileBytes);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = UploadLimits.DirectoryFileBytes);
+
+        var app = builder.Build();
+        await FirstStart.RunAsync(app.Services, app.Configuration, app.Logger, app.Lifetime.ApplicationStopping);
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(Cultures[0]),
+            SupportedCultures = Cultures,
+            SupportedUICultures = Cultures,
+            // Norwegian first: only the user's own choice (cookie or ?culture=) changes the language.
+            RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()],
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<PasswordChangeGate>();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddAdditionalAssemblies(typeof(Agency).Assembly);
+        app.MapOpenApi().AllowAnonymous();
+        app.MapShellEndpoints();
+        app.MapAccessEndpoints();
+        app.MapOrganisationApi();
+        return app;
+    }
+}
+
+public static class UploadLimits
+{
+    /// <summary>A directory export for 54,000 people is about 15 MB; allow generous headroom.</summary>
+    public const long DirectoryFileBytes = 512L * 1024 * 1024;
+}
+
+/// <summary>Work done once when the app starts: migrate, create the first administrator, load the demo if asked.</summary>
+internal static partial class FirstStart
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database: {Database}")]
+    private static partial void LogDatabase(ILogger logger, string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo municipality loaded in {Seconds:F1} s: {People} people, {Agencies} agencies created ({Folder})")]
+    private static partial void LogDemoLoaded(ILogger logger, double seconds, int people, int agencies, string folder);
+
+    public static async Task RunAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+        var provider = scope.ServiceProvider.GetRequiredService<DatabaseProvider>();
+        LogDatabase(logger, provider.Describe());
+        await db.Database.MigrateAsync(cancellationToken);
+
+        var admin = await scope.ServiceProvider.GetRequiredService<AccountService>().EnsureAdministratorAsync(cancellationToken);
+        if (admin is not null)
+        {
+            var banner = $"""
+
+                ================================================================
+                 Oppdrift: first start. Sign in as '{admin.Account.UserName}' with this one-time password:
+
+                     {admin.OneTimePassword}
+
+                 You will be asked to choose your own password. It is shown only now.
+                ================================================================
+
+                """;
+            Console.Out.WriteLine(banner);
+            await Console.Out.FlushAsync(cancellationToken);
+        }
+
+        if (configuration.GetValue<bool>("Oppdrift:LoadDemo") && !await db.People.AnyAsync(cancellationToken))
+        {
+            var seed = configuration.GetValue("Oppdrift:DemoSeed", DemoMunicipality.DefaultSeed);
+            var folder = Path.Combine(DataDirectory.Resolve(configuration), "demo");
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var loader = scope.ServiceProvider.GetRequiredService<DemoLoader>();
+            var result = await loader.LoadAsync(DemoMunicipality.Generate(seed), folder, cancellationToken: cancellationToken);
+            LogDemoLoaded(logger, started.Elapsed.TotalSeconds, result.DirectoryImport.Rows, result.AgenciesCreated, folder);
+        }
+    }
+}

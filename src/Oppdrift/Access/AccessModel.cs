@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Organisation;
+
+namespace Oppdrift.Access;
+
+internal static class AccessModel
+{
+    public static void Map(ModelBuilder model)
+    {
+        model.Entity<Account>(e =>
+        {
+            e.ToTable("accounts");
+            e.HasIndex(a => a.NormalizedUserName).IsUnique();
+            e.HasIndex(a => a.ExternalId);
+            e.Property(a => a.Roles).HasConversion<int>();
+            e.HasMany(a => a.Agencies).WithOne().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AccountAgency>(e =>
+        {
+            e.ToTable("account_agencies");
+            e.HasKey(x => new { x.AccountId, x.AgencyId });
+            e.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasIndex(a => a.At);
+        });
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Oppdrift.Access;
+
+public static class AccessModule
+{
+    public static IServiceCollection AddAccess(this IServiceCollection services) =>
+        services.AddScoped<AccountService>();
+
+    public static void MapAccessEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/account/logout", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return TypedResults.LocalRedirect("/account/login");
+        }).RequireAuthorization(Policies.SignedIn).ExcludeFromDescription();
+
+        app.MapGet("/account/login/entra", (string? returnUrl) =>
+            TypedResults.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, ["Entra"]))
+            .AllowAnonymous().ExcludeFromDescription();
+    }
+
+    /// <summary>Only local paths: a login link must not send anyone to another site.</summary>
+    public static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+}

@@ -1,0 +1,53 @@
+namespace Oppdrift.Access;
+
+/// <summary>What a person may do in Oppdrift. An account may hold several.</summary>
+[Flags]
+public enum Roles
+{
+    None = 0,
+    Employee = 1,
+    ProgrammeOwner = 2,
+    AgencyLeader = 4,
+    ChangeLeader = 8,
+    Administrator = 16,
+    SystemOwner = 32,
+}
+
+/// <summary>
+/// Someone who signs in: a local account in embedded mode, or an Entra ID identity (matched on
+/// <see cref="ExternalId"/>, the token's object id) in production.
+/// </summary>
+public sealed class Account
+{
+    public int Id { get; set; }
+    public required string UserName { get; set; }
+    public required string NormalizedUserName { get; set; }
+    public required string DisplayName { get; set; }
+    public string? PasswordHash { get; set; }
+    public bool MustChangePassword { get; set; }
+    public string? ExternalId { get; set; }
+    public Roles Roles { get; set; }
+    public bool IsDisabled { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? LastSignInAt { get; set; }
+    public List<AccountAgency> Agencies { get; } = [];
+}
+
+/// <summary>An agency an agency leader's account is scoped to.</summary>
+public sealed class AccountAgency
+{
+    public int AccountId { get; set; }
+    public int AgencyId { get; set; }
+}
+
+/// <summary>Who changed or exported what, with the state before and after where there is one.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public required string Actor { get; set; }
+    public required string Action { get; set; }
+    public string? Target { get; set; }
+    public string? Before { get; set; }
+    public string? After { get; set; }
+}

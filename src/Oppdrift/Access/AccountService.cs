@@ -1,0 +1,252 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Data;
+using Oppdrift.Shared;
+
+namespace Oppdrift.Access;
+
+public sealed record AccountRequest(string UserName, string DisplayName, Roles Roles, IReadOnlyCollection<int> AgencyIds);
+
+public sealed record NewAccount(Account Account, string OneTimePassword);
+
+/// <summary>Local accounts for the embedded mode, and the first administrator.</summary>
+public sealed class AccountService(OppdriftDb db, TimeProvider clock)
+{
+    private static readonly PasswordHasher<Account> Hasher = new();
+    public const string FirstAdministrator = "admin";
+    public const int MinimumPasswordLength = 12;
+
+    public static string Normalize(string userName) => userName.Trim().ToLowerInvariant();
+
+    /// <summary>
+    /// Creates the first administrator when no administrator exists, and returns the one-time
+    /// password to show once. There is no default password.
+    /// </summary>
+    public async Task<NewAccount?> EnsureAdministratorAsync(CancellationToken cancellationToken)
+    {
+        var any = await db.Accounts.AnyAsync(a => ((int)a.Roles & (int)Roles.Administrator) != 0 && !a.IsDisabled, cancellationToken);
+        if (any)
+        {
+            return null;
+        }
+        var existing = await db.Accounts.SingleOrDefaultAsync(a => a.NormalizedUserName == FirstAdministrator, cancellationToken);
+        if (existing is not null)
+        {
+            // The name is taken by a non-administrator: restore it as the administrator with a fresh password.
+            var password = GeneratePassword();
+            existing.Roles |= Roles.Administrator;
+            existing.IsDisabled = false;
+            existing.PasswordHash = Hasher.HashPassword(existing, password);
+            existing.MustChangePassword = true;
+            AuditLog.Record(db, clock, "system", "account.bootstrap", existing.UserName);
+            await db.SaveChangesAsync(cancellationToken);
+            return new NewAccount(existing, password);
+        }
+        var created = await CreateAsync(new AccountRequest(FirstAdministrator, "Administrator", Roles.Administrator | Roles.Employee, []), "system", cancellationToken);
+        return created.Value;
+    }
+
+    public async Task<Result<NewAccount>> CreateAsync(AccountRequest request, string actor, CancellationToken cancellationToken)
+    {
+        var userName = request.UserName.Trim();
+        if (userName.Length is 0 or > 200)
+        {
+            return Result<NewAccount>.Fail("userName", AccessText.Get("AccountErrorUserName"));
+        }
+        var normalized = Normalize(userName);
+        if (await db.Accounts.AnyAsync(a => a.NormalizedUserName == normalized, cancellationToken))
+        {
+            return Result<NewAccount>.Fail("userName", AccessText.Get("AccountErrorUserNameTaken", userName));
+        }
+        if (request.Roles.HasFlag(Roles.AgencyLeader) && request.AgencyIds.Count == 0)
+        {
+            return Result<NewAccount>.Fail("agencies", AccessText.Get("AccountErrorLeaderAgencies"));
+        }
+        var password = GeneratePassword();
+        var account = new Account
+        {
+            UserName = userName,
+            NormalizedUserName = normalized,
+            DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? userName : request.DisplayName.Trim(),
+            Roles = request.Roles | Roles.Employee,
+            MustChangePassword = true,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        account.PasswordHash = Hasher.HashPassword(account, password);
+        foreach (var agencyId in request.AgencyIds.Distinct())
+        {
+            account.Agencies.Add(new AccountAgency { AgencyId = agencyId });
+        }
+        db.Accounts.Add(account);
+        AuditLog.Record(db, clock, actor, "account.create", userName, after: Describe(account));
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<NewAccount>.Ok(new NewAccount(account, password));
+    }
+
+    public async Task<Result<Account>> UpdateAsync(int id, Roles roles, IReadOnlyCollection<int> agencyIds, bool disabled, string actor, CancellationToken cancellationToken)
+    {
+        var account = await db.Accounts.Include(a => a.Agencies).SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (account is null)
+        {
+            return Result<Account>.Fail("id", AccessText.Get("AccountErrorNotFound"));
+        }
+        if (roles.HasFlag(Roles.AgencyLeader) && agencyIds.Count == 0)
+        {
+            return Result<Account>.Fail("agencies", AccessText.Get("AccountErrorLeaderAgencies"));
+        }
+        var before = Describe(account);
+        account.Roles = roles | Roles.Employee;
+        account.IsDisabled = disabled;
+        account.Agencies.Clear();
+        foreach (var agencyId in agencyIds.Distinct())
+        {
+            account.Agencies.Add(new AccountAgency { AgencyId = agencyId });
+        }
+        if (!await OtherAdministratorRemainsAsync(account, cancellationToken))
+        {
+            return Result<Account>.Fail("roles", AccessText.Get("AccountErrorLastAdministrator"));
+        }
+        AuditLog.Record(db, clock, actor, "account.update", account.UserName, before, Describe(account));
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<Account>.Ok(account);
+    }
+
+    private async Task<bool> OtherAdministratorRemainsAsync(Account changed, CancellationToken cancellationToken)
+    {
+        if (changed.Roles.HasFlag(Roles.Administrator) && !changed.IsDisabled)
+        {
+            return true;
+        }
+        return await db.Accounts.AnyAsync(a => a.Id != changed.Id && ((int)a.Roles & (int)Roles.Administrator) != 0 && !a.IsDisabled, cancellationToken);
+    }
+
+    public async Task<Result<string>> ResetPasswordAsync(int id, string actor, CancellationToken cancellationToken)
+    {
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (account is null)
+        {
+            return Result<string>.Fail("id", AccessText.Get("AccountErrorNotFound"));
+        }
+        var password = GeneratePassword();
+        account.PasswordHash = Hasher.HashPassword(account, password);
+        account.MustChangePassword = true;
+        AuditLog.Record(db, clock, actor, "account.reset-password", account.UserName);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<string>.Ok(password);
+    }
+
+    /// <summary>
+    /// The account of someone who signed in through Entra ID: found by object id, else by user name
+    /// (an account an administrator prepared), else created with the app roles the token carries.
+    /// Null when the account is disabled.
+    /// </summary>
+    public async Task<Account?> FindOrCreateExternalAsync(string externalId, string userName, string displayName,
+        IReadOnlyCollection<string> tokenRoles, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(userName);
+        var account = await db.Accounts.Include(a => a.Agencies).SingleOrDefaultAsync(a => a.ExternalId == externalId, cancellationToken)
+            ?? await db.Accounts.Include(a => a.Agencies).SingleOrDefaultAsync(a => a.NormalizedUserName == normalized, cancellationToken);
+        var roles = Roles.Employee;
+        foreach (var name in tokenRoles)
+        {
+            if (Enum.TryParse<Roles>(name, ignoreCase: true, out var role))
+            {
+                roles |= role;
+            }
+        }
+        if (account is null)
+        {
+            account = new Account
+            {
+                UserName = userName,
+                NormalizedUserName = normalized,
+                DisplayName = displayName,
+                ExternalId = externalId,
+                Roles = roles,
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+            };
+            db.Accounts.Add(account);
+            AuditLog.Record(db, clock, userName, "account.create-external", userName, after: Describe(account));
+        }
+        else
+        {
+            account.ExternalId ??= externalId;
+            // App roles granted in Entra ID add to what an administrator set here; they never remove.
+            account.Roles |= roles;
+        }
+        if (account.IsDisabled)
+        {
+            return null;
+        }
+        account.LastSignInAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+
+    /// <summary>Checks a user name and password; null when either is wrong or the account is disabled.</summary>
+    public async Task<Account?> VerifyAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(userName);
+        var account = await db.Accounts.Include(a => a.Agencies)
+            .SingleOrDefaultAsync(a => a.NormalizedUserName == normalized, cancellationToken);
+        if (account?.PasswordHash is null || account.IsDisabled)
+        {
+            return null;
+        }
+        var result = Hasher.VerifyHashedPassword(account, account.PasswordHash, password);
+        if (result == PasswordVerificationResult.Failed)
+        {
+            return null;
+        }
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            account.PasswordHash = Hasher.HashPassword(account, password);
+        }
+        account.LastSignInAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+
+    public async Task<Result<Account>> ChangePasswordAsync(int id, string current, string next, CancellationToken cancellationToken)
+    {
+        var account = await db.Accounts.Include(a => a.Agencies).SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (account?.PasswordHash is null)
+        {
+            return Result<Account>.Fail("current", AccessText.Get("AccountErrorNoLocalPassword"));
+        }
+        if (Hasher.VerifyHashedPassword(account, account.PasswordHash, current) == PasswordVerificationResult.Failed)
+        {
+            return Result<Account>.Fail("current", AccessText.Get("AccountErrorWrongPassword"));
+        }
+        if (next.Length < MinimumPasswordLength)
+        {
+            return Result<Account>.Fail("next", AccessText.Get("AccountErrorShortPassword", MinimumPasswordLength));
+        }
+        if (next == current)
+        {
+            return Result<Account>.Fail("next", AccessText.Get("AccountErrorSamePassword"));
+        }
+        account.PasswordHash = Hasher.HashPassword(account, next);
+        account.MustChangePassword = false;
+        AuditLog.Record(db, clock, account.UserName, "account.change-password", account.UserName);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<Account>.Ok(account);
+    }
+
+    /// <summary>A password of 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I).</summary>
+    public static string GeneratePassword()
+    {
+        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        return RandomNumberGenerator.GetString(alphabet, 16);
+    }
+
+    private static object Describe(Account account) => new
+    {
+        account.UserName,
+        account.DisplayName,
+        Roles = account.Roles.ToString(),
+        Agencies = account.Agencies.Select(a => a.AgencyId).Order().ToArray(),
+        account.IsDisabled,
+    };
+}

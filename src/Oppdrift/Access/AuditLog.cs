@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Oppdrift.Data;
+
+namespace Oppdrift.Access;
+
+/// <summary>
+/// Adds audit entries to the same unit of work as the change they describe, so an entry exists
+/// exactly when the change does.
+/// </summary>
+public static class AuditLog
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public static void Record(OppdriftDb db, TimeProvider clock, string actor, string action, string? target,
+        object? before = null, object? after = null)
+    {
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = clock.GetUtcNow().UtcDateTime,
+            Actor = actor,
+            Action = action,
+            Target = target,
+            Before = before is null ? null : JsonSerializer.Serialize(before, Json),
+            After = after is null ? null : JsonSerializer.Serialize(after, Json),
+        });
+    }
+}

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Oppdrift.Data;
+
+public static class DataServices
+{
+    public const string SqliteMigrationsAssembly = "Oppdrift.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "Oppdrift.Migrations.Postgres";
+
+    public static IServiceCollection AddOppdriftDb(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = DatabaseProvider.FromConfiguration(configuration);
+        services.AddSingleton(provider);
+        services.AddDbContext<OppdriftDb>(options => Configure(options, provider));
+        services.AddDbContextFactory<OppdriftDb>(options => Configure(options, provider), ServiceLifetime.Scoped);
+        return services;
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider)
+    {
+        switch (provider.Kind)
+        {
+            case DatabaseKind.Sqlite:
+                options.UseSqlite(provider.ConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly));
+                options.AddInterceptors(SqlitePragmas.Instance);
+                break;
+            case DatabaseKind.Postgres:
+                options.UseNpgsql(provider.ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider));
+        }
+    }
+
+    public static DbContextOptions<OppdriftDb> Options(DatabaseProvider provider)
+    {
+        var builder = new DbContextOptionsBuilder<OppdriftDb>();
+        Configure(builder, provider);
+        return builder.Options;
+    }
+}
+
+/// <summary>
+/// Sets SQLite's pragmas on every connection it opens: write-ahead logging so readers do not block
+/// the importer, foreign keys on, and a busy timeout so concurrent writers wait instead of failing.
+/// </summary>
+public sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (connection is SqliteConnection)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        if (connection is SqliteConnection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+    }
+}

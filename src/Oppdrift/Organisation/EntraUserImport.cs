@@ -1,0 +1,297 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Access;
+using Oppdrift.Data;
+using Oppdrift.Shared;
+
+namespace Oppdrift.Organisation;
+
+public sealed record DirectoryImportProgress(string Stage, double Fraction);
+
+/// <summary>
+/// Imports an Entra ID user file: reads and checks all of it first, then adds, updates, moves and
+/// deactivates people in one transaction. A file with any error writes nothing but the record of
+/// the failed attempt; the same file twice changes nothing the second time.
+/// </summary>
+public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
+{
+    public async Task<DirectoryImport> ImportAsync(Stream stream, string fileName, string actor,
+        IProgress<DirectoryImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var started = clock.GetUtcNow().UtcDateTime;
+        progress?.Report(new DirectoryImportProgress("read", 0));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var counting = new HashingStream(stream, hash);
+        var file = EntraUserFile.Read(counting, fileName);
+        var record = new DirectoryImport
+        {
+            FileName = Path.GetFileName(fileName),
+            Sha256 = Convert.ToHexStringLower(hash.GetCurrentHash()),
+            Bytes = counting.BytesRead,
+            ImportedBy = actor,
+            StartedAt = started,
+            Rows = file.Users.Count,
+            Warnings = file.Warnings.Count > 0 ? string.Join('\n', file.Warnings) : null,
+        };
+        if (file.Errors.Count > 0)
+        {
+            record.Status = ImportStatus.Failed;
+            record.Errors = string.Join('\n', file.Errors.Select(e => e.ToString()));
+            record.FinishedAt = clock.GetUtcNow().UtcDateTime;
+            db.DirectoryImports.Add(record);
+            AuditLog.Record(db, clock, actor, "organisation.import.failed", record.FileName, after: new { record.Sha256, Errors = file.Errors.Count });
+            await db.SaveChangesAsync(cancellationToken);
+            return record;
+        }
+        progress?.Report(new DirectoryImportProgress("apply", 0.3));
+        await ApplyAsync(file.Users, record, actor, progress, cancellationToken);
+        return record;
+    }
+
+    private async Task ApplyAsync(IReadOnlyList<DirectoryUser> users, DirectoryImport record, string actor,
+        IProgress<DirectoryImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var tracking = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var settings = await OrganisationSetup.SettingsAsync(db, cancellationToken);
+            var leaders = new LeaderTitles(settings.LeaderTitleEndings);
+            var mapping = new AgencyMapping(await db.MappingRules.AsNoTracking().ToListAsync(cancellationToken));
+            var units = new UnitCatalogue(await db.Units.ToListAsync(cancellationToken), db);
+            var people = await db.People.ToListAsync(cancellationToken);
+            var byObjectId = people.Where(p => p.ObjectId is not null).ToDictionary(p => p.ObjectId!, StringComparer.OrdinalIgnoreCase);
+            var byUpn = people.ToDictionary(p => p.NormalizedUserPrincipalName, StringComparer.Ordinal);
+            var seen = new HashSet<Person>(ReferenceEqualityComparer.Instance);
+
+            for (var i = 0; i < users.Count; i++)
+            {
+                var user = users[i];
+                var normalizedUpn = user.UserPrincipalName.ToLowerInvariant();
+                Person? person = null;
+                if (user.ObjectId is not null)
+                {
+                    byObjectId.TryGetValue(user.ObjectId, out person);
+                }
+                if (person is null && byUpn.TryGetValue(normalizedUpn, out var byName) && (byName.ObjectId is null || user.ObjectId is null))
+                {
+                    person = byName;
+                }
+                if (person is null)
+                {
+                    if (byUpn.TryGetValue(normalizedUpn, out var stale) && !seen.Contains(stale))
+                    {
+                        // The name now belongs to a different object: free it before the new person takes it.
+                        stale.NormalizedUserPrincipalName = $"{stale.NormalizedUserPrincipalName}#replaced-{stale.Id}";
+                        byUpn.Remove(normalizedUpn);
+                    }
+                    person = new Person
+                    {
+                        UserPrincipalName = user.UserPrincipalName,
+                        NormalizedUserPrincipalName = normalizedUpn,
+                        DisplayName = user.DisplayName,
+                        FirstSeenAt = now,
+                    };
+                    db.People.Add(person);
+                    record.Added++;
+                    Fill(person, user, leaders);
+                    Place(person, mapping, units);
+                    person.IsActive = user.AccountEnabled;
+                    if (!person.IsActive)
+                    {
+                        person.DeactivatedAt = now;
+                    }
+                    byUpn[normalizedUpn] = person;
+                }
+                else
+                {
+                    var wasActive = person.IsActive;
+                    var changed = Fill(person, user, leaders);
+                    if (person.NormalizedUserPrincipalName != normalizedUpn)
+                    {
+                        byUpn.Remove(person.NormalizedUserPrincipalName);
+                        person.NormalizedUserPrincipalName = normalizedUpn;
+                        byUpn[normalizedUpn] = person;
+                        changed = true;
+                    }
+                    var moved = Place(person, mapping, units);
+                    var active = user.AccountEnabled;
+                    if (active != wasActive)
+                    {
+                        person.IsActive = active;
+                        person.DeactivatedAt = active ? null : now;
+                        if (active)
+                        {
+                            record.Reactivated++;
+                        }
+                        else
+                        {
+                            record.Deactivated++;
+                        }
+                    }
+                    else if (moved)
+                    {
+                        record.Moved++;
+                    }
+                    else if (changed)
+                    {
+                        record.Updated++;
+                    }
+                    else
+                    {
+                        record.Unchanged++;
+                    }
+                }
+                if (person.AgencyId is null)
+                {
+                    record.Unassigned++;
+                }
+                seen.Add(person);
+                if (i % 5000 == 0)
+                {
+                    progress?.Report(new DirectoryImportProgress("apply", 0.3 + (0.5 * i / users.Count)));
+                }
+            }
+
+            foreach (var person in people)
+            {
+                if (!seen.Contains(person) && person.IsActive)
+                {
+                    person.IsActive = false;
+                    person.DeactivatedAt = now;
+                    record.Deactivated++;
+                }
+            }
+
+            progress?.Report(new DirectoryImportProgress("save", 0.8));
+            record.Status = ImportStatus.Succeeded;
+            record.FinishedAt = clock.GetUtcNow().UtcDateTime;
+            db.DirectoryImports.Add(record);
+            AuditLog.Record(db, clock, actor, "organisation.import", record.FileName, after: new
+            {
+                record.Sha256, record.Rows, record.Added, record.Updated, record.Moved, record.Deactivated, record.Reactivated,
+            });
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            progress?.Report(new DirectoryImportProgress("done", 1));
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = tracking;
+        }
+    }
+
+    /// <summary>Copies directory fields; true when anything differed.</summary>
+    private static bool Fill(Person person, DirectoryUser user, LeaderTitles leaders)
+    {
+        var changed = false;
+        void Set(string? current, string? next, Action<string?> assign)
+        {
+            if (!string.Equals(current, next, StringComparison.Ordinal))
+            {
+                assign(next);
+                changed = true;
+            }
+        }
+        Set(person.ObjectId, user.ObjectId, v => person.ObjectId = v);
+        Set(person.UserPrincipalName, user.UserPrincipalName, v => person.UserPrincipalName = v!);
+        Set(person.DisplayName, user.DisplayName, v => person.DisplayName = v!);
+        Set(person.GivenName, user.GivenName, v => person.GivenName = v);
+        Set(person.Surname, user.Surname, v => person.Surname = v);
+        Set(person.Mail, user.Mail, v => person.Mail = v);
+        Set(person.UserType, user.UserType, v => person.UserType = v);
+        Set(person.JobTitle, user.JobTitle, v => person.JobTitle = v);
+        Set(person.Department, user.Department, v => person.Department = v);
+        Set(person.CompanyName, user.CompanyName, v => person.CompanyName = v);
+        Set(person.OfficeLocation, user.OfficeLocation, v => person.OfficeLocation = v);
+        Set(person.City, user.City, v => person.City = v);
+        Set(person.Country, user.Country, v => person.Country = v);
+        Set(person.UsageLocation, user.UsageLocation, v => person.UsageLocation = v);
+        if (person.AccountEnabled != user.AccountEnabled)
+        {
+            person.AccountEnabled = user.AccountEnabled;
+            changed = true;
+        }
+        var leader = leaders.IsLeader(user.JobTitle);
+        if (person.IsLeader != leader)
+        {
+            person.IsLeader = leader;
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>Places a person by the rules; true when the agency or unit changed.</summary>
+    internal static bool Place(Person person, AgencyMapping mapping, UnitCatalogue units)
+    {
+        var placement = mapping.Place(new DirectoryFields(person.CompanyName, person.Department, person.OfficeLocation, person.City, person.JobTitle, person.UserPrincipalName));
+        var unit = placement.AgencyId is { } agencyId && placement.UnitName is { } unitName ? units.Get(agencyId, unitName) : null;
+        // Units are tracked before people are loaded, so EF has already connected person.Unit.
+        var moved = person.AgencyId != placement.AgencyId || !ReferenceEquals(person.Unit, unit);
+        if (moved)
+        {
+            person.AgencyId = placement.AgencyId;
+            person.Unit = unit;
+            person.UnitId = unit is { Id: > 0 } ? unit.Id : null;
+        }
+        return moved;
+    }
+}
+
+/// <summary>Finds or creates units by agency and name during one import.</summary>
+internal sealed class UnitCatalogue
+{
+    private readonly Dictionary<(int, string), Unit> _byName;
+    private readonly OppdriftDb _db;
+
+    public UnitCatalogue(IEnumerable<Unit> units, OppdriftDb db)
+    {
+        _byName = [];
+        foreach (var unit in units)
+        {
+            _byName[(unit.AgencyId, unit.Name.ToUpperInvariant())] = unit;
+        }
+        _db = db;
+    }
+
+    public Unit Get(int agencyId, string name)
+    {
+        var key = (agencyId, name.ToUpperInvariant());
+        if (!_byName.TryGetValue(key, out var unit))
+        {
+            unit = new Unit { AgencyId = agencyId, Name = name };
+            _db.Units.Add(unit);
+            _byName[key] = unit;
+        }
+        return unit;
+    }
+}
+
+/// <summary>Passes bytes through while hashing and counting them, so the file is read once.</summary>
+internal sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+{
+    public long BytesRead { get; private set; }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var read = inner.Read(buffer);
+        hash.AppendData(buffer[..read]);
+        BytesRead += read;
+        return read;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Data;
+
+namespace Oppdrift.Organisation;
+
+public sealed record AgencySummary(int Id, string Code, string Name, string? Sector, int People, int Leaders, int Units);
+
+public sealed record MunicipalitySummary(
+    string Name, int People, int Agencies, int Unassigned, int Inactive, DirectoryImport? LastImport, IReadOnlyList<AgencySummary> AgencyRows);
+
+public sealed record UnitSummary(int Id, string Name, int People, int Leaders);
+
+public sealed record AgencyDetail(AgencySummary Summary, IReadOnlyList<UnitSummary> Units, int PeopleWithoutUnit, IReadOnlyList<MappingRule> Rules);
+
+public sealed record UnassignedValue(DirectoryField Field, string Value, int People);
+
+/// <summary>
+/// Read-only views of the organisation for pages, the API and other modules. Counts are directory
+/// head counts (how many people an agency has), never anything about what a person does.
+/// </summary>
+public sealed class OrganisationQueries(OppdriftDb db)
+{
+    /// <param name="agencyScope">Null for the whole municipality; otherwise only these agencies.</param>
+    public async Task<MunicipalitySummary> MunicipalityAsync(IReadOnlySet<int>? agencyScope, CancellationToken cancellationToken)
+    {
+        var settings = await db.OrganisationSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        var rows = await AgenciesAsync(agencyScope, cancellationToken);
+        var people = await db.People.CountAsync(p => p.IsActive, cancellationToken);
+        var unassigned = await db.People.CountAsync(p => p.IsActive && p.AgencyId == null, cancellationToken);
+        var inactive = await db.People.CountAsync(p => !p.IsActive, cancellationToken);
+        var lastImport = await db.DirectoryImports.AsNoTracking()
+            .Where(i => i.Status == ImportStatus.Succeeded)
+            .OrderByDescending(i => i.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        return new MunicipalitySummary(settings?.MunicipalityName ?? OrganisationSetup.DefaultMunicipalityName,
+            people, rows.Count, unassigned, inactive, lastImport, rows);
+    }
+
+    public async Task<IReadOnlyList<AgencySummary>> AgenciesAsync(IReadOnlySet<int>? agencyScope, CancellationToken cancellationToken)
+    {
+        var agencies = db.Agencies.AsNoTracking();
+        if (agencyScope is not null)
+        {
+            var ids = agencyScope.ToArray();
+            agencies = agencies.Where(a => ids.Contains(a.Id));
+        }
+        var list = await agencies.OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        var counts = await db.People.Where(p => p.IsActive && p.AgencyId != null)
+            .GroupBy(p => p.AgencyId!.Value)
+            .Select(g => new { AgencyId = g.Key, People = g.Count(), Leaders = g.Count(p => p.IsLeader) })
+            .ToDictionaryAsync(x => x.AgencyId, cancellationToken);
+        var units = await db.Units.GroupBy(u => u.AgencyId).Select(g => new { AgencyId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.AgencyId, x => x.Count, cancellationToken);
+        return [.. list.Select(a => new AgencySummary(a.Id, a.Code, a.Name, a.Sector,
+            counts.GetValueOrDefault(a.Id)?.People ?? 0,
+            counts.GetValueOrDefault(a.Id)?.Leaders ?? 0,
+            units.GetValueOrDefault(a.Id)))];
+    }
+
+    public async Task<AgencyDetail?> AgencyAsync(string code, CancellationToken cancellationToken)
+    {
+        var normalized = code.Trim().ToUpperInvariant();
+        var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == normalized, cancellationToken);
+        if (agency is null)
+        {
+            return null;
+        }
+        var people = db.People.Where(p => p.IsActive && p.AgencyId == agency.Id);
+        var byUnit = await people.Where(p => p.UnitId != null)
+            .GroupBy(p => p.UnitId!.Value)
+            .Select(g => new { UnitId = g.Key, People = g.Count(), Leaders = g.Count(p => p.IsLeader) })
+            .ToDictionaryAsync(x => x.UnitId, cancellationToken);
+        var units = await db.Units.AsNoTracking().Where(u => u.AgencyId == agency.Id).OrderBy(u => u.Name).ToListAsync(cancellationToken);
+        var unitRows = units
+            .Select(u => new UnitSummary(u.Id, u.Name, byUnit.GetValueOrDefault(u.Id)?.People ?? 0, byUnit.GetValueOrDefault(u.Id)?.Leaders ?? 0))
+            .Where(u => u.People > 0)
+            .ToList();
+        var total = await people.CountAsync(cancellationToken);
+        var leaders = await people.CountAsync(p => p.IsLeader, cancellationToken);
+        var rules = await db.MappingRules.AsNoTracking().Where(r => r.AgencyId == agency.Id).OrderBy(r => r.Position).ToListAsync(cancellationToken);
+        return new AgencyDetail(
+            new AgencySummary(agency.Id, agency.Code, agency.Name, agency.Sector, total, leaders, unitRows.Count),
+            unitRows,
+            total - unitRows.Sum(u => u.People),
+            rules);
+    }
+
+    /// <summary>
+    /// The directory values most common among active people no rule places, so the central team
+    /// can see which rules are missing.
+    /// </summary>
+    public async Task<IReadOnlyList<UnassignedValue>> UnassignedValuesAsync(int top, CancellationToken cancellationToken)
+    {
+        var unassigned = db.People.Where(p => p.IsActive && p.AgencyId == null);
+        var companies = await unassigned.Where(p => p.CompanyName != null)
+            .GroupBy(p => p.CompanyName!).Select(g => new { Value = g.Key, Count = g.Count() })
+            .OrderByDescending(x => x.Count).Take(top).ToListAsync(cancellationToken);
+        var departments = await unassigned.Where(p => p.Department != null)
+            .GroupBy(p => p.Department!).Select(g => new { Value = g.Key, Count = g.Count() })
+            .OrderByDescending(x => x.Count).Take(top).ToListAsync(cancellationToken);
+        return [.. companies.Select(x => new UnassignedValue(DirectoryField.CompanyName, x.Value, x.Count))
+            .Concat(departments.Select(x => new UnassignedValue(DirectoryField.Department, x.Value, x.Count)))
+            .OrderByDescending(x => x.People)
+            .Take(top)];
+    }
+
+    public async Task<IReadOnlyList<DirectoryImport>> ImportsAsync(int take, CancellationToken cancellationToken) =>
+        await db.DirectoryImports.AsNoTracking().OrderByDescending(i => i.Id).Take(take).ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<MappingRule>> RulesAsync(CancellationToken cancellationToken) =>
+        await db.MappingRules.AsNoTracking().Include(r => r.Agency).OrderBy(r => r.Position).ThenBy(r => r.Id).ToListAsync(cancellationToken);
+}
