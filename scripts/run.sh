@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Starts Oppdrift on http://localhost:5080 with an embedded SQLite database under ./data and the
+# demo municipality loaded on first start. The first start prints the administrator's one-time password.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if ! command -v dotnet >/dev/null; then
+  echo "Oppdrift needs the .NET 10 SDK (https://dot.net)." >&2
+  exit 1
+fi
+if ! command -v npm >/dev/null; then
+  echo "Installing Node.js and npm for the front-end packages..." >&2
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm; else sudo apt-get update -qq && sudo apt-get install -y -qq nodejs npm; fi
+fi
+
+export Oppdrift__DataDirectory="${Oppdrift__DataDirectory:-$root/data}"
+exec dotnet run --project src/Oppdrift.Web -c Release -- --urls "${OPPDRIFT_URLS:-http://localhost:5080}" --demo "$@"
