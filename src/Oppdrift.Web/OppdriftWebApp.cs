@@ -18,7 +18,8 @@ public static class OppdriftWebApp
 
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name is the host's even when a test starts it, so its static asset manifest is found.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(OppdriftWebApp).Assembly.GetName().Name });
         if (args.Contains("--demo"))
         {
             builder.Configuration["Oppdrift:LoadDemo"] = "true";
@@ -71,7 +72,15 @@ public static class OppdriftWebApp
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddAdditionalAssemblies(typeof(Agency).Assembly);
+        app.MapRazorComponents<App>().AddAdditionalAssemblies(typeof(Agency).Assembly)
+            .Add(endpoint =>
+            {
+                // Blazor's own redirect helper carries no page; every page declares its policy itself.
+                if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: "/_framework/opaque-redirect" })
+                {
+                    endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+                }
+            });
         app.MapOpenApi().AllowAnonymous();
         app.MapShellEndpoints();
         app.MapAccessEndpoints();

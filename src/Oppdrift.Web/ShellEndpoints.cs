@@ -17,7 +17,7 @@ internal static class ShellEndpoints
     }
 
     /// <summary>Remembers the chosen language in a cookie for a year and returns to the page.</summary>
-    private static RedirectHttpResult SetCulture(HttpContext context, string c, string? returnUrl)
+    private static RedirectHttpResult SetCulture(HttpContext context, string? c, string? returnUrl)
     {
         var culture = OppdriftWebApp.Cultures.FirstOrDefault(x => x.TwoLetterISOLanguageName == c || x.Name == c) ?? OppdriftWebApp.Cultures[0];
         context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,

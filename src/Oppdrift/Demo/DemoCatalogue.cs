@@ -153,7 +153,7 @@ public static class DemoCatalogue
         DemoSector.Health => (["Sykepleier", "Lege", "Rådgiver", "Saksbehandler", "Konsulent", "Psykolog", "Sosionom"], "Avdelingsleder", "Etatsdirektør"),
         DemoSector.Technical => (["Ingeniør", "Fagarbeider", "Rådgiver", "Konsulent", "Arkitekt", "Driftsoperatør", "Brannkonstabel"], "Avdelingsleder", "Etatsdirektør"),
         DemoSector.Culture => (["Bibliotekar", "Formidler", "Konservator", "Rådgiver", "Konsulent", "Publikumsvert"], "Avdelingsleder", "Direktør"),
-        DemoSector.Ombud => (["Rådgiver", "Seniorrådgiver", "Jurist"], "Fagleder", "Ombud"),
+        DemoSector.Ombud => (["Rådgiver", "Seniorrådgiver", "Jurist"], "Fagleder", "Sekretariatsleder"),
         _ => (["Rådgiver", "Seniorrådgiver", "Konsulent", "Saksbehandler", "Jurist", "Økonom", "Arkivar", "Utvikler"], "Avdelingsleder", "Direktør"),
     };
 }

@@ -39,6 +39,8 @@ public sealed class DemoMunicipality
 
     public required IReadOnlyList<DemoAgency> Agencies { get; init; }
 
+    private static readonly Organisation.LeaderTitles Leaders = new(Organisation.LeaderTitles.Default);
+
     public static DemoMunicipality Generate(int seed = DefaultSeed, int totalPeople = DemoCatalogue.TargetPeople)
     {
         var random = new Random(seed);
@@ -68,6 +70,11 @@ public sealed class DemoMunicipality
                     else if (i == 0)
                     {
                         title = unitLeader;
+                    }
+                    else if (i % 18 == 0)
+                    {
+                        // Large units have team leaders below the unit leader: about one leader per 18 employees.
+                        title = agency.Sector == DemoSector.Schools ? "Avdelingsleder" : "Teamleder";
                     }
                     else
                     {
@@ -163,7 +170,7 @@ public sealed class DemoMunicipality
             ? (DemoCatalogue.MunicipalityName, $"{agency.Name} - {unit}")
             : (agency.Name, unit);
         var office = agency.Sector is DemoSector.Schools or DemoSector.NursingHomes ? unit : null;
-        var isLeader = title is "Rektor" or "Sykehjemsleder" or "Avdelingsleder" or "Fagleder" or "Bydelsdirektør" or "Etatsdirektør" or "Direktør" or "Utdanningsdirektør";
+        var isLeader = Leaders.IsLeader(title);
         return new DemoPerson(NewGuid(random), upn, given, surname, title, company, department, office, "Member", true, agency, unit, isLeader);
     }
 

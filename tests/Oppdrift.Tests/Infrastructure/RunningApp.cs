@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Oppdrift.Access;
+using Oppdrift.Data;
+using Oppdrift.Demo;
+using Oppdrift.Web;
+
+namespace Oppdrift.Tests.Infrastructure;
+
+/// <summary>
+/// The real web app on Kestrel at a free loopback port, on a test database with a small demo
+/// municipality, and a way to sign in as any role through the real login form.
+/// </summary>
+public sealed partial class RunningApp : IAsyncDisposable
+{
+    private readonly TestDatabase _database;
+
+    private RunningApp(TestDatabase database, WebApplication app, Uri address)
+    {
+        _database = database;
+        App = app;
+        Address = address;
+    }
+
+    public WebApplication App { get; }
+    public Uri Address { get; }
+    public TestDatabase Database => _database;
+
+    public static async Task<RunningApp> StartAsync(DatabaseKind kind, int demoPeople = 2_000)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await new DemoLoader(db, TimeProvider.System).LoadAsync(DemoMunicipality.Generate(9, demoPeople), Path.Combine(database.Folder, "demo"));
+        }
+        var app = await OppdriftWebApp.BuildAsync(
+        [
+            $"--OPPDRIFT_DATABASE={database.Provider.ConnectionString}",
+            $"--Oppdrift:DataDirectory={database.Folder}",
+            "--urls=http://127.0.0.1:0",
+            "--environment=Production",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningApp(database, app, new Uri(address));
+    }
+
+    public HttpClient Anonymous() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = Address };
+
+    /// <summary>Creates an account with the roles (password already chosen) and signs in through the login form.</summary>
+    public async Task<HttpClient> SignInAsync(Roles roles, params string[] agencyCodes)
+    {
+        var userName = $"{roles.ToString().Replace(", ", "-", StringComparison.Ordinal)}-{Guid.NewGuid():N}@test.no".ToLowerInvariant();
+        const string password = "a long test password";
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+            var agencies = await db.Agencies.Where(a => agencyCodes.Contains(a.Code)).Select(a => a.Id).ToListAsync();
+            var created = await scope.ServiceProvider.GetRequiredService<AccountService>()
+                .CreateAsync(new AccountRequest(userName, userName, roles, agencies), "test", default);
+            var changed = await scope.ServiceProvider.GetRequiredService<AccountService>()
+                .ChangePasswordAsync(created.Value!.Account.Id, created.Value.OneTimePassword, password, default);
+            Assert.True(changed.Succeeded, changed.Error);
+        }
+        var client = Anonymous();
+        var form = await client.GetStringAsync("/account/login");
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = AntiforgeryToken(form),
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    public static string AntiforgeryToken(string html) =>
+        TokenPattern().Match(html) is { Success: true } match ? match.Groups[1].Value : throw new InvalidOperationException("No antiforgery token in the page.");
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}

@@ -1,0 +1,199 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using Oppdrift.Data;
+using Oppdrift.Organisation;
+using Oppdrift.Tests.Infrastructure;
+
+namespace Oppdrift.Tests.Organisation;
+
+public sealed class EntraUserImportTests
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The agencies and rules the hand-written test files are made for.</summary>
+    private async Task SetUpAgenciesAsync(OppdriftDb db)
+    {
+        var setup = new OrganisationSetup(db, _clock);
+        var sye = (await setup.CreateAgencyAsync(new AgencyInput("SYE", "Sykehjemsetaten", "Helse"), "test", default)).Value!;
+        var bno = (await setup.CreateAgencyAsync(new AgencyInput("BNO", "Bydel Nord", "Bydeler"), "test", default)).Value!;
+        var kul = (await setup.CreateAgencyAsync(new AgencyInput("KUL", "Kulturetaten", "Kultur"), "test", default)).Value!;
+        await setup.AddRuleAsync(new RuleInput(DirectoryField.CompanyName, RuleOperator.Equals, "Sykehjemsetaten", sye.Id, UnitSource.Department), "test", default);
+        await setup.AddRuleAsync(new RuleInput(DirectoryField.Department, RuleOperator.StartsWith, "Bydel Nord", bno.Id, UnitSource.Department), "test", default);
+        await setup.AddRuleAsync(new RuleInput(DirectoryField.CompanyName, RuleOperator.Equals, "Kulturetaten", kul.Id, UnitSource.Department), "test", default);
+    }
+
+    private async Task<DirectoryImport> ImportAsync(TestDatabase database, string file)
+    {
+        await using var db = database.CreateContext();
+        await using var stream = TestFiles.Open("organisation", file);
+        return await new EntraUserImport(db, _clock).ImportAsync(stream, file, "test");
+    }
+
+    /// <summary>Everything an import may change, as text, to compare before and after.</summary>
+    private static async Task<string> SnapshotAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var people = await db.People.AsNoTracking().OrderBy(p => p.Id).ToListAsync();
+        var units = await db.Units.AsNoTracking().OrderBy(u => u.Id).ToListAsync();
+        return string.Join('\n', people.Select(p =>
+                $"{p.Id}|{p.ObjectId}|{p.UserPrincipalName}|{p.DisplayName}|{p.JobTitle}|{p.Department}|{p.CompanyName}|{p.OfficeLocation}|{p.AgencyId}|{p.UnitId}|{p.IsActive}|{p.IsLeader}|{p.AccountEnabled}|{p.DeactivatedAt:O}|{p.FirstSeenAt:O}")
+            .Concat(units.Select(u => $"unit {u.Id}|{u.AgencyId}|{u.Name}")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Importing_places_people_in_agencies_and_units_by_the_rules(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await SetUpAgenciesAsync(db);
+        }
+
+        var import = await ImportAsync(database, "entra-users.csv");
+
+        Assert.Equal(ImportStatus.Succeeded, import.Status);
+        Assert.Equal(9, import.Rows);
+        Assert.Equal(9, import.Added);
+        Assert.Equal(1, import.Unassigned);
+        await using var check = database.CreateContext();
+        var people = await check.People.Include(p => p.Agency).Include(p => p.Unit).ToDictionaryAsync(p => p.GivenName!);
+        Assert.Equal(("SYE", "Lindeberg sykehjem"), (people["Åse"].Agency!.Code, people["Åse"].Unit!.Name));
+        Assert.True(people["Åse"].IsLeader);
+        Assert.Equal(("BNO", "Hjemmetjenesten"), (people["Jonas"].Agency!.Code, people["Jonas"].Unit!.Name));
+        Assert.Equal("Økonomi, plan og analyse", people["Fatima"].Unit!.Name);
+        Assert.False(people["Per"].IsActive);
+        Assert.Null(people["Tjeneste"].AgencyId);
+        Assert.DoesNotContain("Lars", people.Keys);
+        Assert.Equal(8, await check.People.CountAsync(p => p.IsActive));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Reimporting_the_same_file_changes_nothing(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await SetUpAgenciesAsync(db);
+        }
+        await ImportAsync(database, "entra-users.csv");
+        var before = await SnapshotAsync(database);
+        _clock.Advance(TimeSpan.FromDays(1));
+
+        var again = await ImportAsync(database, "entra-users.csv");
+
+        Assert.Equal(ImportStatus.Succeeded, again.Status);
+        Assert.Equal((0, 0, 0, 0, 0, 9), (again.Added, again.Updated, again.Moved, again.Deactivated, again.Reactivated, again.Unchanged));
+        Assert.Equal(before, await SnapshotAsync(database));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_newer_file_updates_moves_renames_reactivates_and_deactivates_people(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await SetUpAgenciesAsync(db);
+        }
+        await ImportAsync(database, "entra-users.csv");
+        int jonasId;
+        await using (var db = database.CreateContext())
+        {
+            jonasId = (await db.People.SingleAsync(p => p.GivenName == "Jonas")).Id;
+        }
+        _clock.Advance(TimeSpan.FromDays(30));
+
+        var import = await ImportAsync(database, "entra-users-newer-export.csv");
+
+        Assert.Equal(ImportStatus.Succeeded, import.Status);
+        Assert.Equal(1, import.Added);         // Emma
+        Assert.Equal(1, import.Moved);         // Ola to Tåsen sykehjem
+        Assert.Equal(1, import.Reactivated);   // Per enabled again
+        Assert.Equal(1, import.Deactivated);   // Ingrid left
+        Assert.Equal(2, import.Updated);       // Jonas renamed, Fatima's new title
+        await using var check = database.CreateContext();
+        var people = await check.People.Include(p => p.Unit).ToDictionaryAsync(p => p.GivenName!);
+        Assert.Equal("Tåsen sykehjem", people["Ola"].Unit!.Name);
+        Assert.True(people["Per"].IsActive);
+        Assert.Null(people["Per"].DeactivatedAt);
+        Assert.False(people["Ingrid"].IsActive);
+        Assert.Equal(_clock.GetUtcNow().UtcDateTime, people["Ingrid"].DeactivatedAt);
+        Assert.Equal(jonasId, people["Jonas"].Id);
+        Assert.Equal("jonas.dahl.berg@nordvik.kommune.no", people["Jonas"].UserPrincipalName);
+        Assert.Equal("Seniorrådgiver", people["Fatima"].JobTitle);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_bad_file_writes_nothing_but_the_record_of_the_attempt(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await SetUpAgenciesAsync(db);
+        }
+        await ImportAsync(database, "entra-users.csv");
+        var before = await SnapshotAsync(database);
+
+        foreach (var bad in new[] { "bad-missing-upn-column.csv", "bad-too-few-fields.csv", "bad-duplicate-upn.csv", "bad-invalid-utf8.csv", "bad-empty.csv", "bad-header-only.csv" })
+        {
+            var import = await ImportAsync(database, bad);
+
+            Assert.Equal(ImportStatus.Failed, import.Status);
+            Assert.StartsWith(bad + ":", import.Errors, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await SnapshotAsync(database));
+        await using var check = database.CreateContext();
+        Assert.Equal(6, await check.DirectoryImports.CountAsync(i => i.Status == ImportStatus.Failed));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Changed_rules_are_applied_again_without_a_new_file(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await SetUpAgenciesAsync(db);
+        }
+        await ImportAsync(database, "entra-users.csv");
+        await using (var db = database.CreateContext())
+        {
+            var setup = new OrganisationSetup(db, _clock);
+            var ops = (await setup.CreateAgencyAsync(new AgencyInput("DRIFT", "Drift", null), "test", default)).Value!;
+            await setup.AddRuleAsync(new RuleInput(DirectoryField.UserPrincipalName, RuleOperator.StartsWith, "svc-", ops.Id, UnitSource.None), "test", default);
+
+            var result = await setup.ReapplyRulesAsync("test", default);
+
+            Assert.Equal(1, result.Moved);
+            Assert.Equal(0, result.Unassigned);
+        }
+        await using var check = database.CreateContext();
+        Assert.Equal("DRIFT", (await check.People.Include(p => p.Agency).SingleAsync(p => p.UserPrincipalName.StartsWith("svc-"))).Agency!.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Every_import_and_rule_change_is_in_the_audit_log(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await SetUpAgenciesAsync(db);
+        }
+
+        await ImportAsync(database, "entra-users.csv");
+        await ImportAsync(database, "bad-empty.csv");
+
+        await using var check = database.CreateContext();
+        var actions = await check.AuditEntries.OrderBy(a => a.Id).Select(a => a.Action).ToListAsync();
+        Assert.Equal(
+            ["organisation.agency.create", "organisation.agency.create", "organisation.agency.create",
+             "organisation.rule.create", "organisation.rule.create", "organisation.rule.create",
+             "organisation.import", "organisation.import.failed"],
+            actions);
+    }
+}

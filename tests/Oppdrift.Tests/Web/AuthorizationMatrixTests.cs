@@ -1,0 +1,162 @@
+using System.Net;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticAssets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Oppdrift.Access;
+using Oppdrift.Data;
+using Oppdrift.Tests.Infrastructure;
+
+namespace Oppdrift.Tests.Web;
+
+/// <summary>
+/// Walks every endpoint the app maps against every role, signed in through the real login form,
+/// and checks the answer against the policy the endpoint declares.
+/// </summary>
+public sealed class AuthorizationMatrixTests
+{
+    private static readonly Roles[] SignedInRoles =
+        [Roles.Employee, Roles.ProgrammeOwner, Roles.AgencyLeader, Roles.ChangeLeader, Roles.SystemOwner, Roles.Administrator];
+
+    private sealed record Declared(string Route, string? Method, string? Policy, bool Anonymous, string? Name);
+
+    private static List<Declared> DeclaredEndpoints(IServiceProvider services)
+    {
+        var endpoints = services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>();
+        var declared = new List<Declared>();
+        foreach (var endpoint in endpoints)
+        {
+            if (endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not null)
+            {
+                continue; // CSS, scripts and images: anonymous by a single convention in the host.
+            }
+            if (endpoint.DisplayName == "Fallback {**path:file}")
+            {
+                // Static assets' fallback for files added after a build; only when running from a build
+                // (not a publish), and the host's fallback policy still requires a signed-in user.
+                continue;
+            }
+            var route = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is [var first, ..] ? first : null;
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var policy = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
+            declared.Add(new Declared(route, method, policy, anonymous, endpoint.DisplayName));
+        }
+        return declared;
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Every_endpoint_declares_a_policy_and_every_role_gets_exactly_what_the_policy_admits(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind);
+        var declared = DeclaredEndpoints(app.App.Services);
+
+        var undeclared = declared.Where(d => !d.Anonymous && d.Policy is null).Select(d => $"{d.Method} {d.Route} ({d.Name})").ToList();
+        Assert.True(undeclared.Count == 0, "Endpoints without a policy or [AllowAnonymous]: " + string.Join(", ", undeclared));
+        Assert.Contains(declared, d => d.Route == "/organisation/rules");
+        Assert.Contains(declared, d => d.Route == "/api/agencies");
+
+        var samples = await SampleValuesAsync(app);
+        var clients = new Dictionary<string, HttpClient> { ["anonymous"] = app.Anonymous() };
+        foreach (var role in SignedInRoles)
+        {
+            clients[role.ToString()] = await app.SignInAsync(role, "SYE");
+        }
+
+        var failures = new List<string>();
+        foreach (var endpoint in declared.Where(d => d.Method is null or "GET"))
+        {
+            var url = Fill(endpoint.Route, samples);
+            if (url is null || endpoint.Route.StartsWith("/_", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            foreach (var (who, client) in clients)
+            {
+                var roles = who == "anonymous" ? Roles.None : Enum.Parse<Roles>(who) | Roles.Employee;
+                var admitted = endpoint.Anonymous || (Policies.Admits[endpoint.Policy!] & roles) != 0;
+                using var response = await client.GetAsync(url);
+                var outcome = Classify(response);
+                var expected = admitted ? "allowed" : who == "anonymous" ? "challenged" : "forbidden";
+                if (outcome != expected)
+                {
+                    failures.Add($"{who} GET {url} ({endpoint.Policy ?? "anonymous"}): expected {expected}, got {outcome} ({(int)response.StatusCode} {response.Headers.Location})");
+                }
+            }
+        }
+        foreach (var endpoint in declared.Where(d => d.Method is "POST" && !d.Anonymous))
+        {
+            using var response = await clients["anonymous"].PostAsync(Fill(endpoint.Route, samples), new FormUrlEncodedContent([]));
+            if (Classify(response) is "allowed")
+            {
+                failures.Add($"anonymous POST {endpoint.Route} was allowed ({(int)response.StatusCode})");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task An_agency_leader_sees_only_their_own_agencies(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind);
+        var leader = await app.SignInAsync(Roles.AgencyLeader, "SYE");
+
+        var own = await leader.GetAsync("/agencies/SYE");
+        var other = await leader.GetAsync("/agencies/BNO");
+        var otherApi = await leader.GetAsync("/api/agencies/BNO");
+        var list = await leader.GetStringAsync("/api/agencies");
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.DoesNotContain("Bydel Nord", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, otherApi.StatusCode);
+        Assert.Contains("\"SYE\"", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"BNO\"", list, StringComparison.Ordinal);
+    }
+
+    private static string Classify(HttpResponseMessage response)
+    {
+        var location = response.Headers.Location?.OriginalString ?? "";
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => "challenged",
+            HttpStatusCode.Forbidden => "forbidden",
+            HttpStatusCode.Redirect or HttpStatusCode.Found when location.Contains("/account/login", StringComparison.Ordinal) => "challenged",
+            HttpStatusCode.Redirect when location.Contains("/account/access-denied", StringComparison.Ordinal) => "forbidden",
+            HttpStatusCode.BadRequest => "rejected",
+            _ => "allowed",
+        };
+    }
+
+    private static async Task<Dictionary<string, string>> SampleValuesAsync(RunningApp app)
+    {
+        await using var db = app.Database.CreateContext();
+        return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["code"] = "SYE",
+            ["id"] = (await db.DirectoryImports.Select(i => i.Id).FirstAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>Fills route parameters ({Code}, {Id:int}) with sample values; null when one is unknown.</summary>
+    private static string? Fill(string route, Dictionary<string, string> samples)
+    {
+        var result = route;
+        while (result.IndexOf('{', StringComparison.Ordinal) is var start and >= 0)
+        {
+            var end = result.IndexOf('}', start);
+            var name = result[(start + 1)..end].Split(':')[0].TrimStart('*');
+            if (!samples.TryGetValue(name, out var value))
+            {
+                return null;
+            }
+            result = result[..start] + value + result[(end + 1)..];
+        }
+        return result;
+    }
+}
