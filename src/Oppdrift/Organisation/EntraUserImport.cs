@@ -171,7 +171,13 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
             db.DirectoryImports.Add(record);
             AuditLog.Record(db, clock, actor, "organisation.import", record.FileName, after: new
             {
-                record.Sha256, record.Rows, record.Added, record.Updated, record.Moved, record.Deactivated, record.Reactivated,
+                record.Sha256,
+                record.Rows,
+                record.Added,
+                record.Updated,
+                record.Moved,
+                record.Deactivated,
+                record.Reactivated,
             });
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
