@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Oppdrift.Organisation;
+
+namespace Oppdrift.Cli;
+
+/// <summary>`oppdrift org`: the organisation's people, from the directory.</summary>
+internal static class OrgCommands
+{
+    public const string DefaultActor = "cli";
+
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("FILE")
+        {
+            Description = "The Entra ID user export (CSV): the file from the Entra admin centre's Users > Download users, "
+                + "or any CSV with a userPrincipalName column",
+        };
+        var actor = new Option<string>("--as")
+        {
+            Description = "The name recorded for this import in the import history and audit log",
+            HelpName = "NAME",
+            DefaultValueFactory = _ => DefaultActor,
+        };
+        var import = new Command("import",
+            "Imports an Entra ID user export: adds, updates, moves and deactivates people and prints what changed. "
+            + "The whole file is checked first; a file with any error changes nothing, its errors are printed "
+            + "(file:line:column) and the exit code is 2. Importing the same file again changes nothing.")
+        {
+            file,
+            actor,
+        };
+        import.SetCliAction((parseResult, cli, cancellationToken) =>
+            ImportAsync(cli, parseResult.GetRequiredValue(file), parseResult.GetValue(actor) ?? DefaultActor, cancellationToken));
+        return new Command("org", "The organisation: agencies, units and people") { import };
+    }
+
+    private static async Task<int> ImportAsync(CliContext cli, FileInfo file, string actor, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            await cli.Error.WriteLineAsync($"{file}: no such file");
+            return ExitCodes.BadInput;
+        }
+        await using var db = await cli.OpenDbAsync(cancellationToken);
+        await using var stream = file.OpenRead();
+        var importer = new EntraUserImport(db, TimeProvider.System);
+        // The path as typed, so the error lines point at the file the user named.
+        var result = await ImportReport.WithProgressAsync(cli.Progress, $"Importing {file.Name}",
+            progress => importer.ImportAsync(stream, file.ToString(), actor, progress, cancellationToken));
+        if (result.Status == ImportStatus.Failed)
+        {
+            await cli.Error.WriteLineAsync($"Rejected {file.Name}; nothing was changed:");
+            ImportReport.WriteErrors(cli.Error, result);
+            ImportReport.WriteWarnings(cli.Error, result);
+            return ExitCodes.BadInput;
+        }
+        cli.Out.WriteLine($"Imported {file.Name}");
+        ImportReport.WriteCounts(cli.Tables, result);
+        ImportReport.WriteWarnings(cli.Out, result);
+        return ExitCodes.Success;
+    }
+}

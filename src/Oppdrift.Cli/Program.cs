@@ -1,0 +1,3 @@
+using Oppdrift.Cli;
+
+return await OppdriftCommand.RunAsync(args);

@@ -1,0 +1,406 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Oppdrift.Access;
+using Oppdrift.Data;
+
+namespace Oppdrift.Tests.Cli;
+
+/// <summary>
+/// Runs the built `oppdrift` tool as a process, as an operator or a scheduled job would, each test in
+/// its own temporary data directory, and checks exit codes, output and what lands in the database.
+/// </summary>
+public sealed class CliTests : IAsyncDisposable
+{
+    private const string PostgresVariable = "OPPDRIFT_TEST_POSTGRES";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"oppdrift-cli-{Guid.NewGuid():N}");
+    private readonly List<string> _postgresDatabases = [];
+
+    public CliTests() => Directory.CreateDirectory(_folder);
+
+    private string Data => Path.Combine(_folder, "data");
+
+    [Theory]
+    [InlineData("--help", "db")]
+    [InlineData("--help", "org")]
+    [InlineData("--help", "demo")]
+    [InlineData("--help", "account")]
+    [InlineData("db --help", "migrate")]
+    [InlineData("db migrate --help", "oppdrift db migrate")]
+    [InlineData("org --help", "import")]
+    [InlineData("org import --help", "--as")]
+    [InlineData("demo --help", "generate")]
+    [InlineData("demo --help", "load")]
+    [InlineData("demo generate --help", "--format")]
+    [InlineData("demo load --help", "--people")]
+    [InlineData("account --help", "reset-password")]
+    [InlineData("account reset-password --help", "USERNAME")]
+    public async Task Help_lists_each_verb_and_option(string arguments, string expected)
+    {
+        var run = await RunAsync(arguments.Split(' '));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage:", run.Output, StringComparison.Ordinal);
+        Assert.Contains(expected, run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_line_missing_its_file_exits_2()
+    {
+        var run = await RunAsync("org", "import");
+
+        Assert.Equal(2, run.ExitCode);
+    }
+
+    [Fact]
+    public async Task Db_migrate_on_a_fresh_data_directory_creates_the_database()
+    {
+        var first = await RunAsync("db", "migrate", "--data", Data);
+        var second = await RunAsync("db", "migrate", "--data", Data);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.True(File.Exists(Path.Combine(Data, "oppdrift.db")), first.ToString());
+        Assert.Contains($"SQLite ({Path.Combine(Data, "oppdrift.db")})", first.Output, StringComparison.Ordinal);
+        Assert.Contains("Applied", first.Output, StringComparison.Ordinal);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("Already up to date.", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_database_description_never_shows_the_password()
+    {
+        // Nothing listens on port 1, so this fails after printing where it tried to go.
+        var run = await RunAsync("db", "migrate", "--database", "Host=127.0.0.1;Port=1;Database=nowhere;Username=u;Password=hunter2;Timeout=3");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("PostgreSQL (127.0.0.1:1/nowhere)", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_setting_that_cannot_be_parsed_exits_2()
+    {
+        var run = await RunAsync("db", "migrate", "--database", "Host=127.0.0.1;NoSuchKeyword=1");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("database setting", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Org_import_into_a_fresh_database_adds_everyone_and_prints_the_counts(DatabaseKind kind)
+    {
+        var run = await RunAsync(["org", "import", TestFile("entra-users.csv"), .. DatabaseArguments(kind)]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(CountRow("Added", "[1-9][0-9]*"), run.Output);
+        Assert.Matches(CountRow("Unchanged", "0"), run.Output);
+        var added = Count("Added", run.Output);
+        Assert.Equal(added, Count("Rows", run.Output));
+        await using var db = CreateDb(kind);
+        Assert.Equal(added, await db.People.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("cli", (await db.DirectoryImports.SingleAsync(TestContext.Current.CancellationToken)).ImportedBy);
+    }
+
+    [Fact]
+    public async Task Org_import_of_the_same_file_twice_changes_nothing_the_second_time()
+    {
+        var first = await RunAsync("org", "import", TestFile("entra-users.csv"), "--data", Data);
+        var second = await RunAsync("org", "import", TestFile("entra-users.csv"), "--data", Data, "--as", "kari");
+
+        Assert.Equal(0, second.ExitCode);
+        Assert.Matches(CountRow("Added", "0"), second.Output);
+        Assert.Equal(Count("Added", first.Output), Count("Unchanged", second.Output));
+        await using var db = CreateDb(DatabaseKind.Sqlite);
+        Assert.Contains("kari", await db.DirectoryImports.Select(i => i.ImportedBy).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Org_import_of_a_bad_file_exits_2_and_names_the_line()
+    {
+        var run = await RunAsync("org", "import", TestFile("bad-duplicate-upn.csv"), "--data", Data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("bad-duplicate-upn.csv:4", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Added", run.Output, StringComparison.Ordinal);
+        await using var db = CreateDb(DatabaseKind.Sqlite);
+        Assert.Equal(0, await db.People.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Org_import_explains_a_rejected_file_in_the_chosen_language()
+    {
+        var norwegian = await RunAsync("org", "import", TestFile("bad-duplicate-upn.csv"), "--data", Data);
+        var english = await RunAsync("org", "import", TestFile("bad-duplicate-upn.csv"), "--data", Data, "--language", "en");
+
+        var norwegianLine = ErrorLine(norwegian.Error);
+        var englishLine = ErrorLine(english.Error);
+        Assert.Equal(2, english.ExitCode);
+        Assert.NotEqual(norwegianLine, englishLine);
+        Assert.Matches("[A-Za-z]", englishLine);
+    }
+
+    [Fact]
+    public async Task Org_import_of_a_missing_file_exits_2()
+    {
+        var run = await RunAsync("org", "import", Path.Combine(_folder, "no-such-file.csv"), "--data", Data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("no-such-file.csv", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_generate_writes_an_entra_export_for_the_whole_municipality()
+    {
+        var output = Path.Combine(_folder, "demo");
+
+        var run = await RunAsync("demo", "generate", "--out", output);
+
+        var file = Path.Combine(output, "entra-users.csv");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(file, run.Output.Trim());
+        Assert.True(File.ReadLines(file).Count() > 54_000);
+    }
+
+    [Fact]
+    public async Task Demo_generate_in_the_newer_format_uses_the_newer_header()
+    {
+        var output = Path.Combine(_folder, "demo");
+
+        var run = await RunAsync("demo", "generate", "--out", output, "--people", "200", "--format", "newer");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("id,userPrincipalName", File.ReadLines(Path.Combine(output, "entra-users.csv")).First().TrimStart('\uFEFF'), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_load_fills_the_configured_database()
+    {
+        var run = await RunAsync("demo", "load", "--people", "300", "--data", Data);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(File.Exists(Path.Combine(Data, "demo", "entra-users.csv")));
+        var added = Count("Added", run.Output);
+        Assert.True(added >= 300, run.ToString());
+        await using var db = CreateDb(DatabaseKind.Sqlite);
+        Assert.Equal(added, await db.People.CountAsync(TestContext.Current.CancellationToken));
+        Assert.True(await db.Agencies.AnyAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Account_reset_password_of_an_unknown_user_exits_2_with_a_clear_message()
+    {
+        var run = await RunAsync("account", "reset-password", "nobody", "--data", Data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("No account has the user name 'nobody'", run.Error, StringComparison.Ordinal);
+        Assert.Equal("", run.Output);
+    }
+
+    [Fact]
+    public async Task Account_reset_password_prints_a_one_time_password_that_signs_in()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        Assert.Equal(0, (await RunAsync("db", "migrate", "--data", Data)).ExitCode);
+        string firstPassword;
+        await using (var db = CreateDb(DatabaseKind.Sqlite))
+        {
+            firstPassword = (await new AccountService(db, TimeProvider.System).EnsureAdministratorAsync(cancellationToken))!.OneTimePassword;
+        }
+
+        var run = await RunAsync("account", "reset-password", " Admin ", "--data", Data);
+
+        Assert.Equal(0, run.ExitCode);
+        var password = run.Output.Trim();
+        Assert.NotEqual(firstPassword, password);
+        await using (var db = CreateDb(DatabaseKind.Sqlite))
+        {
+            var accounts = new AccountService(db, TimeProvider.System);
+            Assert.Null(await accounts.VerifyAsync("admin", firstPassword, cancellationToken));
+            var account = await accounts.VerifyAsync("admin", password, cancellationToken);
+            Assert.NotNull(account);
+            Assert.True(account.MustChangePassword);
+            Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "account.reset-password" && e.Actor == "cli", cancellationToken));
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_C_during_an_import_cancels_it_and_saves_no_one()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Sends SIGINT through /proc and kill(1).");
+        Assert.SkipWhen(IgnoresSigint(), "This test process was started with SIGINT ignored (a background job), and so would the CLI be.");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var demo = Path.Combine(_folder, "demo");
+        Assert.Equal(0, (await RunAsync("demo", "generate", "--out", demo)).ExitCode);
+
+        var error = new System.Text.StringBuilder();
+        var importing = new TaskCompletionSource();
+        using var process = new Process { StartInfo = StartInfo(["org", "import", Path.Combine(demo, "entra-users.csv"), "--data", Data]) };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (error)
+            {
+                error.AppendLine(e.Data);
+            }
+            if (e.Data?.Contains("applying changes", StringComparison.Ordinal) == true)
+            {
+                importing.TrySetResult();
+            }
+        };
+        process.Start();
+        process.BeginErrorReadLine();
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        // The progress bar (plain lines when not on a terminal) says the import is applying its 54,000 people, which takes seconds.
+        await importing.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+        await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        process.WaitForExit(); // drains the error events
+
+        var run = new CliRun(process.ExitCode, await output, error.ToString());
+        Assert.Equal(130, run.ExitCode);
+        Assert.Contains("Cancelling", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Added", run.Output, StringComparison.Ordinal);
+        await using var db = CreateDb(DatabaseKind.Sqlite);
+        Assert.Equal(0, await db.People.CountAsync(cancellationToken));
+    }
+
+    /// <summary>Whether SIGINT (signal 2) is in this process's ignored set, which children inherit.</summary>
+    private static bool IgnoresSigint()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << 1)) != 0;
+    }
+
+    private static string TestFile(string name) => Path.Combine(AppContext.BaseDirectory, "testdata", "organisation", name);
+
+    private static string ErrorLine(string error) =>
+        error.Split('\n').Single(line => line.Contains("bad-duplicate-upn.csv:4", StringComparison.Ordinal));
+
+    /// <summary>A row of the counts table: the label, then the number in the next cell.</summary>
+    private static Regex CountRow(string label, string number) => new($@"{label}\s*│\s*{number}\s*│");
+
+    private static int Count(string label, string output) =>
+        int.Parse(CountRow(label, "([0-9]+)").Match(output).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>SQLite in the test's data directory, or a new PostgreSQL database the CLI creates when it migrates.</summary>
+    private string[] DatabaseArguments(DatabaseKind kind)
+    {
+        if (kind == DatabaseKind.Sqlite)
+        {
+            return ["--data", Data];
+        }
+        var name = $"oppdrift_cli_{Guid.NewGuid():N}";
+        _postgresDatabases.Add(name);
+        return ["--data", Data, "--database", new NpgsqlConnectionStringBuilder(PostgresServer()) { Database = name }.ConnectionString];
+    }
+
+    private OppdriftDb CreateDb(DatabaseKind kind)
+    {
+        var provider = kind == DatabaseKind.Sqlite
+            ? new DatabaseProvider(DatabaseKind.Sqlite, $"Data Source={Path.Combine(Data, "oppdrift.db")}")
+            : new DatabaseProvider(DatabaseKind.Postgres, new NpgsqlConnectionStringBuilder(PostgresServer()) { Database = _postgresDatabases.Single() }.ConnectionString);
+        return new OppdriftDb(DataServices.Options(provider));
+    }
+
+    /// <summary>Tests on PostgreSQL fail, never skip, when there is no server (scripts/test.sh starts one).</summary>
+    private static string PostgresServer() =>
+        Environment.GetEnvironmentVariable(PostgresVariable)
+        ?? throw new InvalidOperationException($"{PostgresVariable} is not set; run the tests with scripts/test.sh.");
+
+    private ProcessStartInfo StartInfo(string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _folder,
+        };
+        start.ArgumentList.Add(CliAssembly.Value);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        // Only the arguments choose the database, whatever the machine running the tests has set.
+        start.Environment.Remove("OPPDRIFT_DATABASE");
+        start.Environment.Remove("ConnectionStrings__Oppdrift");
+        start.Environment.Remove("Oppdrift__DataDirectory");
+        return start;
+    }
+
+    private async Task<CliRun> RunAsync(params string[] arguments)
+    {
+        var start = StartInfo(arguments);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the CLI.");
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return new CliRun(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>
+    /// The CLI built beside this test assembly's configuration (the test project references it without
+    /// using its types, so building the tests builds it).
+    /// </summary>
+    private static readonly Lazy<string> CliAssembly = new(() =>
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Oppdrift.slnx")))
+        {
+            root = root.Parent;
+        }
+        var configuration = typeof(CliTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Oppdrift.slnx not found above the test assembly."),
+            "src", "Oppdrift.Cli", "bin", configuration, "net10.0", "Oppdrift.Cli.dll");
+        return File.Exists(path) ? path : throw new InvalidOperationException($"The CLI is not built: {path}");
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open; the temporary folder is the operating system's to clean.
+        }
+        if (_postgresDatabases.Count > 0)
+        {
+            NpgsqlConnection.ClearAllPools();
+            var server = new NpgsqlConnectionStringBuilder(PostgresServer()) { Pooling = false };
+            await using var connection = new NpgsqlConnection(server.ConnectionString);
+            await connection.OpenAsync();
+            foreach (var name in _postgresDatabases)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)";
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
+    private sealed record CliRun(int ExitCode, string Output, string Error)
+    {
+        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+    }
+}
