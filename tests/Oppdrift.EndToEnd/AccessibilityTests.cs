@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Oppdrift.EndToEnd.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Oppdrift.EndToEnd;
+
+/// <summary>
+/// Every page, in both languages, checked by axe-core against WCAG 2.1 A and AA (what Norwegian
+/// public-sector web must meet). A screenshot of each page goes to artifacts/screenshots.
+/// </summary>
+public sealed class AccessibilityTests(OppdriftApp app)
+{
+    private static readonly AxeRunOptions Wcag21AA = new()
+    {
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    };
+
+    [Theory]
+    [InlineData("nb")]
+    [InlineData("en")]
+    public async Task Every_page_meets_WCAG_2_1_AA_according_to_axe(string language)
+    {
+        var findings = new List<string>();
+
+        // A new account, to see the page its first sign-in meets.
+        string newUser = "a11y-" + Guid.NewGuid().ToString("N")[..8], oneTimePassword;
+        await using (var setup = await app.NewContextAsync())
+        {
+            oneTimePassword = await AccountPages.CreateAsync(await app.SignInAsAdminAsync(setup), newUser, "Ny Bruker", role: null, "Mobbeombudet");
+        }
+
+        await using var context = await app.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/culture?c={language}&returnUrl=%2Faccount%2Flogin");
+        await AuditAsync(page, "login", language, findings);
+
+        page = await app.SignInAsAdminAsync(context);
+        await AuditAsync(page, "/", "overview", language, findings);
+        await AuditAsync(page, "/agencies", "agencies", language, findings);
+        await AuditAsync(page, "/agencies/SYE", "agency-SYE", language, findings);
+        await AuditAsync(page, "/agencies/MOB", "agency-MOB", language, findings);
+        await AuditAsync(page, "/organisation", "organisation", language, findings);
+        var succeeded = page.Locator("tbody tr").Filter(new() { Has = page.Locator(".ds-tag[data-color='success']") }).Last;
+        var importPath = await succeeded.GetByRole(AriaRole.Link).GetAttributeAsync("href");
+        await AuditAsync(page, "/organisation/rules", "rules", language, findings);
+        await AuditAsync(page, importPath!, "import", language, findings);
+        await OrganisationPages.ImportAsync(page, OppdriftApp.TestData("organisation/bad-duplicate-upn.csv"));
+        await AuditAsync(page, "import-failed", language, findings);
+        await AuditAsync(page, "/admin/accounts", "accounts", language, findings);
+        var accountPath = await page.GetByRole(AriaRole.Link, new() { Name = newUser, Exact = true }).GetAttributeAsync("href");
+        await AuditAsync(page, accountPath!, "account", language, findings);
+        await AuditAsync(page, "/admin/audit", "audit", language, findings);
+        await AuditAsync(page, "/account/change-password", "change-password", language, findings);
+        await AuditAsync(page, "/account/access-denied", "access-denied", language, findings);
+        await AuditAsync(page, "/not-found", "not-found", language, findings);
+
+        await using var newUserContext = await app.NewContextAsync();
+        page = await newUserContext.NewPageAsync();
+        await page.GotoAsync($"/culture?c={language}&returnUrl=%2Faccount%2Flogin");
+        await Journeys.SignInAsync(page, newUser, oneTimePassword);
+        await Expect(page).ToHaveURLAsync(Journeys.ChangePasswordUrl());
+        await AuditAsync(page, "change-password-first", language, findings);
+
+        Assert.True(findings.Count == 0, $"axe found {findings.Count} WCAG 2.1 AA violations:\n\n{string.Join("\n", findings)}");
+    }
+
+    private async Task AuditAsync(IPage page, string path, string name, string language, List<string> findings)
+    {
+        var response = await page.GotoAsync(path);
+        Assert.True(response is { Ok: true }, $"{path} answered {response?.Status}.");
+        await AuditAsync(page, name, language, findings);
+    }
+
+    /// <summary>Checks the page as it is now, and saves a screenshot of it.</summary>
+    private async Task AuditAsync(IPage page, string name, string language, List<string> findings)
+    {
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+        Directory.CreateDirectory(app.ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(app.ScreenshotDirectory, $"{name}-{language}.png"), FullPage = true });
+
+        var result = await page.RunAxe(Wcag21AA);
+        var path = new Uri(page.Url).PathAndQuery;
+        foreach (var violation in result.Violations)
+        {
+            var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{name}-{language} ({path}): {violation.Id} [{violation.Impact}] {violation.Help} ({violation.HelpUrl})\n");
+            foreach (var node in violation.Nodes)
+            {
+                // axe passes a node when any one of "Any" holds, and all of "All" and none of "None".
+                var problems = (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []).Select(c => c.Message).Distinct();
+                text.Append(CultureInfo.InvariantCulture, $"    at {node.Target}: {string.Join(" / ", problems)}\n");
+            }
+            findings.Add(text.ToString());
+        }
+    }
+}
