@@ -92,6 +92,7 @@ internal sealed class PasswordChangeGate(RequestDelegate next)
     {
         if (context.User.HasClaim(OppdriftClaims.MustChangePassword, "true")
             && HttpMethods.IsGet(context.Request.Method)
+            && !Path.HasExtension(context.Request.Path.Value)
             && !context.Request.Path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase)
             && !context.Request.Path.StartsWithSegments("/_framework", StringComparison.OrdinalIgnoreCase)
             && !context.Request.Path.StartsWithSegments("/lib", StringComparison.OrdinalIgnoreCase)

@@ -362,8 +362,7 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NormalizedUserPrincipalName")
-                        .IsUnique();
+                    b.HasIndex("NormalizedUserPrincipalName");
 
                     b.HasIndex("ObjectId");
 

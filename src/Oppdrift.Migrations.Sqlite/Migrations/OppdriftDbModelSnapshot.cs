@@ -345,8 +345,7 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NormalizedUserPrincipalName")
-                        .IsUnique();
+                    b.HasIndex("NormalizedUserPrincipalName");
 
                     b.HasIndex("ObjectId");
 

@@ -63,7 +63,13 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
             var units = new UnitCatalogue(await db.Units.ToListAsync(cancellationToken), db);
             var people = await db.People.ToListAsync(cancellationToken);
             var byObjectId = people.Where(p => p.ObjectId is not null).ToDictionary(p => p.ObjectId!, StringComparer.OrdinalIgnoreCase);
-            var byUpn = people.ToDictionary(p => p.NormalizedUserPrincipalName, StringComparer.Ordinal);
+            // A user name can return on another object (someone left, a new employee got the name);
+            // the active holder wins the look-up, and the inactive one keeps its history.
+            var byUpn = new Dictionary<string, Person>(StringComparer.Ordinal);
+            foreach (var existing in people.OrderBy(p => p.IsActive).ThenBy(p => p.Id))
+            {
+                byUpn[existing.NormalizedUserPrincipalName] = existing;
+            }
             var seen = new HashSet<Person>(ReferenceEqualityComparer.Instance);
 
             for (var i = 0; i < users.Count; i++)
@@ -75,18 +81,13 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                 {
                     byObjectId.TryGetValue(user.ObjectId, out person);
                 }
-                if (person is null && byUpn.TryGetValue(normalizedUpn, out var byName) && (byName.ObjectId is null || user.ObjectId is null))
+                if (person is null && byUpn.TryGetValue(normalizedUpn, out var byName) && !seen.Contains(byName)
+                    && (byName.ObjectId is null || user.ObjectId is null))
                 {
                     person = byName;
                 }
                 if (person is null)
                 {
-                    if (byUpn.TryGetValue(normalizedUpn, out var stale) && !seen.Contains(stale))
-                    {
-                        // The name now belongs to a different object: free it before the new person takes it.
-                        stale.NormalizedUserPrincipalName = $"{stale.NormalizedUserPrincipalName}#replaced-{stale.Id}";
-                        byUpn.Remove(normalizedUpn);
-                    }
                     person = new Person
                     {
                         UserPrincipalName = user.UserPrincipalName,
@@ -111,7 +112,10 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                     var changed = Fill(person, user, leaders);
                     if (person.NormalizedUserPrincipalName != normalizedUpn)
                     {
-                        byUpn.Remove(person.NormalizedUserPrincipalName);
+                        if (byUpn.TryGetValue(person.NormalizedUserPrincipalName, out var holder) && ReferenceEquals(holder, person))
+                        {
+                            byUpn.Remove(person.NormalizedUserPrincipalName);
+                        }
                         person.NormalizedUserPrincipalName = normalizedUpn;
                         byUpn[normalizedUpn] = person;
                         changed = true;
@@ -151,6 +155,7 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                 seen.Add(person);
                 if (i % 5000 == 0)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     progress?.Report(new DirectoryImportProgress("apply", 0.3 + (0.5 * i / users.Count)));
                 }
             }

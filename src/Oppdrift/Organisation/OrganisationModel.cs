@@ -22,7 +22,8 @@ internal static class OrganisationModel
         model.Entity<Person>(e =>
         {
             e.ToTable("people");
-            e.HasIndex(p => p.NormalizedUserPrincipalName).IsUnique();
+            // Not unique: a user name may come back on a new object while the old person stays, inactive, in history.
+            e.HasIndex(p => p.NormalizedUserPrincipalName);
             e.HasIndex(p => p.ObjectId);
             e.HasIndex(p => new { p.AgencyId, p.IsActive });
             e.Property(p => p.ObjectId).HasMaxLength(64);

@@ -127,6 +127,54 @@ public sealed class EntraUserImportTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Going_back_to_an_older_file_restores_it_and_can_be_repeated(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await SetUpAgenciesAsync(db);
+        }
+        await ImportAsync(database, "entra-users.csv");
+        var original = await SnapshotAsync(database);
+
+        await ImportAsync(database, "entra-users-newer-export.csv");
+        var back = await ImportAsync(database, "entra-users.csv");
+        var again = await ImportAsync(database, "entra-users-newer-export.csv");
+
+        Assert.Equal(ImportStatus.Succeeded, back.Status);
+        Assert.Equal(ImportStatus.Succeeded, again.Status);
+        await using var check = database.CreateContext();
+        Assert.Equal("jonas.dahl.berg@nordvik.kommune.no", (await check.People.SingleAsync(p => p.GivenName == "Jonas")).UserPrincipalName);
+        Assert.NotEqual(original, await SnapshotAsync(database));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_user_name_that_returns_on_a_new_object_is_a_new_person_and_the_old_one_keeps_history(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        const string header = "userPrincipalName,objectId,displayName,companyName\r\n";
+        async Task<DirectoryImport> ImportTextAsync(string body)
+        {
+            await using var db = database.CreateContext();
+            return await new EntraUserImport(db, _clock).ImportAsync(TestFiles.Text(header + body), "users.csv", "test");
+        }
+
+        await ImportTextAsync("kari@k.no,11111111-1111-4111-8111-111111111111,Kari Old,X\r\n");
+        var replaced = await ImportTextAsync("kari@k.no,22222222-2222-4222-8222-222222222222,Kari New,X\r\n");
+        var restored = await ImportTextAsync("kari@k.no,11111111-1111-4111-8111-111111111111,Kari Old,X\r\n");
+
+        Assert.Equal((1, 1), (replaced.Added, replaced.Deactivated));
+        Assert.Equal((1, 1, ImportStatus.Succeeded), (restored.Reactivated, restored.Deactivated, restored.Status));
+        await using var check = database.CreateContext();
+        var karis = await check.People.OrderBy(p => p.Id).ToListAsync();
+        Assert.Equal(2, karis.Count);
+        Assert.True(karis[0].IsActive);
+        Assert.False(karis[1].IsActive);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task A_bad_file_writes_nothing_but_the_record_of_the_attempt(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);

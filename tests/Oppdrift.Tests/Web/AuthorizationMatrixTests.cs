@@ -78,7 +78,18 @@ public sealed class AuthorizationMatrixTests
             {
                 var roles = who == "anonymous" ? Roles.None : Enum.Parse<Roles>(who) | Roles.Employee;
                 var admitted = endpoint.Anonymous || (Policies.Admits[endpoint.Policy!] & roles) != 0;
-                using var response = await client.GetAsync(url);
+                using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                HttpResponseMessage response;
+                try
+                {
+                    response = await client.GetAsync(url, cancel.Token);
+                }
+                catch (TaskCanceledException)
+                {
+                    failures.Add($"{who} GET {url}: no answer in 30 s");
+                    continue;
+                }
+                using var _ = response;
                 var outcome = Classify(response);
                 var expected = admitted ? "allowed" : who == "anonymous" ? "challenged" : "forbidden";
                 if (outcome != expected)
@@ -110,6 +121,8 @@ public sealed class AuthorizationMatrixTests
         var other = await leader.GetAsync("/agencies/BNO");
         var otherApi = await leader.GetAsync("/api/agencies/BNO");
         var list = await leader.GetStringAsync("/api/agencies");
+        var missing = await leader.GetAsync("/api/agencies/NOPE");
+        var missingPage = await leader.GetAsync("/no-such-page");
 
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
@@ -117,6 +130,10 @@ public sealed class AuthorizationMatrixTests
         Assert.Equal(HttpStatusCode.Forbidden, otherApi.StatusCode);
         Assert.Contains("\"SYE\"", list, StringComparison.Ordinal);
         Assert.DoesNotContain("\"BNO\"", list, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, missingPage.StatusCode);
+        Assert.Contains("Fant ikke siden", await missingPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static string Classify(HttpResponseMessage response)

@@ -12,7 +12,7 @@ using Oppdrift.Data;
 namespace Oppdrift.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(OppdriftDb))]
-    [Migration("20261126091945_Foundation")]
+    [Migration("20261126100644_Foundation")]
     partial class Foundation
     {
         /// <inheritdoc />
@@ -365,8 +365,7 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NormalizedUserPrincipalName")
-                        .IsUnique();
+                    b.HasIndex("NormalizedUserPrincipalName");
 
                     b.HasIndex("ObjectId");
 

@@ -264,8 +264,7 @@ namespace Oppdrift.Migrations.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_people_NormalizedUserPrincipalName",
                 table: "people",
-                column: "NormalizedUserPrincipalName",
-                unique: true);
+                column: "NormalizedUserPrincipalName");
 
             migrationBuilder.CreateIndex(
                 name: "IX_people_ObjectId",

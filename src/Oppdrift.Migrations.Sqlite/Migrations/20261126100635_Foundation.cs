@@ -263,8 +263,7 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_people_NormalizedUserPrincipalName",
                 table: "people",
-                column: "NormalizedUserPrincipalName",
-                unique: true);
+                column: "NormalizedUserPrincipalName");
 
             migrationBuilder.CreateIndex(
                 name: "IX_people_ObjectId",

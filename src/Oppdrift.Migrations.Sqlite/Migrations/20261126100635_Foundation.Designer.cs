@@ -11,7 +11,7 @@ using Oppdrift.Data;
 namespace Oppdrift.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(OppdriftDb))]
-    [Migration("20261126091935_Foundation")]
+    [Migration("20261126100635_Foundation")]
     partial class Foundation
     {
         /// <inheritdoc />
@@ -348,8 +348,7 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NormalizedUserPrincipalName")
-                        .IsUnique();
+                    b.HasIndex("NormalizedUserPrincipalName");
 
                     b.HasIndex("ObjectId");
 
