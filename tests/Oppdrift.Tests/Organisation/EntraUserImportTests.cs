@@ -22,6 +22,14 @@ public sealed class EntraUserImportTests
         await setup.AddRuleAsync(new RuleInput(DirectoryField.CompanyName, RuleOperator.Equals, "Kulturetaten", kul.Id, UnitSource.Department), "test", default);
     }
 
+    private async Task<TestDatabase> WithAgenciesAsync(DatabaseKind kind)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        await SetUpAgenciesAsync(db);
+        return database;
+    }
+
     private async Task<DirectoryImport> ImportAsync(TestDatabase database, string file)
     {
         await using var db = database.CreateContext();
@@ -44,11 +52,7 @@ public sealed class EntraUserImportTests
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Importing_places_people_in_agencies_and_units_by_the_rules(DatabaseKind kind)
     {
-        await using var database = await TestDatabase.CreateAsync(kind);
-        await using (var db = database.CreateContext())
-        {
-            await SetUpAgenciesAsync(db);
-        }
+        await using var database = await WithAgenciesAsync(kind);
 
         var import = await ImportAsync(database, "entra-users.csv");
 
@@ -72,11 +76,7 @@ public sealed class EntraUserImportTests
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Reimporting_the_same_file_changes_nothing(DatabaseKind kind)
     {
-        await using var database = await TestDatabase.CreateAsync(kind);
-        await using (var db = database.CreateContext())
-        {
-            await SetUpAgenciesAsync(db);
-        }
+        await using var database = await WithAgenciesAsync(kind);
         await ImportAsync(database, "entra-users.csv");
         var before = await SnapshotAsync(database);
         _clock.Advance(TimeSpan.FromDays(1));
@@ -92,11 +92,7 @@ public sealed class EntraUserImportTests
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task A_newer_file_updates_moves_renames_reactivates_and_deactivates_people(DatabaseKind kind)
     {
-        await using var database = await TestDatabase.CreateAsync(kind);
-        await using (var db = database.CreateContext())
-        {
-            await SetUpAgenciesAsync(db);
-        }
+        await using var database = await WithAgenciesAsync(kind);
         await ImportAsync(database, "entra-users.csv");
         int jonasId;
         await using (var db = database.CreateContext())
@@ -129,11 +125,7 @@ public sealed class EntraUserImportTests
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Going_back_to_an_older_file_restores_it_and_can_be_repeated(DatabaseKind kind)
     {
-        await using var database = await TestDatabase.CreateAsync(kind);
-        await using (var db = database.CreateContext())
-        {
-            await SetUpAgenciesAsync(db);
-        }
+        await using var database = await WithAgenciesAsync(kind);
         await ImportAsync(database, "entra-users.csv");
         var original = await SnapshotAsync(database);
 
@@ -177,11 +169,7 @@ public sealed class EntraUserImportTests
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task A_bad_file_writes_nothing_but_the_record_of_the_attempt(DatabaseKind kind)
     {
-        await using var database = await TestDatabase.CreateAsync(kind);
-        await using (var db = database.CreateContext())
-        {
-            await SetUpAgenciesAsync(db);
-        }
+        await using var database = await WithAgenciesAsync(kind);
         await ImportAsync(database, "entra-users.csv");
         var before = await SnapshotAsync(database);
 
@@ -202,11 +190,7 @@ public sealed class EntraUserImportTests
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Changed_rules_are_applied_again_without_a_new_file(DatabaseKind kind)
     {
-        await using var database = await TestDatabase.CreateAsync(kind);
-        await using (var db = database.CreateContext())
-        {
-            await SetUpAgenciesAsync(db);
-        }
+        await using var database = await WithAgenciesAsync(kind);
         await ImportAsync(database, "entra-users.csv");
         await using (var db = database.CreateContext())
         {
@@ -227,11 +211,7 @@ public sealed class EntraUserImportTests
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Every_import_and_rule_change_is_in_the_audit_log(DatabaseKind kind)
     {
-        await using var database = await TestDatabase.CreateAsync(kind);
-        await using (var db = database.CreateContext())
-        {
-            await SetUpAgenciesAsync(db);
-        }
+        await using var database = await WithAgenciesAsync(kind);
 
         await ImportAsync(database, "entra-users.csv");
         await ImportAsync(database, "bad-empty.csv");
