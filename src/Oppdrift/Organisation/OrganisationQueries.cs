@@ -14,6 +14,9 @@ public sealed record AgencyDetail(AgencySummary Summary, IReadOnlyList<UnitSumma
 
 public sealed record UnassignedValue(DirectoryField Field, string Value, int People);
 
+/// <summary>Active people no rule places: how many, the commonest directory values among them, and how many have neither company nor department.</summary>
+public sealed record UnassignedSummary(int Total, IReadOnlyList<UnassignedValue> Values, int WithoutCompanyOrDepartment);
+
 /// <summary>
 /// Read-only views of the organisation for pages, the API and other modules. Counts are directory
 /// head counts (how many people an agency has), never anything about what a person does.
@@ -89,7 +92,7 @@ public sealed class OrganisationQueries(OppdriftDb db)
     /// The directory values most common among active people no rule places, so the central team
     /// can see which rules are missing.
     /// </summary>
-    public async Task<IReadOnlyList<UnassignedValue>> UnassignedValuesAsync(int top, CancellationToken cancellationToken)
+    public async Task<UnassignedSummary> UnassignedAsync(int top, CancellationToken cancellationToken)
     {
         var unassigned = db.People.Where(p => p.IsActive && p.AgencyId == null);
         var companies = await unassigned.Where(p => p.CompanyName != null)
@@ -98,10 +101,14 @@ public sealed class OrganisationQueries(OppdriftDb db)
         var departments = await unassigned.Where(p => p.Department != null)
             .GroupBy(p => p.Department!).Select(g => new { Value = g.Key, Count = g.Count() })
             .OrderByDescending(x => x.Count).Take(top).ToListAsync(cancellationToken);
-        return [.. companies.Select(x => new UnassignedValue(DirectoryField.CompanyName, x.Value, x.Count))
+        var total = await unassigned.CountAsync(cancellationToken);
+        var without = await unassigned.CountAsync(p => p.CompanyName == null && p.Department == null, cancellationToken);
+        var values = companies.Select(x => new UnassignedValue(DirectoryField.CompanyName, x.Value, x.Count))
             .Concat(departments.Select(x => new UnassignedValue(DirectoryField.Department, x.Value, x.Count)))
             .OrderByDescending(x => x.People)
-            .Take(top)];
+            .Take(top)
+            .ToList();
+        return new UnassignedSummary(total, values, without);
     }
 
     public async Task<IReadOnlyList<DirectoryImport>> ImportsAsync(int take, CancellationToken cancellationToken) =>

@@ -74,6 +74,28 @@ public sealed class EntraUserImportTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task What_no_rule_places_is_counted_with_its_commonest_values(DatabaseKind kind)
+    {
+        await using var database = await WithAgenciesAsync(kind);
+        await ImportAsync(database, "entra-users.csv");
+        await using (var db = database.CreateContext())
+        {
+            var rule = await db.MappingRules.SingleAsync(r => r.Value == "Kulturetaten");
+            await new OrganisationSetup(db, _clock).DeleteRuleAsync(rule.Id, "test", default);
+            await new OrganisationSetup(db, _clock).ReapplyRulesAsync("test", default);
+        }
+
+        await using var check = database.CreateContext();
+        var unassigned = await new OrganisationQueries(check).UnassignedAsync(10, default);
+
+        Assert.Equal(2, unassigned.Total);
+        Assert.Equal(1, unassigned.WithoutCompanyOrDepartment);
+        Assert.Contains(new UnassignedValue(DirectoryField.CompanyName, "Kulturetaten", 1), unassigned.Values);
+        Assert.Contains(new UnassignedValue(DirectoryField.Department, "Formidling", 1), unassigned.Values);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Reimporting_the_same_file_changes_nothing(DatabaseKind kind)
     {
         await using var database = await WithAgenciesAsync(kind);
