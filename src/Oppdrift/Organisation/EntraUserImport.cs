@@ -15,6 +15,9 @@ public sealed record DirectoryImportProgress(string Stage, double Fraction);
 /// </summary>
 public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
 {
+    /// <summary>How many users are written per slice of the one transaction.</summary>
+    internal int SaveEvery { get; init; } = 5_000;
+
     public async Task<DirectoryImport> ImportAsync(Stream stream, string fileName, string actor,
         IProgress<DirectoryImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -153,9 +156,13 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                     record.Unassigned++;
                 }
                 seen.Add(person);
-                if (i % 5000 == 0)
+                if (i % SaveEvery == SaveEvery - 1)
                 {
+                    // Write in slices inside the one transaction: the update pipeline's memory stays
+                    // bounded by the slice, and a failure still rolls back the whole file.
                     cancellationToken.ThrowIfCancellationRequested();
+                    db.ChangeTracker.DetectChanges();
+                    await db.SaveChangesAsync(cancellationToken);
                     progress?.Report(new DirectoryImportProgress("apply", 0.3 + (0.5 * i / users.Count)));
                 }
             }

@@ -37,15 +37,24 @@ public sealed class EntraUserImportTests
         return await new EntraUserImport(db, _clock).ImportAsync(stream, file, "test");
     }
 
-    /// <summary>Everything an import may change, as text, to compare before and after.</summary>
+    private static async Task<string> IdsAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var people = await db.People.OrderBy(p => p.Id).Select(p => $"{p.Id}:{p.ObjectId}:{p.UnitId}").ToListAsync();
+        var units = await db.Units.OrderBy(u => u.Id).Select(u => $"{u.Id}:{u.Name}").ToListAsync();
+        return string.Join(',', people.Concat(units));
+    }
+
+    /// <summary>Everything an import may change, as text, to compare before and after (ids left out: insert order is EF's).</summary>
     private static async Task<string> SnapshotAsync(TestDatabase database)
     {
         await using var db = database.CreateContext();
-        var people = await db.People.AsNoTracking().OrderBy(p => p.Id).ToListAsync();
-        var units = await db.Units.AsNoTracking().OrderBy(u => u.Id).ToListAsync();
-        return string.Join('\n', people.Select(p =>
-                $"{p.Id}|{p.ObjectId}|{p.UserPrincipalName}|{p.DisplayName}|{p.JobTitle}|{p.Department}|{p.CompanyName}|{p.OfficeLocation}|{p.AgencyId}|{p.UnitId}|{p.IsActive}|{p.IsLeader}|{p.AccountEnabled}|{p.DeactivatedAt:O}|{p.FirstSeenAt:O}")
-            .Concat(units.Select(u => $"unit {u.Id}|{u.AgencyId}|{u.Name}")));
+        var people = await db.People.AsNoTracking().Include(p => p.Agency).Include(p => p.Unit).ToListAsync();
+        var units = await db.Units.AsNoTracking().Include(u => u.Agency).ToListAsync();
+        return string.Join('\n', people
+            .Select(p => $"{p.ObjectId}|{p.UserPrincipalName}|{p.NormalizedUserPrincipalName}|{p.DisplayName}|{p.JobTitle}|{p.Department}|{p.CompanyName}|{p.OfficeLocation}|{p.Agency?.Code}|{p.Unit?.Name}|{p.IsActive}|{p.IsLeader}|{p.AccountEnabled}|{p.DeactivatedAt:O}|{p.FirstSeenAt:O}")
+            .Concat(units.Select(u => $"unit {u.Agency!.Code}|{u.Name}"))
+            .Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -96,11 +105,30 @@ public sealed class EntraUserImportTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Writing_in_small_slices_gives_the_same_result_as_one_write(DatabaseKind kind)
+    {
+        await using var whole = await WithAgenciesAsync(kind);
+        await using var sliced = await WithAgenciesAsync(kind);
+        foreach (var file in new[] { "entra-users.csv", "entra-users-newer-export.csv" })
+        {
+            await ImportAsync(whole, file);
+            await using var db = sliced.CreateContext();
+            await using var stream = TestFiles.Open("organisation", file);
+            var import = await new EntraUserImport(db, _clock) { SaveEvery = 2 }.ImportAsync(stream, file, "test");
+            Assert.Equal(ImportStatus.Succeeded, import.Status);
+        }
+
+        Assert.Equal(await SnapshotAsync(whole), await SnapshotAsync(sliced));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Reimporting_the_same_file_changes_nothing(DatabaseKind kind)
     {
         await using var database = await WithAgenciesAsync(kind);
         await ImportAsync(database, "entra-users.csv");
         var before = await SnapshotAsync(database);
+        var ids = await IdsAsync(database);
         _clock.Advance(TimeSpan.FromDays(1));
 
         var again = await ImportAsync(database, "entra-users.csv");
@@ -108,6 +136,7 @@ public sealed class EntraUserImportTests
         Assert.Equal(ImportStatus.Succeeded, again.Status);
         Assert.Equal((0, 0, 0, 0, 0, 9), (again.Added, again.Updated, again.Moved, again.Deactivated, again.Reactivated, again.Unchanged));
         Assert.Equal(before, await SnapshotAsync(database));
+        Assert.Equal(ids, await IdsAsync(database));
     }
 
     [Theory]
