@@ -7,6 +7,8 @@ using Npgsql;
 using Oppdrift.Access;
 using Oppdrift.Data;
 
+using Oppdrift.Tests.Infrastructure;
+
 namespace Oppdrift.Tests.Cli;
 
 /// <summary>
@@ -15,7 +17,6 @@ namespace Oppdrift.Tests.Cli;
 /// </summary>
 public sealed class CliTests : IAsyncDisposable
 {
-    private const string PostgresVariable = "OPPDRIFT_TEST_POSTGRES";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"oppdrift-cli-{Guid.NewGuid():N}");
     private readonly List<string> _postgresDatabases = [];
@@ -311,9 +312,7 @@ public sealed class CliTests : IAsyncDisposable
     }
 
     /// <summary>Tests on PostgreSQL fail, never skip, when there is no server (scripts/test.sh starts one).</summary>
-    private static string PostgresServer() =>
-        Environment.GetEnvironmentVariable(PostgresVariable)
-        ?? throw new InvalidOperationException($"{PostgresVariable} is not set; run the tests with scripts/test.sh.");
+    private static string PostgresServer() => TestDatabase.PostgresServer();
 
     private ProcessStartInfo StartInfo(string[] arguments)
     {
@@ -362,14 +361,8 @@ public sealed class CliTests : IAsyncDisposable
     /// </summary>
     private static readonly Lazy<string> CliAssembly = new(() =>
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Oppdrift.slnx")))
-        {
-            root = root.Parent;
-        }
         var configuration = typeof(CliTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Oppdrift.slnx not found above the test assembly."),
-            "src", "Oppdrift.Cli", "bin", configuration, "net10.0", "Oppdrift.Cli.dll");
+        var path = Path.Combine(TestFiles.RepositoryRoot(), "src", "Oppdrift.Cli", "bin", configuration, "net10.0", "Oppdrift.Cli.dll");
         return File.Exists(path) ? path : throw new InvalidOperationException($"The CLI is not built: {path}");
     });
 

@@ -6,6 +6,17 @@ public static class TestFiles
     public static string Path(params string[] parts) =>
         System.IO.Path.Combine([AppContext.BaseDirectory, "testdata", .. parts]);
 
+    /// <summary>The checkout's root folder (the one with Oppdrift.slnx), found from the test assembly.</summary>
+    public static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(System.IO.Path.Combine(folder.FullName, "Oppdrift.slnx")))
+        {
+            folder = folder.Parent;
+        }
+        return folder?.FullName ?? throw new InvalidOperationException("Oppdrift.slnx not found above the test assembly; run the tests inside the repository.");
+    }
+
     public static FileStream Open(params string[] parts) => File.OpenRead(Path(parts));
 
     public static MemoryStream Text(string content, bool byteOrderMark = true)

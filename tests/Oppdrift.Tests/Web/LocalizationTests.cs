@@ -5,15 +5,7 @@ namespace Oppdrift.Tests.Web;
 /// <summary>Every UI text exists in Norwegian Bokmål and in English, and neither is left empty.</summary>
 public sealed class LocalizationTests
 {
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Oppdrift.slnx")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("Run the tests inside the repository.");
-    }
+    private static string RepositoryRoot() => Oppdrift.Tests.Infrastructure.TestFiles.RepositoryRoot();
 
     public static TheoryData<string> ResourceFiles()
     {
