@@ -21,6 +21,11 @@ internal static class OrgCommands
             HelpName = "NAME",
             DefaultValueFactory = _ => DefaultActor,
         };
+        var allowMassDeactivation = new Option<bool>("--allow-mass-deactivation")
+        {
+            Description = "Deactivate everyone missing from the file even when that is more than a tenth of the active people "
+                + "(without it such a file is refused: it is most often a filtered download, not the whole directory)",
+        };
         var import = new Command("import",
             "Imports an Entra ID user export: adds, updates, moves and deactivates people and prints what changed. "
             + "The whole file is checked first; a file with any error changes nothing, its errors are printed "
@@ -28,13 +33,15 @@ internal static class OrgCommands
         {
             file,
             actor,
+            allowMassDeactivation,
         };
         import.SetCliAction((parseResult, cli, cancellationToken) =>
-            ImportAsync(cli, parseResult.GetRequiredValue(file), parseResult.GetValue(actor) ?? DefaultActor, cancellationToken));
+            ImportAsync(cli, parseResult.GetRequiredValue(file), parseResult.GetValue(actor) ?? DefaultActor,
+                new DirectoryImportOptions(parseResult.GetValue(allowMassDeactivation)), cancellationToken));
         return new Command("org", "The organisation: agencies, units and people") { import };
     }
 
-    private static async Task<int> ImportAsync(CliContext cli, FileInfo file, string actor, CancellationToken cancellationToken)
+    private static async Task<int> ImportAsync(CliContext cli, FileInfo file, string actor, DirectoryImportOptions options, CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {
@@ -46,7 +53,7 @@ internal static class OrgCommands
         var importer = new EntraUserImport(db, TimeProvider.System);
         // The path as typed, so the error lines point at the file the user named.
         var result = await ImportReport.WithProgressAsync(cli.Progress, $"Importing {file.Name}",
-            progress => importer.ImportAsync(stream, file.ToString(), actor, progress, cancellationToken));
+            progress => importer.ImportAsync(stream, file.ToString(), actor, options, progress, cancellationToken));
         if (result.Status == ImportStatus.Failed)
         {
             await cli.Error.WriteLineAsync($"Rejected {file.Name}; nothing was changed:");

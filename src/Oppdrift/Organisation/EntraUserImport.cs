@@ -8,6 +8,15 @@ namespace Oppdrift.Organisation;
 
 public sealed record DirectoryImportProgress(string Stage, double Fraction);
 
+/// <summary>How an import may treat people missing from the file.</summary>
+/// <param name="AllowMassDeactivation">
+/// Deactivate everyone missing even when that is many. Without it, a file that would deactivate more
+/// than <see cref="EntraUserImport.MassDeactivationShare"/> of the active people (and more than
+/// <see cref="EntraUserImport.MassDeactivationMinimum"/>) is refused: most often it is a filtered
+/// download, not the whole directory.
+/// </param>
+public sealed record DirectoryImportOptions(bool AllowMassDeactivation = false);
+
 /// <summary>
 /// Imports an Entra ID user file: reads and checks all of it first, then adds, updates, moves and
 /// deactivates people in one transaction. A file with any error writes nothing but the record of
@@ -18,7 +27,14 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
     /// <summary>How many users are written per slice of the one transaction.</summary>
     internal int SaveEvery { get; init; } = 5_000;
 
-    public async Task<DirectoryImport> ImportAsync(Stream stream, string fileName, string actor,
+    public const double MassDeactivationShare = 0.10;
+    public const int MassDeactivationMinimum = 20;
+
+    public Task<DirectoryImport> ImportAsync(Stream stream, string fileName, string actor,
+        IProgress<DirectoryImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ImportAsync(stream, fileName, actor, new DirectoryImportOptions(), progress, cancellationToken);
+
+    public async Task<DirectoryImport> ImportAsync(Stream stream, string fileName, string actor, DirectoryImportOptions options,
         IProgress<DirectoryImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var started = clock.GetUtcNow().UtcDateTime;
@@ -36,19 +52,48 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
             Rows = file.Users.Count,
             Warnings = file.Warnings.Count > 0 ? string.Join('\n', file.Warnings) : null,
         };
-        if (file.Errors.Count > 0)
+        var errors = file.Errors;
+        if (errors.Count == 0 && !options.AllowMassDeactivation && await MassDeactivationAsync(file.Users, fileName, cancellationToken) is { } refusal)
+        {
+            errors = [refusal];
+        }
+        if (errors.Count > 0)
         {
             record.Status = ImportStatus.Failed;
-            record.Errors = string.Join('\n', file.Errors.Select(e => e.ToString()));
+            record.Errors = string.Join('\n', errors.Select(e => e.ToString()));
             record.FinishedAt = clock.GetUtcNow().UtcDateTime;
             db.DirectoryImports.Add(record);
-            AuditLog.Record(db, clock, actor, "organisation.import.failed", record.FileName, after: new { record.Sha256, Errors = file.Errors.Count });
+            AuditLog.Record(db, clock, actor, "organisation.import.failed", record.FileName, after: new { record.Sha256, Errors = errors.Count });
             await db.SaveChangesAsync(cancellationToken);
             return record;
         }
         progress?.Report(new DirectoryImportProgress("apply", 0.3));
         await ApplyAsync(file.Users, record, actor, progress, cancellationToken);
         return record;
+    }
+
+    /// <summary>
+    /// Refuses a file that would deactivate a large share of the active people, unless asked to:
+    /// a filtered download from the admin centre looks just like a complete one.
+    /// </summary>
+    private async Task<InputError?> MassDeactivationAsync(IReadOnlyList<DirectoryUser> users, string fileName, CancellationToken cancellationToken)
+    {
+        var active = await db.People.AsNoTracking().Where(p => p.IsActive)
+            .Select(p => new { p.ObjectId, p.NormalizedUserPrincipalName })
+            .ToListAsync(cancellationToken);
+        if (active.Count < MassDeactivationMinimum)
+        {
+            return null;
+        }
+        var objectIds = users.Where(u => u.ObjectId is not null).Select(u => u.ObjectId!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var upns = users.Select(u => u.UserPrincipalName.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var missing = active.Count(p => !(p.ObjectId is not null && objectIds.Contains(p.ObjectId)) && !upns.Contains(p.NormalizedUserPrincipalName));
+        if (missing <= MassDeactivationMinimum || missing <= active.Count * MassDeactivationShare)
+        {
+            return null;
+        }
+        return new InputError(fileName, 0, null, null,
+            OrganisationText.Get("ImportErrorMassDeactivation", missing, active.Count, (double)missing / active.Count));
     }
 
     private async Task ApplyAsync(IReadOnlyList<DirectoryUser> users, DirectoryImport record, string actor,

@@ -30,7 +30,8 @@ public static class OrganisationModule
         api.MapGet("/agencies/{code}", GetAgencyAsync).RequireAuthorization(Policies.Insight);
         api.MapGet("/organisation/imports", ListImportsAsync).RequireAuthorization(Policies.CentralTeam);
         api.MapPost("/organisation/imports", ImportAsync).RequireAuthorization(Policies.CentralTeam).DisableAntiforgery()
-            .WithDescription("Imports an Entra ID user export (multipart field 'file'). Nothing is written when the file has errors.");
+            .WithDescription("Imports an Entra ID user export (multipart field 'file'). Nothing is written when the file has errors, "
+                + "or when it would deactivate more than a tenth of the active people unless allowMassDeactivation=true.");
 
         // The upload form on /organisation posts here and is sent on to the result page.
         app.MapPost("/organisation/import", ImportFromFormAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription();
@@ -54,14 +55,14 @@ public static class OrganisationModule
         TypedResults.Ok(await queries.ImportsAsync(100, cancellationToken));
 
     private static async Task<Results<Ok<ImportResponse>, ValidationProblem, BadRequest<ProblemDetails>>> ImportAsync(
-        IFormFile? file, ClaimsPrincipal user, EntraUserImport importer, CancellationToken cancellationToken)
+        IFormFile? file, ClaimsPrincipal user, EntraUserImport importer, CancellationToken cancellationToken, bool allowMassDeactivation = false)
     {
         if (file is null || file.Length == 0)
         {
             return TypedResults.BadRequest(new ProblemDetails { Title = OrganisationText.Get("ImportErrorNoFile") });
         }
         await using var stream = file.OpenReadStream();
-        var result = await importer.ImportAsync(stream, file.FileName, user.ActorName(), cancellationToken: cancellationToken);
+        var result = await importer.ImportAsync(stream, file.FileName, user.ActorName(), new DirectoryImportOptions(allowMassDeactivation), cancellationToken: cancellationToken);
         if (result.Status == ImportStatus.Failed)
         {
             return TypedResults.ValidationProblem(
@@ -72,14 +73,15 @@ public static class OrganisationModule
     }
 
     private static async Task<RedirectHttpResult> ImportFromFormAsync(
-        [FromForm] IFormFile? file, ClaimsPrincipal user, EntraUserImport importer, CancellationToken cancellationToken)
+        [FromForm] IFormFile? file, [FromForm] bool? allowMassDeactivation, ClaimsPrincipal user, EntraUserImport importer, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
         {
             return TypedResults.LocalRedirect("/organisation?error=nofile");
         }
         await using var stream = file.OpenReadStream();
-        var result = await importer.ImportAsync(stream, file.FileName, user.ActorName(), cancellationToken: cancellationToken);
+        var result = await importer.ImportAsync(stream, file.FileName, user.ActorName(),
+            new DirectoryImportOptions(allowMassDeactivation ?? false), cancellationToken: cancellationToken);
         return TypedResults.LocalRedirect($"/organisation/imports/{result.Id}");
     }
 

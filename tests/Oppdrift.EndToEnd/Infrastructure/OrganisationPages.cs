@@ -8,11 +8,15 @@ namespace Oppdrift.EndToEnd.Infrastructure;
 public static partial class OrganisationPages
 {
     /// <summary>Chooses the file on /organisation, submits it, and waits for the import's own page.</summary>
-    public static async Task ImportAsync(IPage page, string path)
+    public static async Task ImportAsync(IPage page, string path, bool allowMassDeactivation = false)
     {
         await page.GotoAsync("/organisation");
         var text = await UiText.OfAsync(page);
         await page.GetByLabel(text.ImportFile, new() { Exact = true }).SetInputFilesAsync(path);
+        if (allowMassDeactivation)
+        {
+            await page.GetByLabel(text.AllowMassDeactivation, new() { Exact = true }).CheckAsync();
+        }
         // Loading the whole demo municipality takes a while; a server error should not look like a timeout.
         var response = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = text.ImportButton, Exact = true }).ClickAsync(),

@@ -239,6 +239,34 @@ public sealed class EntraUserImportTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_file_that_would_deactivate_many_is_refused_unless_asked_to(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        static string Users(int count) => "userPrincipalName,displayName\r\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"person{i}@k.no,Person {i}\r\n"));
+        async Task<DirectoryImport> ImportTextAsync(string text, bool allow)
+        {
+            await using var db = database.CreateContext();
+            return await new EntraUserImport(db, _clock).ImportAsync(TestFiles.Text(text), "users.csv", "test", new DirectoryImportOptions(allow));
+        }
+        await ImportTextAsync(Users(100), allow: false);
+
+        var tenLeft = await ImportTextAsync(Users(89), allow: false);   // 11 missing: within the tenth
+        var filtered = await ImportTextAsync(Users(30), allow: false);  // 59 more missing
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(89, await db.People.CountAsync(p => p.IsActive));
+        }
+        var confirmed = await ImportTextAsync(Users(30), allow: true);
+
+        Assert.Equal((ImportStatus.Succeeded, 11), (tenLeft.Status, tenLeft.Deactivated));
+        Assert.Equal(ImportStatus.Failed, filtered.Status);
+        Assert.StartsWith("users.csv: ", filtered.Errors, StringComparison.Ordinal);
+        Assert.Contains("59", filtered.Errors, StringComparison.Ordinal);
+        Assert.Equal((ImportStatus.Succeeded, 59), (confirmed.Status, confirmed.Deactivated));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Changed_rules_are_applied_again_without_a_new_file(DatabaseKind kind)
     {
         await using var database = await WithAgenciesAsync(kind);
