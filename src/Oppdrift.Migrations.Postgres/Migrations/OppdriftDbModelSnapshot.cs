@@ -40,10 +40,16 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.Property<string>("ExternalId")
                         .HasColumnType("text");
 
+                    b.Property<int>("FailedSignIns")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("boolean");
 
                     b.Property<DateTime?>("LastSignInAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LockedOutUntil")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("MustChangePassword")

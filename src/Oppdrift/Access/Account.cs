@@ -30,6 +30,13 @@ public sealed class Account
     public bool IsDisabled { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? LastSignInAt { get; set; }
+
+    /// <summary>Wrong passwords in a row; reset by a right one.</summary>
+    public int FailedSignIns { get; set; }
+
+    /// <summary>Until when sign-in is refused after too many wrong passwords.</summary>
+    public DateTime? LockedOutUntil { get; set; }
+
     public List<AccountAgency> Agencies { get; } = [];
 }
 

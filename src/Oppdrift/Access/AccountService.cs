@@ -131,6 +131,8 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         var password = GeneratePassword();
         account.PasswordHash = Hasher.HashPassword(account, password);
         account.MustChangePassword = true;
+        account.FailedSignIns = 0;
+        account.LockedOutUntil = null;
         AuditLog.Record(db, clock, actor, "account.reset-password", account.UserName);
         await db.SaveChangesAsync(cancellationToken);
         return Result<string>.Ok(password);
@@ -184,7 +186,14 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         return account;
     }
 
-    /// <summary>Checks a user name and password; null when either is wrong or the account is disabled.</summary>
+    public const int MaxFailedSignIns = 5;
+    public static readonly TimeSpan LockoutTime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Checks a user name and password; null when either is wrong, the account is disabled, or it is
+    /// locked after <see cref="MaxFailedSignIns"/> wrong passwords in a row (for <see cref="LockoutTime"/>),
+    /// which stops password guessing without locking anyone out for long.
+    /// </summary>
     public async Task<Account?> VerifyAsync(string userName, string password, CancellationToken cancellationToken)
     {
         var normalized = Normalize(userName);
@@ -194,18 +203,41 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         {
             return null;
         }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (account.LockedOutUntil > now)
+        {
+            return null;
+        }
         var result = Hasher.VerifyHashedPassword(account, account.PasswordHash, password);
         if (result == PasswordVerificationResult.Failed)
         {
+            account.FailedSignIns++;
+            if (account.FailedSignIns >= MaxFailedSignIns)
+            {
+                account.FailedSignIns = 0;
+                account.LockedOutUntil = now + LockoutTime;
+                AuditLog.Record(db, clock, account.UserName, "account.locked-out", account.UserName);
+            }
+            await db.SaveChangesAsync(cancellationToken);
             return null;
         }
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
             account.PasswordHash = Hasher.HashPassword(account, password);
         }
-        account.LastSignInAt = clock.GetUtcNow().UtcDateTime;
+        account.FailedSignIns = 0;
+        account.LockedOutUntil = null;
+        account.LastSignInAt = now;
         await db.SaveChangesAsync(cancellationToken);
         return account;
+    }
+
+    /// <summary>Whether sign-in for this user name is refused for now after too many wrong passwords.</summary>
+    public async Task<bool> IsLockedOutAsync(string userName, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(userName);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.Accounts.AnyAsync(a => a.NormalizedUserName == normalized && a.LockedOutUntil > now, cancellationToken);
     }
 
     public async Task<Result<Account>> ChangePasswordAsync(int id, string current, string next, CancellationToken cancellationToken)

@@ -109,6 +109,48 @@ public sealed class AccountServiceTests
         Assert.Null(again.PasswordHash);
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Five_wrong_passwords_lock_the_account_for_five_minutes_even_for_the_right_one(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var accounts = new AccountService(db, _clock);
+        var admin = (await accounts.EnsureAdministratorAsync(default))!;
+
+        for (var i = 0; i < AccountService.MaxFailedSignIns - 1; i++)
+        {
+            Assert.Null(await accounts.VerifyAsync("admin", "guess " + i, default));
+        }
+        Assert.False(await accounts.IsLockedOutAsync("admin", default));
+        Assert.Null(await accounts.VerifyAsync("admin", "the fifth guess", default));
+
+        Assert.True(await accounts.IsLockedOutAsync("admin", default));
+        Assert.Null(await accounts.VerifyAsync("admin", admin.OneTimePassword, default));
+        _clock.Advance(AccountService.LockoutTime + TimeSpan.FromSeconds(1));
+        Assert.NotNull(await accounts.VerifyAsync("admin", admin.OneTimePassword, default));
+        Assert.Contains(await db.AuditEntries.Select(a => a.Action).ToListAsync(), a => a == "account.locked-out");
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_right_password_resets_the_count_of_wrong_ones(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var accounts = new AccountService(db, _clock);
+        var admin = (await accounts.EnsureAdministratorAsync(default))!;
+
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < AccountService.MaxFailedSignIns - 1; i++)
+            {
+                await accounts.VerifyAsync("admin", "guess", default);
+            }
+            Assert.NotNull(await accounts.VerifyAsync("admin", admin.OneTimePassword, default));
+        }
+    }
+
     [Fact]
     public void Claims_carry_roles_and_agency_scope()
     {
