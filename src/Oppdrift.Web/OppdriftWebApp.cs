@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
@@ -52,6 +53,15 @@ public static class OppdriftWebApp
         var app = builder.Build();
         await FirstStart.RunAsync(app.Services, app.Configuration, app.Logger, app.Lifetime.ApplicationStopping);
 
+        if (app.Configuration.GetValue<bool>("Oppdrift:BehindProxy"))
+        {
+            // Behind a TLS-terminating proxy the scheme and client address arrive in X-Forwarded-* headers;
+            // trusted only when configured, since a directly exposed app would let anyone set them.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            app.UseForwardedHeaders(forwarded);
+        }
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

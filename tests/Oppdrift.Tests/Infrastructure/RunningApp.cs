@@ -32,7 +32,7 @@ public sealed partial class RunningApp : IAsyncDisposable
     public Uri Address { get; }
     public TestDatabase Database => _database;
 
-    public static async Task<RunningApp> StartAsync(DatabaseKind kind, int demoPeople = 2_000)
+    public static async Task<RunningApp> StartAsync(DatabaseKind kind, int demoPeople = 2_000, params string[] settings)
     {
         var database = await TestDatabase.CreateAsync(kind);
         await using (var db = database.CreateContext())
@@ -46,6 +46,7 @@ public sealed partial class RunningApp : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             "--environment=Production",
             "--Logging:LogLevel:Default=Warning",
+            .. settings,
         ]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
