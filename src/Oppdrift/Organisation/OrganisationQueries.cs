@@ -23,6 +23,9 @@ public sealed record UnassignedSummary(int Total, IReadOnlyList<UnassignedValue>
 /// </summary>
 public sealed class OrganisationQueries(OppdriftDb db)
 {
+    /// <summary>Names sort as Norwegians expect (… Z, Æ, Ø, Å) whatever the database's collation.</summary>
+    public static readonly StringComparer NorwegianOrder = StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("nb-NO"), ignoreCase: true);
+
     /// <param name="agencyScope">Null for the whole municipality; otherwise only these agencies.</param>
     public async Task<MunicipalitySummary> MunicipalityAsync(IReadOnlySet<int>? agencyScope, CancellationToken cancellationToken)
     {
@@ -47,7 +50,7 @@ public sealed class OrganisationQueries(OppdriftDb db)
             var ids = agencyScope.ToArray();
             agencies = agencies.Where(a => ids.Contains(a.Id));
         }
-        var list = await agencies.OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        var list = (await agencies.ToListAsync(cancellationToken)).OrderBy(a => a.Name, NorwegianOrder).ToList();
         var counts = await db.People.Where(p => p.IsActive && p.AgencyId != null)
             .GroupBy(p => p.AgencyId!.Value)
             .Select(g => new { AgencyId = g.Key, People = g.Count(), Leaders = g.Count(p => p.IsLeader) })
@@ -73,7 +76,8 @@ public sealed class OrganisationQueries(OppdriftDb db)
             .GroupBy(p => p.UnitId!.Value)
             .Select(g => new { UnitId = g.Key, People = g.Count(), Leaders = g.Count(p => p.IsLeader) })
             .ToDictionaryAsync(x => x.UnitId, cancellationToken);
-        var units = await db.Units.AsNoTracking().Where(u => u.AgencyId == agency.Id).OrderBy(u => u.Name).ToListAsync(cancellationToken);
+        var units = (await db.Units.AsNoTracking().Where(u => u.AgencyId == agency.Id).ToListAsync(cancellationToken))
+            .OrderBy(u => u.Name, NorwegianOrder).ToList();
         var unitRows = units
             .Select(u => new UnitSummary(u.Id, u.Name, byUnit.GetValueOrDefault(u.Id)?.People ?? 0, byUnit.GetValueOrDefault(u.Id)?.Leaders ?? 0))
             .Where(u => u.People > 0)

@@ -72,3 +72,14 @@ public sealed class LeaderTitlesTests
     public void The_endings_are_configurable() =>
         Assert.True(new LeaderTitles("koordinator").IsLeader("Prosjektkoordinator"));
 }
+
+public sealed class NorwegianOrderTests
+{
+    [Fact]
+    public void Names_sort_with_the_Norwegian_letters_last()
+    {
+        string[] names = ["Årvoll sykehjem", "Østre sykehjem", "Abildsø sykehjem", "Ærfuglen", "Zeta"];
+
+        Assert.Equal(["Abildsø sykehjem", "Zeta", "Ærfuglen", "Østre sykehjem", "Årvoll sykehjem"], names.Order(OrganisationQueries.NorwegianOrder));
+    }
+}
