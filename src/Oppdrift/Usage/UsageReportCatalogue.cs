@@ -1,0 +1,221 @@
+namespace Oppdrift.Usage;
+
+/// <summary>How a column's text is read. Each kind has one parser in <see cref="UsageValues"/>.</summary>
+public enum UsageValueKind
+{
+    /// <summary>Free text (names, URLs, ids), kept as written.</summary>
+    Text,
+    /// <summary>yyyy-MM-dd; empty means "never" or "not applicable".</summary>
+    Date,
+    /// <summary>True/False or Yes/No; both spellings are accepted because Microsoft mixes them between columns and over time.</summary>
+    Boolean,
+    /// <summary>A non-negative whole number (counts and byte sizes).</summary>
+    Count,
+    /// <summary>An ISO 8601 duration such as PT1H2M3S.</summary>
+    Duration,
+    /// <summary>Product names joined with '+'.</summary>
+    Products,
+    /// <summary>The report period in days.</summary>
+    Period,
+}
+
+/// <summary>One documented column of a report: its header, how to read it, and whether a file without it is rejected.</summary>
+public sealed record UsageColumn(string Name, UsageValueKind Kind, bool Required = true);
+
+/// <summary>
+/// One per-user (or per-site) detail report of the Microsoft Graph reports API. <see cref="UserColumn"/> names
+/// the column that identifies a person (concealed in most tenants); sites are keyed by <see cref="KeyColumn"/>.
+/// </summary>
+public sealed record UsageReportType(string Name, string Workload, string KeyColumn, string? UserColumn, IReadOnlyList<UsageColumn> Columns)
+{
+    /// <summary>The index of a column in <see cref="Columns"/>, or -1; call once per file, not per row.</summary>
+    public int IndexOf(string columnName)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (string.Equals(Columns[i].Name, columnName, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The per-user detail reports Oppdrift reads, with their documented columns (Microsoft Learn, reportRoot API pages,
+/// v1.0). Columns Microsoft added later (Teams meeting breakdowns, seconds, shared-channel tenants, archive) are
+/// optional so older downloads still read; the columns the adoption metrics need are required.
+/// </summary>
+public static class UsageReportCatalogue
+{
+    public const string ReportRefreshDate = "Report Refresh Date";
+    public const string ReportPeriod = "Report Period";
+    public const string UserPrincipalName = "User Principal Name";
+    public const string UserId = "User Id";
+
+    private static UsageColumn Text(string name, bool required = true) => new(name, UsageValueKind.Text, required);
+    private static UsageColumn Date(string name, bool required = true) => new(name, UsageValueKind.Date, required);
+    private static UsageColumn Bool(string name, bool required = true) => new(name, UsageValueKind.Boolean, required);
+    private static UsageColumn Count(string name, bool required = true) => new(name, UsageValueKind.Count, required);
+    private static UsageColumn Duration(string name, bool required = true) => new(name, UsageValueKind.Duration, required);
+
+    private static readonly UsageColumn RefreshDate = Date(ReportRefreshDate);
+    private static readonly UsageColumn Period = new(ReportPeriod, UsageValueKind.Period);
+    private static readonly UsageColumn Upn = Text(UserPrincipalName);
+    private static readonly UsageColumn Products = new("Assigned Products", UsageValueKind.Products);
+
+    public static readonly UsageReportType Office365ActiveUserDetail = new("getOffice365ActiveUserDetail", "Microsoft 365", UserPrincipalName, UserPrincipalName,
+    [
+        RefreshDate, Upn, Text("Display Name", false), Bool("Is Deleted"), Date("Deleted Date", false),
+        Bool("Has Exchange License"), Bool("Has OneDrive License"), Bool("Has SharePoint License"),
+        Bool("Has Skype For Business License", false), Bool("Has Yammer License"), Bool("Has Teams License"),
+        Date("Exchange Last Activity Date"), Date("OneDrive Last Activity Date"), Date("SharePoint Last Activity Date"),
+        Date("Skype For Business Last Activity Date", false), Date("Yammer Last Activity Date"), Date("Teams Last Activity Date"),
+        Date("Exchange License Assign Date", false), Date("OneDrive License Assign Date", false), Date("SharePoint License Assign Date", false),
+        Date("Skype For Business License Assign Date", false), Date("Yammer License Assign Date", false), Date("Teams License Assign Date", false),
+        Products,
+    ]);
+
+    public static readonly UsageReportType EmailActivityUserDetail = new("getEmailActivityUserDetail", "Exchange", UserPrincipalName, UserPrincipalName,
+    [
+        RefreshDate, Upn, Text("Display Name", false), Bool("Is Deleted"), Date("Deleted Date", false), Date("Last Activity Date"),
+        Count("Send Count"), Count("Receive Count"), Count("Read Count"), Count("Meeting Created Count", false), Count("Meeting Interacted Count", false),
+        Products, Period,
+    ]);
+
+    public static readonly UsageReportType TeamsUserActivityUserDetail = new("getTeamsUserActivityUserDetail", "Teams", UserPrincipalName, UserPrincipalName,
+    [
+        RefreshDate, Text("Tenant Display Name", false), Text("Shared Channel Tenant Display Names", false), Text(UserId, false), Upn,
+        Date("Last Activity Date"), Bool("Is Deleted"), Date("Deleted Date", false), Products,
+        Count("Team Chat Message Count"), Count("Private Chat Message Count"), Count("Call Count"), Count("Meeting Count"),
+        Count("Post Messages", false), Count("Reply Messages", false), Count("Urgent Messages", false),
+        Count("Meetings Organized Count", false), Count("Meetings Attended Count", false),
+        Count("Ad Hoc Meetings Organized Count", false), Count("Ad Hoc Meetings Attended Count", false),
+        Count("Scheduled One-time Meetings Organized Count", false), Count("Scheduled One-time Meetings Attended Count", false),
+        Count("Scheduled Recurring Meetings Organized Count", false), Count("Scheduled Recurring Meetings Attended Count", false),
+        Duration("Audio Duration", false), Duration("Video Duration", false), Duration("Screen Share Duration", false),
+        Count("Audio Duration In Seconds", false), Count("Video Duration In Seconds", false), Count("Screen Share Duration In Seconds", false),
+        Bool("Has Other Action", false), Bool("Is Licensed", false), Period,
+    ]);
+
+    public static readonly UsageReportType OneDriveActivityUserDetail = new("getOneDriveActivityUserDetail", "OneDrive", UserPrincipalName, UserPrincipalName,
+    [
+        RefreshDate, Upn, Bool("Is Deleted"), Date("Deleted Date", false), Date("Last Activity Date"),
+        Count("Viewed Or Edited File Count"), Count("Synced File Count"), Count("Shared Internally File Count"), Count("Shared Externally File Count"),
+        Products, Period,
+    ]);
+
+    public static readonly UsageReportType SharePointActivityUserDetail = new("getSharePointActivityUserDetail", "SharePoint", UserPrincipalName, UserPrincipalName,
+    [
+        RefreshDate, Upn, Bool("Is Deleted"), Date("Deleted Date", false), Date("Last Activity Date"),
+        Count("Viewed Or Edited File Count"), Count("Synced File Count"), Count("Shared Internally File Count"), Count("Shared Externally File Count"),
+        // Required: it is the one column that tells this report from the OneDrive activity report.
+        Count("Visited Page Count"),
+        Products, Period,
+    ]);
+
+    public static readonly UsageReportType OneDriveUsageAccountDetail = new("getOneDriveUsageAccountDetail", "OneDrive", "Owner Principal Name", "Owner Principal Name",
+    [
+        RefreshDate, Text("Site URL", false), Text("Owner Display Name", false), Bool("Is Deleted"), Date("Last Activity Date"),
+        Count("File Count"), Count("Active File Count"), Count("Storage Used (Byte)"), Count("Storage Allocated (Byte)", false),
+        Text("Owner Principal Name"), Period,
+    ]);
+
+    // Sites are keyed by Site Id because Site URL is empty in concealed tenants.
+    public static readonly UsageReportType SharePointSiteUsageDetail = new("getSharePointSiteUsageDetail", "SharePoint", "Site Id", "Owner Principal Name",
+    [
+        RefreshDate, Text("Site Id"), Text("Site URL", false), Text("Owner Display Name", false), Bool("Is Deleted"), Date("Last Activity Date"),
+        Count("File Count"), Count("Active File Count"), Count("Page View Count"), Count("Visited Page Count"),
+        Count("Storage Used (Byte)"), Count("Storage Allocated (Byte)", false), Text("Root Web Template", false),
+        Text("Owner Principal Name", false), Period,
+    ]);
+
+    public static readonly UsageReportType MailboxUsageDetail = new("getMailboxUsageDetail", "Exchange", UserPrincipalName, UserPrincipalName,
+    [
+        RefreshDate, Upn, Text("Display Name", false), Bool("Is Deleted"), Date("Deleted Date", false), Date("Created Date", false),
+        Date("Last Activity Date"), Count("Item Count"), Count("Storage Used (Byte)"),
+        Count("Issue Warning Quota (Byte)", false), Count("Prohibit Send Quota (Byte)", false), Count("Prohibit Send/Receive Quota (Byte)"),
+        Count("Deleted Item Count", false), Count("Deleted Item Size (Byte)", false), Count("Deleted Item Quota (Byte)", false),
+        Bool("Has Archive", false), Period,
+    ]);
+
+    public static readonly UsageReportType M365AppUserDetail = new("getM365AppUserDetail", "Apps", UserPrincipalName, UserPrincipalName,
+    [
+        RefreshDate, Upn, Date("Last Activation Date", false), Date("Last Activity Date"), Period,
+        Bool("Windows"), Bool("Mac"), Bool("Mobile"), Bool("Web"),
+        Bool("Outlook"), Bool("Word"), Bool("Excel"), Bool("PowerPoint"), Bool("OneNote"), Bool("Teams"),
+        .. AppPlatformColumns(),
+    ]);
+
+    private static IEnumerable<UsageColumn> AppPlatformColumns()
+    {
+        foreach (var platform in new[] { "Windows", "Mac", "Mobile", "Web" })
+        {
+            foreach (var app in new[] { "Outlook", "Word", "Excel", "PowerPoint", "OneNote", "Teams" })
+            {
+                yield return Bool($"{app} ({platform})", false);
+            }
+        }
+    }
+
+    public static IReadOnlyList<UsageReportType> All { get; } =
+    [
+        Office365ActiveUserDetail, EmailActivityUserDetail, TeamsUserActivityUserDetail, OneDriveActivityUserDetail,
+        SharePointActivityUserDetail, OneDriveUsageAccountDetail, SharePointSiteUsageDetail, MailboxUsageDetail, M365AppUserDetail,
+    ];
+
+    /// <summary>The report with this API name (case-insensitive), e.g. "getTeamsUserActivityUserDetail".</summary>
+    public static UsageReportType? Find(string name)
+    {
+        foreach (var report in All)
+        {
+            if (string.Equals(report.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return report;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Which report a header belongs to, by column names in any order: every required column must be there, and
+    /// among those the report that explains most of the header wins (SharePoint activity over OneDrive activity
+    /// when Visited Page Count is present). Null when no report's required columns are all present.
+    /// </summary>
+    public static UsageReportType? Recognise(IReadOnlyList<string> header)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in header)
+        {
+            names.Add(name.Trim());
+        }
+        UsageReportType? best = null;
+        var bestMatched = -1;
+        foreach (var report in All)
+        {
+            var matched = 0;
+            var complete = true;
+            foreach (var column in report.Columns)
+            {
+                if (names.Contains(column.Name))
+                {
+                    matched++;
+                }
+                else if (column.Required)
+                {
+                    complete = false;
+                    break;
+                }
+            }
+            if (complete && matched > bestMatched)
+            {
+                best = report;
+                bestMatched = matched;
+            }
+        }
+        return best;
+    }
+}

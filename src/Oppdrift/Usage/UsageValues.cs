@@ -1,0 +1,253 @@
+using System.Globalization;
+
+namespace Oppdrift.Usage;
+
+/// <summary>
+/// The value parsers for the usage reports' text, on spans so the reader allocates nothing per value. Each returns
+/// false for text it cannot read; an empty value is "missing" (true with no value), as the reports write it.
+/// </summary>
+public static class UsageValues
+{
+    /// <summary>yyyy-MM-dd exactly; Microsoft writes no other form in these reports.</summary>
+    public static bool TryParseDate(ReadOnlySpan<char> text, out DateOnly? value)
+    {
+        value = null;
+        text = text.Trim();
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
+            || !TryDigits(text[..4], out var year) || !TryDigits(text.Slice(5, 2), out var month) || !TryDigits(text.Slice(8, 2), out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+        value = new DateOnly(year, month, day);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+            value = (value * 10) + (c - '0');
+        }
+        return true;
+    }
+
+    /// <summary>True/False (Is Deleted, Has … License) and Yes/No (Has Other Action, Is Licensed, the app columns), any case.</summary>
+    public static bool TryParseBoolean(ReadOnlySpan<char> text, out bool? value)
+    {
+        value = null;
+        text = text.Trim();
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+        if (text.Equals("True", StringComparison.OrdinalIgnoreCase) || text.Equals("Yes", StringComparison.OrdinalIgnoreCase))
+        {
+            value = true;
+            return true;
+        }
+        if (text.Equals("False", StringComparison.OrdinalIgnoreCase) || text.Equals("No", StringComparison.OrdinalIgnoreCase))
+        {
+            value = false;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A non-negative whole number with no sign, separators or decimals (counts and bytes never have them).</summary>
+    public static bool TryParseCount(ReadOnlySpan<char> text, out long? value)
+    {
+        value = null;
+        text = text.Trim();
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return false;
+        }
+        value = number;
+        return true;
+    }
+
+    /// <summary>The report period in days: 7, 30, 90 or 180 for period reports; 1 for a single-day (date=) report.</summary>
+    public static bool TryParsePeriod(ReadOnlySpan<char> text, out int? value)
+    {
+        value = null;
+        text = text.Trim();
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is not (1 or 7 or 30 or 90 or 180))
+        {
+            return false;
+        }
+        value = days;
+        return true;
+    }
+
+    /// <summary>
+    /// An ISO 8601 duration of days and time (P1DT2H3M4.5S, PT0S); any component may have a fraction (to 100 ns).
+    /// Years, months and weeks are refused: their length is ambiguous and Teams never writes them.
+    /// Integer arithmetic in ticks, not decimal: Teams has three durations a row and this is on the import's hot path.
+    /// </summary>
+    public static bool TryParseDuration(ReadOnlySpan<char> text, out TimeSpan? value)
+    {
+        value = null;
+        text = text.Trim();
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+        if (text.Length < 3 || (text[0] != 'P' && text[0] != 'p'))
+        {
+            return false;
+        }
+        var i = 1;
+        var inTime = false;
+        var any = false;
+        long ticks = 0;
+        var lastOrder = 0; // D=1, H=2, M=3, S=4: components must come in order and once
+        while (i < text.Length)
+        {
+            if (text[i] is 'T' or 't')
+            {
+                if (inTime || i == text.Length - 1)
+                {
+                    return false;
+                }
+                inTime = true;
+                i++;
+                continue;
+            }
+            // Only '.' as the decimal mark: ISO 8601 also allows ',', but Microsoft writes '.'.
+            long whole = 0;
+            var wholeDigits = 0;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                if (++wholeDigits > 12)
+                {
+                    return false;
+                }
+                whole = (whole * 10) + (text[i++] - '0');
+            }
+            long fraction = 0;
+            long fractionScale = 1;
+            if (i < text.Length && text[i] == '.')
+            {
+                i++;
+                var fractionDigits = 0;
+                while (i < text.Length && char.IsAsciiDigit(text[i]))
+                {
+                    if (fractionDigits++ < 7)
+                    {
+                        fraction = (fraction * 10) + (text[i] - '0');
+                        fractionScale *= 10;
+                    }
+                    i++;
+                }
+                if (fractionDigits == 0)
+                {
+                    return false;
+                }
+            }
+            if (wholeDigits == 0 || i == text.Length)
+            {
+                return false;
+            }
+            var (order, unit) = (char.ToUpperInvariant(text[i]), inTime) switch
+            {
+                ('D', false) => (1, TimeSpan.TicksPerDay),
+                ('H', true) => (2, TimeSpan.TicksPerHour),
+                ('M', true) => (3, TimeSpan.TicksPerMinute),
+                ('S', true) => (4, TimeSpan.TicksPerSecond),
+                _ => (0, 0L),
+            };
+            if (order <= lastOrder)
+            {
+                return false;
+            }
+            lastOrder = order;
+            try
+            {
+                ticks = checked(ticks + (whole * unit) + (fraction * unit / fractionScale));
+            }
+            catch (OverflowException)
+            {
+                return false;
+            }
+            any = true;
+            i++;
+        }
+        if (!any)
+        {
+            return false;
+        }
+        value = TimeSpan.FromTicks(ticks);
+        return true;
+    }
+
+    /// <summary>
+    /// Splits Assigned Products on '+'. A '+' with spaces on both sides is part of a name
+    /// ("ENTERPRISE MOBILITY + SECURITY E5"), so only a bare '+' separates products.
+    /// </summary>
+    public static IReadOnlyList<string> SplitProducts(string text)
+    {
+        var products = new List<string>();
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '+' && !(i > 0 && text[i - 1] == ' ' && i + 1 < text.Length && text[i + 1] == ' '))
+            {
+                AddProduct(products, text.AsSpan(start, i - start));
+                start = i + 1;
+            }
+        }
+        AddProduct(products, text.AsSpan(start));
+        return products;
+    }
+
+    private static void AddProduct(List<string> products, ReadOnlySpan<char> product)
+    {
+        product = product.Trim();
+        if (!product.IsEmpty)
+        {
+            products.Add(product.ToString());
+        }
+    }
+
+    /// <summary>A concealed name or id: exactly 32 upper-case hexadecimal digits (the length of an MD5 hash).</summary>
+    public static bool IsConcealedName(ReadOnlySpan<char> text)
+    {
+        if (text.Length != 32)
+        {
+            return false;
+        }
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'A' and <= 'F'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The User Id a concealed tenant writes: a GUID of zeros.</summary>
+    public static bool IsConcealedUserId(ReadOnlySpan<char> text) =>
+        Guid.TryParse(text, out var id) && id == Guid.Empty;
+
+    /// <summary>The placeholder Microsoft writes for a user it cannot name (often one deleted since).</summary>
+    public const string UnknownUser = "(Unknown)";
+}
