@@ -33,7 +33,7 @@ public sealed class OrganisationImportTests(OppdriftApp app)
         Assert.InRange(await ActiveEmployeesAsync(page), 1, 10);
 
         // Put the demo municipality back for the other tests, the way a central team would.
-        await OrganisationPages.ImportAsync(page, app.DemoUserList);
+        await OrganisationPages.ImportAsync(page, app.DemoUserList, expectBusyMessage: true);
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Brukerlisten er importert");
         Assert.Equal(demoEmployees, await ActiveEmployeesAsync(page));
     }

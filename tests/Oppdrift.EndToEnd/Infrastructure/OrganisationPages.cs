@@ -8,7 +8,8 @@ namespace Oppdrift.EndToEnd.Infrastructure;
 public static partial class OrganisationPages
 {
     /// <summary>Chooses the file on /organisation, submits it, and waits for the import's own page.</summary>
-    public static async Task ImportAsync(IPage page, string path, bool allowMassDeactivation = false)
+    /// <param name="expectBusyMessage">For a file large enough to take a while: the page must say it is working.</param>
+    public static async Task ImportAsync(IPage page, string path, bool allowMassDeactivation = false, bool expectBusyMessage = false)
     {
         await page.GotoAsync("/organisation");
         var text = await UiText.OfAsync(page);
@@ -19,7 +20,16 @@ public static partial class OrganisationPages
         }
         // Loading the whole demo municipality takes a while; a server error should not look like a timeout.
         var response = await page.RunAndWaitForResponseAsync(
-            () => page.GetByRole(AriaRole.Button, new() { Name = text.ImportButton, Exact = true }).ClickAsync(),
+            async () =>
+            {
+                // The click returns once the post has navigated, so look for the message while it runs.
+                var click = page.GetByRole(AriaRole.Button, new() { Name = text.ImportButton, Exact = true }).ClickAsync();
+                if (expectBusyMessage)
+                {
+                    await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync(text.ImportBusy);
+                }
+                await click;
+            },
             r => r.Request.Method == "POST" && r.Url.EndsWith("/organisation/import", StringComparison.Ordinal),
             new() { Timeout = 120_000 });
         if (response.Status != 302)

@@ -23,6 +23,7 @@ public sealed record UiText
         PasswordChanged = "Passordet ditt er endret.",
         ImportFile = "CSV-fil fra Entra ID",
         ImportButton = "Importer",
+        ImportBusy = "Importerer …",
         AllowMassDeactivation = "Deaktiver alle som mangler i filen, også når det er mange (filen er hele brukerlisten)",
     };
 
@@ -41,6 +42,7 @@ public sealed record UiText
         PasswordChanged = "Your password was changed.",
         ImportFile = "CSV file from Entra ID",
         ImportButton = "Import",
+        ImportBusy = "Importing …",
         AllowMassDeactivation = "Deactivate everyone missing from the file, even when that is many (the file is the whole user list)",
     };
 
@@ -57,6 +59,7 @@ public sealed record UiText
     public required string PasswordChanged { get; init; }
     public required string ImportFile { get; init; }
     public required string ImportButton { get; init; }
+    public required string ImportBusy { get; init; }
     public required string AllowMassDeactivation { get; init; }
 
     /// <summary>The texts in the language the page is shown in (its html lang).</summary>
