@@ -22,13 +22,22 @@ public static partial class OrganisationPages
         var response = await page.RunAndWaitForResponseAsync(
             async () =>
             {
-                // The click returns once the post has navigated, so look for the message while it runs.
-                var click = page.GetByRole(AriaRole.Button, new() { Name = text.ImportButton, Exact = true }).ClickAsync();
-                if (expectBusyMessage)
+                if (!expectBusyMessage)
                 {
-                    await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync(text.ImportBusy);
+                    await page.GetByRole(AriaRole.Button, new() { Name = text.ImportButton, Exact = true }).ClickAsync();
+                    return;
                 }
-                await click;
+                // Submit and read the live region in one script turn: the submit handlers run before the
+                // browser starts the navigation, and a locator would wait for that navigation to finish.
+                var busy = await page.EvaluateAsync<string[]>(@"() => {
+                    const form = document.querySelector('form[data-busy-text]');
+                    form.requestSubmit();
+                    const status = form.querySelector('[data-busy-status]');
+                    return [status.getAttribute('role'), String(status.hidden), status.textContent];
+                }");
+                Assert.Equal("status", busy[0]);
+                Assert.Equal("false", busy[1]);
+                Assert.StartsWith(text.ImportBusy, busy[2], StringComparison.Ordinal);
             },
             r => r.Request.Method == "POST" && r.Url.EndsWith("/organisation/import", StringComparison.Ordinal),
             new() { Timeout = 120_000 });
