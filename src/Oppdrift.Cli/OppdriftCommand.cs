@@ -48,6 +48,7 @@ internal static class OppdriftCommand
             Language,
             DbCommands.Create(),
             OrgCommands.Create(),
+            UsageCommands.Create(),
             DemoCommands.Create(),
             AccountCommands.Create(),
         };

@@ -8,6 +8,7 @@ using Oppdrift.Data;
 using Oppdrift.Demo;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
+using Oppdrift.Usage;
 using Oppdrift.Web.Components;
 
 namespace Oppdrift.Web;
@@ -31,6 +32,7 @@ public static class OppdriftWebApp
         services.AddOppdriftDb(builder.Configuration);
         services.AddOrganisation();
         services.AddAccess();
+        services.AddUsage(builder.Configuration);
         services.AddLocalization();
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();

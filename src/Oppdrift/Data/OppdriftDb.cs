@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Organisation;
+using Oppdrift.Usage;
 
 namespace Oppdrift.Data;
 
@@ -18,10 +19,15 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<AccountAgency> AccountAgencies => Set<AccountAgency>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<UsageImport> UsageImports => Set<UsageImport>();
+    public DbSet<UsageFigure> UsageFigures => Set<UsageFigure>();
+    public DbSet<UsageActivity> UsageActivity => Set<UsageActivity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         OrganisationModel.Map(modelBuilder);
         AccessModel.Map(modelBuilder);
+        UsageModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

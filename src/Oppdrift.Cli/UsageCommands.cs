@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Oppdrift.Data;
+using Oppdrift.Shared.Privacy;
+using Oppdrift.Usage;
+using Spectre.Console;
+
+namespace Oppdrift.Cli;
+
+/// <summary>`oppdrift usage`: Microsoft 365 usage reports.</summary>
+internal static class UsageCommands
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("FILE|DIR")
+        {
+            Description = "Usage report CSV files as downloaded from the Graph reports API or the admin centre, or folders of them (searched recursively for *.csv)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var report = new Option<string?>("--report")
+        {
+            Description = "The report every file must be, e.g. getEmailActivityUserDetail; a file of another report is rejected",
+            HelpName = "NAME",
+        };
+        var date = new Option<string?>("--date")
+        {
+            Description = "The date (yyyy-MM-dd) every row's Report Refresh Date must have",
+            HelpName = "DATE",
+        };
+        var actor = new Option<string>("--as")
+        {
+            Description = "The name recorded for this import in the import history",
+            HelpName = "NAME",
+            DefaultValueFactory = _ => OrgCommands.DefaultActor,
+        };
+        var import = new Command("import",
+            "Imports usage reports. Each report for one date lands whole or not at all; importing it again replaces it, and the same "
+            + "bytes twice change nothing. User names are pseudonymised before anything is stored. Rejected files are listed with "
+            + "file:line:column and the exit code is 2; the other files still land.")
+        {
+            paths,
+            report,
+            date,
+            actor,
+        };
+        import.SetCliAction((parseResult, cli, cancellationToken) =>
+            ImportAsync(cli, parseResult.GetRequiredValue(paths), parseResult.GetValue(report), parseResult.GetValue(date),
+                parseResult.GetValue(actor) ?? OrgCommands.DefaultActor, cancellationToken));
+        return new Command("usage", "Microsoft 365 usage reports and adoption figures") { import };
+    }
+
+    private static async Task<int> ImportAsync(CliContext cli, string[] paths, string? reportName, string? dateText, string actor, CancellationToken cancellationToken)
+    {
+        UsageReportType? report = null;
+        if (reportName is not null && (report = UsageReportCatalogue.Find(reportName)) is null)
+        {
+            await cli.Error.WriteLineAsync($"--report: no usage report is called '{reportName}'. Known: {string.Join(", ", UsageReportCatalogue.All.Select(r => r.Name))}");
+            return ExitCodes.BadInput;
+        }
+        DateOnly? date = null;
+        if (dateText is not null)
+        {
+            if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                await cli.Error.WriteLineAsync($"--date: '{dateText}' is not a date like 2026-11-25");
+                return ExitCodes.BadInput;
+            }
+            date = parsed;
+        }
+        var sources = new List<UsageSource>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                sources.AddRange(Directory.EnumerateFiles(path, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(UsageSource.FromFile));
+            }
+            else if (File.Exists(path))
+            {
+                sources.Add(UsageSource.FromFile(path));
+            }
+            else
+            {
+                await cli.Error.WriteLineAsync($"{path}: no such file or folder");
+                return ExitCodes.BadInput;
+            }
+        }
+        if (sources.Count == 0)
+        {
+            await cli.Error.WriteLineAsync($"No *.csv files in {string.Join(", ", paths)}");
+            return ExitCodes.BadInput;
+        }
+
+        await using var db = await cli.OpenDbAsync(cancellationToken);
+        var importer = CreateImporter(db, cli);
+        var request = new UsageImportRequest { Actor = actor, Source = UsageSourceKind.File, ExpectedReport = report, ExpectedDate = date };
+        var result = await cli.Progress.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask($"Importing {sources.Count} usage report(s)", maxValue: sources.Count);
+                var outcome = await importer.ImportAsync(sources, request, new Progress<UsageImportProgress>(p => task.Value = p.SourcesDone), cancellationToken);
+                task.Value = sources.Count;
+                task.StopTask();
+                return outcome;
+            });
+
+        var table = new Table().AddColumn("Report").AddColumn("Date").AddColumn("Status").AddColumn(new TableColumn("Rows").RightAligned())
+            .AddColumn(new TableColumn("Matched").RightAligned()).AddColumn(new TableColumn("Unmatched").RightAligned()).AddColumn(new TableColumn("Skipped").RightAligned());
+        foreach (var file in result.Files.Where(f => f.Import.Status != UsageImportStatus.Failed).Take(50))
+        {
+            var i = file.Import;
+            table.AddRow(Markup.Escape(i.Report), i.ReportDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", i.Status.ToString(),
+                i.Rows.ToString(CultureInfo.InvariantCulture), i.Matched.ToString(CultureInfo.InvariantCulture),
+                i.Unmatched.ToString(CultureInfo.InvariantCulture), i.Skipped.ToString(CultureInfo.InvariantCulture));
+        }
+        if (result.Succeeded + result.Unchanged > 0)
+        {
+            cli.Tables.Write(table);
+        }
+        cli.Out.WriteLine($"{result.Succeeded} imported, {result.Unchanged} unchanged, {result.Failed} rejected, {result.Rows:N0} rows");
+        foreach (var file in result.Files)
+        {
+            foreach (var warning in file.Warnings)
+            {
+                await cli.Error.WriteLineAsync($"{file.Import.Name}: warning: {warning}");
+            }
+        }
+        foreach (var file in result.Files.Where(f => f.Import.Status == UsageImportStatus.Failed))
+        {
+            await cli.Error.WriteLineAsync($"Rejected {file.Import.Name}; nothing of it was written:");
+            foreach (var error in file.Errors)
+            {
+                await cli.Error.WriteLineAsync($"  {error}");
+            }
+        }
+        return result.Failed > 0 ? ExitCodes.BadInput : ExitCodes.Success;
+    }
+
+    public static UsageImporter CreateImporter(OppdriftDb db, CliContext cli) =>
+        new(db, new Pseudonymiser(PrivacyServices.PseudonymiserOptionsFrom(cli.Configuration)), UsageOptions.FromConfiguration(cli.Configuration),
+            TimeProvider.System, NullLogger<UsageImporter>.Instance);
+}

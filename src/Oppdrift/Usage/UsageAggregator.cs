@@ -1,0 +1,330 @@
+// Turns the rows of one usage report into figures per agency, in one pass and without keeping the rows: the hot
+// path of every import. Rolling-window metrics that need earlier days ("returning", "new") are finished by
+// UsageImporter, which holds the earlier days' per-person snapshots.
+namespace Oppdrift.Usage;
+
+/// <summary>One person's last activity (a day number, 0 for never) in one workload on the report's date, by import slot.</summary>
+public readonly record struct UsageLastActivity(int Slot, int AgencyId, int LastDay);
+
+/// <summary>One agency's values (in the report's metric order) and the number of people or sites they are over.</summary>
+public sealed class UsageAgencyFigures(int metrics)
+{
+    public long[] Values { get; } = new long[metrics];
+    public int People { get; set; }
+}
+
+/// <summary>What one report contributes: figures per agency and, for reach reports, the per-person snapshot.</summary>
+public sealed class UsageReportFigures
+{
+    internal UsageReportFigures(UsageReportType report, DateOnly date, int period, IReadOnlyList<string> codes)
+    {
+        Report = report;
+        Date = date;
+        Period = period;
+        Codes = codes;
+    }
+
+    public UsageReportType Report { get; }
+    public DateOnly Date { get; }
+    public int Period { get; }
+
+    /// <summary>The metric codes, in the order of each agency's value array.</summary>
+    public IReadOnlyList<string> Codes { get; }
+
+    /// <summary>Per agency: the values in <see cref="Codes"/> order and the number of people (or sites) they are over.</summary>
+    public Dictionary<int, UsageAgencyFigures> Agencies { get; } = [];
+
+    public Dictionary<UsageWorkload, List<UsageLastActivity>> Activity { get; } = [];
+
+    public int Rows { get; internal set; }
+    public int Matched { get; internal set; }
+    public int Unmatched { get; internal set; }
+    public int Skipped { get; internal set; }
+}
+
+/// <summary>Accumulates one report's rows; call <see cref="Add"/> per row and take <see cref="Figures"/> at the end.</summary>
+public sealed class UsageAggregator
+{
+    private readonly UsagePeople _people;
+    private readonly UsageReportFigures _figures;
+    private readonly int _day;
+    private readonly Action<UsageRow, long[]> _add;
+    private readonly int _user;
+    private readonly int _deleted;
+
+    public UsageAggregator(UsageReportType report, DateOnly date, int period, UsagePeople people)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        _people = people;
+        _day = date.DayNumber;
+        var codes = UsageMetrics.CodesOf(report.Name);
+        _figures = new UsageReportFigures(report, date, period, codes);
+        _user = report.UserColumn is { } user ? report.IndexOf(user) : -1;
+        _deleted = report.IndexOf("Is Deleted");
+        _add = Build(report, codes);
+    }
+
+    public UsageReportFigures Figures => _figures;
+
+    public void Add(UsageRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (_deleted >= 0 && row.GetBoolean(_deleted) == true)
+        {
+            // A deleted user (or site) is history, not adoption: counting them would make a leaver look like a laggard.
+            _figures.Skipped++;
+            return;
+        }
+        var name = _user >= 0 ? row.GetText(_user) : null;
+        UsagePerson person;
+        if (string.IsNullOrEmpty(name))
+        {
+            person = UsagePerson.Nobody;
+        }
+        else
+        {
+            person = _people.Resolve(name);
+        }
+        _current = person;
+        if (person.Matched)
+        {
+            _figures.Matched++;
+        }
+        else
+        {
+            _figures.Unmatched++;
+        }
+        _figures.Rows++;
+        if (!_figures.Agencies.TryGetValue(person.AgencyId, out var agency))
+        {
+            agency = new UsageAgencyFigures(_figures.Codes.Count);
+            _figures.Agencies[person.AgencyId] = agency;
+        }
+        agency.People++;
+        _add(row, agency.Values);
+    }
+
+    private UsagePerson _current;
+
+    private Action<UsageRow, long[]> Build(UsageReportType report, IReadOnlyList<string> codes)
+    {
+        int M(string code) => IndexOf(codes, code) is var i and >= 0 ? i : throw new InvalidOperationException($"{report.Name} has no metric {code}.");
+        int C(string column) => report.IndexOf(column);
+        long N(UsageRow row, int column) => column >= 0 ? row.GetCount(column) ?? 0 : 0;
+        bool B(UsageRow row, int column) => column >= 0 && row.GetBoolean(column) == true;
+        var day = _day;
+
+        switch (report.Name)
+        {
+            case "getOffice365ActiveUserDetail":
+                {
+                    var workloads = UsageMetrics.ActiveUserWorkloads.Select(w => new ReachColumns(
+                        w.Workload, C($"Has {w.Column} License"), C($"{w.Column} Last Activity Date"), UsageMetrics.Prefix(w.Workload), M)).ToArray();
+                    return (row, values) =>
+                    {
+                        foreach (var w in workloads)
+                        {
+                            AddReach(row, values, w, B(row, w.License));
+                        }
+                    };
+                }
+            case "getM365AppUserDetail":
+                {
+                    var reach = new ReachColumns(UsageWorkload.Apps, -1, C("Last Activity Date"), "apps", M);
+                    var platforms = UsageMetrics.AppPlatforms.Select(p => (Column: C(p.Column), Metric: M("apps." + p.Code))).ToArray();
+                    var apps = UsageMetrics.AppNames.Select(a => (Column: C(a.Column), Metric: M("apps." + a.Code))).ToArray();
+                    return (row, values) =>
+                    {
+                        AddReach(row, values, reach, licensed: false);
+                        foreach (var (column, metric) in platforms)
+                        {
+                            values[metric] += B(row, column) ? 1 : 0;
+                        }
+                        foreach (var (column, metric) in apps)
+                        {
+                            values[metric] += B(row, column) ? 1 : 0;
+                        }
+                    };
+                }
+            case "getEmailActivityUserDetail":
+                {
+                    int send = C("Send Count"), receive = C("Receive Count"), read = C("Read Count"),
+                        created = C("Meeting Created Count"), interacted = C("Meeting Interacted Count");
+                    int senders = M("exchange.senders"), sent = M("exchange.sent"), received = M("exchange.received"), reads = M("exchange.read"),
+                        meetingsCreated = M("exchange.meetingsCreated"), meetingsInteracted = M("exchange.meetingsInteracted");
+                    return (row, values) =>
+                    {
+                        var s = N(row, send);
+                        values[senders] += s > 0 ? 1 : 0;
+                        values[sent] += s;
+                        values[received] += N(row, receive);
+                        values[reads] += N(row, read);
+                        values[meetingsCreated] += N(row, created);
+                        values[meetingsInteracted] += N(row, interacted);
+                    };
+                }
+            case "getTeamsUserActivityUserDetail":
+                {
+                    int team = C("Team Chat Message Count"), chat = C("Private Chat Message Count"), call = C("Call Count"), meeting = C("Meeting Count"),
+                        organised = C("Meetings Organized Count"), attended = C("Meetings Attended Count"),
+                        audioSeconds = C("Audio Duration In Seconds"), videoSeconds = C("Video Duration In Seconds"), screenSeconds = C("Screen Share Duration In Seconds"),
+                        audio = C("Audio Duration"), video = C("Video Duration"), screen = C("Screen Share Duration");
+                    int chatters = M("teams.chatters"), chatMessages = M("teams.chatMessages"), channelMessages = M("teams.channelMessages"),
+                        posters = M("teams.channelPosters"), calls = M("teams.calls"), meetings = M("teams.meetings"),
+                        meetingsOrganised = M("teams.meetingsOrganised"), meetingsAttended = M("teams.meetingsAttended"), meetingPeople = M("teams.meetingPeople"),
+                        audioMinutes = M("teams.audioMinutes"), videoMinutes = M("teams.videoMinutes"), screenMinutes = M("teams.screenShareMinutes");
+                    // Seconds are summed and turned into minutes when the report is finished, so rounding happens once.
+                    return (row, values) =>
+                    {
+                        long t = N(row, team), c = N(row, chat), m = N(row, meeting), o = N(row, organised), a = N(row, attended);
+                        values[chatters] += t + c > 0 ? 1 : 0;
+                        values[chatMessages] += c;
+                        values[channelMessages] += t;
+                        values[posters] += t > 0 ? 1 : 0;
+                        values[calls] += N(row, call);
+                        values[meetings] += m;
+                        values[meetingsOrganised] += o;
+                        values[meetingsAttended] += a;
+                        values[meetingPeople] += m + o + a > 0 ? 1 : 0;
+                        values[audioMinutes] += Seconds(row, audioSeconds, audio);
+                        values[videoMinutes] += Seconds(row, videoSeconds, video);
+                        values[screenMinutes] += Seconds(row, screenSeconds, screen);
+                    };
+                }
+            case "getOneDriveActivityUserDetail":
+            case "getSharePointActivityUserDetail":
+                {
+                    var p = report.Name == "getOneDriveActivityUserDetail" ? "onedrive" : "sharepoint";
+                    int viewed = C("Viewed Or Edited File Count"), synced = C("Synced File Count"),
+                        inside = C("Shared Internally File Count"), outside = C("Shared Externally File Count"), pages = C("Visited Page Count");
+                    int users = M(p + ".fileUsers"), viewedM = M(p + ".viewedOrEdited"), syncedM = M(p + ".synced"),
+                        insideM = M(p + ".sharedInternally"), outsideM = M(p + ".sharedExternally"), sharers = M(p + ".sharers");
+                    var pagesM = p == "sharepoint" ? M("sharepoint.pagesVisited") : -1;
+                    return (row, values) =>
+                    {
+                        long v = N(row, viewed), s = N(row, synced), i = N(row, inside), o = N(row, outside);
+                        values[users] += v + s + i + o > 0 ? 1 : 0;
+                        values[viewedM] += v;
+                        values[syncedM] += s;
+                        values[insideM] += i;
+                        values[outsideM] += o;
+                        values[sharers] += i + o > 0 ? 1 : 0;
+                        if (pagesM >= 0)
+                        {
+                            values[pagesM] += N(row, pages);
+                        }
+                    };
+                }
+            case "getOneDriveUsageAccountDetail":
+                {
+                    int files = C("File Count"), active = C("Active File Count"), storage = C("Storage Used (Byte)");
+                    int accounts = M("onedrive.accounts"), filesM = M("onedrive.files"), activeM = M("onedrive.activeFiles"), storageM = M("onedrive.storageBytes");
+                    return (row, values) =>
+                    {
+                        values[accounts]++;
+                        values[filesM] += N(row, files);
+                        values[activeM] += N(row, active);
+                        values[storageM] += N(row, storage);
+                    };
+                }
+            case "getSharePointSiteUsageDetail":
+                {
+                    int last = C("Last Activity Date"), files = C("File Count"), active = C("Active File Count"), views = C("Page View Count"), storage = C("Storage Used (Byte)");
+                    int sites = M("sharepoint.sites"), activeSites = M("sharepoint.activeSites"), filesM = M("sharepoint.files"), activeM = M("sharepoint.activeFiles"),
+                        viewsM = M("sharepoint.pageViews"), storageM = M("sharepoint.storageBytes");
+                    return (row, values) =>
+                    {
+                        values[sites]++;
+                        values[activeSites] += row.GetDate(last) is { } date && date.DayNumber > day - 28 ? 1 : 0;
+                        values[filesM] += N(row, files);
+                        values[activeM] += N(row, active);
+                        values[viewsM] += N(row, views);
+                        values[storageM] += N(row, storage);
+                    };
+                }
+            case "getMailboxUsageDetail":
+                {
+                    int items = C("Item Count"), storage = C("Storage Used (Byte)");
+                    int mailboxes = M("exchange.mailboxes"), itemsM = M("exchange.items"), storageM = M("exchange.storageBytes");
+                    return (row, values) =>
+                    {
+                        values[mailboxes]++;
+                        values[itemsM] += N(row, items);
+                        values[storageM] += N(row, storage);
+                    };
+                }
+            default:
+                throw new InvalidOperationException($"No aggregation for report {report.Name}.");
+        }
+    }
+
+    private static long Seconds(UsageRow row, int secondsColumn, int durationColumn)
+    {
+        if (secondsColumn >= 0 && row.GetCount(secondsColumn) is { } seconds)
+        {
+            return seconds;
+        }
+        return durationColumn >= 0 && row.GetDuration(durationColumn) is { } duration ? (long)duration.TotalSeconds : 0;
+    }
+
+    private sealed record ReachColumns(UsageWorkload Workload, int License, int LastActivity, int Licensed, int People, int Active1, int Active7, int Active28)
+    {
+        public ReachColumns(UsageWorkload workload, int license, int lastActivity, string prefix, Func<string, int> metric)
+            : this(workload, license, lastActivity, license >= 0 ? metric(prefix + ".licensed") : -1, metric(prefix + ".people"),
+                  metric(prefix + ".active1"), metric(prefix + ".active7"), metric(prefix + ".active28"))
+        {
+        }
+    }
+
+    private void AddReach(UsageRow row, long[] values, ReachColumns w, bool licensed)
+    {
+        if (w.Licensed >= 0 && licensed)
+        {
+            values[w.Licensed]++;
+        }
+        values[w.People]++;
+        var last = w.LastActivity >= 0 && row.GetDate(w.LastActivity) is { } date ? date.DayNumber : 0;
+        values[w.Active1] += last == _day ? 1 : 0;
+        values[w.Active7] += last > _day - 7 ? 1 : 0;
+        values[w.Active28] += last > _day - 28 ? 1 : 0;
+        if (!_figures.Activity.TryGetValue(w.Workload, out var list))
+        {
+            list = [];
+            _figures.Activity[w.Workload] = list;
+        }
+        if (_current.Slot >= 0)
+        {
+            list.Add(new UsageLastActivity(_current.Slot, _current.AgencyId, last));
+        }
+    }
+
+    /// <summary>Finishes the figures: durations from seconds to minutes.</summary>
+    public UsageReportFigures Finish()
+    {
+        if (_figures.Report.Name == "getTeamsUserActivityUserDetail")
+        {
+            var codes = _figures.Codes;
+            int[] minutes = [IndexOf(codes, "teams.audioMinutes"), IndexOf(codes, "teams.videoMinutes"), IndexOf(codes, "teams.screenShareMinutes")];
+            foreach (var agency in _figures.Agencies.Values)
+            {
+                foreach (var i in minutes)
+                {
+                    agency.Values[i] /= 60;
+                }
+            }
+        }
+        return _figures;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> codes, string code)
+    {
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (codes[i] == code)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
