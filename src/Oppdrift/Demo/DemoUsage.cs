@@ -466,12 +466,14 @@ public sealed partial class DemoUsage
         var sites = new List<Site>(municipality.Units.Count + municipality.Agencies.Count + 1);
         var agencyIndex = municipality.Agencies.Select((a, i) => (a, i)).ToDictionary(x => x.a.Code, x => x.i, StringComparer.Ordinal);
         var people = members.Where(p => p.Agency is not null).GroupBy(p => p.Agency!.Code).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        sites.Add(NewSite(-1, -1, EpochDay, municipality.People.Count, "https://nordvik.sharepoint.com", "Communication Site"));
+        // Intranets are read by many but hold what a small editorial team writes: size them by that team, not by headcount.
+        sites.Add(NewSite(-1, -1, EpochDay, 600, "https://nordvik.sharepoint.com", "Communication Site"));
         foreach (var agency in municipality.Agencies)
         {
             var a = agencyIndex[agency.Code];
             var code = agency.Code.ToLowerInvariant();
-            sites.Add(NewSite(a, directors.GetValueOrDefault(agency.Code, -1), EpochDay, people.GetValueOrDefault(agency.Code), $"https://nordvik.sharepoint.com/sites/{code}-intranett", "Communication Site"));
+            sites.Add(NewSite(a, directors.GetValueOrDefault(agency.Code, -1), EpochDay, Math.Min(300, people.GetValueOrDefault(agency.Code)),
+                $"https://nordvik.sharepoint.com/sites/{code}-intranett", "Communication Site"));
         }
         foreach (var unit in municipality.Units)
         {
