@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Oppdrift.Demo;
 using Oppdrift.Organisation;
+using Spectre.Console;
 
 namespace Oppdrift.Cli;
 
@@ -32,27 +33,73 @@ internal static class DemoCommands
             DefaultValueFactory = _ => "documented",
         };
         format.AcceptOnlyFromAmong("documented", "newer");
+        var storyDays = DemoUsage.StoryEnd.DayNumber - DemoUsage.StoryStart.DayNumber + 1;
+        var usageDays = new Option<int>("--usage-days")
+        {
+            Description = $"Also write the Microsoft 365 usage reports (9 a day, about 55 MB a day for 54,000 people) for the last N days "
+                + $"of the demo's story ({DemoUsage.StoryStart:yyyy-MM-dd} to {DemoUsage.StoryEnd:yyyy-MM-dd}, {storyDays} days) into <DIR>/usage",
+            HelpName = "N",
+            DefaultValueFactory = _ => 0,
+        };
+        usageDays.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 || result.GetValueOrDefault<int>() > storyDays)
+            {
+                result.AddError($"--usage-days must be between 0 and {storyDays}.");
+            }
+        });
+        var concealed = new Option<bool>("--concealed")
+        {
+            Description = "Write the usage reports as a tenant that conceals names: 32-hex-digit names, zero user ids, no site URLs",
+        };
         var command = new Command("generate",
-            "Writes the demo municipality's files in the real export formats, for trying the importers by hand. Prints the paths written.")
+            "Writes the demo municipality's files in the real export formats, for trying the importers by hand. Prints the paths written "
+            + "(for usage reports, their folder).")
         {
             output,
             seed,
             people,
             format,
+            usageDays,
+            concealed,
         };
-        command.SetCliAction((parseResult, cli, _) =>
+        command.SetCliAction(async (parseResult, cli, cancellationToken) =>
         {
+            var folder = Path.GetFullPath(parseResult.GetRequiredValue(output));
             var municipality = DemoMunicipality.Generate(parseResult.GetValue(seed), parseResult.GetValue(people));
-            var paths = DemoLoader.Generate(municipality, Path.GetFullPath(parseResult.GetRequiredValue(output)), parseResult.GetValue(format) == "newer" ? EntraExportFormat.Newer : EntraExportFormat.Documented);
-            cli.Error.WriteLine($"{municipality.People.Count} people in {municipality.Agencies.Count} agencies (seed {municipality.Seed}):");
+            var paths = DemoLoader.Generate(municipality, folder, parseResult.GetValue(format) == "newer" ? EntraExportFormat.Newer : EntraExportFormat.Documented);
+            await cli.Error.WriteLineAsync($"{municipality.People.Count} people in {municipality.Agencies.Count} agencies (seed {municipality.Seed}):");
             foreach (var path in paths)
             {
-                cli.Out.WriteLine(path);
+                await cli.Out.WriteLineAsync(path);
             }
-            return Task.FromResult(ExitCodes.Success);
+            if (parseResult.GetValue(usageDays) is var days and > 0)
+            {
+                var usageFolder = Path.Combine(folder, "usage");
+                var usage = new DemoUsage(municipality, new DemoUsageOptions { Concealed = parseResult.GetValue(concealed) });
+                var first = DemoUsage.StoryEnd.AddDays(1 - days);
+                var written = await WriteUsageAsync(cli, usage, usageFolder, first, DemoUsage.StoryEnd, cancellationToken);
+                await cli.Error.WriteLineAsync($"{written} usage reports for {first:yyyy-MM-dd} to {DemoUsage.StoryEnd:yyyy-MM-dd}:");
+                await cli.Out.WriteLineAsync(usageFolder);
+            }
+            return ExitCodes.Success;
         });
         return command;
     }
+
+    private static Task<int> WriteUsageAsync(CliContext cli, DemoUsage usage, string folder, DateOnly first, DateOnly last, CancellationToken cancellationToken) =>
+        cli.Progress.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("Writing usage reports", maxValue: 1);
+                var progress = new Progress<double>(done => task.Value = done);
+                var paths = await Task.Run(() => usage.WriteFolder(folder, first, last, progress, cancellationToken), cancellationToken);
+                task.Value = 1;
+                task.StopTask();
+                return paths.Count;
+            });
 
     private static Command Load()
     {

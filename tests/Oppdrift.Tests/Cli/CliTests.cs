@@ -37,6 +37,7 @@ public sealed class CliTests : IAsyncDisposable
     [InlineData("demo --help", "generate")]
     [InlineData("demo --help", "load")]
     [InlineData("demo generate --help", "--format")]
+    [InlineData("demo generate --help", "--usage-days")]
     [InlineData("demo load --help", "--people")]
     [InlineData("account --help", "reset-password")]
     [InlineData("account reset-password --help", "USERNAME")]
@@ -177,6 +178,21 @@ public sealed class CliTests : IAsyncDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.StartsWith("id,userPrincipalName", File.ReadLines(Path.Combine(output, "entra-users.csv")).First().TrimStart('\uFEFF'), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_generate_with_usage_days_writes_each_report_of_the_last_days_of_the_story()
+    {
+        var output = Path.Combine(_folder, "demo");
+
+        var run = await RunAsync("demo", "generate", "--out", output, "--people", "200", "--usage-days", "2", "--concealed");
+
+        var usage = Path.Combine(output, "usage");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal([Path.Combine(output, "entra-users.csv"), usage], run.Output.Trim().Split('\n').Select(line => line.Trim()));
+        Assert.Equal(18, Directory.GetFiles(usage, "*.csv", SearchOption.AllDirectories).Length);
+        var teams = File.ReadLines(Path.Combine(usage, "2026-11-30", "getTeamsUserActivityUserDetail.csv")).Skip(1).First();
+        Assert.Contains("00000000-0000-0000-0000-000000000000", teams, StringComparison.Ordinal);
     }
 
     [Fact]
