@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Oppdrift.Usage;
 
@@ -242,6 +243,205 @@ public static class UsageValues
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// The UTF-8 forms the reader uses on its hot path. Each handles the plain ASCII text the reports hold and hands
+    /// anything else to the text form above, so the two can never disagree about what is valid.
+    /// </summary>
+    internal static bool TryParseDate(ReadOnlySpan<byte> utf8, out DateOnly? value)
+    {
+        value = null;
+        utf8 = TrimUtf8(utf8);
+        if (utf8.IsEmpty)
+        {
+            return true;
+        }
+        // Any byte that is not an ASCII digit or '-' fails here, just as the text form refuses any such character.
+        if (utf8.Length != 10 || utf8[4] != (byte)'-' || utf8[7] != (byte)'-'
+            || !TryDigits(utf8[..4], out var year) || !TryDigits(utf8.Slice(5, 2), out var month) || !TryDigits(utf8.Slice(8, 2), out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+        value = new DateOnly(year, month, day);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<byte> utf8, out int value)
+    {
+        value = 0;
+        foreach (var b in utf8)
+        {
+            var digit = (uint)(b - (byte)'0');
+            if (digit > 9)
+            {
+                return false;
+            }
+            value = (value * 10) + (int)digit;
+        }
+        return true;
+    }
+
+    internal static bool TryParseCount(ReadOnlySpan<byte> utf8, out long? value)
+    {
+        value = null;
+        utf8 = TrimUtf8(utf8);
+        if (utf8.IsEmpty)
+        {
+            return true;
+        }
+        // Eighteen digits cannot overflow a long; longer numbers take the general parser's overflow check.
+        if (utf8.Length <= 18 && TryLongDigits(utf8, out var number))
+        {
+            value = number;
+            return true;
+        }
+        if (!long.TryParse(utf8, NumberStyles.None, CultureInfo.InvariantCulture, out number))
+        {
+            return false;
+        }
+        value = number;
+        return true;
+    }
+
+    private static bool TryLongDigits(ReadOnlySpan<byte> utf8, out long value)
+    {
+        value = 0;
+        foreach (var b in utf8)
+        {
+            var digit = (uint)(b - (byte)'0');
+            if (digit > 9)
+            {
+                return false;
+            }
+            value = (value * 10) + digit;
+        }
+        return true;
+    }
+
+    internal static bool TryParseBoolean(ReadOnlySpan<byte> utf8, out bool? value)
+    {
+        value = null;
+        utf8 = TrimUtf8(utf8);
+        if (utf8.IsEmpty)
+        {
+            return true;
+        }
+        if (Ascii.EqualsIgnoreCase(utf8, "True"u8) || Ascii.EqualsIgnoreCase(utf8, "Yes"u8))
+        {
+            value = true;
+            return true;
+        }
+        if (Ascii.EqualsIgnoreCase(utf8, "False"u8) || Ascii.EqualsIgnoreCase(utf8, "No"u8))
+        {
+            value = false;
+            return true;
+        }
+        return !Ascii.IsValid(utf8) && WithText(utf8, static text => (TryParseBoolean(text, out var flag), flag), out value);
+    }
+
+    internal static bool TryParsePeriod(ReadOnlySpan<byte> utf8, out int? value)
+    {
+        value = null;
+        utf8 = TrimUtf8(utf8);
+        if (utf8.IsEmpty)
+        {
+            return true;
+        }
+        if (utf8.Length <= 9 && TryDigits(utf8, out int days))
+        {
+            value = days is 1 or 7 or 30 or 90 or 180 ? days : null;
+            return value is not null;
+        }
+        return WithText(utf8, static text => (TryParsePeriod(text, out var period), period), out value);
+    }
+
+    /// <summary>Durations are short ASCII text; decoded on the stack and read by the one parser that defines them.</summary>
+    internal static bool TryParseDuration(ReadOnlySpan<byte> utf8, out TimeSpan? value) =>
+        WithText(utf8, static text => (TryParseDuration(text, out var duration), duration), out value);
+
+    /// <summary>A concealed name in UTF-8: 32 upper-case hexadecimal digits.</summary>
+    internal static bool IsConcealedName(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length != 32)
+        {
+            return false;
+        }
+        foreach (var b in utf8)
+        {
+            if (b is not ((>= (byte)'0' and <= (byte)'9') or (>= (byte)'A' and <= (byte)'F')))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Leading and trailing white space removed as <see cref="MemoryExtensions.Trim(ReadOnlySpan{char})"/> removes it
+    /// (Unicode white space, not only ASCII), from valid UTF-8.
+    /// </summary>
+    internal static ReadOnlySpan<byte> TrimUtf8(ReadOnlySpan<byte> utf8) => TrimUtf8(utf8, out _);
+
+    /// <summary>As <see cref="TrimUtf8(ReadOnlySpan{byte})"/>, with the number of bytes taken off the front.</summary>
+    internal static ReadOnlySpan<byte> TrimUtf8(ReadOnlySpan<byte> utf8, out int skipped)
+    {
+        var length = utf8.Length;
+        while (!utf8.IsEmpty)
+        {
+            var first = utf8[0];
+            if (first < 0x80)
+            {
+                if (!char.IsWhiteSpace((char)first))
+                {
+                    break;
+                }
+                utf8 = utf8[1..];
+            }
+            else if (Rune.DecodeFromUtf8(utf8, out var rune, out var consumed) == System.Buffers.OperationStatus.Done && Rune.IsWhiteSpace(rune))
+            {
+                utf8 = utf8[consumed..];
+            }
+            else
+            {
+                break;
+            }
+        }
+        skipped = length - utf8.Length;
+        while (!utf8.IsEmpty)
+        {
+            var last = utf8[^1];
+            if (last < 0x80)
+            {
+                if (!char.IsWhiteSpace((char)last))
+                {
+                    break;
+                }
+                utf8 = utf8[..^1];
+            }
+            else if (Rune.DecodeLastFromUtf8(utf8, out var rune, out var consumed) == System.Buffers.OperationStatus.Done && Rune.IsWhiteSpace(rune))
+            {
+                utf8 = utf8[..^consumed];
+            }
+            else
+            {
+                break;
+            }
+        }
+        return utf8;
+    }
+
+    private delegate (bool Ok, T? Value) TextParser<T>(ReadOnlySpan<char> text)
+        where T : struct;
+
+    private static bool WithText<T>(ReadOnlySpan<byte> utf8, TextParser<T> parse, out T? value)
+        where T : struct
+    {
+        Span<char> buffer = stackalloc char[64];
+        var text = utf8.Length <= buffer.Length ? buffer[..Encoding.UTF8.GetChars(utf8, buffer)] : Encoding.UTF8.GetString(utf8).AsSpan();
+        (var ok, value) = parse(text);
+        return ok;
     }
 
     /// <summary>The User Id a concealed tenant writes: a GUID of zeros.</summary>
