@@ -293,29 +293,36 @@ public sealed class UsageReportReader : IDisposable
             return false;
         }
         var report = Report!;
-        var values = record.Start(report, line, _csv.Buffer, _userColumn);
+        var buffer = _csv.Buffer;
+        var values = record.Start(report, line, buffer, _userColumn);
         var ranges = record.Ranges;
+        var starts = _csv.FieldStarts;
+        var lengths = _csv.FieldLengths;
+        var fieldOf = _fieldOf;
+        var kinds = _kinds;
         var errorsBefore = _errors.Count;
         for (var column = 0; column < values.Length; column++)
         {
-            var field = _fieldOf[column];
+            var field = fieldOf[column];
+            ranges[column] = default;
             if (field < 0)
             {
                 values[column] = UsageValue.Missing;
-                ranges[column] = default;
                 continue;
             }
-            var text = _csv.Field(field);
-            var kind = _kinds[column];
+            var text = new ReadOnlySpan<byte>(buffer, starts[field], lengths[field]);
+            var kind = kinds[column];
             if (kind is UsageValueKind.Text or UsageValueKind.Products)
             {
                 var trimmed = UsageValues.TrimUtf8(text, out var skipped);
                 values[column] = trimmed.IsEmpty ? UsageValue.Missing : new UsageValue(true, 0, null);
-                ranges[column] = new TextRange(_csv.FieldStart(field) + skipped, trimmed.Length);
-                continue;
+                ranges[column] = new TextRange(starts[field] + skipped, trimmed.Length);
             }
-            ranges[column] = default;
-            if (Parse(kind, text, out var value))
+            else if (kind == UsageValueKind.Count && UsageValues.TryParseDigits(text, out var count))
+            {
+                values[column] = new UsageValue(true, count, null); // the common case, without the general parser's trimming
+            }
+            else if (Parse(kind, text, out var value))
             {
                 values[column] = value;
             }

@@ -305,6 +305,14 @@ public static class UsageValues
         return true;
     }
 
+    /// <summary>One to eighteen ASCII digits and nothing else: a count as the reports write it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static bool TryParseDigits(ReadOnlySpan<byte> utf8, out long value)
+    {
+        value = 0;
+        return utf8.Length is > 0 and <= 18 && TryLongDigits(utf8, out value);
+    }
+
     private static bool TryLongDigits(ReadOnlySpan<byte> utf8, out long value)
     {
         value = 0;
@@ -357,9 +365,53 @@ public static class UsageValues
         return WithText(utf8, static text => (TryParsePeriod(text, out var period), period), out value);
     }
 
-    /// <summary>Durations are short ASCII text; decoded on the stack and read by the one parser that defines them.</summary>
-    internal static bool TryParseDuration(ReadOnlySpan<byte> utf8, out TimeSpan? value) =>
-        WithText(utf8, static text => (TryParseDuration(text, out var duration), duration), out value);
+    /// <summary>
+    /// PT1H2M3S as Teams writes it (upper case, whole numbers of hours, minutes and seconds, in order) is read here;
+    /// anything else, valid or not, goes to the text parser, which defines durations.
+    /// </summary>
+    internal static bool TryParseDuration(ReadOnlySpan<byte> utf8, out TimeSpan? value)
+    {
+        if (utf8.Length >= 4 && utf8[0] == (byte)'P' && utf8[1] == (byte)'T')
+        {
+            long ticks = 0;
+            var lastOrder = 0;
+            var i = 2;
+            while (i < utf8.Length)
+            {
+                long whole = 0;
+                var digits = 0;
+                while (i < utf8.Length && utf8[i] - (uint)'0' <= 9 && digits < 6)
+                {
+                    whole = (whole * 10) + (utf8[i++] - '0');
+                    digits++;
+                }
+                if (digits == 0 || i == utf8.Length)
+                {
+                    break;
+                }
+                var (order, unit) = utf8[i] switch
+                {
+                    (byte)'H' => (2, TimeSpan.TicksPerHour),
+                    (byte)'M' => (3, TimeSpan.TicksPerMinute),
+                    (byte)'S' => (4, TimeSpan.TicksPerSecond),
+                    _ => (0, 0L),
+                };
+                if (order <= lastOrder)
+                {
+                    break;
+                }
+                lastOrder = order;
+                ticks += whole * unit; // at most six digits each (longer numbers go to the text parser), so no overflow
+                i++;
+            }
+            if (i == utf8.Length && lastOrder > 0)
+            {
+                value = TimeSpan.FromTicks(ticks);
+                return true;
+            }
+        }
+        return WithText(utf8, static text => (TryParseDuration(text, out var duration), duration), out value);
+    }
 
     /// <summary>A concealed name in UTF-8: 32 upper-case hexadecimal digits.</summary>
     internal static bool IsConcealedName(ReadOnlySpan<byte> utf8)
@@ -387,6 +439,13 @@ public static class UsageValues
     /// <summary>As <see cref="TrimUtf8(ReadOnlySpan{byte})"/>, with the number of bytes taken off the front.</summary>
     internal static ReadOnlySpan<byte> TrimUtf8(ReadOnlySpan<byte> utf8, out int skipped)
     {
+        skipped = 0;
+        // White space is either ASCII at or below ' ' or not ASCII at all: text that starts and ends with other
+        // ASCII, as nearly every field does, has nothing to trim.
+        if (utf8.IsEmpty || (utf8[0] - 0x21u < 0x5F && utf8[^1] - 0x21u < 0x5F))
+        {
+            return utf8;
+        }
         var length = utf8.Length;
         while (!utf8.IsEmpty)
         {
