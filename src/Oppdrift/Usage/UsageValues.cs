@@ -371,46 +371,49 @@ public static class UsageValues
     /// </summary>
     internal static bool TryParseDuration(ReadOnlySpan<byte> utf8, out TimeSpan? value)
     {
-        if (utf8.Length >= 4 && utf8[0] == (byte)'P' && utf8[1] == (byte)'T')
+        if (utf8.Length >= 4 && utf8[0] == (byte)'P' && utf8[1] == (byte)'T' && TryParseTeamsDuration(utf8[2..], out var ticks))
         {
-            long ticks = 0;
-            var lastOrder = 0;
-            var i = 2;
-            while (i < utf8.Length)
-            {
-                long whole = 0;
-                var digits = 0;
-                while (i < utf8.Length && utf8[i] - (uint)'0' <= 9 && digits < 6)
-                {
-                    whole = (whole * 10) + (utf8[i++] - '0');
-                    digits++;
-                }
-                if (digits == 0 || i == utf8.Length)
-                {
-                    break;
-                }
-                var (order, unit) = utf8[i] switch
-                {
-                    (byte)'H' => (2, TimeSpan.TicksPerHour),
-                    (byte)'M' => (3, TimeSpan.TicksPerMinute),
-                    (byte)'S' => (4, TimeSpan.TicksPerSecond),
-                    _ => (0, 0L),
-                };
-                if (order <= lastOrder)
-                {
-                    break;
-                }
-                lastOrder = order;
-                ticks += whole * unit; // at most six digits each (longer numbers go to the text parser), so no overflow
-                i++;
-            }
-            if (i == utf8.Length && lastOrder > 0)
-            {
-                value = TimeSpan.FromTicks(ticks);
-                return true;
-            }
+            value = TimeSpan.FromTicks(ticks);
+            return true;
         }
         return WithText(utf8, static text => (TryParseDuration(text, out var duration), duration), out value);
+    }
+
+    /// <summary>The part after "PT": whole hours, minutes and seconds, each at most once and in that order.</summary>
+    private static bool TryParseTeamsDuration(ReadOnlySpan<byte> utf8, out long ticks)
+    {
+        ticks = 0;
+        var lastOrder = 0;
+        var i = 0;
+        while (i < utf8.Length)
+        {
+            long whole = 0;
+            var digits = 0;
+            // At most six digits a component (longer numbers go to the text parser), so the sum cannot overflow.
+            while (i < utf8.Length && utf8[i] - (uint)'0' <= 9 && digits < 6)
+            {
+                whole = (whole * 10) + (utf8[i++] - '0');
+                digits++;
+            }
+            if (digits == 0 || i == utf8.Length)
+            {
+                return false;
+            }
+            var (order, unit) = utf8[i++] switch
+            {
+                (byte)'H' => (2, TimeSpan.TicksPerHour),
+                (byte)'M' => (3, TimeSpan.TicksPerMinute),
+                (byte)'S' => (4, TimeSpan.TicksPerSecond),
+                _ => (0, 0L),
+            };
+            if (order <= lastOrder)
+            {
+                return false;
+            }
+            lastOrder = order;
+            ticks += whole * unit;
+        }
+        return lastOrder > 0;
     }
 
     /// <summary>A concealed name in UTF-8: 32 upper-case hexadecimal digits.</summary>
