@@ -1,3 +1,4 @@
+using System.Text;
 using Oppdrift.Shared;
 
 namespace Oppdrift.Usage;
@@ -64,17 +65,19 @@ public sealed record UsageReadOptions
 /// once), recognises which report it is, and parses each row by the catalogue's column types. Rows with errors are
 /// not returned; every error names file, line, column number and column name. The caller must treat a reader
 /// that ends with <see cref="Errors"/> as a rejected file and discard what it took (an import is all or nothing).
+/// Values are parsed straight from the file's UTF-8 bytes; text becomes strings only for <see cref="Read()"/>'s
+/// rows or when a <see cref="UsageRecord"/>'s text is asked for.
 /// </summary>
 public sealed class UsageReportReader : IDisposable
 {
-    private readonly CsvReader _csv;
-    private readonly Stream _stream;
+    private readonly UsageCsvTokenizer _csv;
     private readonly string _fileName;
     private readonly UsageReadOptions _options;
     private readonly List<InputError> _errors = [];
     private readonly List<string> _warnings = [];
     private string[] _header = [];
     private int[] _fieldOf = []; // report column index -> field index in the file, or -1
+    private UsageValueKind[] _kinds = [];
     private int _userColumn = -1;
     private int _keyColumn = -1;
     private int _refreshColumn = -1;
@@ -82,11 +85,11 @@ public sealed class UsageReportReader : IDisposable
     private bool _stopped;
     private int _concealedRows;
     private int _identifiedRows;
+    private UsageRecord? _rowRecord;
 
     private UsageReportReader(Stream stream, string fileName, UsageReadOptions options)
     {
-        _csv = new CsvReader(stream, fileName, ',');
-        _stream = stream;
+        _csv = new UsageCsvTokenizer(stream, fileName);
         _fileName = fileName;
         _options = options;
     }
@@ -112,7 +115,7 @@ public sealed class UsageReportReader : IDisposable
         _concealedRows == 0 ? (_identifiedRows == 0 ? UsageConcealment.Unknown : UsageConcealment.Identified)
         : _identifiedRows == 0 ? UsageConcealment.Concealed : UsageConcealment.Mixed;
 
-    /// <summary>Opens a file and reads its header; header problems are in <see cref="Errors"/> and <see cref="Read"/> returns null.</summary>
+    /// <summary>Opens a file and reads its header; header problems are in <see cref="Errors"/> and <see cref="Read()"/> returns null.</summary>
     public static UsageReportReader Open(Stream stream, string fileName, UsageReadOptions? options = null)
     {
         var reader = new UsageReportReader(stream, fileName, options ?? new UsageReadOptions());
@@ -122,8 +125,7 @@ public sealed class UsageReportReader : IDisposable
         }
         catch (InputErrorException ex)
         {
-            // The CSV reader decodes a whole block ahead, so bad text anywhere in a small file surfaces here.
-            reader._errors.Add(reader.LocateInvalidText(ex.Error));
+            reader._errors.Add(ex.Error);
             reader._stopped = true;
         }
         return reader;
@@ -131,28 +133,28 @@ public sealed class UsageReportReader : IDisposable
 
     private void ReadHeader()
     {
-        var header = _csv.Read();
-        if (header is null)
+        if (!_csv.Read())
         {
             Stop(new InputError(_fileName, 1, null, null, UsageText.Get("UsageErrorEmptyFile")));
             return;
         }
-        _header = new string[header.Fields.Length];
+        var headerLine = _csv.Line;
+        _header = new string[_csv.FieldCount];
         for (var i = 0; i < _header.Length; i++)
         {
-            _header[i] = header.Fields[i].Trim();
+            _header[i] = Encoding.UTF8.GetString(_csv.Field(i)).Trim();
         }
         var expected = _options.ExpectedReport;
         var recognised = UsageReportCatalogue.Recognise(_header);
         if (expected is not null && recognised is not null && recognised != expected)
         {
-            Stop(new InputError(_fileName, header.Line, null, null, UsageText.Get("UsageErrorWrongReport", recognised.Name, expected.Name)));
+            Stop(new InputError(_fileName, headerLine, null, null, UsageText.Get("UsageErrorWrongReport", recognised.Name, expected.Name)));
             return;
         }
         var report = recognised ?? expected;
         if (report is null)
         {
-            Stop(new InputError(_fileName, header.Line, null, null, UsageText.Get("UsageErrorNotAReport", string.Join(", ", UsageReportCatalogue.All.Select(r => r.Name)))));
+            Stop(new InputError(_fileName, headerLine, null, null, UsageText.Get("UsageErrorNotAReport", string.Join(", ", UsageReportCatalogue.All.Select(r => r.Name)))));
             return;
         }
         _fieldOf = new int[report.Columns.Count];
@@ -171,7 +173,7 @@ public sealed class UsageReportReader : IDisposable
             }
             if (_fieldOf[column] >= 0)
             {
-                _errors.Add(new InputError(_fileName, header.Line, field + 1, _header[field], UsageText.Get("UsageErrorDuplicateColumn", _header[field], _fieldOf[column] + 1)));
+                _errors.Add(new InputError(_fileName, headerLine, field + 1, _header[field], UsageText.Get("UsageErrorDuplicateColumn", _header[field], _fieldOf[column] + 1)));
                 continue;
             }
             _fieldOf[column] = field;
@@ -180,7 +182,7 @@ public sealed class UsageReportReader : IDisposable
         {
             if (report.Columns[column].Required && _fieldOf[column] < 0)
             {
-                _errors.Add(new InputError(_fileName, header.Line, null, report.Columns[column].Name, UsageText.Get("UsageErrorMissingColumn", report.Columns[column].Name, report.Name)));
+                _errors.Add(new InputError(_fileName, headerLine, null, report.Columns[column].Name, UsageText.Get("UsageErrorMissingColumn", report.Columns[column].Name, report.Name)));
             }
         }
         if (unknown.Count > 0)
@@ -193,6 +195,11 @@ public sealed class UsageReportReader : IDisposable
             return;
         }
         Report = report;
+        _kinds = new UsageValueKind[report.Columns.Count];
+        for (var column = 0; column < _kinds.Length; column++)
+        {
+            _kinds[column] = report.Columns[column].Kind;
+        }
         _refreshColumn = report.IndexOf(UsageReportCatalogue.ReportRefreshDate);
         _keyColumn = report.IndexOf(report.KeyColumn);
         _userColumn = report.UserColumn is { } user ? report.IndexOf(user) : -1;
@@ -202,33 +209,50 @@ public sealed class UsageReportReader : IDisposable
     /// <summary>The next good row, or null at the end of the file or once the error limit is reached.</summary>
     public UsageRow? Read()
     {
+        _rowRecord ??= new UsageRecord();
+        return Read(_rowRecord) ? _rowRecord.ToRow() : null;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="record"/> with the next good row without allocating; false at the end of the file or once
+    /// the error limit is reached. The record's text stays in the reader's buffer and is valid until the next read.
+    /// </summary>
+    public bool Read(UsageRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
         if (_stopped)
         {
-            return null;
+            return false;
         }
         try
         {
-            while (_csv.Read() is { } record)
+            while (_csv.Read())
             {
-                if (ReadRow(record) is { } row)
+                if (ReadRow(record))
                 {
                     RowsRead++;
-                    return row;
+                    return true;
                 }
                 if (_errors.Count >= _options.MaxErrors)
                 {
-                    Stop(new InputError(_fileName, record.Line, null, null, UsageText.Get("UsageErrorTooMany", _options.MaxErrors)));
-                    return null;
+                    Stop(new InputError(_fileName, _csv.Line, null, null, UsageText.Get("UsageErrorTooMany", _options.MaxErrors)));
+                    return false;
                 }
             }
         }
         catch (InputErrorException ex)
         {
-            Stop(LocateInvalidText(ex.Error));
-            return null;
+            // The tokenizer knows the field number; the header knows its name.
+            var error = ex.Error;
+            if (error.Column is { } column && error.ColumnName is null && column <= _header.Length)
+            {
+                error = error with { ColumnName = _header[column - 1] };
+            }
+            Stop(error);
+            return false;
         }
         Finish();
-        return null;
+        return false;
     }
 
     private void Finish()
@@ -246,57 +270,74 @@ public sealed class UsageReportReader : IDisposable
         _stopped = true;
     }
 
-    private UsageRow? ReadRow(CsvRecord record)
+    private bool ReadRow(UsageRecord record)
     {
-        var fields = record.Fields;
-        if (fields.Length < _header.Length)
+        var fields = _csv.FieldCount;
+        var line = _csv.Line;
+        if (fields < _header.Length)
         {
             // Name the first field that is not there: usually the file was cut off in the middle of this row.
-            _errors.Add(new InputError(_fileName, record.Line, fields.Length + 1, _header[fields.Length],
-                UsageText.Get("UsageErrorTooFewFields", fields.Length, _header.Length)));
-            return null;
+            _errors.Add(new InputError(_fileName, line, fields + 1, _header[fields],
+                UsageText.Get("UsageErrorTooFewFields", fields, _header.Length)));
+            return false;
         }
-        if (fields.Length > _header.Length)
+        if (fields > _header.Length)
         {
-            _errors.Add(new InputError(_fileName, record.Line, _header.Length + 1, null, UsageText.Get("UsageErrorTooManyFields", fields.Length, _header.Length)));
-            return null;
+            _errors.Add(new InputError(_fileName, line, _header.Length + 1, null, UsageText.Get("UsageErrorTooManyFields", fields, _header.Length)));
+            return false;
+        }
+        if (_userColumn >= 0 && _fieldOf[_userColumn] >= 0
+            && Ascii.EqualsIgnoreCase(UsageValues.TrimUtf8(_csv.Field(_fieldOf[_userColumn])), "(Unknown)"u8))
+        {
+            UnknownUsersSkipped++;
+            return false;
         }
         var report = Report!;
-        if (_userColumn >= 0 && _fieldOf[_userColumn] >= 0)
-        {
-            var user = fields[_fieldOf[_userColumn]].AsSpan().Trim();
-            if (user.Equals(UsageValues.UnknownUser, StringComparison.OrdinalIgnoreCase))
-            {
-                UnknownUsersSkipped++;
-                return null;
-            }
-        }
+        var buffer = _csv.Buffer;
+        var values = record.Start(report, line, buffer, _userColumn);
+        var ranges = record.Ranges;
+        var starts = _csv.FieldStarts;
+        var lengths = _csv.FieldLengths;
+        var fieldOf = _fieldOf;
+        var kinds = _kinds;
         var errorsBefore = _errors.Count;
-        var values = new UsageValue[report.Columns.Count];
         for (var column = 0; column < values.Length; column++)
         {
-            var field = _fieldOf[column];
+            var field = fieldOf[column];
+            ranges[column] = default;
             if (field < 0)
             {
+                values[column] = UsageValue.Missing;
                 continue;
             }
-            var text = fields[field];
-            if (Parse(report.Columns[column].Kind, text, out var value))
+            var text = new ReadOnlySpan<byte>(buffer, starts[field], lengths[field]);
+            var kind = kinds[column];
+            if (kind is UsageValueKind.Text or UsageValueKind.Products)
+            {
+                var trimmed = UsageValues.TrimUtf8(text, out var skipped);
+                values[column] = trimmed.IsEmpty ? UsageValue.Missing : new UsageValue(true, 0, null);
+                ranges[column] = new TextRange(starts[field] + skipped, trimmed.Length);
+            }
+            else if (kind == UsageValueKind.Count && UsageValues.TryParseDigits(text, out var count))
+            {
+                values[column] = new UsageValue(true, count, null); // the common case, without the general parser's trimming
+            }
+            else if (Parse(kind, text, out var value))
             {
                 values[column] = value;
             }
             else
             {
-                _errors.Add(At(record, field, UsageText.Get(InvalidKey(report.Columns[column].Kind), text)));
+                _errors.Add(At(line, field, UsageText.Get(InvalidKey(kind), Encoding.UTF8.GetString(text))));
             }
         }
         if (_errors.Count > errorsBefore)
         {
-            return null;
+            return false;
         }
-        if (!CheckRequiredValue(record, values, _refreshColumn) || !CheckRequiredValue(record, values, _keyColumn))
+        if (!CheckRequiredValue(line, values, _refreshColumn) || !CheckRequiredValue(line, values, _keyColumn))
         {
-            return null;
+            return false;
         }
         var refreshed = DateOnly.FromDayNumber((int)values[_refreshColumn].Number);
         if (RefreshDate is { } date && refreshed != date)
@@ -304,17 +345,17 @@ public sealed class UsageReportReader : IDisposable
             var message = _refreshDateLine == 0
                 ? UsageText.Get("UsageErrorRefreshDateExpected", Iso(refreshed), Iso(date))
                 : UsageText.Get("UsageErrorRefreshDateDiffers", Iso(refreshed), Iso(date), _refreshDateLine);
-            _errors.Add(At(record, _fieldOf[_refreshColumn], message));
-            return null;
+            _errors.Add(At(line, _fieldOf[_refreshColumn], message));
+            return false;
         }
         if (RefreshDate is null)
         {
             RefreshDate = refreshed;
-            _refreshDateLine = record.Line;
+            _refreshDateLine = line;
         }
-        if (_userColumn >= 0 && values[_userColumn].Text is { Length: > 0 } name)
+        if (_userColumn >= 0 && values[_userColumn].HasValue)
         {
-            if (UsageValues.IsConcealedName(name))
+            if (UsageValues.IsConcealedName(record.GetUtf8(_userColumn)))
             {
                 _concealedRows++;
             }
@@ -323,104 +364,22 @@ public sealed class UsageReportReader : IDisposable
                 _identifiedRows++;
             }
         }
-        return new UsageRow(record.Line, report, values);
-    }
-
-    /// <summary>
-    /// The CSV reader names the line and byte of text that is not UTF-8 (a file saved as Windows-1252, say) but
-    /// not the field. When the file can be re-read, find the field so the error names column and header too.
-    /// </summary>
-    private InputError LocateInvalidText(InputError error)
-    {
-        if (error.Column is not null || error.Line < 1 || !_stream.CanSeek)
-        {
-            return error;
-        }
-        try
-        {
-            _stream.Position = 0;
-            var bytes = new byte[Math.Min(_stream.Length, 64L * 1024 * 1024)];
-            var length = _stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            var span = bytes.AsSpan(0, length);
-            if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-            {
-                span = span[3..];
-            }
-            var header = _header.Length > 0 ? _header : HeaderFrom(span);
-            for (var line = 1; line < error.Line; line++)
-            {
-                var newline = span.IndexOf((byte)'\n');
-                if (newline < 0)
-                {
-                    return error;
-                }
-                span = span[(newline + 1)..];
-            }
-            var end = span.IndexOf((byte)'\n');
-            var lineBytes = end < 0 ? span : span[..end];
-            Span<char> chars = stackalloc char[256];
-            var offset = 0;
-            while (offset < lineBytes.Length)
-            {
-                var status = System.Text.Unicode.Utf8.ToUtf16(lineBytes[offset..], chars, out var read, out _, replaceInvalidSequences: false);
-                offset += read;
-                if (status == System.Buffers.OperationStatus.InvalidData)
-                {
-                    var field = FieldAt(lineBytes[..offset]);
-                    return error with { Column = field + 1, ColumnName = field < header.Length ? header[field] : null };
-                }
-                if (status != System.Buffers.OperationStatus.DestinationTooSmall)
-                {
-                    break;
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // The stream cannot be re-read after all: the error without a column is still right.
-        }
-        return error;
-    }
-
-    private static string[] HeaderFrom(ReadOnlySpan<byte> file)
-    {
-        var end = file.IndexOfAny((byte)'\r', (byte)'\n');
-        var text = System.Text.Encoding.UTF8.GetString(end < 0 ? file : file[..end]);
-        return [.. text.Split(',').Select(name => name.Trim().Trim('"'))];
-    }
-
-    /// <summary>The 0-based field a byte position falls in: delimiters before it, outside quotes.</summary>
-    private static int FieldAt(ReadOnlySpan<byte> before)
-    {
-        var field = 0;
-        var inQuotes = false;
-        foreach (var b in before)
-        {
-            if (b == (byte)'"')
-            {
-                inQuotes = !inQuotes;
-            }
-            else if (b == (byte)',' && !inQuotes)
-            {
-                field++;
-            }
-        }
-        return field;
+        return true;
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    private bool CheckRequiredValue(CsvRecord record, UsageValue[] values, int column)
+    private bool CheckRequiredValue(int line, UsageValue[] values, int column)
     {
         if (values[column].HasValue)
         {
             return true;
         }
-        _errors.Add(At(record, _fieldOf[column], UsageText.Get("UsageErrorMissingValue")));
+        _errors.Add(At(line, _fieldOf[column], UsageText.Get("UsageErrorMissingValue")));
         return false;
     }
 
-    private InputError At(CsvRecord record, int field, string message) => new(_fileName, record.Line, field + 1, _header[field], message);
+    private InputError At(int line, int field, string message) => new(_fileName, line, field + 1, _header[field], message);
 
     private static string InvalidKey(UsageValueKind kind) => kind switch
     {
@@ -432,19 +391,12 @@ public sealed class UsageReportReader : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Text is always valid"),
     };
 
-    internal static bool Parse(UsageValueKind kind, string text, out UsageValue value)
+    /// <summary>Parses a value that is not text from its UTF-8 bytes.</summary>
+    internal static bool Parse(UsageValueKind kind, ReadOnlySpan<byte> text, out UsageValue value)
     {
         value = UsageValue.Missing;
         switch (kind)
         {
-            case UsageValueKind.Text:
-            case UsageValueKind.Products:
-                var trimmed = text.AsSpan().Trim();
-                if (!trimmed.IsEmpty)
-                {
-                    value = new UsageValue(true, 0, trimmed.Length == text.Length ? text : trimmed.ToString());
-                }
-                return true;
             case UsageValueKind.Date:
                 if (!UsageValues.TryParseDate(text, out var date))
                 {

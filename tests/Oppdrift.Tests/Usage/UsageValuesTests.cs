@@ -207,4 +207,39 @@ public sealed class UsageValuesTests
     [InlineData("", false)]
     public void A_concealed_user_id_is_all_zeros(string text, bool concealed) =>
         Assert.Equal(concealed, UsageValues.IsConcealedUserId(text));
+
+    /// <summary>Text the UTF-8 parsers read on their fast paths, or hand to the text parsers, or refuse.</summary>
+    public static readonly TheoryData<string> Samples = new(
+        "", " ", "0", "42", " 42 ", "007", "999999999999999999", "9999999999999999999", "99999999999999999999", "-1", "+1", "4 2", "4.0", "٤٢",
+        "2026-11-24", " 2026-11-24\u00A0", "2026-02-29", "2024-02-29", "2026-13-01", "0000-01-01", "2026-1-24", "2026/11/24",
+        "True", "true", "YES", "no", "False ", "Ja", "Tru", "Yeſ",
+        "1", "7", "30", "90", "180", "31", "0007", "0000000180",
+        "PT0S", "PT1H2M3S", "PT4H12M30S", "PT999999H", "PT1000000H", "PT999999999999H", "PT9999999999999H", "PT1M1H", "PT1H1H", "pt1h", "P1DT2H",
+        "PT20M15.5S", "PT", "PTS", "PT1H ", " PT1H", "PT1H2", "PT1D", "PT0.5S", "PT1H\u00A0");
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void The_utf8_parsers_agree_with_the_text_parsers(string text)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+
+        Assert.Equal((UsageValues.TryParseCount(text, out var count), count), (UsageValues.TryParseCount(utf8, out var count8), count8));
+        Assert.Equal((UsageValues.TryParseDate(text, out var date), date), (UsageValues.TryParseDate(utf8, out var date8), date8));
+        Assert.Equal((UsageValues.TryParseBoolean(text, out var flag), flag), (UsageValues.TryParseBoolean(utf8, out var flag8), flag8));
+        Assert.Equal((UsageValues.TryParsePeriod(text, out var period), period), (UsageValues.TryParsePeriod(utf8, out var period8), period8));
+        Assert.Equal((UsageValues.TryParseDuration(text, out var duration), duration), (UsageValues.TryParseDuration(utf8, out var duration8), duration8));
+        Assert.Equal(UsageValues.IsConcealedName(text.Trim()), UsageValues.IsConcealedName(UsageValues.TrimUtf8(utf8)));
+        Assert.Equal(text.Trim(), System.Text.Encoding.UTF8.GetString(UsageValues.TrimUtf8(utf8)));
+    }
+
+    [Theory]
+    [InlineData("FE7CC8C15246EDCCA289C9A4022762F7", true)]
+    [InlineData("fe7cc8c15246edcca289c9a4022762f7", false)]
+    [InlineData("FE7CC8C15246EDCCA289C9A4022762F", false)]
+    [InlineData("FE7CC8C15246EDCCA289C9A4022762FG", false)]
+    public void A_concealed_name_reads_the_same_in_utf8(string text, bool concealed)
+    {
+        Assert.Equal(concealed, UsageValues.IsConcealedName(text));
+        Assert.Equal(concealed, UsageValues.IsConcealedName(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
 }
