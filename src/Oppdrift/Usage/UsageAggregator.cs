@@ -48,7 +48,7 @@ public sealed class UsageAggregator
     private readonly UsagePeople _people;
     private readonly UsageReportFigures _figures;
     private readonly int _day;
-    private readonly Action<UsageRow, long[]> _add;
+    private readonly Action<UsageRecord, long[]> _add;
     private readonly int _user;
     private readonly int _deleted;
 
@@ -66,7 +66,7 @@ public sealed class UsageAggregator
 
     public UsageReportFigures Figures => _figures;
 
-    public void Add(UsageRow row)
+    public void Add(UsageRecord row)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (_deleted >= 0 && row.GetBoolean(_deleted) == true)
@@ -75,16 +75,8 @@ public sealed class UsageAggregator
             _figures.Skipped++;
             return;
         }
-        var name = _user >= 0 ? row.GetText(_user) : null;
-        UsagePerson person;
-        if (string.IsNullOrEmpty(name))
-        {
-            person = UsagePerson.Nobody;
-        }
-        else
-        {
-            person = _people.Resolve(name);
-        }
+        var name = _user >= 0 ? row.GetUtf8(_user) : default;
+        var person = name.IsEmpty ? UsagePerson.Nobody : _people.Resolve(name);
         _current = person;
         if (person.Matched)
         {
@@ -106,12 +98,12 @@ public sealed class UsageAggregator
 
     private UsagePerson _current;
 
-    private Action<UsageRow, long[]> Build(UsageReportType report, IReadOnlyList<string> codes)
+    private Action<UsageRecord, long[]> Build(UsageReportType report, IReadOnlyList<string> codes)
     {
         int M(string code) => IndexOf(codes, code) is var i and >= 0 ? i : throw new InvalidOperationException($"{report.Name} has no metric {code}.");
         int C(string column) => report.IndexOf(column);
-        long N(UsageRow row, int column) => column >= 0 ? row.GetCount(column) ?? 0 : 0;
-        bool B(UsageRow row, int column) => column >= 0 && row.GetBoolean(column) == true;
+        long N(UsageRecord row, int column) => column >= 0 ? row.GetCount(column) ?? 0 : 0;
+        bool B(UsageRecord row, int column) => column >= 0 && row.GetBoolean(column) == true;
         var day = _day;
 
         switch (report.Name)
@@ -258,7 +250,7 @@ public sealed class UsageAggregator
         }
     }
 
-    private static long Seconds(UsageRow row, int secondsColumn, int durationColumn)
+    private static long Seconds(UsageRecord row, int secondsColumn, int durationColumn)
     {
         if (secondsColumn >= 0 && row.GetCount(secondsColumn) is { } seconds)
         {
@@ -276,7 +268,7 @@ public sealed class UsageAggregator
         }
     }
 
-    private void AddReach(UsageRow row, long[] values, ReachColumns w, bool licensed)
+    private void AddReach(UsageRecord row, long[] values, ReachColumns w, bool licensed)
     {
         if (w.Licensed >= 0 && licensed)
         {

@@ -54,13 +54,47 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         var ordered = sources.Count > 1 ? await OrderByDateAsync(sources, cancellationToken) : sources;
         var results = new List<UsageFileResult>(ordered.Count);
         long rows = 0;
-        foreach (var source in ordered)
+        // Reports are read and aggregated ahead on the other cores while the one database connection writes them in
+        // date order: reading is the CPU-bound part, and each day's "returning" needs the day before it written first.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ahead = new Queue<Task<ParsedReport>>();
+        var next = 0;
+        void ReadAhead()
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            progress?.Report(new UsageImportProgress(results.Count, ordered.Count, rows, source.Name));
-            var result = await ImportOneAsync(source, request, cancellationToken);
-            rows += result.Import.Rows;
-            results.Add(result);
+            while (ahead.Count < Math.Max(2, Environment.ProcessorCount) && next < ordered.Count)
+            {
+                var source = ordered[next++];
+                ahead.Enqueue(Task.Run(() => ParseAsync(source, request, stop.Token), stop.Token));
+            }
+        }
+        try
+        {
+            ReadAhead();
+            while (ahead.Count > 0)
+            {
+                var parsed = await ahead.Dequeue();
+                ReadAhead();
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new UsageImportProgress(results.Count, ordered.Count, rows, parsed.Import.Name));
+                var result = await WriteAsync(parsed, cancellationToken);
+                rows += result.Import.Rows;
+                results.Add(result);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var task in ahead)
+            {
+                try
+                {
+                    await task;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped because this import stopped.
+                }
+            }
         }
         await PruneAsync(cancellationToken);
         progress?.Report(new UsageImportProgress(results.Count, ordered.Count, rows, null));
@@ -108,7 +142,10 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         }
     }
 
-    private async Task<UsageFileResult> ImportOneAsync(UsageSource source, UsageImportRequest request, CancellationToken cancellationToken)
+    /// <summary>One report read and aggregated, not yet written: the figures, or the errors that reject it.</summary>
+    private sealed record ParsedReport(UsageImport Import, UsageReportFigures? Figures, List<InputError> Errors, List<string> Warnings);
+
+    private async Task<ParsedReport> ParseAsync(UsageSource source, UsageImportRequest request, CancellationToken cancellationToken)
     {
         var people = _people!;
         var import = new UsageImport
@@ -132,7 +169,8 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
             using (var reader = UsageReportReader.Open(hashing, source.Name, new UsageReadOptions { ExpectedReport = request.ExpectedReport, ExpectedRefreshDate = request.ExpectedDate }))
             {
                 var periodColumn = reader.Report?.IndexOf(UsageReportCatalogue.ReportPeriod) ?? -1;
-                while (reader.Read() is { } row)
+                var row = new UsageRecord();
+                while (reader.Read(row))
                 {
                     if (aggregator is null)
                     {
@@ -170,12 +208,17 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         {
             errors.Add(new InputError(source.Name, 2, null, null, UsageText.Get("UsageErrorNoRows")));
         }
-        if (errors.Count > 0)
+        return new ParsedReport(import, errors.Count == 0 ? aggregator!.Finish() : null, errors, warnings);
+    }
+
+    private async Task<UsageFileResult> WriteAsync(ParsedReport parsed, CancellationToken cancellationToken)
+    {
+        var (import, figures, errors, warnings) = parsed;
+        if (figures is null)
         {
             return await FailAsync(import, errors, warnings, cancellationToken);
         }
 
-        var figures = aggregator!.Finish();
         import.ReportDate = figures.Date;
         import.Period = figures.Period;
         import.Rows = figures.Rows;
@@ -357,9 +400,15 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         var rows = new List<UsageActivityRow>();
         foreach (var (workload, list) in figures.Activity)
         {
+            var oldestUseful = figures.Date.DayNumber - UsageMetrics.Windows.Max();
             foreach (var entry in list)
             {
-                rows.Add(new UsageActivityRow(figures.Date, workload, _people!.PseudonymOf(entry.Slot), entry.AgencyId, entry.LastDay));
+                // A later day only asks whether someone was active within the longest window before this date; a row
+                // that says "not" is no row at all, and not keeping it is less personal data kept.
+                if (entry.LastDay > oldestUseful)
+                {
+                    rows.Add(new UsageActivityRow(figures.Date, workload, _people!.PseudonymOf(entry.Slot), entry.AgencyId, entry.LastDay));
+                }
             }
         }
         return rows;

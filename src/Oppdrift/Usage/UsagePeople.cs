@@ -1,5 +1,7 @@
 // Resolves the user names in usage reports to an agency and a pseudonym, once per name per import, so a year of
 // reports costs one keyed hash per person instead of one per row. Names are held in memory only while importing.
+using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
 using Oppdrift.Shared.Privacy;
@@ -18,7 +20,9 @@ public sealed class UsagePeople
     private readonly Pseudonymiser _pseudonymiser;
     private readonly Dictionary<string, int> _agencyByName;
     private Dictionary<string, string>? _nameByConcealed;
-    private readonly Dictionary<string, UsagePerson> _seen = new(StringComparer.OrdinalIgnoreCase);
+    // Reports are read on several threads at once; every name after the first sighting is a lock-free hit.
+    private readonly ConcurrentDictionary<string, UsagePerson> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _lock = new();
     private readonly IReadOnlyList<string> _directoryNames;
     private readonly Dictionary<UInt128, int> _slotByPseudonym = [];
     private readonly List<UInt128> _pseudonyms = [];
@@ -50,6 +54,18 @@ public sealed class UsagePeople
 
     public int ConcealedUnmatched { get; private set; }
 
+    /// <summary>The agency and pseudonym of a report's user name as UTF-8, without making a string for a name seen before.</summary>
+    public UsagePerson Resolve(ReadOnlySpan<byte> utf8)
+    {
+        Span<char> buffer = stackalloc char[256];
+        if (utf8.Length <= buffer.Length && Encoding.UTF8.TryGetChars(utf8, buffer, out var length)
+            && _seen.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(buffer[..length], out var known))
+        {
+            return known;
+        }
+        return Resolve(Encoding.UTF8.GetString(utf8));
+    }
+
     /// <summary>The agency and pseudonym of a report's user name (a UPN, or a concealed 32-hex-digit name).</summary>
     public UsagePerson Resolve(string name)
     {
@@ -57,6 +73,20 @@ public sealed class UsagePeople
         {
             return known;
         }
+        lock (_lock)
+        {
+            if (_seen.TryGetValue(name, out known))
+            {
+                return known;
+            }
+            var person = Place(name);
+            _seen[name] = person;
+            return person;
+        }
+    }
+
+    private UsagePerson Place(string name)
+    {
         UsagePerson person;
         if (_agencyByName.TryGetValue(name, out var agency))
         {
@@ -80,28 +110,45 @@ public sealed class UsagePeople
         {
             person = new UsagePerson(UsageFigure.Unplaced, Pseudonym(name), false);
         }
-        _seen[name] = person;
         return person;
     }
 
     private int Pseudonym(string name) => SlotOf(ToKey(_pseudonymiser.PseudonymBytes(name)));
 
     /// <summary>The number of slots handed out so far; snapshot arrays of this length cover everyone seen.</summary>
-    public int Slots => _pseudonyms.Count;
+    public int Slots
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pseudonyms.Count;
+            }
+        }
+    }
 
     /// <summary>The slot of a pseudonym, for rows read back from the database; a new one if this import has not met it.</summary>
     public int SlotOf(UInt128 pseudonym)
     {
-        if (!_slotByPseudonym.TryGetValue(pseudonym, out var slot))
+        lock (_lock)
         {
-            slot = _pseudonyms.Count;
-            _pseudonyms.Add(pseudonym);
-            _slotByPseudonym[pseudonym] = slot;
+            if (!_slotByPseudonym.TryGetValue(pseudonym, out var slot))
+            {
+                slot = _pseudonyms.Count;
+                _pseudonyms.Add(pseudonym);
+                _slotByPseudonym[pseudonym] = slot;
+            }
+            return slot;
         }
-        return slot;
     }
 
-    public UInt128 PseudonymOf(int slot) => _pseudonyms[slot];
+    public UInt128 PseudonymOf(int slot)
+    {
+        lock (_lock)
+        {
+            return _pseudonyms[slot];
+        }
+    }
 
     public static UInt128 ToKey(ReadOnlySpan<byte> pseudonym) =>
         new(BitConverter.ToUInt64(pseudonym[..8]), BitConverter.ToUInt64(pseudonym[8..16]));
