@@ -61,21 +61,24 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
         // day a figure is taken from: that is all suppression needs.
         var rangeCodes = sumReports.Select(Representative).ToList();
         var pointCodes = pointReports.Select(Representative).ToList();
-        var dates = new[] { day, earlier };
+        // Metric lists are inlined as constants and dates compared one by one: SQLite then seeks the primary key
+        // (Metric, Period, Date, AgencyId) for each metric instead of scanning a year of figures.
         var people = await db.UsageFigures.AsNoTracking()
-            .Where(f => f.Period == 1
-                && ((rangeCodes.Contains(f.Metric) && f.Date >= first && f.Date <= day)
-                    || (pointCodes.Contains(f.Metric) && dates.Contains(f.Date))))
+            .Where(f => EF.Constant(rangeCodes).Contains(f.Metric) && f.Period == 1 && f.Date >= first && f.Date <= day)
             .Select(f => new PeopleRow(f.Date, f.Metric, f.AgencyId, f.People))
             .ToListAsync(cancellationToken);
+        people.AddRange(await db.UsageFigures.AsNoTracking()
+            .Where(f => EF.Constant(pointCodes).Contains(f.Metric) && f.Period == 1 && (f.Date == day || f.Date == earlier))
+            .Select(f => new PeopleRow(f.Date, f.Metric, f.AgencyId, f.People))
+            .ToListAsync(cancellationToken));
         var patterns = Patterns(people);
 
         var pointValues = await db.UsageFigures.AsNoTracking()
-            .Where(f => f.Period == 1 && points.Contains(f.Metric) && dates.Contains(f.Date))
+            .Where(f => EF.Constant(points).Contains(f.Metric) && f.Period == 1 && (f.Date == day || f.Date == earlier))
             .Select(f => new { f.Date, f.Metric, f.AgencyId, f.Value })
             .ToListAsync(cancellationToken);
         var sumValues = await db.UsageFigures.AsNoTracking()
-            .Where(f => f.Period == 1 && sums.Contains(f.Metric) && f.Date >= first && f.Date <= day)
+            .Where(f => EF.Constant(sums).Contains(f.Metric) && f.Period == 1 && f.Date >= first && f.Date <= day)
             .GroupBy(f => new { f.Metric, f.AgencyId, Current = f.Date > earlier })
             .Select(g => new { g.Key.Metric, g.Key.AgencyId, g.Key.Current, Value = g.Sum(f => f.Value) })
             .ToListAsync(cancellationToken);
@@ -168,12 +171,12 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
         var codes = metrics.Select(m => m.Code).ToList();
         var representatives = metrics.Select(m => m.Report).Distinct().Select(Representative).ToList();
         var people = await db.UsageFigures.AsNoTracking()
-            .Where(f => f.Period == 1 && representatives.Contains(f.Metric) && f.Date >= from && f.Date <= to)
+            .Where(f => EF.Constant(representatives).Contains(f.Metric) && f.Period == 1 && f.Date >= from && f.Date <= to)
             .Select(f => new PeopleRow(f.Date, f.Metric, f.AgencyId, f.People))
             .ToListAsync(cancellationToken);
         var patterns = Patterns(people);
 
-        var figures = db.UsageFigures.AsNoTracking().Where(f => f.Period == 1 && codes.Contains(f.Metric) && f.Date >= from && f.Date <= to);
+        var figures = db.UsageFigures.AsNoTracking().Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period == 1 && f.Date >= from && f.Date <= to);
         List<(DateOnly Date, string Metric, long Value)> values;
         if (agencyId is { } id)
         {

@@ -163,8 +163,17 @@ public sealed class UsageQueriesTests
         await using var db = database.CreateContext();
         UsageImport Import(int day, UsageConcealment concealment, int matched, int unmatched) => new()
         {
-            Report = "getTeamsUserActivityUserDetail", ReportDate = UsageSeed.LastDay.AddDays(day), Period = 1, Name = "x.csv", Sha256 = $"{day}{concealment}",
-            ImportedBy = "test", Status = UsageImportStatus.Succeeded, IsCurrent = true, Concealment = concealment, Matched = matched, Unmatched = unmatched,
+            Report = "getTeamsUserActivityUserDetail",
+            ReportDate = UsageSeed.LastDay.AddDays(day),
+            Period = 1,
+            Name = "x.csv",
+            Sha256 = $"{day}{concealment}",
+            ImportedBy = "test",
+            Status = UsageImportStatus.Succeeded,
+            IsCurrent = true,
+            Concealment = concealment,
+            Matched = matched,
+            Unmatched = unmatched,
         };
         db.UsageImports.AddRange(Import(-2, UsageConcealment.Identified, 10, 0), Import(-1, UsageConcealment.Concealed, 0, 10), Import(0, UsageConcealment.Unknown, 0, 0));
         await db.SaveChangesAsync();
