@@ -103,6 +103,7 @@ public static class OppdriftWebApp
         app.MapShellEndpoints();
         app.MapAccessEndpoints();
         app.MapOrganisationApi();
+        app.MapUsageApi();
         return app;
     }
 }

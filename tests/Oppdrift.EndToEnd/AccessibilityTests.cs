@@ -50,6 +50,21 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, importPath!, "import", language, findings);
         await OrganisationPages.ImportAsync(page, OppdriftApp.TestData("organisation/bad-duplicate-upn.csv"));
         await AuditAsync(page, "import-failed", language, findings);
+        await page.GotoAsync("/usage/imports");
+        await page.Locator("#usage-files").SetInputFilesAsync(
+        [
+            OppdriftApp.TestData("usage/office365-active-user-detail.csv"),
+            OppdriftApp.TestData("usage/teams-user-activity-user-detail.csv"),
+            OppdriftApp.TestData("usage/bad-email-date.csv"),
+        ]);
+        await page.Locator("form[action='/usage/import'] button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/usage/imports\\?result="));
+        await AuditAsync(page, "usage-imports-result", language, findings);
+        await AuditAsync(page, "/usage", "usage", language, findings);
+        await AuditAsync(page, "/usage/agencies/SYE", "usage-agency-SYE", language, findings);
+        await AuditAsync(page, "/usage/workloads/teams", "usage-workload-teams", language, findings);
+        await AuditAsync(page, "/usage/metrics", "usage-metrics", language, findings);
+        await AuditAsync(page, "/usage/imports", "usage-imports", language, findings);
         await AuditAsync(page, "/admin/accounts", "accounts", language, findings);
         var accountPath = await page.GetByRole(AriaRole.Link, new() { Name = newUser, Exact = true }).GetAttributeAsync("href");
         await AuditAsync(page, accountPath!, "account", language, findings);

@@ -58,6 +58,8 @@ public sealed class AuthorizationMatrixTests
         Assert.True(undeclared.Count == 0, "Endpoints without a policy or [AllowAnonymous]: " + string.Join(", ", undeclared));
         Assert.Contains(declared, d => d.Route == "/organisation/rules");
         Assert.Contains(declared, d => d.Route == "/api/agencies");
+        Assert.Contains(declared, d => d.Route == "/usage/workloads/{Workload}");
+        Assert.Contains(declared, d => d.Route == "/api/usage/overview");
 
         var samples = await SampleValuesAsync(app);
         var clients = new Dictionary<string, HttpClient> { ["anonymous"] = app.Anonymous() };
@@ -156,6 +158,7 @@ public sealed class AuthorizationMatrixTests
         return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["code"] = "SYE",
+            ["workload"] = "teams",
             ["id"] = (await db.DirectoryImports.Select(i => i.Id).FirstAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
