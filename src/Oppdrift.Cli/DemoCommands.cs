@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Oppdrift.Demo;
 using Oppdrift.Organisation;
+using Oppdrift.Usage;
 using Spectre.Console;
 
 namespace Oppdrift.Cli;
@@ -105,19 +106,33 @@ internal static class DemoCommands
     {
         var seed = SeedOption();
         var people = PeopleOption();
+        var usageDays = new Option<int>("--usage-days")
+        {
+            Description = "Also import the demo's Microsoft 365 usage reports for the last N days up to yesterday (generated as they are read, "
+                + $"through the real usage importer; {DemoUsageLoad.DefaultDays} is the demo's 13 months)",
+            HelpName = "N",
+            DefaultValueFactory = _ => 0,
+        };
+        var concealed = new Option<bool>("--concealed")
+        {
+            Description = "Import the usage reports as a tenant that conceals names (figures for the municipality as a whole only)",
+        };
         var command = new Command("load",
             "Loads the demo municipality into the configured database through the real importers: agencies and mapping rules "
-            + "(where missing), then the directory export. Its files are written to <data dir>/demo. Running it again changes nothing.")
+            + "(where missing), then the directory export, then optionally its usage reports. Its files are written to <data dir>/demo. "
+            + "Running it again changes nothing.")
         {
             seed,
             people,
+            usageDays,
+            concealed,
         };
         command.SetCliAction((parseResult, cli, cancellationToken) =>
-            LoadAsync(cli, parseResult.GetValue(seed), parseResult.GetValue(people), cancellationToken));
+            LoadAsync(cli, parseResult.GetValue(seed), parseResult.GetValue(people), parseResult.GetValue(usageDays), parseResult.GetValue(concealed), cancellationToken));
         return command;
     }
 
-    private static async Task<int> LoadAsync(CliContext cli, int seed, int people, CancellationToken cancellationToken)
+    private static async Task<int> LoadAsync(CliContext cli, int seed, int people, int usageDays, bool concealed, CancellationToken cancellationToken)
     {
         await using var db = await cli.OpenDbAsync(cancellationToken);
         var folder = Path.Combine(cli.DataDirectory, "demo");
@@ -135,7 +150,33 @@ internal static class DemoCommands
         cli.Out.WriteLine($"Agencies created: {result.AgenciesCreated}; mapping rules created: {result.RulesCreated}");
         ImportReport.WriteCounts(cli.Tables, result.DirectoryImport);
         ImportReport.WriteWarnings(cli.Out, result.DirectoryImport);
-        return ExitCodes.Success;
+        if (usageDays <= 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        var municipality = DemoMunicipality.Generate(seed, people);
+        var (first, last) = DemoUsageLoad.Span(DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().DateTime), usageDays);
+        var importer = UsageCommands.CreateImporter(db, cli);
+        var total = (last.DayNumber - first.DayNumber + 1) * UsageReportCatalogue.All.Count;
+        var usage = await cli.Progress.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask($"Importing usage {first:yyyy-MM-dd} to {last:yyyy-MM-dd}", maxValue: total);
+                var outcome = await DemoUsageLoad.LoadAsync(importer, municipality, first, last, concealed,
+                    new Progress<UsageImportProgress>(p => task.Value = p.SourcesDone), cancellationToken);
+                task.Value = total;
+                task.StopTask();
+                return outcome;
+            });
+        cli.Out.WriteLine($"Usage: {usage.Succeeded} reports imported, {usage.Unchanged} unchanged, {usage.Failed} rejected, {usage.Rows:N0} rows");
+        foreach (var file in usage.Files.Where(f => f.Import.Status == UsageImportStatus.Failed).Take(5))
+        {
+            await cli.Error.WriteLineAsync($"Rejected {file.Import.Name}: {(file.Errors.Count > 0 ? file.Errors[0] : null)}");
+        }
+        return usage.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
     private static Option<int> SeedOption() => new("--seed")

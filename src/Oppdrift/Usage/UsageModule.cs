@@ -27,6 +27,8 @@ public static class UsageModule
         services.AddScoped<UsageImporter>();
         services.AddScoped<UsageQueries>();
         services.AddUsageGraphPull(configuration, ImportPulledAsync, ImportedAsync);
+        services.AddSingleton<Demo.DemoUsageStatus>();
+        services.AddHostedService<Demo.DemoUsageJob>();
         return services;
     }
 

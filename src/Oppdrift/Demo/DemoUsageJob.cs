@@ -1,0 +1,111 @@
+// Loads the demo municipality's usage history in the background after the first start, through the real importer,
+// so the app is usable at once and the adoption pages fill in over the following minutes.
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Oppdrift.Data;
+using Oppdrift.Usage;
+
+namespace Oppdrift.Demo;
+
+/// <summary>How far the background load of demo usage has come; read by the usage pages.</summary>
+public sealed class DemoUsageStatus
+{
+    private volatile int _done;
+    private volatile int _total;
+    private volatile bool _running;
+
+    public bool Running => _running;
+    public int Done => _done;
+    public int Total => _total;
+
+    internal void Start(int total)
+    {
+        _total = total;
+        _done = 0;
+        _running = true;
+    }
+
+    internal void Report(int done) => _done = done;
+
+    internal void Stop() => _running = false;
+}
+
+public static class DemoUsageLoad
+{
+    /// <summary>Days of usage the demo loads by default: 13 months, as the demo's story.</summary>
+    public const int DefaultDays = 395;
+
+    /// <summary>The last <paramref name="days"/> days up to yesterday, kept within the demo's story.</summary>
+    public static (DateOnly First, DateOnly Last) Span(DateOnly today, int days)
+    {
+        var last = today.AddDays(-1);
+        if (last > DemoUsage.StoryEnd)
+        {
+            last = DemoUsage.StoryEnd;
+        }
+        var first = last.AddDays(1 - days);
+        return (first < DemoUsage.StoryStart ? DemoUsage.StoryStart : first, last);
+    }
+
+    /// <summary>Imports the demo's usage reports for the given days, generated as they are read, through the real importer.</summary>
+    public static Task<UsageImportResult> LoadAsync(UsageImporter importer, DemoMunicipality municipality, DateOnly first, DateOnly last, bool concealed,
+        IProgress<UsageImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(importer);
+        var usage = new DemoUsage(municipality, new DemoUsageOptions { Concealed = concealed });
+        return importer.ImportAsync(usage.Sources(first, last), new UsageImportRequest { Actor = DemoLoader.Actor, Source = UsageSourceKind.Demo },
+            progress, cancellationToken);
+    }
+}
+
+/// <summary>
+/// With <c>Oppdrift:LoadDemo</c>, imports <c>Oppdrift:DemoUsageDays</c> days of demo usage once, when the database has
+/// the demo's people and no usage imports yet.
+/// </summary>
+public sealed partial class DemoUsageJob(IServiceProvider services, IConfiguration configuration, DemoUsageStatus status, TimeProvider clock, ILogger<DemoUsageJob> logger)
+    : BackgroundService
+{
+    public const string Key = "DemoUsageLoad";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var days = configuration.GetValue("Oppdrift:DemoUsageDays", DemoUsageLoad.DefaultDays);
+        if (!configuration.GetValue<bool>("Oppdrift:LoadDemo") || days <= 0)
+        {
+            return;
+        }
+        // Let the web host finish starting before the CPU goes to generating reports.
+        await Task.Yield();
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+            if (await db.UsageImports.AnyAsync(stoppingToken) || !await db.People.AnyAsync(stoppingToken))
+            {
+                return;
+            }
+            var seed = configuration.GetValue("Oppdrift:DemoSeed", DemoMunicipality.DefaultSeed);
+            var (first, last) = DemoUsageLoad.Span(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), days);
+            status.Start((last.DayNumber - first.DayNumber + 1) * UsageReportCatalogue.All.Count);
+            var started = clock.GetTimestamp();
+            var importer = scope.ServiceProvider.GetRequiredService<UsageImporter>();
+            var result = await DemoUsageLoad.LoadAsync(importer, DemoMunicipality.Generate(seed), first, last,
+                configuration.GetValue<bool>("Oppdrift:DemoConcealed"), new Progress<UsageImportProgress>(p => status.Report(p.SourcesDone)), stoppingToken);
+            LogLoaded(logger, result.Succeeded, result.Rows, first, last, clock.GetElapsedTime(started).TotalSeconds);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down; the reports imported so far stay, and the rest are not attempted again (imports exist).
+        }
+        finally
+        {
+            status.Stop();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo usage loaded: {Reports} reports, {Rows} rows, {First} to {Last}, in {Seconds:F0} s")]
+    private static partial void LogLoaded(ILogger logger, int reports, long rows, DateOnly first, DateOnly last, double seconds);
+}
