@@ -218,6 +218,8 @@ public sealed partial class OppdriftApp : IAsyncLifetime
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Oppdrift__DataDirectory"] = DataDirectory;
         start.Environment["Oppdrift__DemoSeed"] = "7";
+        // A week of usage keeps the usage pages populated without the 13 months a real demo loads in the background.
+        start.Environment["Oppdrift__DemoUsageDays"] = "7";
 
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
