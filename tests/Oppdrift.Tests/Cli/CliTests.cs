@@ -157,6 +157,37 @@ public sealed class CliTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Usage_import_of_a_folder_lands_the_good_reports_and_exits_2_naming_each_bad_one()
+    {
+        var folder = Path.Combine(_folder, "usage");
+        Directory.CreateDirectory(folder);
+        foreach (var name in new[] { "email-activity-user-detail.csv", "teams-user-activity-user-detail.csv", "bad-email-truncated.csv" })
+        {
+            File.Copy(TestFiles.Path("usage", name), Path.Combine(folder, name));
+        }
+
+        var run = await RunAsync("usage", "import", folder, "--data", Data, "--language", "en");
+        var again = await RunAsync("usage", "import", Path.Combine(folder, "email-activity-user-detail.csv"), "--data", Data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("2 imported, 0 unchanged, 1 rejected", run.Output, StringComparison.Ordinal);
+        Assert.Contains("bad-email-truncated.csv:3:9", run.Error, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("0 imported, 1 unchanged, 0 rejected", again.Output, StringComparison.Ordinal);
+        await using var db = CreateDb(DatabaseKind.Sqlite);
+        Assert.Equal(2, await db.UsageImports.CountAsync(i => i.IsCurrent, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Usage_import_for_another_report_than_the_file_exits_2()
+    {
+        var run = await RunAsync("usage", "import", TestFiles.Path("usage", "email-activity-user-detail.csv"), "--report", "getTeamsUserActivityUserDetail", "--data", Data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("getTeamsUserActivityUserDetail", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Demo_generate_writes_an_entra_export_for_the_whole_municipality()
     {
         var output = Path.Combine(_folder, "demo");

@@ -292,6 +292,59 @@ public sealed class UsageImporterTests
         Assert.False(await db.UsageFigures.AnyAsync());
     }
 
+    public static TheoryData<DatabaseKind, string, int, int?> BadFiles => new()
+    {
+        { DatabaseKind.Sqlite, "bad-email-date.csv", 2, 6 },
+        { DatabaseKind.Postgres, "bad-email-date.csv", 2, 6 },
+        { DatabaseKind.Sqlite, "bad-email-missing-column.csv", 1, null },
+        { DatabaseKind.Postgres, "bad-email-missing-column.csv", 1, null },
+        { DatabaseKind.Sqlite, "bad-email-non-numeric-count.csv", 3, 7 },
+        { DatabaseKind.Postgres, "bad-email-non-numeric-count.csv", 3, 7 },
+        { DatabaseKind.Sqlite, "bad-email-refresh-date.csv", 3, 1 },
+        { DatabaseKind.Postgres, "bad-email-refresh-date.csv", 3, 1 },
+        { DatabaseKind.Sqlite, "bad-email-truncated.csv", 3, 9 },
+        { DatabaseKind.Postgres, "bad-email-truncated.csv", 3, 9 },
+        { DatabaseKind.Sqlite, "bad-email-windows-1252.csv", 3, 3 },
+        { DatabaseKind.Postgres, "bad-email-windows-1252.csv", 3, 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public async Task Each_kind_of_bad_report_is_rejected_whole_with_file_line_and_column(DatabaseKind kind, string file, int line, int? column)
+    {
+        await using var database = await WithPeopleAsync(kind);
+        await using var db = database.CreateContext();
+        var path = TestFiles.Path("usage", file);
+
+        var result = await Importer(db).ImportAsync([UsageSource.FromFile(path)], new UsageImportRequest { Actor = "test" });
+
+        var rejected = Assert.Single(result.Files);
+        Assert.Equal(UsageImportStatus.Failed, rejected.Import.Status);
+        var error = rejected.Errors[0];
+        Assert.Equal((path, line, column), (error.File, error.Line, error.Column));
+        Assert.False(await db.UsageFigures.AnyAsync());
+        Assert.False(await db.UsageActivity.AnyAsync());
+        var recorded = await db.UsageImports.SingleAsync();
+        Assert.Equal((UsageImportStatus.Failed, false), (recorded.Status, recorded.IsCurrent));
+        Assert.Contains($"{path}:{line}", recorded.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task An_unknown_extra_column_is_a_warning_and_the_report_lands(DatabaseKind kind)
+    {
+        await using var database = await WithPeopleAsync(kind);
+        await using var db = database.CreateContext();
+
+        var result = await Importer(db).ImportAsync([UsageSource.FromFile(TestFiles.Path("usage", "teams-user-activity-reordered.csv"))],
+            new UsageImportRequest { Actor = "test" });
+
+        var file = Assert.Single(result.Files);
+        Assert.Equal(UsageImportStatus.Succeeded, file.Import.Status);
+        Assert.Contains(file.Warnings, w => w.Contains("Meetings Unclassified Count", StringComparison.Ordinal));
+        Assert.True(await db.UsageFigures.AnyAsync(f => f.Metric == "teams.chatMessages"));
+    }
+
     /// <summary>Serves bytes and cancels a token once a given number of them has been read.</summary>
     private sealed class CancellingStream(byte[] bytes, int cancelAfter, CancellationTokenSource cancellation) : Stream
     {
