@@ -26,15 +26,18 @@ public static class UsageModule
         services.AddSingleton(UsageOptions.FromConfiguration(configuration));
         services.AddScoped<UsageImporter>();
         services.AddScoped<UsageQueries>();
-        services.AddUsageGraphPull(configuration, ImportPulledAsync, ImportedAsync);
+        services.AddUsageGraphPull(configuration,
+            (provider, sources, cancellationToken) => ImportPulledAsync(provider.GetRequiredService<UsageImporter>(), sources, cancellationToken),
+            (provider, cancellationToken) => ImportedAsync(provider.GetRequiredService<OppdriftDb>(), cancellationToken));
         services.AddSingleton<Demo.DemoUsageStatus>();
         services.AddHostedService<Demo.DemoUsageJob>();
         return services;
     }
 
-    private static async Task ImportPulledAsync(IServiceProvider services, IReadOnlyList<UsageSource> sources, CancellationToken cancellationToken)
+    /// <summary>Imports reports the Graph pull downloaded; throws when one is rejected, which the job records as that report's failure.</summary>
+    public static async Task ImportPulledAsync(UsageImporter importer, IReadOnlyList<UsageSource> sources, CancellationToken cancellationToken)
     {
-        var importer = services.GetRequiredService<UsageImporter>();
+        ArgumentNullException.ThrowIfNull(importer);
         var result = await importer.ImportAsync(sources, new UsageImportRequest { Actor = GraphActor, Source = UsageSourceKind.Graph }, cancellationToken: cancellationToken);
         if (result.Failed > 0)
         {
@@ -44,9 +47,10 @@ public static class UsageModule
         }
     }
 
-    private static async Task<IReadOnlySet<(string Report, DateOnly Date)>> ImportedAsync(IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>The (report, date) pairs whose figures are in the database, for the pull's planner.</summary>
+    public static async Task<IReadOnlySet<(string Report, DateOnly Date)>> ImportedAsync(OppdriftDb db, CancellationToken cancellationToken)
     {
-        var db = services.GetRequiredService<OppdriftDb>();
+        ArgumentNullException.ThrowIfNull(db);
         var imports = await db.UsageImports.AsNoTracking()
             .Where(i => i.IsCurrent && i.ReportDate != null)
             .Select(i => new { i.Report, i.ReportDate })

@@ -179,6 +179,16 @@ public sealed class CliTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Usage_pull_without_the_graph_settings_names_what_is_missing_and_exits_2()
+    {
+        var run = await RunAsync("usage", "pull", "--data", Data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Usage:Graph:TenantId", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Usage:Graph:ClientSecret", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_import_for_another_report_than_the_file_exits_2()
     {
         var run = await RunAsync("usage", "import", TestFiles.Path("usage", "email-activity-user-detail.csv"), "--report", "getTeamsUserActivityUserDetail", "--data", Data);
