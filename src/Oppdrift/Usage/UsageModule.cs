@@ -26,6 +26,7 @@ public static class UsageModule
         services.AddSingleton(UsageOptions.FromConfiguration(configuration));
         services.AddScoped<UsageImporter>();
         services.AddScoped<UsageQueries>();
+        services.AddSingleton<UsageFigureCache>();
         services.AddUsageGraphPull(configuration, ImportPulledAsync, ImportedAsync);
         return services;
     }
