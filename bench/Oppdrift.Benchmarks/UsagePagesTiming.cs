@@ -156,8 +156,16 @@ public static class UsagePagesTiming
             {
                 db.UsageImports.Add(new UsageImport
                 {
-                    Report = report, ReportDate = date, Period = 1, Name = $"{report}-{date:yyyy-MM-dd}.csv", Sha256 = "", ImportedBy = "bench",
-                    StartedAt = imported, FinishedAt = imported, Status = UsageImportStatus.Succeeded, IsCurrent = true,
+                    Report = report,
+                    ReportDate = date,
+                    Period = 1,
+                    Name = $"{report}-{date:yyyy-MM-dd}.csv",
+                    Sha256 = "",
+                    ImportedBy = "bench",
+                    StartedAt = imported,
+                    FinishedAt = imported,
+                    Status = UsageImportStatus.Succeeded,
+                    IsCurrent = true,
                 });
             }
         }
