@@ -26,6 +26,7 @@ public static class UsageModule
         services.AddSingleton(UsageOptions.FromConfiguration(configuration));
         services.AddScoped<UsageImporter>();
         services.AddScoped<UsageQueries>();
+        services.AddSingleton<UsageFigureCache>();
         services.AddUsageGraphPull(configuration,
             (provider, sources, cancellationToken) => ImportPulledAsync(provider.GetRequiredService<UsageImporter>(), sources, cancellationToken),
             (provider, cancellationToken) => ImportedAsync(provider.GetRequiredService<OppdriftDb>(), cancellationToken));

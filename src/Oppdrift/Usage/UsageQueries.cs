@@ -8,7 +8,7 @@ using Oppdrift.Shared.Privacy;
 
 namespace Oppdrift.Usage;
 
-public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, TimeProvider clock)
+public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, TimeProvider clock, UsageFigureCache cache)
 {
     public const int DefaultWindow = 28;
     public const int DefaultSeriesDays = 90;
@@ -41,6 +41,12 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
     {
         window = ValidWindow(window);
         var agencies = await AgenciesAsync(agencyScope, cancellationToken);
+        return await ConsistentAsync(version => TableAsync(version, columns, date, window, agencies, cancellationToken), cancellationToken);
+    }
+
+    private async Task<UsageTable> TableAsync(UsageDataVersion version, IReadOnlyList<UsageTableColumn> columns, DateOnly? date, int window,
+        List<(int Id, string Code, string Name)> agencies, CancellationToken cancellationToken)
+    {
         var end = date ?? await LatestDateAsync(cancellationToken);
         if (end is not { } day)
         {
@@ -57,31 +63,21 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
         var sumReports = metrics.Where(m => m.Kind == UsageMetricKind.Sum).Select(m => m.Report).Distinct().ToList();
         var pointReports = metrics.Where(m => m.Kind != UsageMetricKind.Sum).Select(m => m.Report).Except(sumReports).ToList();
 
-        // People per agency for one metric of each report (every metric of a report is over the same people), on every
-        // day a figure is taken from: that is all suppression needs.
-        var rangeCodes = sumReports.Select(Representative).ToList();
-        var pointCodes = pointReports.Select(Representative).ToList();
+        // Suppression needs each report's pattern on every day a figure is taken from: every day of both windows for
+        // sums, the two end days for the rest.
+        var patterns = await PatternsAsync(version, sumReports, Days(first, day), cancellationToken);
+        foreach (var (key, pattern) in await PatternsAsync(version, pointReports, [day, earlier], cancellationToken))
+        {
+            patterns[key] = pattern;
+        }
+
         // Metric lists are inlined as constants and dates compared one by one: SQLite then seeks the primary key
         // (Metric, Period, Date, AgencyId) for each metric instead of scanning a year of figures.
-        var people = await db.UsageFigures.AsNoTracking()
-            .Where(f => EF.Constant(rangeCodes).Contains(f.Metric) && f.Period == 1 && f.Date >= first && f.Date <= day)
-            .Select(f => new PeopleRow(f.Date, f.Metric, f.AgencyId, f.People))
-            .ToListAsync(cancellationToken);
-        people.AddRange(await db.UsageFigures.AsNoTracking()
-            .Where(f => EF.Constant(pointCodes).Contains(f.Metric) && f.Period == 1 && (f.Date == day || f.Date == earlier))
-            .Select(f => new PeopleRow(f.Date, f.Metric, f.AgencyId, f.People))
-            .ToListAsync(cancellationToken));
-        var patterns = Patterns(people);
-
         var pointValues = await db.UsageFigures.AsNoTracking()
             .Where(f => EF.Constant(points).Contains(f.Metric) && f.Period == 1 && (f.Date == day || f.Date == earlier))
             .Select(f => new { f.Date, f.Metric, f.AgencyId, f.Value })
             .ToListAsync(cancellationToken);
-        var sumValues = await db.UsageFigures.AsNoTracking()
-            .Where(f => EF.Constant(sums).Contains(f.Metric) && f.Period == 1 && f.Date >= first && f.Date <= day)
-            .GroupBy(f => new { f.Metric, f.AgencyId, Current = f.Date > earlier })
-            .Select(g => new { g.Key.Metric, g.Key.AgencyId, g.Key.Current, Value = g.Sum(f => f.Value) })
-            .ToListAsync(cancellationToken);
+        var sumValues = await WindowSumsAsync(version, sums, day, window, cancellationToken);
 
         // (window 0 = current, 1 = earlier) → metric → agency → value
         var values = new[] { new Dictionary<string, Dictionary<int, long>>(), new Dictionary<string, Dictionary<int, long>>() };
@@ -103,7 +99,9 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
             rows.Add(new UsageTableRow(agency.Id, agency.Code, agency.Name,
                 Cells(columns, values[0], reasons[0], agency.Id), Cells(columns, values[1], reasons[1], agency.Id)));
         }
-        var days = people.Where(p => p.Date > earlier).Select(p => p.Date).Distinct().Count();
+        // A day has data when a report the table reads has figures on it: any day of the window for sums, the last for the rest.
+        var days = patterns.Where(p => p.Value is not null && p.Key.Date > earlier && (sumReports.Contains(p.Key.Report) || p.Key.Date == day))
+            .Select(p => p.Key.Date).Distinct().Count();
         return new UsageTable(day, window, columns, rows,
             Municipality(Cells(columns, values[0], reasons[0], null), Cells(columns, values[1], reasons[1], null)),
             MinimumGroupSize, days);
@@ -168,41 +166,7 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
             from = to.AddDays(-MaxSeriesDays + 1);
         }
         var metrics = metricCodes.Distinct().Select(UsageMetrics.Get).ToList();
-        var codes = metrics.Select(m => m.Code).ToList();
-        var representatives = metrics.Select(m => m.Report).Distinct().Select(Representative).ToList();
-        var people = await db.UsageFigures.AsNoTracking()
-            .Where(f => EF.Constant(representatives).Contains(f.Metric) && f.Period == 1 && f.Date >= from && f.Date <= to)
-            .Select(f => new PeopleRow(f.Date, f.Metric, f.AgencyId, f.People))
-            .ToListAsync(cancellationToken);
-        var patterns = Patterns(people);
-
-        var figures = db.UsageFigures.AsNoTracking().Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period == 1 && f.Date >= from && f.Date <= to);
-        List<(DateOnly Date, string Metric, long Value)> values;
-        if (agencyId is { } id)
-        {
-            values = [.. (await figures.Where(f => f.AgencyId == id).Select(f => new { f.Date, f.Metric, f.Value }).ToListAsync(cancellationToken))
-                .Select(v => (v.Date, v.Metric, v.Value))];
-        }
-        else
-        {
-            values = [.. (await figures.GroupBy(f => new { f.Date, f.Metric }).Select(g => new { g.Key.Date, g.Key.Metric, Value = g.Sum(f => f.Value) })
-                .ToListAsync(cancellationToken)).Select(v => (v.Date, v.Metric, v.Value))];
-        }
-        var byMetric = values.ToLookup(v => v.Metric);
-        var series = new List<UsageSeries>(metrics.Count);
-        foreach (var metric in metrics)
-        {
-            var representative = Representative(metric.Report);
-            var list = new List<UsagePoint>();
-            foreach (var (date, _, value) in byMetric[metric.Code].OrderBy(v => v.Date))
-            {
-                var reason = patterns.TryGetValue((representative, date), out var pattern)
-                    ? (agencyId is { } a ? pattern.Agency(a) : pattern.Total)
-                    : SuppressionReason.None;
-                list.Add(new UsagePoint(date, reason == SuppressionReason.None ? new UsageCell(value, reason) : new UsageCell(null, reason)));
-            }
-            series.Add(new UsageSeries(metric.Code, list));
-        }
+        var series = await ConsistentAsync(version => SeriesAsync(version, agencyId, metrics, from, to, cancellationToken), cancellationToken);
         string name = UsageText.Get("Municipality");
         string? code = null;
         if (agencyId is { } agency)
@@ -211,6 +175,162 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
             (code, name) = (row?.Code, row?.Name ?? "");
         }
         return new UsageSeriesSet(agencyId, code, name, from, to, series, MinimumGroupSize);
+    }
+
+    private async Task<List<UsageSeries>> SeriesAsync(UsageDataVersion version, int? agencyId, List<UsageMetric> metrics, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
+    {
+        var codes = metrics.Select(m => m.Code).ToList();
+        var days = Days(from, to);
+        var patterns = await PatternsAsync(version, [.. metrics.Select(m => m.Report).Distinct()], days, cancellationToken);
+
+        var figures = db.UsageFigures.AsNoTracking().Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period == 1);
+        List<(DateOnly Date, string Metric, long Value)> values;
+        if (agencyId is { } id)
+        {
+            // One agency's figures are one in every agency's: with the days listed, both databases seek the whole
+            // primary key (Metric, Period, Date, AgencyId) for each figure instead of reading every agency's in the range.
+            values = [.. (await figures.Where(f => EF.Constant(days).Contains(f.Date) && f.AgencyId == id)
+                .Select(f => new { f.Date, f.Metric, f.Value }).ToListAsync(cancellationToken))
+                .Select(v => (v.Date, v.Metric, v.Value))];
+        }
+        else
+        {
+            values = [.. (await figures.Where(f => f.Date >= from && f.Date <= to).GroupBy(f => new { f.Date, f.Metric }).Select(g => new { g.Key.Date, g.Key.Metric, Value = g.Sum(f => f.Value) })
+                .ToListAsync(cancellationToken)).Select(v => (v.Date, v.Metric, v.Value))];
+        }
+        var byMetric = values.ToLookup(v => v.Metric);
+        var series = new List<UsageSeries>(metrics.Count);
+        foreach (var metric in metrics)
+        {
+            var list = new List<UsagePoint>();
+            foreach (var (date, _, value) in byMetric[metric.Code].OrderBy(v => v.Date))
+            {
+                var reason = patterns.GetValueOrDefault((metric.Report, date)) is { } pattern
+                    ? (agencyId is { } a ? pattern.Agency(a) : pattern.Total)
+                    : SuppressionReason.None;
+                list.Add(new UsagePoint(date, reason == SuppressionReason.None ? new UsageCell(value, reason) : new UsageCell(null, reason)));
+            }
+            series.Add(new UsageSeries(metric.Code, list));
+        }
+        return series;
+    }
+
+    /// <summary>
+    /// Runs a read with the suppression patterns of the current imports, and again if an import landed meanwhile, so
+    /// the figures and the patterns that hide them come from the same imports. After a few tries (imports landing
+    /// back to back) the last result stands, as it did before patterns were kept between requests.
+    /// </summary>
+    private async Task<T> ConsistentAsync<T>(Func<UsageDataVersion, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var version = await UsageDataVersion.ReadAsync(db, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await read(version);
+            var after = await UsageDataVersion.ReadAsync(db, cancellationToken);
+            if (after == version || attempt == 3)
+            {
+                return result;
+            }
+            version = after;
+        }
+    }
+
+    /// <summary>
+    /// Each metric's sum per agency over the window ending on <paramref name="day"/> and the window before it, added
+    /// up in the database and kept for this version of the imports: a 28-day table reads 56 days of daily figures.
+    /// </summary>
+    private async Task<UsageWindowSum[]> WindowSumsAsync(UsageDataVersion version, List<string> metrics, DateOnly day, int window,
+        CancellationToken cancellationToken)
+    {
+        if (metrics.Count == 0)
+        {
+            return [];
+        }
+        var known = cache.For(version).Sums;
+        var key = (string.Join(',', metrics.Order(StringComparer.Ordinal)), day, window);
+        if (known.TryGetValue(key, out var sums))
+        {
+            return sums;
+        }
+        var earlier = day.AddDays(-window);
+        var first = day.AddDays(-2 * window + 1);
+        sums = [.. (await db.UsageFigures.AsNoTracking()
+            .Where(f => EF.Constant(metrics).Contains(f.Metric) && f.Period == 1 && f.Date >= first && f.Date <= day)
+            .GroupBy(f => new { f.Metric, f.AgencyId, Current = f.Date > earlier })
+            .Select(g => new { g.Key.Metric, g.Key.AgencyId, g.Key.Current, Value = g.Sum(f => f.Value) })
+            .ToListAsync(cancellationToken))
+            .Select(v => new UsageWindowSum(v.Metric, v.AgencyId, v.Current, v.Value))];
+        known[key] = sums;
+        return sums;
+    }
+
+    private static List<DateOnly> Days(DateOnly from, DateOnly to) =>
+        [.. Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays)];
+
+    /// <summary>
+    /// The suppression of each report on each day (null for a day without its figures), from the cache when this
+    /// version of the imports has been read before, otherwise from the head counts, which are then kept.
+    /// </summary>
+    private async Task<Dictionary<(string Report, DateOnly Date), Reasons?>> PatternsAsync(UsageDataVersion version, List<string> reports,
+        List<DateOnly> dates, CancellationToken cancellationToken)
+    {
+        var known = cache.For(version).Patterns;
+        var patterns = new Dictionary<(string Report, DateOnly Date), Reasons?>(reports.Count * dates.Count);
+        var missingReports = new HashSet<string>();
+        var missingDates = new HashSet<DateOnly>();
+        foreach (var report in reports)
+        {
+            foreach (var date in dates)
+            {
+                if (known.TryGetValue((report, date), out var reasons))
+                {
+                    patterns[(report, date)] = reasons;
+                }
+                else
+                {
+                    missingReports.Add(report);
+                    missingDates.Add(date);
+                }
+            }
+        }
+        if (missingReports.Count == 0)
+        {
+            return patterns;
+        }
+
+        // People per agency for one metric of each report (every metric of a report is over the same people): that
+        // is all suppression needs. A few days are sought one by one, more as a range.
+        var codes = missingReports.Select(Representative).ToList();
+        var query = db.UsageFigures.AsNoTracking().Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period == 1);
+        if (missingDates.Count <= 4)
+        {
+            var list = missingDates.ToList();
+            query = query.Where(f => EF.Constant(list).Contains(f.Date));
+        }
+        else
+        {
+            var (first, last) = (missingDates.Min(), missingDates.Max());
+            query = query.Where(f => f.Date >= first && f.Date <= last);
+        }
+        var people = await query.Select(f => new PeopleRow(f.Date, f.Metric, f.AgencyId, f.People)).ToListAsync(cancellationToken);
+        var fetched = Patterns(people);
+        foreach (var report in missingReports)
+        {
+            var representative = Representative(report);
+            foreach (var date in missingDates)
+            {
+                known[(report, date)] = fetched.GetValueOrDefault((representative, date));
+            }
+        }
+        foreach (var report in missingReports)
+        {
+            foreach (var date in dates)
+            {
+                patterns[(report, date)] = known[(report, date)];
+            }
+        }
+        return patterns;
     }
 
     /// <summary>The agency with this code, if the user may see it (null code and forbidden are told apart by the caller).</summary>
@@ -366,17 +486,16 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
     /// <summary>The days a window's figure is taken from: the last day for people and snapshots, every day for sums.</summary>
     private readonly record struct Window(DateOnly End, int Days)
     {
-        public Reasons Reasons(UsageMetric metric, Dictionary<(string, DateOnly), Reasons> patterns)
+        public Reasons Reasons(UsageMetric metric, Dictionary<(string Report, DateOnly Date), Reasons?> patterns)
         {
-            var representative = Representative(metric.Report);
             if (metric.Kind != UsageMetricKind.Sum)
             {
-                return patterns.GetValueOrDefault((representative, End)) ?? UsageQueries.Reasons.None;
+                return patterns.GetValueOrDefault((metric.Report, End)) ?? UsageQueries.Reasons.None;
             }
             var days = new List<Reasons>(Days);
             for (var d = End.AddDays(-Days + 1); d <= End; d = d.AddDays(1))
             {
-                if (patterns.TryGetValue((representative, d), out var pattern))
+                if (patterns.GetValueOrDefault((metric.Report, d)) is { } pattern)
                 {
                     days.Add(pattern);
                 }

@@ -10,8 +10,8 @@ public sealed class UsageQueriesTests
 {
     private static readonly SuppressionOptions Suppression = new();
 
-    private static UsageQueries Queries(OppdriftDb db) =>
-        new(db, Suppression, new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero)));
+    private static UsageQueries Queries(OppdriftDb db, UsageFigureCache? cache = null) =>
+        new(db, Suppression, new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero)), cache ?? new UsageFigureCache());
 
     /// <summary>
     /// The promise of complementary suppression for a table with the municipality's figures below it: in every column,
