@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
+using Oppdrift.Benchmarks.EndToEnd;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["e2e", .. var rest])
+{
+    return await ImportEndToEnd.RunAsync(rest);
+}
+BenchmarkSwitcher.FromAssembly(typeof(ImportEndToEnd).Assembly).Run(args);
+return 0;
