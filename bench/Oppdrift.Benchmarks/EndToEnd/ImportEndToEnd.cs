@@ -4,7 +4,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Oppdrift.Data;
 using Oppdrift.Demo;
@@ -28,13 +28,16 @@ internal sealed record EndToEndOptions
     public bool DuckDb { get; init; } = true;
     public int Requests { get; init; } = 200;
     public bool DeleteFiles { get; init; }
+
+    /// <summary>Print the importer's debug log: each report's read, wait and write times.</summary>
+    public bool Timings { get; init; }
 }
 
 internal static class ImportEndToEnd
 {
     private const string Usage = """
         e2e [--days N] [--database sqlite|postgres|both] [--postgres CONNECTION] [--files DIR] [--work DIR]
-            [--stream] [--no-duckdb] [--requests N] [--delete-files]
+            [--stream] [--no-duckdb] [--requests N] [--delete-files] [--timings]
 
           --days N         days of all nine reports, ending yesterday (default 1)
           --database       which database to import into (default sqlite); postgres needs --postgres or
@@ -43,6 +46,7 @@ internal static class ImportEndToEnd
           --stream         import reports generated in memory instead of files (no DuckDB peer then)
           --requests N     timed requests per page after warm-up (default 200; 0 skips the pages)
           --delete-files   delete the generated report files at the end
+          --timings        print each report's read, wait and write times (the importer's debug log)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -92,7 +96,7 @@ internal static class ImportEndToEnd
                 var sources = folder is not null
                     ? [.. Directory.EnumerateFiles(folder, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(UsageSource.FromFile)]
                     : usage.Sources(first, last);
-                var import = await ImportAsync(provider, dataDirectory, sources);
+                var import = await ImportAsync(provider, dataDirectory, sources, options.Timings);
                 Console.WriteLine($"{kind}: {import}");
 
                 DuckDbFigures? peer = null;
@@ -160,6 +164,7 @@ internal static class ImportEndToEnd
                     "--no-duckdb" => options with { DuckDb = false },
                     "--requests" => options with { Requests = int.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--delete-files" => options with { DeleteFiles = true },
+                    "--timings" => options with { Timings = true },
                     _ => throw new ArgumentException($"Unknown option {args[i]}"),
                 };
             }
@@ -231,11 +236,12 @@ internal static class ImportEndToEnd
         }
     }
 
-    private static async Task<ImportFigures> ImportAsync(DatabaseProvider provider, string dataDirectory, IReadOnlyList<UsageSource> sources)
+    private static async Task<ImportFigures> ImportAsync(DatabaseProvider provider, string dataDirectory, IReadOnlyList<UsageSource> sources, bool timings)
     {
         await using var db = new OppdriftDb(DataServices.Options(provider));
+        using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(timings ? LogLevel.Debug : LogLevel.Warning));
         var importer = new UsageImporter(db, new Pseudonymiser(new PseudonymiserOptions { KeyFile = Path.Combine(dataDirectory, PrivacyServices.KeyFileName) }),
-            new UsageOptions(), TimeProvider.System, NullLogger<UsageImporter>.Instance);
+            new UsageOptions(), TimeProvider.System, logging.CreateLogger<UsageImporter>());
         var request = new UsageImportRequest { Actor = "e2e", Source = UsageSourceKind.File };
         using var measure = Measure.Start();
         var result = await importer.ImportAsync(sources, request);

@@ -156,9 +156,15 @@ public sealed class UsagePeople
     public static byte[] ToBytes(UInt128 key)
     {
         var bytes = new byte[16];
-        BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), (ulong)(key >> 64));
-        BitConverter.TryWriteBytes(bytes.AsSpan(8, 8), (ulong)key);
+        WriteBytes(key, bytes);
         return bytes;
+    }
+
+    /// <summary>The 16 bytes <see cref="ToBytes"/> makes, into <paramref name="destination"/>.</summary>
+    public static void WriteBytes(UInt128 key, Span<byte> destination)
+    {
+        BitConverter.TryWriteBytes(destination[..8], (ulong)(key >> 64));
+        BitConverter.TryWriteBytes(destination[8..16], (ulong)key);
     }
 
     // Built on first need: only a concealed report pays for hashing the directory.
