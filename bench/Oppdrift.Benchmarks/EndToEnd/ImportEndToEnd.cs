@@ -16,6 +16,9 @@ namespace Oppdrift.Benchmarks.EndToEnd;
 internal sealed record EndToEndOptions
 {
     public int Days { get; init; } = 1;
+
+    /// <summary>The last day imported; yesterday (or the demo story's last day) unless given.</summary>
+    public DateOnly? End { get; init; }
     public bool Sqlite { get; init; } = true;
     public bool Postgres { get; init; }
     public string? PostgresServer { get; init; }
@@ -36,10 +39,12 @@ internal sealed record EndToEndOptions
 internal static class ImportEndToEnd
 {
     private const string Usage = """
-        e2e [--days N] [--database sqlite|postgres|both] [--postgres CONNECTION] [--files DIR] [--work DIR]
+        e2e [--days N] [--end DATE] [--database sqlite|postgres|both] [--postgres CONNECTION] [--files DIR] [--work DIR]
             [--stream] [--no-duckdb] [--requests N] [--delete-files] [--timings]
 
           --days N         days of all nine reports, ending yesterday (default 1)
+          --end DATE       the last day (yyyy-MM-dd) instead of yesterday; per-person rows are only written for
+                           days within the retention (35 days back from today)
           --database       which database to import into (default sqlite); postgres needs --postgres or
                            OPPDRIFT_TEST_POSTGRES (a server where the user may create databases)
           --files DIR      where the report files are written, and reused when already complete
@@ -57,7 +62,7 @@ internal static class ImportEndToEnd
             return 2;
         }
         var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
-        var last = today.AddDays(-1) < DemoUsage.StoryEnd ? today.AddDays(-1) : DemoUsage.StoryEnd;
+        var last = options.End ?? (today.AddDays(-1) < DemoUsage.StoryEnd ? today.AddDays(-1) : DemoUsage.StoryEnd);
         var first = last.AddDays(1 - options.Days);
         Console.WriteLine($"Usage import end to end: {options.Days} day(s), {first:yyyy-MM-dd}..{last:yyyy-MM-dd}, {Environment.ProcessorCount} cores, load {Load()}");
 
@@ -150,6 +155,7 @@ internal static class ImportEndToEnd
                 options = args[i] switch
                 {
                     "--days" => options with { Days = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                    "--end" => options with { End = DateOnly.ParseExact(Next(), "yyyy-MM-dd", CultureInfo.InvariantCulture) },
                     "--database" => Next() switch
                     {
                         "sqlite" => options with { Sqlite = true, Postgres = false },
