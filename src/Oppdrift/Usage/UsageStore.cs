@@ -5,6 +5,7 @@ using System.Buffers.Binary;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -57,17 +58,32 @@ internal static class UsageStore
             await writer.CompleteAsync(cancellationToken);
             return;
         }
-        await using var command = Prepare(db, "INSERT INTO \"UsageFigures\" (\"Date\", \"Period\", \"Metric\", \"AgencyId\", \"Value\", \"People\") VALUES ($d, $p, $m, $a, $v, $n)",
-            "$d", "$p", "$m", "$a", "$v", "$n");
-        var parameters = command.Parameters;
-        foreach (var row in rows)
+        // SQLite: as the per-person rows, a slice of figures as one JSON text (see InsertActivityAsync).
+        await using var command = Prepare(db, """
+            INSERT INTO "UsageFigures" ("Date", "Period", "Metric", "AgencyId", "Value", "People")
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each($rows)
+            """, "$rows");
+        var dates = new Dictionary<int, string>();
+        var metrics = new Dictionary<string, string>(StringComparer.Ordinal);
+        var json = new StringBuilder(JsonSlice * 60);
+        for (var start = 0; start < rows.Count; start += JsonSlice)
         {
-            parameters[0].Value = row.Date;
-            parameters[1].Value = row.Period;
-            parameters[2].Value = row.Metric;
-            parameters[3].Value = row.AgencyId;
-            parameters[4].Value = row.Value;
-            parameters[5].Value = row.People;
+            json.Clear().Append('[');
+            var end = Math.Min(rows.Count, start + JsonSlice);
+            for (var i = start; i < end; i++)
+            {
+                var row = rows[i];
+                if (!metrics.TryGetValue(row.Metric, out var metric))
+                {
+                    metric = JsonEncodedText.Encode(row.Metric).ToString();
+                    metrics[row.Metric] = metric;
+                }
+                var separator = i == start ? "" : ",";
+                json.Append(CultureInfo.InvariantCulture,
+                    $"{separator}[\"{DateText(dates, row.Date.DayNumber)}\",{row.Period},\"{metric}\",{row.AgencyId},{row.Value},{row.People}]");
+            }
+            json.Append(']');
+            command.Parameters[0].Value = json.ToString();
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -106,8 +122,8 @@ internal static class UsageStore
             return;
         }
         // SQLite: binding five parameters a row costs more than the insert itself, so a slice of rows goes in as one
-        // JSON text that SQLite unpacks with json_each. Rows go in key order, so the primary key's index is appended
-        // to instead of being split at random places.
+        // JSON text that SQLite unpacks with json_each (numbers written invariantly: Norwegian writes a minus as
+        // U+2212). Rows go in key order, so the primary key's index is appended to instead of split at random places.
         var sorted = rows.ToArray();
         Array.Sort(sorted, static (a, b) => a.Date != b.Date ? a.Date.CompareTo(b.Date)
             : a.Workload != b.Workload ? a.Workload.CompareTo(b.Workload) : BlobOrder(a.Pseudonym).CompareTo(BlobOrder(b.Pseudonym)));
@@ -124,18 +140,11 @@ internal static class UsageStore
             for (var i = start; i < end; i++)
             {
                 var row = sorted[i];
-                json.Append(i == start ? "[\"" : ",[\"").Append(DateText(dates, row.Date.DayNumber)).Append("\",")
-                    .Append((int)row.Workload).Append(",\"");
+                var separator = i == start ? "" : ",";
+                json.Append(CultureInfo.InvariantCulture, $"{separator}[\"{DateText(dates, row.Date.DayNumber)}\",{(int)row.Workload},\"");
                 AppendHex(json, row.Pseudonym);
-                json.Append("\",").Append(row.AgencyId);
-                if (row.LastDay > 0)
-                {
-                    json.Append(",\"").Append(DateText(dates, row.LastDay)).Append("\"]");
-                }
-                else
-                {
-                    json.Append(",null]");
-                }
+                json.Append(CultureInfo.InvariantCulture, $"\",{row.AgencyId},");
+                json.Append(row.LastDay > 0 ? $"\"{DateText(dates, row.LastDay)}\"]" : "null]");
             }
             json.Append(']');
             command.Parameters[0].Value = json.ToString();
@@ -144,6 +153,7 @@ internal static class UsageStore
     }
 
     private const int JsonSlice = 10_000;
+
 
     // The order SQLite compares the stored bytes in (memcmp of UsagePeople.ToBytes), as one number.
     private static UInt128 BlobOrder(UInt128 key) =>
