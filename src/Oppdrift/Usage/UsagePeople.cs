@@ -26,6 +26,7 @@ public sealed class UsagePeople
     private readonly IReadOnlyList<string> _directoryNames;
     private readonly Dictionary<UInt128, int> _slotByPseudonym = [];
     private readonly List<UInt128> _pseudonyms = [];
+    private readonly ConcurrentBag<UsageNameTable> _tables = [];
 
     private UsagePeople(Pseudonymiser pseudonymiser, Dictionary<string, int> agencyByName, IReadOnlyList<string> directoryNames)
     {
@@ -65,6 +66,11 @@ public sealed class UsagePeople
         }
         return Resolve(Encoding.UTF8.GetString(utf8));
     }
+
+    /// <summary>A table for one aggregator's rows, which learns each name from this; give it back when the report is read.</summary>
+    internal UsageNameTable RentNames() => _tables.TryTake(out var table) ? table : new UsageNameTable(this);
+
+    internal void ReturnNames(UsageNameTable table) => _tables.Add(table);
 
     /// <summary>The agency and pseudonym of a report's user name (a UPN, or a concealed 32-hex-digit name).</summary>
     public UsagePerson Resolve(string name)
