@@ -120,12 +120,14 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
     // sorts first and fails on its own.
     private static async Task<IReadOnlyList<UsageSource>> OrderByDateAsync(IReadOnlyList<UsageSource> sources, CancellationToken cancellationToken)
     {
-        var keyed = new List<(UsageSource Source, int Day, string Report, int Index)>(sources.Count);
-        for (var i = 0; i < sources.Count; i++)
-        {
-            var (report, date) = await PeekAsync(sources[i], cancellationToken);
-            keyed.Add((sources[i], date?.DayNumber ?? int.MinValue, report ?? "", i));
-        }
+        // A year is thousands of files, each opened and its first row read: on all cores, or the others wait idle.
+        var keyed = new (UsageSource Source, int Day, string Report, int Index)[sources.Count];
+        await Parallel.ForAsync(0, sources.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                var (report, date) = await PeekAsync(sources[i], token);
+                keyed[i] = (sources[i], date?.DayNumber ?? int.MinValue, report ?? "", i);
+            });
         return [.. keyed.OrderBy(k => k.Day).ThenBy(k => k.Report, StringComparer.Ordinal).ThenBy(k => k.Index).Select(k => k.Source)];
     }
 
