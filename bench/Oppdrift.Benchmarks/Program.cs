@@ -1,8 +1,14 @@
 using BenchmarkDotNet.Running;
+using Oppdrift.Benchmarks.EndToEnd;
 
-if (args is ["usage-pages", .. var rest])
+if (args is ["e2e", .. var e2e])
 {
-    await Oppdrift.Benchmarks.UsagePagesTiming.RunAsync(rest);
-    return;
+    return await ImportEndToEnd.RunAsync(e2e);
 }
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["usage-pages", .. var pages])
+{
+    await Oppdrift.Benchmarks.UsagePagesTiming.RunAsync(pages);
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(ImportEndToEnd).Assembly).Run(args);
+return 0;

@@ -495,7 +495,8 @@ public sealed partial class DemoUsage
         var last = LastActive(user, day, Workload.OneDrive);
         o.Date(last);
         o.Comma();
-        var age = Math.Min(day, user.DeletedDay) - user.AdoptOneDrive;
+        // Someone deleted before the day they would have adopted OneDrive still has the account, with no files in it.
+        var age = Math.Max(0, Math.Min(day, user.DeletedDay) - user.AdoptOneDrive);
         var files = 5 + (long)(age * user.FileVolume * 0.4 * (0.5 + Unit(Mix(user.Key + 40))));
         var fileSize = 150_000 + (long)(2_000_000 * Unit(Mix(user.Key + 41)));
         o.Count(files);

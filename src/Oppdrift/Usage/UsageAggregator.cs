@@ -46,6 +46,7 @@ public sealed class UsageReportFigures
 public sealed class UsageAggregator
 {
     private readonly UsagePeople _people;
+    private readonly UsageNameTable _names;
     private readonly UsageReportFigures _figures;
     private readonly int _day;
     private readonly Action<UsageRecord, long[]> _add;
@@ -56,6 +57,7 @@ public sealed class UsageAggregator
     {
         ArgumentNullException.ThrowIfNull(report);
         _people = people;
+        _names = people.RentNames();
         _day = date.DayNumber;
         var codes = UsageMetrics.CodesOf(report.Name);
         _figures = new UsageReportFigures(report, date, period, codes);
@@ -76,7 +78,7 @@ public sealed class UsageAggregator
             return;
         }
         var name = _user >= 0 ? row.GetUtf8(_user) : default;
-        var person = name.IsEmpty ? UsagePerson.Nobody : _people.Resolve(name);
+        var person = name.IsEmpty ? UsagePerson.Nobody : _names.Resolve(name);
         _current = person;
         if (person.Matched)
         {
@@ -97,6 +99,7 @@ public sealed class UsageAggregator
     }
 
     private UsagePerson _current;
+    private bool _finished;
 
     private Action<UsageRecord, long[]> Build(UsageReportType report, IReadOnlyList<string> codes)
     {
@@ -293,6 +296,12 @@ public sealed class UsageAggregator
     /// <summary>Finishes the figures: durations from seconds to minutes.</summary>
     public UsageReportFigures Finish()
     {
+        if (_finished)
+        {
+            return _figures;
+        }
+        _finished = true;
+        _people.ReturnNames(_names);
         if (_figures.Report.Name == "getTeamsUserActivityUserDetail")
         {
             var codes = _figures.Codes;

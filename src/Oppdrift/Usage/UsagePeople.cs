@@ -26,6 +26,7 @@ public sealed class UsagePeople
     private readonly IReadOnlyList<string> _directoryNames;
     private readonly Dictionary<UInt128, int> _slotByPseudonym = [];
     private readonly List<UInt128> _pseudonyms = [];
+    private readonly ConcurrentBag<UsageNameTable> _tables = [];
 
     private UsagePeople(Pseudonymiser pseudonymiser, Dictionary<string, int> agencyByName, IReadOnlyList<string> directoryNames)
     {
@@ -65,6 +66,11 @@ public sealed class UsagePeople
         }
         return Resolve(Encoding.UTF8.GetString(utf8));
     }
+
+    /// <summary>A table for one aggregator's rows, which learns each name from this; give it back when the report is read.</summary>
+    internal UsageNameTable RentNames() => _tables.TryTake(out var table) ? table : new UsageNameTable(this);
+
+    internal void ReturnNames(UsageNameTable table) => _tables.Add(table);
 
     /// <summary>The agency and pseudonym of a report's user name (a UPN, or a concealed 32-hex-digit name).</summary>
     public UsagePerson Resolve(string name)
@@ -156,9 +162,15 @@ public sealed class UsagePeople
     public static byte[] ToBytes(UInt128 key)
     {
         var bytes = new byte[16];
-        BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), (ulong)(key >> 64));
-        BitConverter.TryWriteBytes(bytes.AsSpan(8, 8), (ulong)key);
+        WriteBytes(key, bytes);
         return bytes;
+    }
+
+    /// <summary>The 16 bytes <see cref="ToBytes"/> makes, into <paramref name="destination"/>.</summary>
+    public static void WriteBytes(UInt128 key, Span<byte> destination)
+    {
+        BitConverter.TryWriteBytes(destination[..8], (ulong)(key >> 64));
+        BitConverter.TryWriteBytes(destination[8..16], (ulong)key);
     }
 
     // Built on first need: only a concealed report pays for hashing the directory.

@@ -1,7 +1,11 @@
 // Writes an import's figures and per-person rows with plain ADO.NET inside the caller's transaction: a day of the
 // reach report is a quarter of a million rows, which EF's change tracker would spend seconds and hundreds of
-// megabytes on. PostgreSQL gets binary COPY; SQLite a prepared statement reused inside one transaction.
+// megabytes on. PostgreSQL gets binary COPY; SQLite prepared statements reused inside one transaction.
+using System.Buffers.Binary;
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -54,17 +58,32 @@ internal static class UsageStore
             await writer.CompleteAsync(cancellationToken);
             return;
         }
-        await using var command = Prepare(db, "INSERT INTO \"UsageFigures\" (\"Date\", \"Period\", \"Metric\", \"AgencyId\", \"Value\", \"People\") VALUES ($d, $p, $m, $a, $v, $n)",
-            "$d", "$p", "$m", "$a", "$v", "$n");
-        var parameters = command.Parameters;
-        foreach (var row in rows)
+        // SQLite: as the per-person rows, a slice of figures as one JSON text (see InsertActivityAsync).
+        await using var command = Prepare(db, """
+            INSERT INTO "UsageFigures" ("Date", "Period", "Metric", "AgencyId", "Value", "People")
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each($rows)
+            """, "$rows");
+        var dates = new Dictionary<int, string>();
+        var metrics = new Dictionary<string, string>(StringComparer.Ordinal);
+        var json = new StringBuilder(JsonSlice * 60);
+        for (var start = 0; start < rows.Count; start += JsonSlice)
         {
-            parameters[0].Value = row.Date;
-            parameters[1].Value = row.Period;
-            parameters[2].Value = row.Metric;
-            parameters[3].Value = row.AgencyId;
-            parameters[4].Value = row.Value;
-            parameters[5].Value = row.People;
+            json.Clear().Append('[');
+            var end = Math.Min(rows.Count, start + JsonSlice);
+            for (var i = start; i < end; i++)
+            {
+                var row = rows[i];
+                if (!metrics.TryGetValue(row.Metric, out var metric))
+                {
+                    metric = JsonEncodedText.Encode(row.Metric).ToString();
+                    metrics[row.Metric] = metric;
+                }
+                var separator = i == start ? "" : ",";
+                json.Append(CultureInfo.InvariantCulture,
+                    $"{separator}[\"{DateText(dates, row.Date.DayNumber)}\",{row.Period},\"{metric}\",{row.AgencyId},{row.Value},{row.People}]");
+            }
+            json.Append(']');
+            command.Parameters[0].Value = json.ToString();
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -76,9 +95,9 @@ internal static class UsageStore
             return;
         }
         var connection = db.Database.GetDbConnection();
-        var pseudonym = new byte[16];
         if (connection is NpgsqlConnection npgsql)
         {
+            var pseudonym = new byte[16];
             await using var writer = await npgsql.BeginBinaryImportAsync(
                 "COPY \"UsageActivity\" (\"Date\", \"Workload\", \"Pseudonym\", \"AgencyId\", \"LastActivity\") FROM STDIN (FORMAT BINARY)", cancellationToken);
             foreach (var row in rows)
@@ -86,7 +105,9 @@ internal static class UsageStore
                 await writer.StartRowAsync(cancellationToken);
                 await writer.WriteAsync(row.Date, NpgsqlDbType.Date, cancellationToken);
                 await writer.WriteAsync((int)row.Workload, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(UsagePeople.ToBytes(row.Pseudonym), NpgsqlDbType.Bytea, cancellationToken);
+                // The writer copies the bytes before it returns, so one buffer serves every row.
+                UsagePeople.WriteBytes(row.Pseudonym, pseudonym);
+                await writer.WriteAsync(pseudonym, NpgsqlDbType.Bytea, cancellationToken);
                 await writer.WriteAsync(row.AgencyId, NpgsqlDbType.Integer, cancellationToken);
                 if (row.LastDay > 0)
                 {
@@ -100,42 +121,62 @@ internal static class UsageStore
             await writer.CompleteAsync(cancellationToken);
             return;
         }
-        // SQLite: one prepared statement of many rows, so the per-statement cost is paid a hundred times less often.
-        const int perStatement = 100;
-        await using var batch = PrepareRows(db, perStatement);
-        await using var single = PrepareRows(db, 1);
-        var full = rows.Count / perStatement * perStatement;
-        for (var start = 0; start < rows.Count;)
+        // SQLite: binding five parameters a row costs more than the insert itself, so a slice of rows goes in as one
+        // JSON text that SQLite unpacks with json_each (numbers written invariantly: Norwegian writes a minus as
+        // U+2212). Rows go in key order, so the primary key's index is appended to instead of split at random places.
+        var sorted = rows.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Date != b.Date ? a.Date.CompareTo(b.Date)
+            : a.Workload != b.Workload ? a.Workload.CompareTo(b.Workload) : BlobOrder(a.Pseudonym).CompareTo(BlobOrder(b.Pseudonym)));
+        await using var command = Prepare(db, """
+            INSERT INTO "UsageActivity" ("Date", "Workload", "Pseudonym", "AgencyId", "LastActivity")
+            SELECT value ->> 0, value ->> 1, unhex(value ->> 2), value ->> 3, value ->> 4 FROM json_each($rows)
+            """, "$rows");
+        var dates = new Dictionary<int, string>();
+        var json = new StringBuilder(JsonSlice * 80);
+        for (var start = 0; start < sorted.Length; start += JsonSlice)
         {
-            var command = start < full ? batch : single;
-            var count = start < full ? perStatement : 1;
-            var parameters = command.Parameters;
-            for (var i = 0; i < count; i++)
+            json.Clear().Append('[');
+            var end = Math.Min(sorted.Length, start + JsonSlice);
+            for (var i = start; i < end; i++)
             {
-                var row = rows[start + i];
-                parameters[i * 5].Value = row.Date;
-                parameters[i * 5 + 1].Value = (int)row.Workload;
-                parameters[i * 5 + 2].Value = UsagePeople.ToBytes(row.Pseudonym);
-                parameters[i * 5 + 3].Value = row.AgencyId;
-                parameters[i * 5 + 4].Value = row.LastDay > 0 ? DateOnly.FromDayNumber(row.LastDay) : DBNull.Value;
+                var row = sorted[i];
+                var separator = i == start ? "" : ",";
+                json.Append(CultureInfo.InvariantCulture, $"{separator}[\"{DateText(dates, row.Date.DayNumber)}\",{(int)row.Workload},\"");
+                AppendHex(json, row.Pseudonym);
+                json.Append(CultureInfo.InvariantCulture, $"\",{row.AgencyId},");
+                json.Append(row.LastDay > 0 ? $"\"{DateText(dates, row.LastDay)}\"]" : "null]");
             }
+            json.Append(']');
+            command.Parameters[0].Value = json.ToString();
             await command.ExecuteNonQueryAsync(cancellationToken);
-            start += count;
         }
     }
 
-    private static DbCommand PrepareRows(OppdriftDb db, int rows)
+    private const int JsonSlice = 10_000;
+
+
+    // The order SQLite compares the stored bytes in (memcmp of UsagePeople.ToBytes), as one number.
+    private static UInt128 BlobOrder(UInt128 key) =>
+        new(BinaryPrimitives.ReverseEndianness((ulong)(key >> 64)), BinaryPrimitives.ReverseEndianness((ulong)key));
+
+    // As Microsoft.Data.Sqlite stores a DateOnly, so rows written here read back through EF like any other.
+    private static string DateText(Dictionary<int, string> dates, int dayNumber)
     {
-        var names = new List<string>(rows * 5);
-        var values = new List<string>(rows);
-        for (var i = 0; i < rows; i++)
+        if (!dates.TryGetValue(dayNumber, out var text))
         {
-            string[] row = [$"$d{i}", $"$w{i}", $"$p{i}", $"$a{i}", $"$l{i}"];
-            names.AddRange(row);
-            values.Add("(" + string.Join(", ", row) + ")");
+            text = DateOnly.FromDayNumber(dayNumber).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            dates[dayNumber] = text;
         }
-        return Prepare(db, "INSERT INTO \"UsageActivity\" (\"Date\", \"Workload\", \"Pseudonym\", \"AgencyId\", \"LastActivity\") VALUES "
-            + string.Join(", ", values), [.. names]);
+        return text;
+    }
+
+    private static void AppendHex(StringBuilder json, UInt128 key)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        UsagePeople.WriteBytes(key, bytes);
+        Span<char> hex = stackalloc char[32];
+        Convert.TryToHexString(bytes, hex, out _);
+        json.Append(hex);
     }
 
     private static DbCommand Prepare(OppdriftDb db, string sql, params string[] names)

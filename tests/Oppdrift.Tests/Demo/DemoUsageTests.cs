@@ -63,6 +63,19 @@ public sealed class DemoUsageTests
     }
 
     [Fact]
+    public void People_deleted_before_they_would_have_adopted_OneDrive_have_accounts_without_files_not_negative_counts()
+    {
+        // The first day of the full demo on which such a person's account was written with a negative file count.
+        var date = new DateOnly(2026, 9, 21);
+        var report = UsageReportCatalogue.OneDriveUsageAccountDetail;
+
+        var file = Read(Full.Value, report, date);
+
+        Assert.Empty(file.Errors);
+        Assert.True(file.Rows.Count > 30_000, $"{file.Rows.Count} rows");
+    }
+
+    [Fact]
     public void The_Teams_report_is_in_another_order_and_the_site_report_has_an_unknown_column_the_reader_warns_about()
     {
         var usage = new DemoUsage(Small);

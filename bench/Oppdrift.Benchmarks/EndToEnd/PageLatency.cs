@@ -1,0 +1,118 @@
+// Times the usage overview and an agency page of the real web app (Kestrel on loopback, signed in through the real
+// login form as an administrator) on the database the import just filled.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Oppdrift.Access;
+using Oppdrift.Data;
+using Oppdrift.Web;
+
+namespace Oppdrift.Benchmarks.EndToEnd;
+
+internal sealed record Latency(double P50, double P95, double Max);
+
+internal sealed record PageFigures(int Requests, Latency Overview, Latency Agency, string AgencyCode)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"/usage p50 {Overview.P50:F0} ms, p95 {Overview.P95:F0} ms; /usage/agencies/{AgencyCode} p50 {Agency.P50:F0} ms, p95 {Agency.P95:F0} ms ({Requests} requests each)");
+}
+
+internal static partial class PageLatency
+{
+    private const int WarmUp = 10;
+
+    public static async Task<PageFigures> RunAsync(DatabaseProvider provider, string dataDirectory, string agencyCode, int requests)
+    {
+        var app = await OppdriftWebApp.BuildAsync(
+        [
+            $"--OPPDRIFT_DATABASE={provider.ConnectionString}",
+            $"--Oppdrift:DataDirectory={dataDirectory}",
+            "--urls=http://127.0.0.1:0",
+            "--environment=Production",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        try
+        {
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            using var client = await SignInAsync(app.Services, address);
+            var overview = await TimeAsync(client, "/usage", requests);
+            var agency = await TimeAsync(client, $"/usage/agencies/{agencyCode}", requests);
+            return new PageFigures(requests, overview, agency, agencyCode);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task<Latency> TimeAsync(HttpClient client, string path, int requests)
+    {
+        for (var i = 0; i < WarmUp; i++)
+        {
+            await GetAsync(client, path);
+        }
+        var times = new double[requests];
+        for (var i = 0; i < requests; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await GetAsync(client, path);
+            times[i] = watch.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return new Latency(Percentile(times, 0.50), Percentile(times, 0.95), times[^1]);
+    }
+
+    private static async Task GetAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK || body.Length < 1000)
+        {
+            throw new InvalidOperationException($"{path}: {(int)response.StatusCode} with {body.Length} characters");
+        }
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static async Task<HttpClient> SignInAsync(IServiceProvider services, Uri address)
+    {
+        var userName = $"bench-{Guid.NewGuid():N}@bench.no";
+        const string password = "a long benchmark password";
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+            var created = await accounts.CreateAsync(new AccountRequest(userName, userName, Roles.Administrator, []), "e2e", default);
+            var changed = await accounts.ChangePasswordAsync(created.Value!.Account.Id, created.Value.OneTimePassword, password, default);
+            if (!changed.Succeeded)
+            {
+                throw new InvalidOperationException(changed.Error);
+            }
+        }
+#pragma warning disable CA2000 // The handler is owned and disposed by the client returned.
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = address };
+#pragma warning restore CA2000
+        var form = await client.GetStringAsync(new Uri("/account/login", UriKind.Relative));
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = TokenPattern().Match(form).Groups[1].Value,
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+        });
+        using var response = await client.PostAsync(new Uri("/account/login", UriKind.Relative), content);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in answered {(int)response.StatusCode}");
+        }
+        return client;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
