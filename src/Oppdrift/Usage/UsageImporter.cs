@@ -51,6 +51,8 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(request);
+        // Snapshots are indexed by the slots of one UsagePeople; a second import on this instance starts both afresh.
+        _snapshots.Clear();
         _people = await UsagePeople.LoadAsync(db, pseudonymiser, cancellationToken);
         var ordered = sources.Count > 1 ? await OrderByDateAsync(sources, cancellationToken) : sources;
         var results = new List<UsageFileResult>(ordered.Count);

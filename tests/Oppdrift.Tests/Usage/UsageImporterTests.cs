@@ -210,11 +210,16 @@ public sealed class UsageImporterTests
         var thisWeek = ActiveReport(Day, i => i < 3 || (i >= 6 && i < 10) ? Day.AddDays(-(i % 4)) : i < 6 ? earlier.AddDays(-1) : null);
         await using (var db = database.CreateContext())
         {
-            // Given newest first: the importer puts them in date order itself.
-            var result = await Importer(db).ImportAsync([Csv("now.csv", ActiveReport(Day, _ => null)), Csv("before.csv", weekBefore)],
+            // Given newest first: the importer puts them in date order itself. The same importer then takes the
+            // correction, as an upload request or the nightly pull would, so nothing of the first batch may linger.
+            var importer = Importer(db);
+            var result = await importer.ImportAsync([Csv("now.csv", ActiveReport(Day, _ => null)), Csv("before.csv", weekBefore)],
                 new UsageImportRequest { Actor = "test" });
             Assert.Equal(2, result.Succeeded);
-            await Importer(db).ImportAsync([Csv("now-corrected.csv", thisWeek)], new UsageImportRequest { Actor = "test" });
+            // Rows in reverse order, so this import numbers its people differently from the first.
+            var lines = thisWeek.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            var reversed = string.Join("\r\n", [lines[0], .. lines.Skip(1).Reverse()]) + "\r\n";
+            await importer.ImportAsync([Csv("now-corrected.csv", reversed)], new UsageImportRequest { Actor = "test" });
         }
         var sye = await AgencyIdAsync(database, "SYE");
         var figures = await FiguresAsync(database, Day);
