@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
+using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Usage;
 
@@ -23,11 +24,16 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<UsageFigure> UsageFigures => Set<UsageFigure>();
     public DbSet<UsageActivity> UsageActivity => Set<UsageActivity>();
 
+    public DbSet<KnowledgeItem> KnowledgeItems => Set<KnowledgeItem>();
+    public DbSet<KnowledgeItemPassage> KnowledgeItemPassages => Set<KnowledgeItemPassage>();
+    public DbSet<KnowledgeItemTag> KnowledgeItemTags => Set<KnowledgeItemTag>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         OrganisationModel.Map(modelBuilder);
         AccessModel.Map(modelBuilder);
         UsageModel.Map(modelBuilder);
+        KnowledgeModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
