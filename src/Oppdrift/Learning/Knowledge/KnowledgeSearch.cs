@@ -1,7 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Oppdrift.Data;
@@ -81,6 +82,9 @@ public sealed class KnowledgeSearch(OppdriftDb db)
     public const int MaxPageSize = 100;
     public const int SnippetsPerHit = 3;
     public const int SnippetLength = 220;
+
+    // Encodes what HTML needs (<, >, &, quotes) and leaves letters such as æ, ø and å as they are.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     // BM25's usual constants: term frequency saturation and length normalisation.
     private const double K1 = 1.2;
@@ -489,11 +493,11 @@ public sealed class KnowledgeSearch(OppdriftDb db)
             {
                 continue;
             }
-            html.Append(WebUtility.HtmlEncode(text[at..match.Start]))
-                .Append("<mark>").Append(WebUtility.HtmlEncode(text.Substring(match.Start, match.Length))).Append("</mark>");
+            html.Append(Html.Encode(text[at..match.Start]))
+                .Append("<mark>").Append(Html.Encode(text.Substring(match.Start, match.Length))).Append("</mark>");
             at = match.Start + match.Length;
         }
-        html.Append(WebUtility.HtmlEncode(text[at..end]));
+        html.Append(Html.Encode(text[at..end]));
         if (end < text.Length)
         {
             html.Append('…');
