@@ -174,6 +174,8 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     b.HasIndex("Date");
 
+                    b.HasIndex("Length");
+
                     b.HasIndex("ProgrammeId");
 
                     b.HasIndex("SourceKey")
@@ -254,6 +256,9 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     b.HasKey("ItemId", "Term", "PassageId");
 
+                    b.HasIndex("ItemId", "Term", "PassageId", "Frequency")
+                        .HasDatabaseName("IX_KnowledgePassagePostings_Covering");
+
                     b.ToTable("KnowledgePassagePostings", (string)null);
                 });
 
@@ -275,6 +280,9 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.HasKey("Term", "ItemId");
 
                     b.HasIndex("ItemId");
+
+                    b.HasIndex("Term", "ItemId", "Frequency", "Length")
+                        .HasDatabaseName("IX_KnowledgePostings_Covering");
 
                     b.ToTable("KnowledgePostings", (string)null);
                 });

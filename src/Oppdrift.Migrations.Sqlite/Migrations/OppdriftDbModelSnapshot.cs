@@ -163,6 +163,8 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Date");
 
+                    b.HasIndex("Length");
+
                     b.HasIndex("ProgrammeId");
 
                     b.HasIndex("SourceKey")
@@ -241,6 +243,9 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
                     b.HasKey("ItemId", "Term", "PassageId");
 
+                    b.HasIndex("ItemId", "Term", "PassageId", "Frequency")
+                        .HasDatabaseName("IX_KnowledgePassagePostings_Covering");
+
                     b.ToTable("KnowledgePassagePostings", (string)null);
                 });
 
@@ -262,6 +267,9 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.HasKey("Term", "ItemId");
 
                     b.HasIndex("ItemId");
+
+                    b.HasIndex("Term", "ItemId", "Frequency", "Length")
+                        .HasDatabaseName("IX_KnowledgePostings_Covering");
 
                     b.ToTable("KnowledgePostings", (string)null);
                 });

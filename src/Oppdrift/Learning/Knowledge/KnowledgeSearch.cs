@@ -148,32 +148,34 @@ public sealed class KnowledgeSearch(OppdriftDb db)
     private static async Task<List<Ranked>> RankAsync(DbConnection connection, DbTransaction? transaction, KnowledgeQuery query,
         IReadOnlyList<string> terms, CancellationToken ct)
     {
-        var values = new List<object?>(terms);
-        var termList = string.Join(", ", terms.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
+        // One indexed range per term (the covering index answers it alone), without the term text on every row.
+        var values = new List<object?> { null };
         var filter = Filter(query, values, "p.\"ItemId\"");
-        var sql = new StringBuilder("SELECT p.\"ItemId\", p.\"Term\", p.\"Frequency\", p.\"Length\"")
-            .Append(" FROM \"KnowledgePostings\" p")
-            .Append(filter.Length > 0 ? " JOIN \"KnowledgeItems\" i ON i.\"Id\" = p.\"ItemId\"" : "")
-            .Append(" WHERE p.\"Term\" IN (").Append(termList).Append(')')
-            .Append(filter);
+        var sql = "SELECT p.\"ItemId\", p.\"Frequency\", p.\"Length\" FROM \"KnowledgePostings\" p" +
+            (filter.Length > 0 ? " JOIN \"KnowledgeItems\" i ON i.\"Id\" = p.\"ItemId\"" : "") + " WHERE p.\"Term\" = @p0" + filter;
 
-        var index = terms.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
         var frequencies = new Dictionary<int, (int[] Frequencies, int Length)>();
         var documentFrequency = new int[terms.Count];
-        await using (var command = KnowledgeIndex.Command(connection, transaction, sql.ToString(), [.. values]))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        for (var t = 0; t < terms.Count; t++)
         {
+            values[0] = terms[t];
+            await using var command = KnowledgeIndex.Command(connection, transaction, sql, [.. values]);
+            await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var itemId = reader.GetInt32(0);
-                var term = index[reader.GetString(1)];
+                documentFrequency[t]++;
                 if (!frequencies.TryGetValue(itemId, out var row))
                 {
-                    row = (new int[terms.Count], reader.GetInt32(3));
+                    if (t > 0)
+                    {
+                        // Every term must occur: an entry the earlier terms missed can never qualify.
+                        continue;
+                    }
+                    row = (new int[terms.Count], reader.GetInt32(2));
                     frequencies[itemId] = row;
                 }
-                row.Frequencies[term] = reader.GetInt32(2);
-                documentFrequency[term]++;
+                row.Frequencies[t] = reader.GetInt32(1);
             }
         }
 

@@ -11,7 +11,7 @@ using Oppdrift.Data;
 namespace Oppdrift.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(OppdriftDb))]
-    [Migration("20261126143717_Knowledge")]
+    [Migration("20261126152737_Knowledge")]
     partial class Knowledge
     {
         /// <inheritdoc />
@@ -166,6 +166,8 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Date");
 
+                    b.HasIndex("Length");
+
                     b.HasIndex("ProgrammeId");
 
                     b.HasIndex("SourceKey")
@@ -244,6 +246,9 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
                     b.HasKey("ItemId", "Term", "PassageId");
 
+                    b.HasIndex("ItemId", "Term", "PassageId", "Frequency")
+                        .HasDatabaseName("IX_KnowledgePassagePostings_Covering");
+
                     b.ToTable("KnowledgePassagePostings", (string)null);
                 });
 
@@ -265,6 +270,9 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.HasKey("Term", "ItemId");
 
                     b.HasIndex("ItemId");
+
+                    b.HasIndex("Term", "ItemId", "Frequency", "Length")
+                        .HasDatabaseName("IX_KnowledgePostings_Covering");
 
                     b.ToTable("KnowledgePostings", (string)null);
                 });

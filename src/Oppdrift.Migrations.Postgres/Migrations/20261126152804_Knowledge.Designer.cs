@@ -12,7 +12,7 @@ using Oppdrift.Data;
 namespace Oppdrift.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(OppdriftDb))]
-    [Migration("20261126143725_Knowledge")]
+    [Migration("20261126152804_Knowledge")]
     partial class Knowledge
     {
         /// <inheritdoc />
@@ -177,6 +177,8 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     b.HasIndex("Date");
 
+                    b.HasIndex("Length");
+
                     b.HasIndex("ProgrammeId");
 
                     b.HasIndex("SourceKey")
@@ -257,6 +259,9 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     b.HasKey("ItemId", "Term", "PassageId");
 
+                    b.HasIndex("ItemId", "Term", "PassageId", "Frequency")
+                        .HasDatabaseName("IX_KnowledgePassagePostings_Covering");
+
                     b.ToTable("KnowledgePassagePostings", (string)null);
                 });
 
@@ -278,6 +283,9 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.HasKey("Term", "ItemId");
 
                     b.HasIndex("ItemId");
+
+                    b.HasIndex("Term", "ItemId", "Frequency", "Length")
+                        .HasDatabaseName("IX_KnowledgePostings_Covering");
 
                     b.ToTable("KnowledgePostings", (string)null);
                 });

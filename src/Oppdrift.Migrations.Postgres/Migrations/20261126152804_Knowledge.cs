@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Oppdrift.Migrations.Sqlite.Migrations
+namespace Oppdrift.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class Knowledge : Migration
@@ -15,16 +16,16 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                 name: "KnowledgeItems",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    SourceKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    Url = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    ProgrammeId = table.Column<int>(type: "INTEGER", nullable: true),
-                    ProgrammeName = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
-                    Date = table.Column<DateOnly>(type: "TEXT", nullable: true),
-                    Length = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SourceKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Title = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Url = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    ProgrammeId = table.Column<int>(type: "integer", nullable: true),
+                    ProgrammeName = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    Date = table.Column<DateOnly>(type: "date", nullable: true),
+                    Length = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -35,12 +36,12 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                 name: "KnowledgeItemPassages",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ItemId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Ordinal = table.Column<int>(type: "INTEGER", nullable: false),
-                    Text = table.Column<string>(type: "TEXT", nullable: false),
-                    Anchor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ItemId = table.Column<int>(type: "integer", nullable: false),
+                    Ordinal = table.Column<int>(type: "integer", nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: false),
+                    Anchor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -57,10 +58,10 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                 name: "KnowledgeItemTags",
                 columns: table => new
                 {
-                    ItemId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Value = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                    ItemId = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Value = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -77,10 +78,10 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                 name: "KnowledgePassagePostings",
                 columns: table => new
                 {
-                    ItemId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Term = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    PassageId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Frequency = table.Column<int>(type: "INTEGER", nullable: false)
+                    ItemId = table.Column<int>(type: "integer", nullable: false),
+                    Term = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PassageId = table.Column<int>(type: "integer", nullable: false),
+                    Frequency = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -97,10 +98,10 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                 name: "KnowledgePostings",
                 columns: table => new
                 {
-                    Term = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ItemId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Frequency = table.Column<int>(type: "INTEGER", nullable: false),
-                    Length = table.Column<int>(type: "INTEGER", nullable: false)
+                    Term = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ItemId = table.Column<int>(type: "integer", nullable: false),
+                    Frequency = table.Column<int>(type: "integer", nullable: false),
+                    Length = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -125,6 +126,11 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                 column: "Date");
 
             migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeItems_Length",
+                table: "KnowledgeItems",
+                column: "Length");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_KnowledgeItems_ProgrammeId",
                 table: "KnowledgeItems",
                 column: "ProgrammeId");
@@ -139,6 +145,16 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                 name: "IX_KnowledgeItemTags_Kind_Key_ItemId",
                 table: "KnowledgeItemTags",
                 columns: new[] { "Kind", "Key", "ItemId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgePassagePostings_Covering",
+                table: "KnowledgePassagePostings",
+                columns: new[] { "ItemId", "Term", "PassageId", "Frequency" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgePostings_Covering",
+                table: "KnowledgePostings",
+                columns: new[] { "Term", "ItemId", "Frequency", "Length" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_KnowledgePostings_ItemId",
