@@ -14,10 +14,13 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
 {
     public const string Actor = "oppdrift";
 
-    /// <summary>The dates a schedule measures on, from the day after the baseline up to <paramref name="last"/>.</summary>
+    /// <summary>
+    /// The dates a schedule measures on, from the baseline up to <paramref name="last"/>. The baseline date itself is
+    /// measured too: it is each agency's own baseline (the indicator's is the municipality's).
+    /// </summary>
     public static IEnumerable<DateOnly> Dates(MeasurementSchedule schedule, DateOnly baseline, DateOnly last)
     {
-        for (var step = 1; ; step++)
+        for (var step = 0; ; step++)
         {
             var date = schedule switch
             {

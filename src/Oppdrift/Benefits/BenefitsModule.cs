@@ -78,7 +78,7 @@ public static class BenefitsModule
         return TypedResults.Ok(new OverviewResponse(picture.Date, picture.ScopeName, picture.HourlyCost, [.. picture.Goals.Select(g => new GoalResponse(
             g.Goal.Id, g.Goal.Name, g.Status.ToString(), [.. g.Benefits.Select(b => new BenefitResponse(b.Benefit.Id, b.Benefit.Name, b.Benefit.Owner, b.Benefit.Priced,
                 [.. b.Agencies.Select(a => a.Code)], b.Status.ToString(), [.. b.Indicators.Select(i => new IndicatorResponse(i.Indicator.Id, i.Indicator.Name,
-                    i.Indicator.Unit, i.Indicator.HigherIsBetter, i.Indicator.Source.ToString(), i.Indicator.UsageMeasure, i.Indicator.BaselineValue,
+                    i.Indicator.Unit, i.Indicator.HigherIsBetter, i.Indicator.Source.ToString(), i.Indicator.UsageMeasure, i.Plan.BaselineValue,
                     i.Indicator.BaselineDate, i.Latest?.Value, i.Latest?.Date, i.Latest is { } l ? i.Plan.Expected(l.Date) : null, i.Status.ToString()))]))]))]));
     }
 

@@ -116,8 +116,12 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationQueries organisat
                     : named.Count > 0 ? named.Sum(x => agencies[x.Id].People) : agencies.Values.Sum(x => x.People);
                 var indicators = benefit.Indicators.OrderBy(i => i.Id).Select(i =>
                 {
-                    var plan = new IndicatorPlan(i.BaselineValue, i.BaselineDate, i.HigherIsBetter, [.. i.Targets.Select(t => (t.Date, t.Value))]);
-                    var list = measurements[i.Id].OrderBy(m => m.Date).ThenBy(m => m.EnteredAt)
+                    // An agency is measured against its own baseline (its automatic measurement on the baseline date), and its
+                    // targets ask for the same improvement the municipality's do.
+                    var own = agencyId is null ? null : measurements[i.Id].Where(m => m.Automatic && m.Date == i.BaselineDate).Select(m => (double?)m.Value).FirstOrDefault();
+                    var shift = own is { } value ? value - i.BaselineValue : 0;
+                    var plan = new IndicatorPlan(i.BaselineValue + shift, i.BaselineDate, i.HigherIsBetter, [.. i.Targets.OrderBy(t => t.Date).Select(t => (t.Date, t.Value + shift))]);
+                    var list = measurements[i.Id].Where(m => !(m.Automatic && m.Date == i.BaselineDate)).OrderBy(m => m.Date).ThenBy(m => m.EnteredAt)
                         .Select(m => new MeasurementView(m.Id, m.Date, m.Value, m.Automatic, m.Comment, m.EnteredBy, m.EnteredAt, plan.Status(m.Date, m.Value)))
                         .ToList();
                     return new IndicatorView(i, plan, list);

@@ -57,7 +57,7 @@ public static class BenefitsReport
         ? "Bruksdata: " + m.Key
         : "Manuell registrering";
 
-    private static string Targets(IndicatorView i) => string.Join("; ", i.Indicator.Targets.OrderBy(t => t.Date).Select(t => $"{Date(t.Date)}: {Number(t.Value)}"));
+    private static string Targets(IndicatorView i) => string.Join("; ", i.Plan.Targets.Select(t => $"{Date(t.Date)}: {Number(t.Value)}"));
 
     private static string Schedule(MeasurementSchedule schedule) => schedule switch
     {
@@ -150,13 +150,13 @@ public static class BenefitsReport
                             [.. benefit.Indicators.Select(i => new[]
                             {
                                 i.Indicator.Name, i.Indicator.Unit, i.Indicator.HigherIsBetter ? "Høyere er bedre" : "Lavere er bedre", Source(i),
-                                $"{Number(i.Indicator.BaselineValue)} ({Date(i.Indicator.BaselineDate)})", Targets(i), Schedule(i.Indicator.Schedule),
+                                $"{Number(i.Plan.BaselineValue)} ({Date(i.Indicator.BaselineDate)})", Targets(i), Schedule(i.Indicator.Schedule),
                             })])
                         : Table(["Indikator", "Nullpunkt", "Siste måling", "Forventet på banen", "Sluttmål", "Status"],
                             [.. benefit.Indicators.Select(i => new[]
                             {
                                 $"{i.Indicator.Name} ({i.Indicator.Unit})",
-                                $"{Number(i.Indicator.BaselineValue)} ({Date(i.Indicator.BaselineDate)})",
+                                $"{Number(i.Plan.BaselineValue)} ({Date(i.Indicator.BaselineDate)})",
                                 i.Latest is { } m ? $"{Number(m.Value)} ({Date(m.Date)})" : "Ingen måling",
                                 i.Latest is { } l && i.Plan.Expected(l.Date) is { } e ? Number(e) : "–",
                                 i.Plan.FinalTarget is { } t ? $"{Number(t.Value)} ({Date(t.Date)})" : "–",
@@ -284,7 +284,7 @@ public static class BenefitsReport
                 var final = i.Plan.FinalTarget;
                 indicators.Add([benefit.GoalName, benefit.Benefit.Name, benefit.Benefit.Owner, benefit.AgencyNames, benefit.Benefit.Priced ? "Ja" : "Nei",
                     i.Indicator.Name, i.Indicator.Unit, i.Indicator.HigherIsBetter ? "Høyere er bedre" : "Lavere er bedre", Source(i),
-                    i.Indicator.BaselineValue, Date(i.Indicator.BaselineDate), final?.Value, final is { } f ? Date(f.Date) : null,
+                    i.Plan.BaselineValue, Date(i.Indicator.BaselineDate), final?.Value, final is { } f ? Date(f.Date) : null,
                     i.Latest?.Value, i.Latest is { } l ? Date(l.Date) : null, i.Latest is { } l2 ? i.Plan.Expected(l2.Date) : null, Status(i.Status)]);
             }
         }
