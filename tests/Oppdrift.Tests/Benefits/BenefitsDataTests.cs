@@ -186,7 +186,11 @@ public sealed class BenefitsDataTests
         {
             db.People.Add(new Person
             {
-                UserPrincipalName = $"p{n}@k.no", NormalizedUserPrincipalName = $"P{n}@K.NO", DisplayName = $"P {n}", IsActive = true, AgencyId = ids["SYE"],
+                UserPrincipalName = $"p{n}@k.no",
+                NormalizedUserPrincipalName = $"P{n}@K.NO",
+                DisplayName = $"P {n}",
+                IsActive = true,
+                AgencyId = ids["SYE"],
             });
         }
         await db.SaveChangesAsync();
