@@ -343,7 +343,15 @@ public static class BenefitsReport
             {
                 var part = workbook.AddNewPart<WorksheetPart>();
                 var data = new X.SheetData();
-                part.Worksheet = new X.Worksheet(data);
+                // Columns as wide as their longest value (the title row aside), so the sheet reads without resizing.
+                var widths = new X.Columns();
+                var columns = rows.Skip(1).Select(r => r.Length).DefaultIfEmpty(0).Max();
+                for (var c = 0; c < columns; c++)
+                {
+                    var longest = rows.Skip(1).Where(r => r.Length > 1 && c < r.Length).Select(r => Convert.ToString(r[c], Norwegian)?.Length ?? 0).DefaultIfEmpty(8).Max();
+                    widths.Append(new X.Column { Min = (uint)(c + 1), Max = (uint)(c + 1), Width = Math.Clamp(longest + 2, 8, 60), CustomWidth = true });
+                }
+                part.Worksheet = columns > 0 ? new X.Worksheet(widths, data) : new X.Worksheet(data);
                 uint index = 0;
                 foreach (var values in rows)
                 {
