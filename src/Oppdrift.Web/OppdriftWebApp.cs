@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
+using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Demo;
 using Oppdrift.Learning.Knowledge;
@@ -35,6 +36,7 @@ public static class OppdriftWebApp
         services.AddAccess();
         services.AddUsage(builder.Configuration);
         services.AddKnowledge();
+        services.AddBenefits(builder.Configuration);
         services.AddLocalization();
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
@@ -107,6 +109,7 @@ public static class OppdriftWebApp
         app.MapOrganisationApi();
         app.MapUsageApi();
         app.MapKnowledgeApi();
+        app.MapBenefitsApi();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
+using Oppdrift.Benefits;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Usage;
@@ -27,6 +28,14 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<KnowledgeItem> KnowledgeItems => Set<KnowledgeItem>();
     public DbSet<KnowledgeItemPassage> KnowledgeItemPassages => Set<KnowledgeItemPassage>();
     public DbSet<KnowledgeItemTag> KnowledgeItemTags => Set<KnowledgeItemTag>();
+    public DbSet<BenefitGoal> BenefitGoals => Set<BenefitGoal>();
+    public DbSet<Benefit> Benefits => Set<Benefit>();
+    public DbSet<BenefitAgency> BenefitAgencies => Set<BenefitAgency>();
+    public DbSet<Indicator> Indicators => Set<Indicator>();
+    public DbSet<IndicatorTarget> IndicatorTargets => Set<IndicatorTarget>();
+    public DbSet<Measurement> Measurements => Set<Measurement>();
+    public DbSet<ClimateFactor> ClimateFactors => Set<ClimateFactor>();
+    public DbSet<ClimateActivity> ClimateActivities => Set<ClimateActivity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -34,6 +43,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         AccessModel.Map(modelBuilder);
         UsageModel.Map(modelBuilder);
         KnowledgeModel.Map(modelBuilder);
+        BenefitsModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -12,8 +12,8 @@ using Oppdrift.Data;
 namespace Oppdrift.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(OppdriftDb))]
-    [Migration("20261126152804_Knowledge")]
-    partial class Knowledge
+    [Migration("20261126144517_Benefits")]
+    partial class Benefits
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -132,7 +132,7 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
-            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItem", b =>
+            modelBuilder.Entity("Oppdrift.Benefits.Benefit", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -140,54 +140,66 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<DateOnly?>("Date")
+                    b.Property<string>("DependsOn")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateOnly>("End")
                         .HasColumnType("date");
 
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<int>("Length")
+                    b.Property<int>("GoalId")
                         .HasColumnType("integer");
 
-                    b.Property<int?>("ProgrammeId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("ProgrammeName")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)");
-
-                    b.Property<string>("SourceKey")
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
-                    b.Property<string>("Title")
+                    b.Property<string>("Owner")
                         .IsRequired()
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)");
+                    b.Property<bool>("Priced")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Quantitative")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Risks")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateOnly>("Start")
+                        .HasColumnType("date");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Date");
+                    b.HasIndex("GoalId");
 
-                    b.HasIndex("Length");
-
-                    b.HasIndex("ProgrammeId");
-
-                    b.HasIndex("SourceKey")
-                        .IsUnique();
-
-                    b.ToTable("KnowledgeItems", (string)null);
+                    b.ToTable("Benefits", (string)null);
                 });
 
-            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItemPassage", b =>
+            modelBuilder.Entity("Oppdrift.Benefits.BenefitAgency", b =>
+                {
+                    b.Property<int>("BenefitId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AgencyId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("BenefitId", "AgencyId");
+
+                    b.HasIndex("AgencyId");
+
+                    b.ToTable("BenefitAgencies", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Benefits.BenefitGoal", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -195,99 +207,220 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<string>("Anchor")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
-                    b.Property<int>("ItemId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Ordinal")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Text")
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ItemId", "Ordinal")
-                        .IsUnique();
-
-                    b.ToTable("KnowledgeItemPassages", (string)null);
+                    b.ToTable("BenefitGoals", (string)null);
                 });
 
-            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItemTag", b =>
+            modelBuilder.Entity("Oppdrift.Benefits.ClimateActivity", b =>
                 {
-                    b.Property<int>("ItemId")
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer");
 
-                    b.Property<string>("Kind")
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("AgencyId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("EnteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EnteredBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("PrintedPages")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("TravelKmAvoided")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Year", "AgencyId");
+
+                    b.ToTable("ClimateActivities", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Benefits.ClimateFactor", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<double>("Central")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<double>("High")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Low")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("ClimateFactors", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Benefits.Indicator", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly>("BaselineDate")
+                        .HasColumnType("date");
+
+                    b.Property<double>("BaselineValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("BenefitId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Definition")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<bool>("HigherIsBetter")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("HoursPerUnit")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MaxValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MinValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Schedule")
+                        .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<string>("Key")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Value")
+                    b.Property<string>("Source")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
-                    b.HasKey("ItemId", "Kind", "Key");
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
-                    b.HasIndex("Kind", "Key", "ItemId");
-
-                    b.ToTable("KnowledgeItemTags", (string)null);
-                });
-
-            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgePassagePosting", b =>
-                {
-                    b.Property<int>("ItemId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Term")
+                    b.Property<string>("UsageMeasure")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<int>("PassageId")
-                        .HasColumnType("integer");
+                    b.HasKey("Id");
 
-                    b.Property<int>("Frequency")
-                        .HasColumnType("integer");
+                    b.HasIndex("BenefitId");
 
-                    b.HasKey("ItemId", "Term", "PassageId");
-
-                    b.HasIndex("ItemId", "Term", "PassageId", "Frequency")
-                        .HasDatabaseName("IX_KnowledgePassagePostings_Covering");
-
-                    b.ToTable("KnowledgePassagePostings", (string)null);
+                    b.ToTable("Indicators", (string)null);
                 });
 
-            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgePosting", b =>
+            modelBuilder.Entity("Oppdrift.Benefits.IndicatorTarget", b =>
                 {
-                    b.Property<string>("Term")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("ItemId")
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer");
 
-                    b.Property<int>("Frequency")
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("IndicatorId")
                         .HasColumnType("integer");
 
-                    b.Property<int>("Length")
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IndicatorId", "Date")
+                        .IsUnique();
+
+                    b.ToTable("IndicatorTargets", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Benefits.Measurement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("AgencyId")
                         .HasColumnType("integer");
 
-                    b.HasKey("Term", "ItemId");
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("boolean");
 
-                    b.HasIndex("ItemId");
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
-                    b.HasIndex("Term", "ItemId", "Frequency", "Length")
-                        .HasDatabaseName("IX_KnowledgePostings_Covering");
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
 
-                    b.ToTable("KnowledgePostings", (string)null);
+                    b.Property<DateTime>("EnteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EnteredBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("IndicatorId")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IndicatorId", "AgencyId", "Date");
+
+                    b.ToTable("Measurements", (string)null);
                 });
 
             modelBuilder.Entity("Oppdrift.Organisation.Agency", b =>
@@ -717,38 +850,57 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItemPassage", b =>
+            modelBuilder.Entity("Oppdrift.Benefits.Benefit", b =>
                 {
-                    b.HasOne("Oppdrift.Learning.Knowledge.KnowledgeItem", null)
+                    b.HasOne("Oppdrift.Benefits.BenefitGoal", "Goal")
+                        .WithMany("Benefits")
+                        .HasForeignKey("GoalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Goal");
+                });
+
+            modelBuilder.Entity("Oppdrift.Benefits.BenefitAgency", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Agency", null)
                         .WithMany()
-                        .HasForeignKey("ItemId")
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Benefits.Benefit", null)
+                        .WithMany("Agencies")
+                        .HasForeignKey("BenefitId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItemTag", b =>
+            modelBuilder.Entity("Oppdrift.Benefits.Indicator", b =>
                 {
-                    b.HasOne("Oppdrift.Learning.Knowledge.KnowledgeItem", null)
-                        .WithMany()
-                        .HasForeignKey("ItemId")
+                    b.HasOne("Oppdrift.Benefits.Benefit", "Benefit")
+                        .WithMany("Indicators")
+                        .HasForeignKey("BenefitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Benefit");
+                });
+
+            modelBuilder.Entity("Oppdrift.Benefits.IndicatorTarget", b =>
+                {
+                    b.HasOne("Oppdrift.Benefits.Indicator", null)
+                        .WithMany("Targets")
+                        .HasForeignKey("IndicatorId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgePassagePosting", b =>
+            modelBuilder.Entity("Oppdrift.Benefits.Measurement", b =>
                 {
-                    b.HasOne("Oppdrift.Learning.Knowledge.KnowledgeItem", null)
-                        .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgePosting", b =>
-                {
-                    b.HasOne("Oppdrift.Learning.Knowledge.KnowledgeItem", null)
-                        .WithMany()
-                        .HasForeignKey("ItemId")
+                    b.HasOne("Oppdrift.Benefits.Indicator", null)
+                        .WithMany("Measurements")
+                        .HasForeignKey("IndicatorId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -795,6 +947,25 @@ namespace Oppdrift.Migrations.Postgres.Migrations
             modelBuilder.Entity("Oppdrift.Access.Account", b =>
                 {
                     b.Navigation("Agencies");
+                });
+
+            modelBuilder.Entity("Oppdrift.Benefits.Benefit", b =>
+                {
+                    b.Navigation("Agencies");
+
+                    b.Navigation("Indicators");
+                });
+
+            modelBuilder.Entity("Oppdrift.Benefits.BenefitGoal", b =>
+                {
+                    b.Navigation("Benefits");
+                });
+
+            modelBuilder.Entity("Oppdrift.Benefits.Indicator", b =>
+                {
+                    b.Navigation("Measurements");
+
+                    b.Navigation("Targets");
                 });
 
             modelBuilder.Entity("Oppdrift.Organisation.Agency", b =>
