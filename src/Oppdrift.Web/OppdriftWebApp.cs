@@ -7,6 +7,7 @@ using Oppdrift.Access;
 using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Demo;
+using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
 using Oppdrift.Usage;
@@ -34,6 +35,7 @@ public static class OppdriftWebApp
         services.AddOrganisation();
         services.AddAccess();
         services.AddUsage(builder.Configuration);
+        services.AddKnowledge();
         services.AddBenefits(builder.Configuration);
         services.AddLocalization();
         services.AddRazorComponents();
@@ -106,6 +108,7 @@ public static class OppdriftWebApp
         app.MapAccessEndpoints();
         app.MapOrganisationApi();
         app.MapUsageApi();
+        app.MapKnowledgeApi();
         app.MapBenefitsApi();
         return app;
     }

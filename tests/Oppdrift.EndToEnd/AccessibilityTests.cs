@@ -65,6 +65,10 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/usage/workloads/teams", "usage-workload-teams", language, findings);
         await AuditAsync(page, "/usage/metrics", "usage-metrics", language, findings);
         await AuditAsync(page, "/usage/imports", "usage-imports", language, findings);
+        await KnowledgeSeed.EnsureAsync(app);
+        await AuditAsync(page, "/knowledge", "knowledge", language, findings);
+        await AuditAsync(page, "/knowledge?q=oppl%C3%A6ring", "knowledge-hits", language, findings);
+        await AuditAsync(page, "/knowledge?q=xylofonkonsert&tool=teams", "knowledge-no-hits", language, findings);
         var benefitPath = await BenefitPages.CreateBenefitWithUsageIndicatorAsync(page, "Tilgjengelig gevinst " + language + Guid.NewGuid().ToString("N")[..6], "Aktive i Teams");
         await AuditAsync(page, "/benefits", "benefits", language, findings);
         await AuditAsync(page, benefitPath, "benefit", language, findings);

@@ -420,6 +420,164 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.ToTable("Measurements", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly?>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Length")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ProgrammeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProgrammeName")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date");
+
+                    b.HasIndex("Length");
+
+                    b.HasIndex("ProgrammeId");
+
+                    b.HasIndex("SourceKey")
+                        .IsUnique();
+
+                    b.ToTable("KnowledgeItems", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItemPassage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Anchor")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("ItemId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId", "Ordinal")
+                        .IsUnique();
+
+                    b.ToTable("KnowledgeItemPassages", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItemTag", b =>
+                {
+                    b.Property<int>("ItemId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("ItemId", "Kind", "Key");
+
+                    b.HasIndex("Kind", "Key", "ItemId");
+
+                    b.ToTable("KnowledgeItemTags", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgePassagePosting", b =>
+                {
+                    b.Property<int>("ItemId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("PassageId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frequency")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ItemId", "Term", "PassageId");
+
+                    b.HasIndex("ItemId", "Term", "PassageId", "Frequency")
+                        .HasDatabaseName("IX_KnowledgePassagePostings_Covering");
+
+                    b.ToTable("KnowledgePassagePostings", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgePosting", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("ItemId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frequency")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Length")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Term", "ItemId");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("Term", "ItemId", "Frequency", "Length")
+                        .HasDatabaseName("IX_KnowledgePostings_Covering");
+
+                    b.ToTable("KnowledgePostings", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Organisation.Agency", b =>
                 {
                     b.Property<int>("Id")
@@ -898,6 +1056,42 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.HasOne("Oppdrift.Benefits.Indicator", null)
                         .WithMany("Measurements")
                         .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItemPassage", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.Knowledge.KnowledgeItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItemTag", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.Knowledge.KnowledgeItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgePassagePosting", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.Knowledge.KnowledgeItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgePosting", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.Knowledge.KnowledgeItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Benefits;
+using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Usage;
 
@@ -24,6 +25,9 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<UsageFigure> UsageFigures => Set<UsageFigure>();
     public DbSet<UsageActivity> UsageActivity => Set<UsageActivity>();
 
+    public DbSet<KnowledgeItem> KnowledgeItems => Set<KnowledgeItem>();
+    public DbSet<KnowledgeItemPassage> KnowledgeItemPassages => Set<KnowledgeItemPassage>();
+    public DbSet<KnowledgeItemTag> KnowledgeItemTags => Set<KnowledgeItemTag>();
     public DbSet<BenefitGoal> BenefitGoals => Set<BenefitGoal>();
     public DbSet<Benefit> Benefits => Set<Benefit>();
     public DbSet<BenefitAgency> BenefitAgencies => Set<BenefitAgency>();
@@ -38,6 +42,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         OrganisationModel.Map(modelBuilder);
         AccessModel.Map(modelBuilder);
         UsageModel.Map(modelBuilder);
+        KnowledgeModel.Map(modelBuilder);
         BenefitsModel.Map(modelBuilder);
     }
 
