@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Demo;
+using Oppdrift.Learning;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
 using Oppdrift.Usage;
@@ -33,6 +34,7 @@ public static class OppdriftWebApp
         services.AddOrganisation();
         services.AddAccess();
         services.AddUsage(builder.Configuration);
+        services.AddLearning(builder.Configuration);
         services.AddLocalization();
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
@@ -104,6 +106,7 @@ public static class OppdriftWebApp
         app.MapAccessEndpoints();
         app.MapOrganisationApi();
         app.MapUsageApi();
+        app.MapLearningApi();
         return app;
     }
 }
