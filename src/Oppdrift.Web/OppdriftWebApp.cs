@@ -126,6 +126,9 @@ internal static partial class FirstStart
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo municipality loaded in {Seconds:F1} s: {People} people, {Agencies} agencies created ({Folder})")]
     private static partial void LogDemoLoaded(ILogger logger, double seconds, int people, int agencies, string folder);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo learning loaded: {Programmes} programmes, {Sessions} sessions, {Files} attendance reports imported, {Recordings} recordings, {Documents} documents")]
+    private static partial void LogLearningDemoLoaded(ILogger logger, int programmes, int sessions, int files, int recordings, int documents);
+
     public static async Task RunAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
@@ -160,6 +163,8 @@ internal static partial class FirstStart
             var loader = scope.ServiceProvider.GetRequiredService<DemoLoader>();
             var result = await loader.LoadAsync(DemoMunicipality.Generate(seed), folder, cancellationToken: cancellationToken);
             LogDemoLoaded(logger, started.Elapsed.TotalSeconds, result.DirectoryImport.Rows, result.AgenciesCreated, folder);
+            var learning = await ActivatorUtilities.CreateInstance<LearningDemo>(scope.ServiceProvider).LoadAsync(seed, cancellationToken);
+            LogLearningDemoLoaded(logger, learning.Programmes, learning.Sessions, learning.AttendanceFiles, learning.Recordings, learning.Documents);
         }
     }
 }
