@@ -10,5 +10,9 @@ if (args is ["usage-pages", .. var pages])
     await Oppdrift.Benchmarks.UsagePagesTiming.RunAsync(pages);
     return 0;
 }
+if (args is ["knowledge-search", .. var knowledge])
+{
+    return await Oppdrift.Benchmarks.KnowledgeSearchTiming.RunAsync(knowledge);
+}
 BenchmarkSwitcher.FromAssembly(typeof(ImportEndToEnd).Assembly).Run(args);
 return 0;

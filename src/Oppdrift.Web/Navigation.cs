@@ -16,6 +16,7 @@ public static class Navigation
         new("/agencies", "NavAgencies", Policies.Insight),
         new("/usage", "NavUsage", Policies.Insight),
         new("/learning", "NavLearning", Policies.SignedIn),
+        new("/knowledge", "NavKnowledge", Policies.SignedIn),
         new("/organisation", "NavOrganisation", Policies.CentralTeam),
         new("/admin/accounts", "NavAccounts", Policies.Administrator),
         new("/admin/audit", "NavAudit", Policies.Administrator),

@@ -7,6 +7,7 @@ using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Demo;
 using Oppdrift.Learning;
+using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
 using Oppdrift.Usage;
@@ -35,6 +36,7 @@ public static class OppdriftWebApp
         services.AddAccess();
         services.AddUsage(builder.Configuration);
         services.AddLearning(builder.Configuration);
+        services.AddKnowledge();
         services.AddLocalization();
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
@@ -107,6 +109,7 @@ public static class OppdriftWebApp
         app.MapOrganisationApi();
         app.MapUsageApi();
         app.MapLearningApi();
+        app.MapKnowledgeApi();
         return app;
     }
 }

@@ -65,6 +65,10 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/usage/workloads/teams", "usage-workload-teams", language, findings);
         await AuditAsync(page, "/usage/metrics", "usage-metrics", language, findings);
         await AuditAsync(page, "/usage/imports", "usage-imports", language, findings);
+        await KnowledgeSeed.EnsureAsync(app);
+        await AuditAsync(page, "/knowledge", "knowledge", language, findings);
+        await AuditAsync(page, "/knowledge?q=oppl%C3%A6ring", "knowledge-hits", language, findings);
+        await AuditAsync(page, "/knowledge?q=xylofonkonsert&tool=teams", "knowledge-no-hits", language, findings);
         await AuditAsync(page, "/admin/accounts", "accounts", language, findings);
         var accountPath = await page.GetByRole(AriaRole.Link, new() { Name = newUser, Exact = true }).GetAttributeAsync("href");
         await AuditAsync(page, accountPath!, "account", language, findings);

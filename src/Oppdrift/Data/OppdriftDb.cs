@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Learning;
+using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Usage;
 
@@ -38,6 +39,9 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<Feedback> Feedback => Set<Feedback>();
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
     public DbSet<OutgoingMail> OutgoingMail => Set<OutgoingMail>();
+    public DbSet<KnowledgeItem> KnowledgeItems => Set<KnowledgeItem>();
+    public DbSet<KnowledgeItemPassage> KnowledgeItemPassages => Set<KnowledgeItemPassage>();
+    public DbSet<KnowledgeItemTag> KnowledgeItemTags => Set<KnowledgeItemTag>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -45,6 +49,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         AccessModel.Map(modelBuilder);
         UsageModel.Map(modelBuilder);
         LearningModel.Map(modelBuilder);
+        KnowledgeModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

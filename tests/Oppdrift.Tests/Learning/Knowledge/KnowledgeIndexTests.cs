@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Data;
+using Oppdrift.Learning.Knowledge;
+using Oppdrift.Tests.Infrastructure;
+
+namespace Oppdrift.Tests.Learning.Knowledge;
+
+public sealed class KnowledgeIndexTests
+{
+    internal static KnowledgeEntry Recording(int id, string title, params string[] cues) => new()
+    {
+        SourceKey = $"recording:{id}",
+        Kind = KnowledgeKind.Recording,
+        Title = title,
+        Url = $"/learning/recordings/{id}",
+        ProgrammeId = 1,
+        ProgrammeName = "Frokostwebinar",
+        Date = new DateOnly(2026, 3, 5),
+        Topics = ["Samarbeid"],
+        Tools = ["Teams"],
+        Passages = [.. cues.Select((c, i) => new KnowledgePassage(c, $"t{i * 30}"))],
+    };
+
+    private static async Task<KnowledgeResults> SearchAsync(OppdriftDb db, string text) =>
+        await new KnowledgeSearch(db).SearchAsync(new KnowledgeQuery { Text = text }, default);
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Reindexing_an_entry_replaces_it_without_duplicates(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var index = new KnowledgeIndex(db);
+
+        await index.UpsertAsync(Recording(3, "Møtekultur i Teams", "Vi snakker om opplæringene i Teams.", "Kanaler og faner."), default);
+        await index.UpsertAsync(Recording(3, "Deling i SharePoint", "Dokumentbiblioteker og tilgang."), default);
+
+        Assert.Equal(1, await db.KnowledgeItems.CountAsync());
+        Assert.Equal("Deling i SharePoint", (await db.KnowledgeItems.SingleAsync()).Title);
+        Assert.Equal(1, await db.KnowledgeItemPassages.CountAsync());
+        Assert.Equal(0, (await SearchAsync(db, "opplæring")).Total);
+        var hit = Assert.Single((await SearchAsync(db, "dokumentbibliotek")).Hits);
+        Assert.Equal("recording:3", hit.SourceKey);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Removing_an_entry_takes_it_and_its_postings_out_of_the_bank(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var index = new KnowledgeIndex(db);
+        await index.UpsertAsync(Recording(1, "Møtekultur", "Opplæringen i Teams."), default);
+        await index.UpsertAsync(Recording(2, "OneNote i møter", "Notater fra opplæringene."), default);
+
+        await index.RemoveAsync("recording:1", default);
+        await index.RemoveAsync("recording:99", default);
+
+        Assert.Equal(["recording:2"], (await SearchAsync(db, "opplæring")).Hits.Select(h => h.SourceKey));
+        Assert.Equal(0, await db.Set<KnowledgePosting>().CountAsync(p => p.ItemId != db.KnowledgeItems.Single().Id));
+        Assert.Equal(0, await db.Set<KnowledgePassagePosting>().CountAsync(p => p.ItemId != db.KnowledgeItems.Single().Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task An_upsert_takes_part_in_the_callers_transaction_and_rolls_back_with_it(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var index = new KnowledgeIndex(db);
+        await index.UpsertAsync(Recording(1, "Før", "Opprinnelig tekst."), default);
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await index.UpsertAsync(Recording(1, "Etter", "Ny tekst."), default);
+            await index.UpsertAsync(Recording(2, "Annen", "Mer tekst."), default);
+            Assert.Equal(2, (await SearchAsync(db, "tekst")).Total);
+            await transaction.RollbackAsync();
+        }
+
+        await using var fresh = database.CreateContext();
+        var hit = Assert.Single((await SearchAsync(fresh, "tekst")).Hits);
+        Assert.Equal("Før", hit.Title);
+    }
+}
