@@ -86,7 +86,7 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         }
         var random = new Random(seed);
         var now = clock.GetUtcNow().UtcDateTime;
-        var programmes = new Programmes(db, clock, options, storage);
+        var programmes = new Programmes(db, clock, options, storage, new KnowledgeSync(db, new Oppdrift.Learning.Knowledge.KnowledgeIndex(db), storage));
         var importer = new AttendanceImporter(db, clock);
         var people = await db.People.AsNoTracking().Where(p => p.IsActive && p.AgencyId != null)
             .Select(p => new DemoPerson(p.Id, p.DisplayName, p.UserPrincipalName, p.Mail, p.AgencyId!.Value, p.IsLeader)).ToListAsync(cancellationToken);

@@ -23,6 +23,7 @@ public static class LearningModule
         services.AddSingleton(LearningStorage.FromConfiguration(configuration));
         services.AddScoped<Registrations>();
         services.AddScoped<Programmes>();
+        services.AddScoped<KnowledgeSync>();
         services.AddScoped<AttendanceImporter>();
         services.AddScoped<LearningQueries>();
         services.AddHostedService<LearningMailJob>();

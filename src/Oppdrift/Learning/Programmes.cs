@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Learning.Knowledge;
 using Oppdrift.Shared;
 
 namespace Oppdrift.Learning;
@@ -20,8 +21,21 @@ public sealed record SessionInput(
 
 public sealed record RecordingInput(string Title, string Url, TimeSpan Duration, int? SessionId, int? Views);
 
-public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<LearningOptions> options, LearningStorage storage)
+public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<LearningOptions> options, LearningStorage storage, KnowledgeSync knowledge)
 {
+    /// <summary>Runs a change and its knowledge bank update in one transaction (the caller's, when one is open).</summary>
+    private async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await work();
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
     public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
     public async Task<Result<Programme>> CreateAsync(ProgrammeInput input, string actor, CancellationToken cancellationToken)
@@ -54,8 +68,12 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         }
         db.Programmes.Add(programme);
         AuditLog.Record(db, clock, actor, "learning.programme.create", null, after: Snapshot(programme));
-        await db.SaveChangesAsync(cancellationToken);
-        return Result<Programme>.Ok(programme);
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.ProgrammeAsync(programme.Id, cancellationToken);
+            return Result<Programme>.Ok(programme);
+        }, cancellationToken);
     }
 
     public async Task<Result<Programme>> UpdateAsync(int id, ProgrammeInput input, string actor, CancellationToken cancellationToken)
@@ -84,8 +102,12 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
             programme.Agencies.Add(new ProgrammeAgency { ProgrammeId = id, AgencyId = agency });
         }
         AuditLog.Record(db, clock, actor, "learning.programme.update", $"programme:{id}", before, Snapshot(programme));
-        await db.SaveChangesAsync(cancellationToken);
-        return Result<Programme>.Ok(programme);
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.ProgrammeAsync(id, cancellationToken);
+            return Result<Programme>.Ok(programme);
+        }, cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(int id, string actor, CancellationToken cancellationToken)
@@ -95,10 +117,24 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         {
             return false;
         }
-        var files = await db.LearningDocuments.Where(d => d.ProgrammeId == id).Select(d => d.StoredName).ToListAsync(cancellationToken);
+        var documents = await db.LearningDocuments.Where(d => d.ProgrammeId == id).Select(d => new { d.Id, d.StoredName }).ToListAsync(cancellationToken);
+        var files = documents.Select(d => d.StoredName).ToList();
+        var keys = documents.Select(d => KnowledgeSync.DocumentKey(d.Id))
+            .Concat((await db.LearningSessions.Where(x => x.ProgrammeId == id).Select(x => x.Id).ToListAsync(cancellationToken)).Select(KnowledgeSync.SessionKey))
+            .Concat((await db.Recordings.Where(x => x.ProgrammeId == id).Select(x => x.Id).ToListAsync(cancellationToken)).Select(KnowledgeSync.RecordingKey))
+            .Append(KnowledgeSync.ProgrammeKey(id))
+            .ToList();
         AuditLog.Record(db, clock, actor, "learning.programme.delete", $"programme:{id}", before: Snapshot(programme));
         db.Programmes.Remove(programme);
-        await db.SaveChangesAsync(cancellationToken);
+        await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var key in keys)
+            {
+                await knowledge.RemoveAsync(key, cancellationToken);
+            }
+            return true;
+        }, cancellationToken);
         foreach (var file in files)
         {
             storage.Delete(file);
@@ -162,8 +198,15 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         db.LearningSessions.AddRange(sessions);
         AuditLog.Record(db, clock, actor, "learning.session.create", $"programme:{programmeId}",
             after: new { input.Title, StartsAt = sessions[0].StartsAt, Count = sessions.Count, input.Mode, input.Capacity });
-        await db.SaveChangesAsync(cancellationToken);
-        return Result<IReadOnlyList<LearningSession>>.Ok(sessions);
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var session in sessions)
+            {
+                await knowledge.SessionAsync(session.Id, cancellationToken);
+            }
+            return Result<IReadOnlyList<LearningSession>>.Ok(sessions);
+        }, cancellationToken);
     }
 
     /// <summary>Cancels a session: everyone holding a seat or waiting gets a cancellation that removes it from their calendar.</summary>
@@ -214,6 +257,12 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
             {
                 return Result<Recording>.Fail("Transcript", read.Error!);
             }
+            // The knowledge bank's reader decides whether the transcript is well-formed, so what is stored can be indexed.
+            var cues = WebVtt.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(read.Value!)), Path.GetFileName(transcriptName) ?? "transcript.vtt");
+            if (!cues.Succeeded)
+            {
+                return Result<Recording>.Fail("Transcript", cues.Error!);
+            }
             vtt = read.Value;
         }
         var recording = new Recording
@@ -231,8 +280,12 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         db.Recordings.Add(recording);
         AuditLog.Record(db, clock, actor, "learning.recording.create", $"programme:{programmeId}",
             after: new { recording.Title, recording.Url, recording.DurationSeconds, recording.TranscriptFileName });
-        await db.SaveChangesAsync(cancellationToken);
-        return Result<Recording>.Ok(recording);
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.RecordingAsync(recording.Id, cancellationToken);
+            return Result<Recording>.Ok(recording);
+        }, cancellationToken);
     }
 
     public async Task<bool> DeleteRecordingAsync(int id, string actor, CancellationToken cancellationToken)
@@ -244,8 +297,12 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         }
         AuditLog.Record(db, clock, actor, "learning.recording.delete", $"recording:{id}", before: new { recording.Title, recording.Url });
         db.Recordings.Remove(recording);
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.RemoveAsync(KnowledgeSync.RecordingKey(id), cancellationToken);
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>Stores an uploaded document after checking its type and size; nothing is written when either is wrong.</summary>
@@ -279,6 +336,12 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         {
             return Result<LearningDocument>.Fail("File", LearningText.Get("DocumentTooLarge", name, Megabytes(options.Value.DocumentMaxBytes)));
         }
+        var text = knowledge.ReadDocument(stored.Value.Name, name);
+        if (!text.Succeeded)
+        {
+            storage.Delete(stored.Value.Name);
+            return Result<LearningDocument>.Fail("File", text.Error!);
+        }
         var document = new LearningDocument
         {
             ProgrammeId = programmeId,
@@ -295,14 +358,18 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         AuditLog.Record(db, clock, actor, "learning.document.create", $"programme:{programmeId}", after: new { document.Title, document.FileName, document.Bytes });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            return await InTransactionAsync(async () =>
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await knowledge.DocumentAsync(document.Id, text.Value, cancellationToken);
+                return Result<LearningDocument>.Ok(document);
+            }, cancellationToken);
         }
         catch
         {
             storage.Delete(stored.Value.Name);
             throw;
         }
-        return Result<LearningDocument>.Ok(document);
     }
 
     public async Task<bool> DeleteDocumentAsync(int id, string actor, CancellationToken cancellationToken)
@@ -314,7 +381,12 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         }
         AuditLog.Record(db, clock, actor, "learning.document.delete", $"document:{id}", before: new { document.Title, document.FileName, document.Bytes });
         db.LearningDocuments.Remove(document);
-        await db.SaveChangesAsync(cancellationToken);
+        await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.RemoveAsync(KnowledgeSync.DocumentKey(id), cancellationToken);
+            return true;
+        }, cancellationToken);
         storage.Delete(document.StoredName);
         return true;
     }

@@ -54,7 +54,8 @@ internal static class LearningSeed
 
     public static async Task<(Programme Programme, LearningSession Session)> ProgrammeAsync(OppdriftDb db, int? capacity, string actor = "test")
     {
-        var programmes = new Programmes(db, Clock(), Options(), Storage(Path.GetTempPath()));
+        var storage = Storage(Path.GetTempPath());
+        var programmes = new Programmes(db, Clock(), Options(), storage, new KnowledgeSync(db, new Oppdrift.Learning.Knowledge.KnowledgeIndex(db), storage));
         var programme = (await programmes.CreateAsync(new ProgrammeInput("Frokostwebinar", "Korte webinarer om Microsoft 365.", "Sentralt M365-team", actor, null,
             ProgrammeAudience.Everyone, [], "møter, samhandling", "Teams, OneNote", ["Møter", "Deling"]), actor, default)).Value!;
         var sessions = (await programmes.AddSessionsAsync(programme.Id, new SessionInput("Bedre møter i Teams", "Agenda, opptak og notater.",
