@@ -69,6 +69,14 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/knowledge", "knowledge", language, findings);
         await AuditAsync(page, "/knowledge?q=oppl%C3%A6ring", "knowledge-hits", language, findings);
         await AuditAsync(page, "/knowledge?q=xylofonkonsert&tool=teams", "knowledge-no-hits", language, findings);
+        await AuditAsync(page, "/learning", "learning", language, findings);
+        await AuditAsync(page, "/learning/programmes/1", "learning-programme", language, findings);
+        await AuditAsync(page, "/learning/programmes/1/results", "learning-results", language, findings);
+        await AuditAsync(page, "/learning/programmes/new", "learning-new-programme", language, findings);
+        await AuditAsync(page, "/learning/sessions/1", "learning-session-past", language, findings);
+        await AuditAsync(page, "/learning/sessions/52", "learning-session-upcoming", language, findings);
+        await AuditAsync(page, "/learning/recordings/1", "learning-recording", language, findings);
+        await AuditAsync(page, "/learning/me", "learning-me", language, findings);
         await AuditAsync(page, "/admin/accounts", "accounts", language, findings);
         var accountPath = await page.GetByRole(AriaRole.Link, new() { Name = newUser, Exact = true }).GetAttributeAsync("href");
         await AuditAsync(page, accountPath!, "account", language, findings);
