@@ -50,8 +50,14 @@ public static class RegistrationBurst
                 await db.SaveChangesAsync();
                 var list = Enumerable.Range(1, people).Select(i => new Person
                 {
-                    UserPrincipalName = $"p{i}@bench.no", NormalizedUserPrincipalName = $"p{i}@bench.no", DisplayName = $"P {i}", Mail = $"p{i}@bench.no",
-                    AgencyId = agency.Id, IsActive = true, AccountEnabled = true, FirstSeenAt = DateTime.UtcNow,
+                    UserPrincipalName = $"p{i}@bench.no",
+                    NormalizedUserPrincipalName = $"p{i}@bench.no",
+                    DisplayName = $"P {i}",
+                    Mail = $"p{i}@bench.no",
+                    AgencyId = agency.Id,
+                    IsActive = true,
+                    AccountEnabled = true,
+                    FirstSeenAt = DateTime.UtcNow,
                 }).ToList();
                 db.People.AddRange(list);
                 await db.SaveChangesAsync();
