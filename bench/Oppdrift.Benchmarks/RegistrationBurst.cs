@@ -45,7 +45,7 @@ public static class RegistrationBurst
             await using (var db = new OppdriftDb(options))
             {
                 await db.Database.MigrateAsync();
-                var agency = new Agency { Code = "BEN", Name = "Benk", CreatedAt = DateTime.UtcNow };
+                var agency = new Agency { Code = "BEN", Name = "Benk", CreatedAt = TimeProvider.System.GetUtcNow().UtcDateTime };
                 db.Agencies.Add(agency);
                 await db.SaveChangesAsync();
                 var list = Enumerable.Range(1, people).Select(i => new Person
@@ -57,7 +57,7 @@ public static class RegistrationBurst
                     AgencyId = agency.Id,
                     IsActive = true,
                     AccountEnabled = true,
-                    FirstSeenAt = DateTime.UtcNow,
+                    FirstSeenAt = TimeProvider.System.GetUtcNow().UtcDateTime,
                 }).ToList();
                 db.People.AddRange(list);
                 await db.SaveChangesAsync();
@@ -65,7 +65,7 @@ public static class RegistrationBurst
                 var storage = new LearningStorage(Path.Combine(Path.GetTempPath(), "oppdrift-bench-docs"));
                 var programmes = new Programmes(db, TimeProvider.System, Options.Create(new LearningOptions()), storage, new KnowledgeSync(db, new KnowledgeIndex(db), storage));
                 var programme = (await programmes.CreateAsync(new ProgrammeInput("Benk", "", "Benk", "bench", null, ProgrammeAudience.Everyone, [], "", "", []), "bench", default)).Value!;
-                sessionId = (await programmes.AddSessionsAsync(programme.Id, new SessionInput("Frokost", "", DateTime.UtcNow.AddDays(3), TimeSpan.FromMinutes(45),
+                sessionId = (await programmes.AddSessionsAsync(programme.Id, new SessionInput("Frokost", "", TimeProvider.System.GetUtcNow().UtcDateTime.AddDays(3), TimeSpan.FromMinutes(45),
                     SessionMode.Online, null, null, 120), "bench", default)).Value![0].Id;
             }
 
@@ -95,7 +95,7 @@ public static class RegistrationBurst
                 await BurstAsync(ids, async personId =>
                 {
                     await using var db = new OppdriftDb(options);
-                    db.Registrations.Add(new Registration { SessionId = sessionId, PersonId = personId, RegisteredBy = "bench", RegisteredAt = DateTime.UtcNow });
+                    db.Registrations.Add(new Registration { SessionId = sessionId, PersonId = personId, RegisteredBy = "bench", RegisteredAt = TimeProvider.System.GetUtcNow().UtcDateTime });
                     await db.SaveChangesAsync();
                     return RegistrationStatus.Registered;
                 });
