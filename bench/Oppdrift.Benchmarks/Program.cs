@@ -14,5 +14,9 @@ if (args is ["knowledge-search", .. var knowledge])
 {
     return await Oppdrift.Benchmarks.KnowledgeSearchTiming.RunAsync(knowledge);
 }
+if (args is ["registration-burst", .. var burst])
+{
+    return await Oppdrift.Benchmarks.RegistrationBurst.RunAsync(burst);
+}
 BenchmarkSwitcher.FromAssembly(typeof(ImportEndToEnd).Assembly).Run(args);
 return 0;

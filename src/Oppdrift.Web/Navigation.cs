@@ -15,6 +15,7 @@ public static class Navigation
         new("/", "NavHome", Policies.SignedIn),
         new("/agencies", "NavAgencies", Policies.Insight),
         new("/usage", "NavUsage", Policies.Insight),
+        new("/learning", "NavLearning", Policies.SignedIn),
         new("/knowledge", "NavKnowledge", Policies.SignedIn),
         new("/benefits", "NavBenefits", Policies.Insight),
         new("/organisation", "NavOrganisation", Policies.CentralTeam),

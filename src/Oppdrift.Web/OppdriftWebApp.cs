@@ -7,6 +7,7 @@ using Oppdrift.Access;
 using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Demo;
+using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
@@ -35,6 +36,7 @@ public static class OppdriftWebApp
         services.AddOrganisation();
         services.AddAccess();
         services.AddUsage(builder.Configuration);
+        services.AddLearning(builder.Configuration);
         services.AddKnowledge();
         services.AddBenefits(builder.Configuration);
         services.AddLocalization();
@@ -108,6 +110,7 @@ public static class OppdriftWebApp
         app.MapAccessEndpoints();
         app.MapOrganisationApi();
         app.MapUsageApi();
+        app.MapLearningApi();
         app.MapKnowledgeApi();
         app.MapBenefitsApi();
         return app;
@@ -128,6 +131,9 @@ internal static partial class FirstStart
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo municipality loaded in {Seconds:F1} s: {People} people, {Agencies} agencies created ({Folder})")]
     private static partial void LogDemoLoaded(ILogger logger, double seconds, int people, int agencies, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo learning loaded: {Programmes} programmes, {Sessions} sessions, {Files} attendance reports imported, {Recordings} recordings, {Documents} documents")]
+    private static partial void LogLearningDemoLoaded(ILogger logger, int programmes, int sessions, int files, int recordings, int documents);
 
     public static async Task RunAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, CancellationToken cancellationToken)
     {
@@ -163,6 +169,8 @@ internal static partial class FirstStart
             var loader = scope.ServiceProvider.GetRequiredService<DemoLoader>();
             var result = await loader.LoadAsync(DemoMunicipality.Generate(seed), folder, cancellationToken: cancellationToken);
             LogDemoLoaded(logger, started.Elapsed.TotalSeconds, result.DirectoryImport.Rows, result.AgenciesCreated, folder);
+            var learning = await ActivatorUtilities.CreateInstance<LearningDemo>(scope.ServiceProvider).LoadAsync(seed, cancellationToken);
+            LogLearningDemoLoaded(logger, learning.Programmes, learning.Sessions, learning.AttendanceFiles, learning.Recordings, learning.Documents);
         }
     }
 }

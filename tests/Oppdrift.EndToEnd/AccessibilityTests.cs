@@ -77,6 +77,14 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/benefits/new", "benefit-new", language, findings);
         await AuditAsync(page, benefitPath + "/edit", "benefit-edit", language, findings);
         await AuditAsync(page, benefitPath + "/indicators/new", "indicator-new", language, findings);
+        await AuditAsync(page, "/learning", "learning", language, findings);
+        await AuditAsync(page, "/learning/programmes/1", "learning-programme", language, findings);
+        await AuditAsync(page, "/learning/programmes/1/results", "learning-results", language, findings);
+        await AuditAsync(page, "/learning/programmes/new", "learning-new-programme", language, findings);
+        await AuditAsync(page, "/learning/sessions/1", "learning-session-past", language, findings);
+        await AuditAsync(page, "/learning/sessions/52", "learning-session-upcoming", language, findings);
+        await AuditAsync(page, "/learning/recordings/1", "learning-recording", language, findings);
+        await AuditAsync(page, "/learning/me", "learning-me", language, findings);
         await AuditAsync(page, "/admin/accounts", "accounts", language, findings);
         var accountPath = await page.GetByRole(AriaRole.Link, new() { Name = newUser, Exact = true }).GetAttributeAsync("href");
         await AuditAsync(page, accountPath!, "account", language, findings);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Benefits;
+using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Usage;
@@ -25,6 +26,20 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<UsageFigure> UsageFigures => Set<UsageFigure>();
     public DbSet<UsageActivity> UsageActivity => Set<UsageActivity>();
 
+    public DbSet<Programme> Programmes => Set<Programme>();
+    public DbSet<ProgrammeAgency> ProgrammeAgencies => Set<ProgrammeAgency>();
+    public DbSet<ProgrammeModule> ProgrammeModules => Set<ProgrammeModule>();
+    public DbSet<Cohort> Cohorts => Set<Cohort>();
+    public DbSet<Participant> Participants => Set<Participant>();
+    public DbSet<LearningSession> LearningSessions => Set<LearningSession>();
+    public DbSet<Registration> Registrations => Set<Registration>();
+    public DbSet<AttendanceImport> AttendanceImports => Set<AttendanceImport>();
+    public DbSet<Attendance> Attendance => Set<Attendance>();
+    public DbSet<Recording> Recordings => Set<Recording>();
+    public DbSet<LearningDocument> LearningDocuments => Set<LearningDocument>();
+    public DbSet<Feedback> Feedback => Set<Feedback>();
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
+    public DbSet<OutgoingMail> OutgoingMail => Set<OutgoingMail>();
     public DbSet<KnowledgeItem> KnowledgeItems => Set<KnowledgeItem>();
     public DbSet<KnowledgeItemPassage> KnowledgeItemPassages => Set<KnowledgeItemPassage>();
     public DbSet<KnowledgeItemTag> KnowledgeItemTags => Set<KnowledgeItemTag>();
@@ -42,6 +57,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         OrganisationModel.Map(modelBuilder);
         AccessModel.Map(modelBuilder);
         UsageModel.Map(modelBuilder);
+        LearningModel.Map(modelBuilder);
         KnowledgeModel.Map(modelBuilder);
         BenefitsModel.Map(modelBuilder);
     }

@@ -1,0 +1,249 @@
+// The Learning module's stored things: programmes and their audience, modules and cohorts; sessions,
+// registrations and attendance; recordings, documents and feedback; calendar feed tokens; the mail outbox.
+namespace Oppdrift.Learning;
+
+/// <summary>Who a programme is for, besides the agencies it names.</summary>
+public enum ProgrammeAudience
+{
+    Everyone = 0,
+    Leaders = 1,
+}
+
+public sealed class Programme
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+
+    /// <summary>The owner as people know it, such as "HR, Sykehjemsetaten" or "Sentralt M365-team".</summary>
+    public required string OwnerName { get; set; }
+
+    /// <summary>The user name of the account that runs the programme and reads its feedback.</summary>
+    public string? OwnerAccount { get; set; }
+
+    public int? OwnerAgencyId { get; set; }
+    public ProgrammeAudience Audience { get; set; }
+
+    /// <summary>Comma-separated topics, e.g. "møter, dokumenthåndtering".</summary>
+    public string Topics { get; set; } = "";
+
+    /// <summary>Comma-separated Microsoft 365 tools the programme teaches, e.g. "Teams, SharePoint".</summary>
+    public string Tools { get; set; } = "";
+
+    /// <summary>The unguessable part of the programme's calendar feed address.</summary>
+    public required string FeedToken { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public List<ProgrammeAgency> Agencies { get; } = [];
+    public List<ProgrammeModule> Modules { get; } = [];
+    public List<Cohort> Cohorts { get; } = [];
+}
+
+/// <summary>An agency in a programme's audience; a programme with none is for the whole municipality.</summary>
+public sealed class ProgrammeAgency
+{
+    public int ProgrammeId { get; set; }
+    public int AgencyId { get; set; }
+}
+
+public sealed class ProgrammeModule
+{
+    public int Id { get; set; }
+    public int ProgrammeId { get; set; }
+    public int Position { get; set; }
+    public required string Title { get; set; }
+    public string Description { get; set; } = "";
+}
+
+public sealed class Cohort
+{
+    public int Id { get; set; }
+    public int ProgrammeId { get; set; }
+    public required string Name { get; set; }
+    public DateOnly? StartsOn { get; set; }
+}
+
+/// <summary>A person enrolled in a programme, optionally in one of its cohorts.</summary>
+public sealed class Participant
+{
+    public int Id { get; set; }
+    public int ProgrammeId { get; set; }
+    public int PersonId { get; set; }
+    public int? CohortId { get; set; }
+    public DateTime JoinedAt { get; set; }
+}
+
+public enum SessionMode
+{
+    Online = 0,
+    OnSite = 1,
+    Hybrid = 2,
+}
+
+public sealed class LearningSession
+{
+    public int Id { get; set; }
+    public int ProgrammeId { get; set; }
+    public Programme? Programme { get; set; }
+    public int? ModuleId { get; set; }
+
+    /// <summary>Shared by the sessions of one weekly series, so they can be listed and changed together.</summary>
+    public string? SeriesKey { get; set; }
+
+    public required string Title { get; set; }
+    public string Description { get; set; } = "";
+    public DateTime StartsAt { get; set; }
+    public DateTime EndsAt { get; set; }
+    public SessionMode Mode { get; set; }
+    public string? Location { get; set; }
+    public string? TeamsUrl { get; set; }
+
+    /// <summary>Seats; null is unlimited (a broadcast).</summary>
+    public int? Capacity { get; set; }
+
+    /// <summary>The iCalendar UID, stable for the session's life so calendars update rather than duplicate.</summary>
+    public required string CalendarUid { get; set; }
+
+    /// <summary>The iCalendar SEQUENCE, raised on every change a calendar must pick up.</summary>
+    public int CalendarSequence { get; set; }
+
+    public DateTime? CancelledAt { get; set; }
+
+    /// <summary>Raised by every registration change: the write that serialises registrations for the session.</summary>
+    public int RegistrationVersion { get; set; }
+}
+
+public enum RegistrationStatus
+{
+    Registered = 0,
+    Waiting = 1,
+    Cancelled = 2,
+}
+
+public sealed class Registration
+{
+    public int Id { get; set; }
+    public int SessionId { get; set; }
+    public int PersonId { get; set; }
+    public RegistrationStatus Status { get; set; }
+    public DateTime RegisteredAt { get; set; }
+
+    /// <summary>Order on the waiting list (and of registration): taken from the session's version under its lock.</summary>
+    public int Position { get; set; }
+
+    public DateTime? CancelledAt { get; set; }
+
+    /// <summary>Who registered: the person themself or the leader who registered a group.</summary>
+    public required string RegisteredBy { get; set; }
+
+    public DateTime? ReminderSentAt { get; set; }
+}
+
+public sealed class AttendanceImport
+{
+    public int Id { get; set; }
+    public int SessionId { get; set; }
+    public required string FileName { get; set; }
+    public string? MeetingTitle { get; set; }
+    public DateTime ImportedAt { get; set; }
+    public required string ImportedBy { get; set; }
+    public int Attendees { get; set; }
+    public int Matched { get; set; }
+    public int Guests { get; set; }
+}
+
+/// <summary>One attendee of a session from a Teams attendance report; guests keep their name, people link to the directory.</summary>
+public sealed class Attendance
+{
+    public int Id { get; set; }
+    public int SessionId { get; set; }
+    public int ImportId { get; set; }
+    public int? PersonId { get; set; }
+    public required string Name { get; set; }
+    public string? Email { get; set; }
+    public string? ParticipantId { get; set; }
+    public string? Role { get; set; }
+    public DateTime? FirstJoin { get; set; }
+    public DateTime? LastLeave { get; set; }
+    public int DurationSeconds { get; set; }
+}
+
+public sealed class Recording
+{
+    public int Id { get; set; }
+    public int ProgrammeId { get; set; }
+    public int? SessionId { get; set; }
+    public required string Title { get; set; }
+
+    /// <summary>The Stream or SharePoint address of the video.</summary>
+    public required string Url { get; set; }
+
+    public int DurationSeconds { get; set; }
+
+    /// <summary>Views of the recording where the owner knows them (from Stream's analytics); null when unknown.</summary>
+    public int? Views { get; set; }
+
+    public string? TranscriptFileName { get; set; }
+
+    /// <summary>The WebVTT transcript as uploaded.</summary>
+    public string? Transcript { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class LearningDocument
+{
+    public int Id { get; set; }
+    public int ProgrammeId { get; set; }
+    public int? SessionId { get; set; }
+    public required string Title { get; set; }
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public long Bytes { get; set; }
+
+    /// <summary>Where the file lies, relative to the data folder's documents folder.</summary>
+    public required string StoredName { get; set; }
+
+    public DateTime UploadedAt { get; set; }
+    public required string UploadedBy { get; set; }
+}
+
+/// <summary>A rating and comment on a session; the person is kept only so they cannot answer twice, and is never shown.</summary>
+public sealed class Feedback
+{
+    public int Id { get; set; }
+    public int SessionId { get; set; }
+    public int PersonId { get; set; }
+    public int Rating { get; set; }
+    public string? Comment { get; set; }
+    public DateTime GivenAt { get; set; }
+}
+
+/// <summary>The secret in a person's calendar feed address: calendar apps cannot sign in, so the address is the key.</summary>
+public sealed class CalendarFeed
+{
+    public int PersonId { get; set; }
+    public required string Token { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>
+/// An e-mail written in the same transaction as the change it tells of, and sent afterwards, so a
+/// registration never waits for the mail server and never loses its confirmation.
+/// </summary>
+public sealed class OutgoingMail
+{
+    public long Id { get; set; }
+    public required string To { get; set; }
+    public required string Subject { get; set; }
+    public required string Body { get; set; }
+
+    /// <summary>An iCalendar attachment (invite.ics), or null.</summary>
+    public string? Calendar { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+}

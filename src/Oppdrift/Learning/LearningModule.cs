@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Oppdrift.Access;
+using Oppdrift.Data;
+
+namespace Oppdrift.Learning;
+
+/// <summary>The Learning module's services, form endpoints, calendar feeds and JSON API.</summary>
+public static class LearningModule
+{
+    public static IServiceCollection AddLearning(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LearningOptions>(configuration.GetSection("Learning"));
+        services.AddSingleton(LearningStorage.FromConfiguration(configuration));
+        services.AddScoped<Registrations>();
+        services.AddScoped<Programmes>();
+        services.AddScoped<KnowledgeSync>();
+        services.AddScoped<AttendanceImporter>();
+        services.AddScoped<LearningQueries>();
+        services.AddHostedService<LearningMailJob>();
+        return services;
+    }
+
+    /// <summary>Central team members manage every programme; a programme owner manages the programmes they own.</summary>
+    public static bool CanManage(this ClaimsPrincipal user, Programme programme) =>
+        (user.GetRoles() & (Roles.Administrator | Roles.ChangeLeader)) != 0
+        || (user.GetRoles().HasFlag(Roles.ProgrammeOwner) && string.Equals(programme.OwnerAccount, user.Identity?.Name, StringComparison.OrdinalIgnoreCase));
+
+    public sealed record RegistrationResponse(int SessionId, string Status, int? WaitingPosition);
+
+    public sealed record ProgrammeResponse(int Id, string Name, string Owner, string Audience, string[] Topics, string[] Tools, int Sessions, DateTime? NextSession);
+
+    public static void MapLearningApi(this IEndpointRouteBuilder app)
+    {
+        var forms = app.MapGroup("/learning").ExcludeFromDescription();
+        forms.MapPost("/sessions/{id:int}/register", RegisterFromFormAsync).RequireAuthorization(Policies.SignedIn);
+        forms.MapPost("/sessions/{id:int}/cancel", CancelFromFormAsync).RequireAuthorization(Policies.SignedIn);
+        forms.MapPost("/sessions/{id:int}/feedback", FeedbackFromFormAsync).RequireAuthorization(Policies.SignedIn);
+        forms.MapGet("/sessions/{id:int}/invitation.ics", InvitationAsync).RequireAuthorization(Policies.SignedIn);
+        forms.MapPost("/sessions/{id:int}/attendance", AttendanceFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/sessions/{id:int}/cancel-session", CancelSessionFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/programmes/{id:int}/documents", DocumentFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/programmes/{id:int}/recordings", RecordingFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/documents/{id:int}/delete", DeleteDocumentFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/recordings/{id:int}/delete", DeleteRecordingFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapGet("/documents/{id:int}", DownloadAsync).RequireAuthorization(Policies.SignedIn);
+        forms.MapPost("/me/feed/renew", RenewFeedFromFormAsync).RequireAuthorization(Policies.SignedIn);
+
+        // Calendar apps subscribe without signing in: the unguessable token in the address is the key.
+        forms.MapGet("/calendar/programmes/{token}.ics", ProgrammeFeedAsync).AllowAnonymous();
+        forms.MapGet("/calendar/people/{token}.ics", PersonFeedAsync).AllowAnonymous();
+
+        var api = app.MapGroup("/api/learning").WithTags("Learning");
+        api.MapGet("/programmes", ListProgrammesAsync).RequireAuthorization(Policies.SignedIn);
+        api.MapPost("/sessions/{id:int}/registration", RegisterAsync).RequireAuthorization(Policies.SignedIn).DisableAntiforgery()
+            .WithDescription("Registers the signed-in person for the session, or puts them on its waiting list when it is full.");
+        api.MapDelete("/sessions/{id:int}/registration", CancelAsync).RequireAuthorization(Policies.SignedIn)
+            .WithDescription("Cancels the signed-in person's seat or waiting place; the first on the waiting list takes a freed seat.");
+    }
+
+    private static async Task<Ok<IReadOnlyList<ProgrammeResponse>>> ListProgrammesAsync(LearningQueries queries, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var rows = await queries.ProgrammesAsync(clock.GetUtcNow().UtcDateTime, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<ProgrammeResponse>>([.. rows.Select(r => new ProgrammeResponse(r.Programme.Id, r.Programme.Name, r.Programme.OwnerName,
+            r.Programme.Audience.ToString(), Split(r.Programme.Topics), Split(r.Programme.Tools), r.Sessions, r.NextSession))]);
+    }
+
+    private static async Task<Results<Ok<RegistrationResponse>, BadRequest<ProblemDetails>, ForbidHttpResult>> RegisterAsync(
+        int id, ClaimsPrincipal user, OppdriftDb db, Registrations registrations, CancellationToken cancellationToken)
+    {
+        var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
+        if (person is null)
+        {
+            return TypedResults.Forbid();
+        }
+        var answer = await registrations.RegisterAsync(id, person.Id, user.ActorName(), cancellationToken);
+        return answer.Succeeded
+            ? TypedResults.Ok(new RegistrationResponse(id, answer.Value!.Status.ToString(), answer.Value.WaitingPosition))
+            : TypedResults.BadRequest(new ProblemDetails { Title = answer.Error });
+    }
+
+    private static async Task<Results<Ok<RegistrationResponse>, BadRequest<ProblemDetails>, ForbidHttpResult>> CancelAsync(
+        int id, ClaimsPrincipal user, OppdriftDb db, Registrations registrations, CancellationToken cancellationToken)
+    {
+        var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
+        if (person is null)
+        {
+            return TypedResults.Forbid();
+        }
+        var answer = await registrations.CancelAsync(id, person.Id, user.ActorName(), cancellationToken);
+        return answer.Succeeded
+            ? TypedResults.Ok(new RegistrationResponse(id, answer.Value!.Status.ToString(), null))
+            : TypedResults.BadRequest(new ProblemDetails { Title = answer.Error });
+    }
+
+    private static async Task<RedirectHttpResult> RegisterFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db, Registrations registrations, CancellationToken cancellationToken)
+    {
+        var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
+        if (person is null)
+        {
+            return Back(id, "error", LearningText.Get("NoPersonForAccount"));
+        }
+        var answer = await registrations.RegisterAsync(id, person.Id, user.ActorName(), cancellationToken);
+        return answer.Succeeded ? Back(id, "done", answer.Value!.Status.ToString()) : Back(id, "error", answer.Error!);
+    }
+
+    private static async Task<RedirectHttpResult> CancelFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db, Registrations registrations, CancellationToken cancellationToken)
+    {
+        var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
+        if (person is null)
+        {
+            return Back(id, "error", LearningText.Get("NoPersonForAccount"));
+        }
+        var answer = await registrations.CancelAsync(id, person.Id, user.ActorName(), cancellationToken);
+        return answer.Succeeded ? Back(id, "done", "Cancelled") : Back(id, "error", answer.Error!);
+    }
+
+    private static async Task<RedirectHttpResult> FeedbackFromFormAsync(int id, [FromForm] int rating, [FromForm] string? comment,
+        ClaimsPrincipal user, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
+    {
+        var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
+        if (person is null)
+        {
+            return Back(id, "error", LearningText.Get("NoPersonForAccount"));
+        }
+        var result = await programmes.GiveFeedbackAsync(id, person.Id, rating, comment, cancellationToken);
+        return result.Succeeded ? Back(id, "done", "Feedback") : Back(id, "error", result.Error!);
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound, ForbidHttpResult>> InvitationAsync(
+        int id, ClaimsPrincipal user, OppdriftDb db, IOptions<LearningOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var session = await db.LearningSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (session is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var text = person is null
+            ? CalendarFile.Write(session.Title, [LearningMail.Event(session, options.Value.PublicUrl)], now)
+            : CalendarFile.Write(session.Title, [LearningMail.Event(session, options.Value.PublicUrl)], now, CalendarMethod.Publish, null,
+                new CalendarPerson(person.DisplayName, LearningPeople.MailOf(person)));
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), CalendarFile.ContentType,
+            $"oppdrift-{session.StartsAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}-{id.ToString(CultureInfo.InvariantCulture)}.ics");
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound>> ProgrammeFeedAsync(string token, LearningQueries queries,
+        IOptions<LearningOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var feed = await queries.ProgrammeFeedAsync(token, cancellationToken);
+        if (feed is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var text = CalendarFile.Write(feed.Value.Programme.Name, feed.Value.Sessions.Select(s => LearningMail.Event(s, options.Value.PublicUrl)), clock.GetUtcNow().UtcDateTime);
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), CalendarFile.ContentType);
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound>> PersonFeedAsync(string token, LearningQueries queries,
+        IOptions<LearningOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var feed = await queries.PersonFeedAsync(token, cancellationToken);
+        if (feed is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var text = CalendarFile.Write(LearningText.Get("PersonFeedName"), feed.Value.Sessions.Select(s => LearningMail.Event(s, options.Value.PublicUrl)), clock.GetUtcNow().UtcDateTime);
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), CalendarFile.ContentType);
+    }
+
+    private static async Task<RedirectHttpResult> RenewFeedFromFormAsync(ClaimsPrincipal user, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
+    {
+        var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
+        if (person is not null)
+        {
+            await programmes.RenewFeedTokenAsync(person.Id, user.ActorName(), cancellationToken);
+        }
+        return TypedResults.LocalRedirect("/learning/me?renewed=1");
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> AttendanceFromFormAsync(int id, [FromForm] IFormFile? file,
+        ClaimsPrincipal user, OppdriftDb db, AttendanceImporter importer, CancellationToken cancellationToken)
+    {
+        var programme = await ProgrammeOfSessionAsync(db, id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        if (file is null || file.Length == 0)
+        {
+            return Back(id, "error", LearningText.Get("NoFile"));
+        }
+        await using var stream = file.OpenReadStream();
+        var result = await importer.ImportAsync(id, stream, file.FileName, user.ActorName(), cancellationToken);
+        return result.Succeeded
+            ? Back(id, "done", "Attendance")
+            : Back(id, "error", string.Join("\n", result.Errors.Take(8).Select(e => e.ToString())) + (result.Errors.Count > 8 ? "\n" + LearningText.Get("MoreErrors", result.Errors.Count - 8) : ""));
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> CancelSessionFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db,
+        Programmes programmes, CancellationToken cancellationToken)
+    {
+        var programme = await ProgrammeOfSessionAsync(db, id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        await programmes.CancelSessionAsync(id, user.ActorName(), cancellationToken);
+        return Back(id, "done", "SessionCancelled");
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> DocumentFromFormAsync(int id, [FromForm] IFormFile? file, [FromForm] string? title,
+        [FromForm] int? sessionId, ClaimsPrincipal user, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
+    {
+        var programme = await db.Programmes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        if (file is null || file.Length == 0)
+        {
+            return BackToProgramme(id, "error", LearningText.Get("NoFile"));
+        }
+        await using var stream = file.OpenReadStream();
+        var result = await programmes.AddDocumentAsync(id, sessionId is > 0 ? sessionId : null, title, stream, file.FileName, file.Length, file.ContentType, user.ActorName(), cancellationToken);
+        return result.Succeeded ? BackToProgramme(id, "done", "Document") : BackToProgramme(id, "error", result.Error!);
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> RecordingFromFormAsync(int id, [FromForm] string? title, [FromForm] string? url,
+        [FromForm] string? duration, [FromForm] int? sessionId, [FromForm] int? views, [FromForm] IFormFile? transcript,
+        ClaimsPrincipal user, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
+    {
+        var programme = await db.Programmes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var length = ParseLength(duration);
+        if (length is null)
+        {
+            return BackToProgramme(id, "error", LearningText.Get("RecordingBadDuration"));
+        }
+        await using var stream = transcript is { Length: > 0 } ? transcript.OpenReadStream() : null;
+        var result = await programmes.AddRecordingAsync(id, new RecordingInput(title ?? "", url ?? "", length.Value, sessionId is > 0 ? sessionId : null, views),
+            stream, transcript?.FileName, user.ActorName(), cancellationToken);
+        return result.Succeeded ? TypedResults.LocalRedirect($"/learning/recordings/{result.Value!.Id}") : BackToProgramme(id, "error", result.Error!);
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> DeleteDocumentFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db,
+        Programmes programmes, CancellationToken cancellationToken)
+    {
+        var document = await db.LearningDocuments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        var programme = document is null ? null : await db.Programmes.AsNoTracking().SingleAsync(p => p.Id == document.ProgrammeId, cancellationToken);
+        if (document is null || programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        await programmes.DeleteDocumentAsync(id, user.ActorName(), cancellationToken);
+        return BackToProgramme(programme.Id, "done", "DocumentDeleted");
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> DeleteRecordingFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db,
+        Programmes programmes, CancellationToken cancellationToken)
+    {
+        var recording = await db.Recordings.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        var programme = recording is null ? null : await db.Programmes.AsNoTracking().SingleAsync(p => p.Id == recording.ProgrammeId, cancellationToken);
+        if (recording is null || programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        await programmes.DeleteRecordingAsync(id, user.ActorName(), cancellationToken);
+        return BackToProgramme(programme.Id, "done", "RecordingDeleted");
+    }
+
+    private static async Task<Results<FileStreamHttpResult, NotFound>> DownloadAsync(int id, OppdriftDb db, LearningStorage storage, CancellationToken cancellationToken)
+    {
+        var document = await db.LearningDocuments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        var stream = document is null ? null : storage.Open(document.StoredName);
+        return stream is null ? TypedResults.NotFound() : TypedResults.File(stream, document!.ContentType, document.FileName);
+    }
+
+    private static async Task<Programme?> ProgrammeOfSessionAsync(OppdriftDb db, int sessionId, CancellationToken cancellationToken) =>
+        await db.LearningSessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => s.Programme).SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>Reads "1:02:03", "62:03", "1h 2m 3s" or a number of minutes.</summary>
+    public static TimeSpan? ParseLength(string? text)
+    {
+        var value = (text ?? "").Trim();
+        if (value.Length == 0)
+        {
+            return TimeSpan.Zero;
+        }
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes))
+        {
+            return TimeSpan.FromMinutes(minutes);
+        }
+        if (AttendanceReportReader.ParseDuration(value) is { } d)
+        {
+            return d;
+        }
+        var parts = value.Split(':');
+        if (parts.Length is 2 or 3 && parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            var n = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+            return parts.Length == 3 ? new TimeSpan(n[0], n[1], n[2]) : new TimeSpan(0, n[0], n[1]);
+        }
+        return null;
+    }
+
+    private static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static RedirectHttpResult Back(int sessionId, string key, string value) =>
+        TypedResults.LocalRedirect($"/learning/sessions/{sessionId}?{key}={Uri.EscapeDataString(Truncate(value))}");
+
+    private static RedirectHttpResult BackToProgramme(int programmeId, string key, string value) =>
+        TypedResults.LocalRedirect($"/learning/programmes/{programmeId}?{key}={Uri.EscapeDataString(Truncate(value))}");
+
+    private static string Truncate(string value) => value.Length > 1500 ? value[..1500] + "…" : value;
+}

@@ -1,0 +1,36 @@
+namespace Oppdrift.Learning;
+
+/// <summary>The Learning module's settings (section "Learning"; see docs/operations.md).</summary>
+public sealed class LearningOptions
+{
+    public SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>The address people reach Oppdrift on, for links in e-mails; empty leaves links out.</summary>
+    public string PublicUrl { get; set; } = "";
+
+    /// <summary>How long before a session its reminder goes out.</summary>
+    public int ReminderHours { get; set; } = 24;
+
+    public long DocumentMaxBytes { get; set; } = 25L * 1024 * 1024;
+
+    /// <summary>File endings accepted for documents; anything else is refused before it is stored.</summary>
+    public string[] DocumentTypes { get; set; } = [".pdf", ".docx", ".pptx", ".xlsx", ".txt", ".md", ".png", ".jpg"];
+
+    public long TranscriptMaxBytes { get; set; } = 5L * 1024 * 1024;
+}
+
+public sealed class SmtpOptions
+{
+    /// <summary>The mail server; empty keeps e-mails in the outbox unsent (and says so in the log).</summary>
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; } = 25;
+
+    /// <summary>"Auto" (STARTTLS when offered), "StartTls", "Tls" (implicit, port 465) or "None".</summary>
+    public string Security { get; set; } = "Auto";
+
+    public string UserName { get; set; } = "";
+    public string Password { get; set; } = "";
+    public string From { get; set; } = "oppdrift@localhost";
+    public string FromName { get; set; } = "Oppdrift";
+}

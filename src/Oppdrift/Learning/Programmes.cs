@@ -1,0 +1,491 @@
+// Creating and changing programmes, their sessions, recordings, documents and feedback. Every change
+// by a user is audited in the same transaction.
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Oppdrift.Access;
+using Oppdrift.Data;
+using Oppdrift.Learning.Knowledge;
+using Oppdrift.Shared;
+
+namespace Oppdrift.Learning;
+
+public sealed record ProgrammeInput(
+    string Name, string Description, string OwnerName, string? OwnerAccount, int? OwnerAgencyId, ProgrammeAudience Audience,
+    IReadOnlyList<int> AgencyIds, string Topics, string Tools, IReadOnlyList<string> Modules);
+
+public sealed record SessionInput(
+    string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl,
+    int? Capacity, int WeeklyOccurrences = 1, int? ModuleId = null);
+
+public sealed record RecordingInput(string Title, string Url, TimeSpan Duration, int? SessionId, int? Views);
+
+public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<LearningOptions> options, LearningStorage storage, KnowledgeSync knowledge)
+{
+    /// <summary>Runs a change and its knowledge bank update in one transaction (the caller's, when one is open).</summary>
+    private async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await work();
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    public async Task<Result<Programme>> CreateAsync(ProgrammeInput input, string actor, CancellationToken cancellationToken)
+    {
+        if (Validate(input) is { } error)
+        {
+            return Result<Programme>.Fail(error.Field, error.Message);
+        }
+        var programme = new Programme
+        {
+            Name = input.Name.Trim(),
+            Description = input.Description.Trim(),
+            OwnerName = input.OwnerName.Trim(),
+            OwnerAccount = string.IsNullOrWhiteSpace(input.OwnerAccount) ? actor : input.OwnerAccount.Trim(),
+            OwnerAgencyId = input.OwnerAgencyId,
+            Audience = input.Audience,
+            Topics = Tidy(input.Topics),
+            Tools = Tidy(input.Tools),
+            FeedToken = NewToken(),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        foreach (var agency in input.AgencyIds.Distinct())
+        {
+            programme.Agencies.Add(new ProgrammeAgency { AgencyId = agency });
+        }
+        var position = 0;
+        foreach (var module in input.Modules.Where(m => !string.IsNullOrWhiteSpace(m)))
+        {
+            programme.Modules.Add(new ProgrammeModule { Title = module.Trim(), Position = ++position });
+        }
+        db.Programmes.Add(programme);
+        AuditLog.Record(db, clock, actor, "learning.programme.create", null, after: Snapshot(programme));
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.ProgrammeAsync(programme.Id, cancellationToken);
+            return Result<Programme>.Ok(programme);
+        }, cancellationToken);
+    }
+
+    public async Task<Result<Programme>> UpdateAsync(int id, ProgrammeInput input, string actor, CancellationToken cancellationToken)
+    {
+        if (Validate(input) is { } error)
+        {
+            return Result<Programme>.Fail(error.Field, error.Message);
+        }
+        var programme = await db.Programmes.Include(p => p.Agencies).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (programme is null)
+        {
+            return Result<Programme>.Fail("programme", LearningText.Get("ProgrammeNotFound"));
+        }
+        var before = Snapshot(programme);
+        programme.Name = input.Name.Trim();
+        programme.Description = input.Description.Trim();
+        programme.OwnerName = input.OwnerName.Trim();
+        programme.OwnerAccount = string.IsNullOrWhiteSpace(input.OwnerAccount) ? programme.OwnerAccount : input.OwnerAccount.Trim();
+        programme.OwnerAgencyId = input.OwnerAgencyId;
+        programme.Audience = input.Audience;
+        programme.Topics = Tidy(input.Topics);
+        programme.Tools = Tidy(input.Tools);
+        programme.Agencies.Clear();
+        foreach (var agency in input.AgencyIds.Distinct())
+        {
+            programme.Agencies.Add(new ProgrammeAgency { ProgrammeId = id, AgencyId = agency });
+        }
+        AuditLog.Record(db, clock, actor, "learning.programme.update", $"programme:{id}", before, Snapshot(programme));
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.ProgrammeAsync(id, cancellationToken);
+            return Result<Programme>.Ok(programme);
+        }, cancellationToken);
+    }
+
+    public async Task<bool> DeleteAsync(int id, string actor, CancellationToken cancellationToken)
+    {
+        var programme = await db.Programmes.Include(p => p.Agencies).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (programme is null)
+        {
+            return false;
+        }
+        var documents = await db.LearningDocuments.Where(d => d.ProgrammeId == id).Select(d => new { d.Id, d.StoredName }).ToListAsync(cancellationToken);
+        var files = documents.Select(d => d.StoredName).ToList();
+        var keys = documents.Select(d => KnowledgeSync.DocumentKey(d.Id))
+            .Concat((await db.LearningSessions.Where(x => x.ProgrammeId == id).Select(x => x.Id).ToListAsync(cancellationToken)).Select(KnowledgeSync.SessionKey))
+            .Concat((await db.Recordings.Where(x => x.ProgrammeId == id).Select(x => x.Id).ToListAsync(cancellationToken)).Select(KnowledgeSync.RecordingKey))
+            .Append(KnowledgeSync.ProgrammeKey(id))
+            .ToList();
+        AuditLog.Record(db, clock, actor, "learning.programme.delete", $"programme:{id}", before: Snapshot(programme));
+        db.Programmes.Remove(programme);
+        await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var key in keys)
+            {
+                await knowledge.RemoveAsync(key, cancellationToken);
+            }
+            return true;
+        }, cancellationToken);
+        foreach (var file in files)
+        {
+            storage.Delete(file);
+        }
+        return true;
+    }
+
+    /// <summary>Adds one session, or a weekly series of them (same weekday and time of day in Oslo, across summer time).</summary>
+    public async Task<Result<IReadOnlyList<LearningSession>>> AddSessionsAsync(int programmeId, SessionInput input, string actor, CancellationToken cancellationToken)
+    {
+        if (!await db.Programmes.AnyAsync(p => p.Id == programmeId, cancellationToken))
+        {
+            return Result<IReadOnlyList<LearningSession>>.Fail("programme", LearningText.Get("ProgrammeNotFound"));
+        }
+        if (string.IsNullOrWhiteSpace(input.Title))
+        {
+            return Result<IReadOnlyList<LearningSession>>.Fail("Title", LearningText.Get("FieldRequired", LearningText.Get("SessionTitle")));
+        }
+        if (input.Length <= TimeSpan.Zero || input.Length > TimeSpan.FromHours(12))
+        {
+            return Result<IReadOnlyList<LearningSession>>.Fail("Minutes", LearningText.Get("SessionBadLength"));
+        }
+        if (input.Capacity is < 1)
+        {
+            return Result<IReadOnlyList<LearningSession>>.Fail("Capacity", LearningText.Get("SessionBadCapacity"));
+        }
+        if (input.WeeklyOccurrences is < 1 or > 104)
+        {
+            return Result<IReadOnlyList<LearningSession>>.Fail("Weeks", LearningText.Get("SessionBadWeeks", 104));
+        }
+        if (input.Mode != SessionMode.OnSite && input.TeamsUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        {
+            return Result<IReadOnlyList<LearningSession>>.Fail("TeamsUrl", LearningText.Get("BadUrl"));
+        }
+        if (input.Mode != SessionMode.Online && string.IsNullOrWhiteSpace(input.Location))
+        {
+            return Result<IReadOnlyList<LearningSession>>.Fail("Location", LearningText.Get("FieldRequired", LearningText.Get("SessionLocation")));
+        }
+        var localStart = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(input.StartsAt, DateTimeKind.Utc), LearningMail.Oslo);
+        var series = input.WeeklyOccurrences > 1 ? NewToken()[..16] : null;
+        var sessions = new List<LearningSession>();
+        for (var week = 0; week < input.WeeklyOccurrences; week++)
+        {
+            var start = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(localStart.AddDays(7 * week), DateTimeKind.Unspecified), LearningMail.Oslo);
+            sessions.Add(new LearningSession
+            {
+                ProgrammeId = programmeId,
+                ModuleId = input.ModuleId,
+                SeriesKey = series,
+                Title = input.Title.Trim(),
+                Description = input.Description.Trim(),
+                StartsAt = start,
+                EndsAt = start + input.Length,
+                Mode = input.Mode,
+                Location = string.IsNullOrWhiteSpace(input.Location) ? null : input.Location.Trim(),
+                TeamsUrl = string.IsNullOrWhiteSpace(input.TeamsUrl) ? null : input.TeamsUrl.Trim(),
+                Capacity = input.Capacity,
+                CalendarUid = $"{Guid.NewGuid():N}@oppdrift",
+            });
+        }
+        db.LearningSessions.AddRange(sessions);
+        AuditLog.Record(db, clock, actor, "learning.session.create", $"programme:{programmeId}",
+            after: new { input.Title, StartsAt = sessions[0].StartsAt, Count = sessions.Count, input.Mode, input.Capacity });
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var session in sessions)
+            {
+                await knowledge.SessionAsync(session.Id, cancellationToken);
+            }
+            return Result<IReadOnlyList<LearningSession>>.Ok(sessions);
+        }, cancellationToken);
+    }
+
+    /// <summary>Cancels a session: everyone holding a seat or waiting gets a cancellation that removes it from their calendar.</summary>
+    public async Task<bool> CancelSessionAsync(int sessionId, string actor, CancellationToken cancellationToken)
+    {
+        var session = await db.LearningSessions.SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (session is null || session.CancelledAt is not null)
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        session.CancelledAt = now;
+        session.CalendarSequence++;
+        var people = await db.Registrations.Where(r => r.SessionId == sessionId && r.Status != RegistrationStatus.Cancelled)
+            .Join(db.People, r => r.PersonId, p => p.Id, (r, p) => p).AsNoTracking().ToListAsync(cancellationToken);
+        foreach (var person in people)
+        {
+            db.OutgoingMail.Add(LearningMail.ForCancellation(session, person, options.Value, now));
+        }
+        AuditLog.Record(db, clock, actor, "learning.session.cancel", $"session:{sessionId}", before: new { session.Title, Cancelled = false }, after: new { session.Title, Cancelled = true });
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<Result<Recording>> AddRecordingAsync(int programmeId, RecordingInput input, Stream? transcript, string? transcriptName, string actor, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(input.Title))
+        {
+            return Result<Recording>.Fail("Title", LearningText.Get("FieldRequired", LearningText.Get("RecordingTitle")));
+        }
+        if (!Uri.TryCreate(input.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            return Result<Recording>.Fail("Url", LearningText.Get("BadUrl"));
+        }
+        if (input.Duration < TimeSpan.Zero)
+        {
+            return Result<Recording>.Fail("Duration", LearningText.Get("RecordingBadDuration"));
+        }
+        if (input.SessionId is { } sid && !await db.LearningSessions.AnyAsync(s => s.Id == sid && s.ProgrammeId == programmeId, cancellationToken))
+        {
+            return Result<Recording>.Fail("SessionId", LearningText.Get("SessionNotFound"));
+        }
+        string? vtt = null;
+        if (transcript is not null)
+        {
+            var read = await TranscriptFile.ReadAsync(transcript, transcriptName ?? "transcript.vtt", options.Value.TranscriptMaxBytes, cancellationToken);
+            if (!read.Succeeded)
+            {
+                return Result<Recording>.Fail("Transcript", read.Error!);
+            }
+            // The knowledge bank's reader decides whether the transcript is well-formed, so what is stored can be indexed.
+            var cues = WebVtt.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(read.Value!)), Path.GetFileName(transcriptName) ?? "transcript.vtt");
+            if (!cues.Succeeded)
+            {
+                return Result<Recording>.Fail("Transcript", cues.Error!);
+            }
+            vtt = read.Value;
+        }
+        var recording = new Recording
+        {
+            ProgrammeId = programmeId,
+            SessionId = input.SessionId,
+            Title = input.Title.Trim(),
+            Url = input.Url.Trim(),
+            DurationSeconds = (int)input.Duration.TotalSeconds,
+            Views = input.Views,
+            Transcript = vtt,
+            TranscriptFileName = vtt is null ? null : Path.GetFileName(transcriptName),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.Recordings.Add(recording);
+        AuditLog.Record(db, clock, actor, "learning.recording.create", $"programme:{programmeId}",
+            after: new { recording.Title, recording.Url, recording.DurationSeconds, recording.TranscriptFileName });
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.RecordingAsync(recording.Id, cancellationToken);
+            return Result<Recording>.Ok(recording);
+        }, cancellationToken);
+    }
+
+    public async Task<bool> DeleteRecordingAsync(int id, string actor, CancellationToken cancellationToken)
+    {
+        var recording = await db.Recordings.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (recording is null)
+        {
+            return false;
+        }
+        AuditLog.Record(db, clock, actor, "learning.recording.delete", $"recording:{id}", before: new { recording.Title, recording.Url });
+        db.Recordings.Remove(recording);
+        return await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.RemoveAsync(KnowledgeSync.RecordingKey(id), cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Stores an uploaded document after checking its type and size; nothing is written when either is wrong.</summary>
+    public async Task<Result<LearningDocument>> AddDocumentAsync(int programmeId, int? sessionId, string? title, Stream content, string fileName, long length,
+        string? contentType, string actor, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(fileName);
+        var extension = Path.GetExtension(name).ToLowerInvariant();
+        if (!options.Value.DocumentTypes.Contains(extension, StringComparer.OrdinalIgnoreCase))
+        {
+            return Result<LearningDocument>.Fail("File", LearningText.Get("DocumentForbiddenType", name, string.Join(", ", options.Value.DocumentTypes)));
+        }
+        if (length > options.Value.DocumentMaxBytes)
+        {
+            return Result<LearningDocument>.Fail("File", LearningText.Get("DocumentTooLarge", name, Megabytes(options.Value.DocumentMaxBytes)));
+        }
+        if (length == 0)
+        {
+            return Result<LearningDocument>.Fail("File", LearningText.Get("DocumentEmpty", name));
+        }
+        if (!await db.Programmes.AnyAsync(p => p.Id == programmeId, cancellationToken))
+        {
+            return Result<LearningDocument>.Fail("programme", LearningText.Get("ProgrammeNotFound"));
+        }
+        if (sessionId is { } sid && !await db.LearningSessions.AnyAsync(s => s.Id == sid && s.ProgrammeId == programmeId, cancellationToken))
+        {
+            return Result<LearningDocument>.Fail("SessionId", LearningText.Get("SessionNotFound"));
+        }
+        var stored = await storage.SaveAsync(content, extension, options.Value.DocumentMaxBytes, cancellationToken);
+        if (stored is null)
+        {
+            return Result<LearningDocument>.Fail("File", LearningText.Get("DocumentTooLarge", name, Megabytes(options.Value.DocumentMaxBytes)));
+        }
+        var text = knowledge.ReadDocument(stored.Value.Name, name);
+        if (!text.Succeeded)
+        {
+            storage.Delete(stored.Value.Name);
+            return Result<LearningDocument>.Fail("File", text.Error!);
+        }
+        var document = new LearningDocument
+        {
+            ProgrammeId = programmeId,
+            SessionId = sessionId,
+            Title = string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(name) : title.Trim(),
+            FileName = name,
+            ContentType = LearningStorage.ContentTypeOf(extension),
+            Bytes = stored.Value.Bytes,
+            StoredName = stored.Value.Name,
+            UploadedAt = clock.GetUtcNow().UtcDateTime,
+            UploadedBy = actor,
+        };
+        db.LearningDocuments.Add(document);
+        AuditLog.Record(db, clock, actor, "learning.document.create", $"programme:{programmeId}", after: new { document.Title, document.FileName, document.Bytes });
+        try
+        {
+            return await InTransactionAsync(async () =>
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await knowledge.DocumentAsync(document.Id, text.Value, cancellationToken);
+                return Result<LearningDocument>.Ok(document);
+            }, cancellationToken);
+        }
+        catch
+        {
+            storage.Delete(stored.Value.Name);
+            throw;
+        }
+    }
+
+    public async Task<bool> DeleteDocumentAsync(int id, string actor, CancellationToken cancellationToken)
+    {
+        var document = await db.LearningDocuments.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (document is null)
+        {
+            return false;
+        }
+        AuditLog.Record(db, clock, actor, "learning.document.delete", $"document:{id}", before: new { document.Title, document.FileName, document.Bytes });
+        db.LearningDocuments.Remove(document);
+        await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.RemoveAsync(KnowledgeSync.DocumentKey(id), cancellationToken);
+            return true;
+        }, cancellationToken);
+        storage.Delete(document.StoredName);
+        return true;
+    }
+
+    /// <summary>Records a person's rating (1–5) and comment on a session they could attend, once; a second answer replaces the first.</summary>
+    public async Task<Result<Feedback>> GiveFeedbackAsync(int sessionId, int personId, int rating, string? comment, CancellationToken cancellationToken)
+    {
+        if (rating is < 1 or > 5)
+        {
+            return Result<Feedback>.Fail("Rating", LearningText.Get("FeedbackBadRating"));
+        }
+        if (comment is { Length: > 2000 })
+        {
+            return Result<Feedback>.Fail("Comment", LearningText.Get("FeedbackTooLong", 2000));
+        }
+        var session = await db.LearningSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (session is null)
+        {
+            return Result<Feedback>.Fail("session", LearningText.Get("SessionNotFound"));
+        }
+        if (session.StartsAt > clock.GetUtcNow().UtcDateTime)
+        {
+            return Result<Feedback>.Fail("session", LearningText.Get("FeedbackTooEarly"));
+        }
+        var feedback = await db.Feedback.SingleOrDefaultAsync(f => f.SessionId == sessionId && f.PersonId == personId, cancellationToken);
+        if (feedback is null)
+        {
+            feedback = new Feedback { SessionId = sessionId, PersonId = personId };
+            db.Feedback.Add(feedback);
+        }
+        feedback.Rating = rating;
+        feedback.Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        feedback.GivenAt = clock.GetUtcNow().UtcDateTime;
+        // The audit entry records that feedback was given, never by whom: feedback is anonymous.
+        AuditLog.Record(db, clock, "anonymous", "learning.feedback", $"session:{sessionId}");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<Feedback>.Ok(feedback);
+    }
+
+    /// <summary>The person's calendar feed token, created on first use.</summary>
+    public async Task<string> FeedTokenAsync(int personId, CancellationToken cancellationToken)
+    {
+        var feed = await db.CalendarFeeds.SingleOrDefaultAsync(f => f.PersonId == personId, cancellationToken);
+        if (feed is null)
+        {
+            feed = new CalendarFeed { PersonId = personId, Token = NewToken(), CreatedAt = clock.GetUtcNow().UtcDateTime };
+            db.CalendarFeeds.Add(feed);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return feed.Token;
+    }
+
+    /// <summary>Gives the person a new feed address; the old one stops working at once.</summary>
+    public async Task<string> RenewFeedTokenAsync(int personId, string actor, CancellationToken cancellationToken)
+    {
+        var feed = await db.CalendarFeeds.SingleOrDefaultAsync(f => f.PersonId == personId, cancellationToken);
+        if (feed is null)
+        {
+            return await FeedTokenAsync(personId, cancellationToken);
+        }
+        feed.Token = NewToken();
+        feed.CreatedAt = clock.GetUtcNow().UtcDateTime;
+        AuditLog.Record(db, clock, actor, "learning.feed.renew", $"person:{personId}");
+        await db.SaveChangesAsync(cancellationToken);
+        return feed.Token;
+    }
+
+    private static (string Field, string Message)? Validate(ProgrammeInput input)
+    {
+        if (string.IsNullOrWhiteSpace(input.Name))
+        {
+            return ("Name", LearningText.Get("FieldRequired", LearningText.Get("ProgrammeName")));
+        }
+        if (input.Name.Trim().Length > 200)
+        {
+            return ("Name", LearningText.Get("FieldTooLong", LearningText.Get("ProgrammeName"), 200));
+        }
+        if (string.IsNullOrWhiteSpace(input.OwnerName))
+        {
+            return ("OwnerName", LearningText.Get("FieldRequired", LearningText.Get("ProgrammeOwner")));
+        }
+        return null;
+    }
+
+    private static string Tidy(string list) =>
+        string.Join(", ", list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase));
+
+    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.CurrentCulture) + " MB";
+
+    private static object Snapshot(Programme p) => new
+    {
+        p.Name,
+        p.Description,
+        p.OwnerName,
+        p.OwnerAccount,
+        p.OwnerAgencyId,
+        Audience = p.Audience.ToString(),
+        p.Topics,
+        p.Tools,
+        Agencies = p.Agencies.Select(a => a.AgencyId).Order().ToArray(),
+    };
+}

@@ -1,0 +1,140 @@
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Data;
+using Oppdrift.Learning;
+using Oppdrift.Tests.Infrastructure;
+
+namespace Oppdrift.Tests.Learning;
+
+public sealed class RegistrationTests
+{
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Two_hundred_people_registering_at_once_all_get_a_correct_answer_and_the_session_never_goes_over_capacity(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        const int capacity = 120;
+        int sessionId;
+        List<int> people;
+        await using (var db = database.CreateContext())
+        {
+            var agency = (await LearningSeed.AgenciesAsync(db, "SYE"))[0];
+            people = [.. (await LearningSeed.PeopleAsync(db, 200, agency.Id)).Select(p => p.Id)];
+            sessionId = (await LearningSeed.ProgrammeAsync(db, capacity)).Session.Id;
+        }
+
+        // Every registration on its own context and connection, all released at the same moment.
+        using var start = new ManualResetEventSlim(false);
+        var tasks = people.Select(personId => Task.Run(async () =>
+        {
+            start.Wait();
+            await using var db = database.CreateContext();
+            var registrations = new Registrations(db, LearningSeed.Clock(), LearningSeed.Options());
+            return await registrations.RegisterAsync(sessionId, personId, "ansatt", default);
+        })).ToList();
+        start.Set();
+        var answers = await Task.WhenAll(tasks);
+
+        Assert.All(answers, a => Assert.True(a.Succeeded, a.Error));
+        var seated = answers.Where(a => a.Value!.Status == RegistrationStatus.Registered).ToList();
+        var waiting = answers.Where(a => a.Value!.Status == RegistrationStatus.Waiting).ToList();
+        Assert.Equal(capacity, seated.Count);
+        Assert.Equal(200 - capacity, waiting.Count);
+        // Each waiting person was told a distinct place in line, 1 to 80, as the queue stood when they joined.
+        Assert.Equal(Enumerable.Range(1, 200 - capacity), waiting.Select(a => a.Value!.WaitingPosition!.Value).Order());
+
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(capacity, await db.Registrations.CountAsync(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Registered));
+            Assert.Equal(200 - capacity, await db.Registrations.CountAsync(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Waiting));
+            Assert.Equal(200, await db.OutgoingMail.CountAsync());
+            Assert.Equal(capacity, await db.OutgoingMail.CountAsync(m => m.Calendar != null));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Cancelling_a_seat_gives_it_to_the_first_on_the_waiting_list(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var agency = (await LearningSeed.AgenciesAsync(db, "SYE"))[0];
+        var people = await LearningSeed.PeopleAsync(db, 4, agency.Id);
+        var session = (await LearningSeed.ProgrammeAsync(db, capacity: 2)).Session;
+        var registrations = new Registrations(db, LearningSeed.Clock(), LearningSeed.Options());
+
+        foreach (var person in people)
+        {
+            Assert.True((await registrations.RegisterAsync(session.Id, person.Id, "x", default)).Succeeded);
+        }
+        var again = await registrations.RegisterAsync(session.Id, people[3].Id, "x", default);
+        Assert.Equal(RegistrationStatus.Waiting, again.Value!.Status);
+        Assert.Equal(2, again.Value.WaitingPosition);
+        Assert.False(again.Value.Changed);
+
+        await registrations.CancelAsync(session.Id, people[0].Id, "x", default);
+
+        var statuses = await db.Registrations.AsNoTracking().Where(r => r.SessionId == session.Id).ToDictionaryAsync(r => r.PersonId, r => r.Status);
+        Assert.Equal(RegistrationStatus.Cancelled, statuses[people[0].Id]);
+        Assert.Equal(RegistrationStatus.Registered, statuses[people[2].Id]);
+        Assert.Equal(RegistrationStatus.Waiting, statuses[people[3].Id]);
+        var promoted = await db.OutgoingMail.AsNoTracking().Where(m => m.To == people[2].UserPrincipalName).OrderBy(m => m.Id).ToListAsync();
+        Assert.Equal(2, promoted.Count);
+        Assert.Contains("METHOD:REQUEST", promoted[1].Calendar, StringComparison.Ordinal);
+        var cancelled = await db.OutgoingMail.AsNoTracking().Where(m => m.To == people[0].UserPrincipalName).OrderBy(m => m.Id).LastAsync();
+        Assert.Contains("METHOD:CANCEL", cancelled.Calendar, StringComparison.Ordinal);
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "learning.promote"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_leader_registers_people_of_their_own_agency_and_is_told_which_lines_name_nobody(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var agencies = await LearningSeed.AgenciesAsync(db, "SYE", "UDE");
+        var own = await LearningSeed.PeopleAsync(db, 3, agencies[0].Id, "sye");
+        var other = await LearningSeed.PeopleAsync(db, 1, agencies[1].Id, "ude");
+        var leader = LearningSeed.Person("leder@nordvik.kommune.no", "Lene Leder", agencies[0].Id, leader: true);
+        db.People.Add(leader);
+        await db.SaveChangesAsync();
+        var session = (await LearningSeed.ProgrammeAsync(db, capacity: 2)).Session;
+        var registrations = new Registrations(db, LearningSeed.Clock(), LearningSeed.Options());
+
+        var result = await registrations.RegisterGroupAsync(session.Id, leader,
+            $"{own[0].UserPrincipalName}\n{own[1].UserPrincipalName.ToUpperInvariant()}; {own[2].UserPrincipalName}\n{other[0].UserPrincipalName}", leader.UserPrincipalName, default);
+
+        Assert.True(result.Succeeded, result.Error);
+        var lines = result.Value!;
+        Assert.Equal(4, lines.Count);
+        Assert.Equal([RegistrationStatus.Registered, RegistrationStatus.Registered, RegistrationStatus.Waiting], lines.Take(3).Select(l => l.Answer!.Status));
+        Assert.Null(lines[3].Answer);
+        Assert.NotNull(lines[3].Error);
+
+        var employee = own[0];
+        var refused = await registrations.RegisterGroupAsync(session.Id, employee, own[1].UserPrincipalName, employee.UserPrincipalName, default);
+        Assert.False(refused.Succeeded);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Reminders_are_queued_once_for_seats_in_sessions_starting_within_the_window(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var agency = (await LearningSeed.AgenciesAsync(db, "SYE"))[0];
+        var people = await LearningSeed.PeopleAsync(db, 3, agency.Id);
+        var session = (await LearningSeed.ProgrammeAsync(db, capacity: 2)).Session;
+        var clock = LearningSeed.Clock();
+        var registrations = new Registrations(db, clock, LearningSeed.Options());
+        foreach (var person in people)
+        {
+            await registrations.RegisterAsync(session.Id, person.Id, "x", default);
+        }
+
+        Assert.Equal(0, await LearningMailJob.QueueRemindersAsync(db, LearningSeed.Options().Value, clock, default));
+        clock.Advance(TimeSpan.FromDays(3.5));
+        Assert.Equal(2, await LearningMailJob.QueueRemindersAsync(db, LearningSeed.Options().Value, clock, default));
+        Assert.Equal(0, await LearningMailJob.QueueRemindersAsync(db, LearningSeed.Options().Value, clock, default));
+        Assert.Equal(2, await db.OutgoingMail.CountAsync(m => m.Subject.StartsWith("Påminnelse")));
+    }
+}
