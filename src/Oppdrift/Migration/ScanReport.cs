@@ -87,13 +87,13 @@ public sealed record ScanReport(
         using (var command = connection.CreateCommand())
         {
             command.CommandText = """
-                SELECT e.size, hex(h.full), e.dir, e.name FROM entries e
+                SELECT e.size, hex(h.full), e.dir, e.name, h.dev, h.ino FROM entries e
                 JOIN hashes h ON h.dev = e.dev AND h.ino = (CASE WHEN e.ino = 0 THEN -e.rowid ELSE e.ino END) AND h.size = e.size AND h.mtime = e.mtime
                 WHERE e.kind = 0 AND e.size > 0 AND h.full IS NOT NULL
                 ORDER BY e.size DESC, h.full
                 """;
             using var reader = command.ExecuteReader();
-            var groups = new Dictionary<(long, string), List<(string Path, int Dir, byte[] Name)>>();
+            var groups = new Dictionary<(long, string), List<(string Path, int Dir, byte[] Name, long Device, long Inode)>>();
             while (reader.Read())
             {
                 var key = (reader.GetInt64(0), reader.GetString(1));
@@ -103,12 +103,12 @@ public sealed record ScanReport(
                 {
                     groups[key] = list = [];
                 }
-                list.Add((EntryPath(dir, name), dir, name));
+                list.Add((EntryPath(dir, name), dir, name, reader.GetInt64(4), reader.GetInt64(5)));
             }
             foreach (var ((size, hash), list) in groups)
             {
                 // Hard links share a hash row; one identity alone is not a duplicate.
-                if (DistinctIdentities(connection, size, hash) < 2)
+                if (list.Count < 2 || list.Select(l => (l.Device, l.Inode)).Distinct().Count() < 2)
                 {
                     continue;
                 }
@@ -245,15 +245,6 @@ public sealed record ScanReport(
             Scalar("SELECT count(*) FROM entries WHERE kind=0"),
             Scalar("SELECT coalesce(sum(size),0) FROM entries WHERE kind=0"),
             findings, duplicates, duplicateFolders, cleanup);
-    }
-
-    private static long DistinctIdentities(SqliteConnection connection, long size, string hash)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM hashes WHERE size=$s AND hex(full)=$h";
-        command.Parameters.AddWithValue("$s", size);
-        command.Parameters.AddWithValue("$h", hash);
-        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>A folder's content signature, or null when some file in it has no full hash (so it cannot be a duplicate).</summary>
