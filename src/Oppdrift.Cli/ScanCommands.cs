@@ -51,6 +51,28 @@ internal static class ScanCommands
             Description = "Read at most this many folders a second, to spare a production file server (0: no limit)",
             HelpName = "N",
         };
+        var spmtCsv = new Option<string?>("--spmt-csv")
+        {
+            Description = "Write the bulk CSV for the SharePoint Migration Tool and Migration Manager: one row per top folder, "
+                + "into --target-site and --target-library. Needs --source-unc",
+            HelpName = "FILE",
+        };
+        var sourceUnc = new Option<string?>("--source-unc")
+        {
+            Description = "The scanned folder as the migration tool reaches it, e.g. \\\\filserver\\hr",
+            HelpName = "PATH",
+        };
+        var targetSite = new Option<string?>("--target-site")
+        {
+            Description = "The SharePoint site (or OneDrive) URL for --spmt-csv, e.g. https://nordvik.sharepoint.com/sites/hr",
+            HelpName = "URL",
+        };
+        var targetLibrary = new Option<string>("--target-library")
+        {
+            Description = "The document library for --spmt-csv",
+            HelpName = "NAME",
+            DefaultValueFactory = _ => "Documents",
+        };
         var readers = new Option<int>("--readers")
         {
             Description = "Folders read at the same time",
@@ -63,17 +85,18 @@ internal static class ScanCommands
             + "clean-up candidates (duplicates, stale, empty, temporary and large media files). The inventory makes a second scan "
             + "incremental and an interrupted scan resume where it stopped. Exit code 2 when a folder cannot be scanned at all.")
         {
-            paths, inventoryDir, full, noDuplicates, target, staleYears, report, renamePlan, rate, readers,
+            paths, inventoryDir, full, noDuplicates, target, staleYears, report, renamePlan, rate, readers, spmtCsv, sourceUnc, targetSite, targetLibrary,
         };
         scan.SetCliAction((parseResult, cli, cancellationToken) => ScanAsync(cli, parseResult.GetRequiredValue(paths), new Settings(
             parseResult.GetValue(inventoryDir) ?? "scans", parseResult.GetValue(full), !parseResult.GetValue(noDuplicates),
             parseResult.GetValue(target) ?? ScanOptions.DefaultTarget, parseResult.GetValue(staleYears), parseResult.GetValue(report),
-            parseResult.GetValue(renamePlan), parseResult.GetValue(rate), parseResult.GetValue(readers)), cancellationToken));
+            parseResult.GetValue(renamePlan), parseResult.GetValue(rate), parseResult.GetValue(readers), parseResult.GetValue(spmtCsv),
+            parseResult.GetValue(sourceUnc), parseResult.GetValue(targetSite), parseResult.GetValue(targetLibrary) ?? "Documents"), cancellationToken));
         return scan;
     }
 
     private sealed record Settings(string InventoryDir, bool Full, bool Duplicates, string Target, int StaleYears, string? Report,
-        string? RenamePlan, int Rate, int Readers);
+        string? RenamePlan, int Rate, int Readers, string? SpmtCsv, string? SourceUnc, string? TargetSite, string TargetLibrary);
 
     /// <summary>The inventory file for a scanned folder: its full path made into one file name.</summary>
     public static string InventoryName(string root)
@@ -90,6 +113,12 @@ internal static class ScanCommands
 
     private static async Task<int> ScanAsync(CliContext cli, string[] roots, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.SpmtCsv is not null && (roots.Length != 1 || settings.SourceUnc is null
+            || !Uri.TryCreate(settings.TargetSite, UriKind.Absolute, out var site) || site.Scheme != Uri.UriSchemeHttps))
+        {
+            await cli.Error.WriteLineAsync("--spmt-csv: give one PATH, --source-unc and --target-site with an https:// URL");
+            return ExitCodes.BadInput;
+        }
         Directory.CreateDirectory(settings.InventoryDir);
         var inventoryDir = Path.GetFullPath(settings.InventoryDir);
         var exit = ExitCodes.Success;
@@ -161,6 +190,13 @@ internal static class ScanCommands
                 var file = roots.Length == 1 ? planPath : Suffixed(planPath, Path.GetFileName(fullRoot));
                 await File.WriteAllTextAsync(file, ScanExports.RenamePlan(result, read.Connection), new UTF8Encoding(false), cancellationToken);
                 await cli.Out.WriteLineAsync(file);
+            }
+            if (settings.SpmtCsv is { } csvPath)
+            {
+                // From the inventory, not the disk: listing the share again would touch its access time.
+                var rows = MigrationCsv.PerTopFolder(MigrationCsv.TopFolders(read.Connection), settings.SourceUnc!, settings.TargetSite!, settings.TargetLibrary);
+                await File.WriteAllTextAsync(csvPath, MigrationCsv.Write(rows), new UTF8Encoding(false), cancellationToken);
+                await cli.Out.WriteLineAsync(csvPath);
             }
             if (result.Findings.Any(f => f.Path.Length == 0 && f.Severity == FindingSeverity.ScanProblem))
             {

@@ -120,3 +120,47 @@ public static class ScanExports
     private static string EscapedBytesToUnderscore(string name) =>
         System.Text.RegularExpressions.Regex.Replace(name, @"(\\x[0-9A-F]{2})+", "_");
 }
+
+/// <summary>One file share folder and where it goes: a SharePoint site and library (or a OneDrive), optionally a folder in it.</summary>
+public sealed record MigrationTarget(string SourcePath, string TargetSiteUrl, string TargetLibrary, string TargetSubFolder);
+
+/// <summary>
+/// The bulk CSV that the SharePoint Migration Tool and Migration Manager accept for file share tasks
+/// (https://learn.microsoft.com/en-us/sharepointmigration/how-to-format-your-csv-file-for-data-content-migration, checked
+/// 2026-11-26): no header row, six columns per row — source path, two columns left empty for file shares (they are for
+/// SharePoint Server sources), target site URL, target document library, target subfolder (may be empty).
+/// </summary>
+public static class MigrationCsv
+{
+    public static string Write(IEnumerable<MigrationTarget> targets)
+    {
+        var text = new StringBuilder();
+        foreach (var target in targets)
+        {
+            text.Append(Field(target.SourcePath)).Append(",,,").Append(Field(target.TargetSiteUrl)).Append(',')
+                .Append(Field(target.TargetLibrary)).Append(',').Append(Field(target.TargetSubFolder)).Append("\r\n");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>One row per top folder of a scanned share: \\server\share\folder → the library, into a folder of the same (safe) name.</summary>
+    public static IReadOnlyList<MigrationTarget> PerTopFolder(IEnumerable<string> topFolders, string sourceUnc, string siteUrl, string library) =>
+        [.. topFolders.Order(StringComparer.Ordinal).Select(folder => new MigrationTarget(
+            sourceUnc.TrimEnd('\\') + "\\" + folder, siteUrl, library, NameFixes.SafeName(folder, isFolder: true, atLibraryRoot: true)))];
+
+    public static IReadOnlyList<string> TopFolders(Microsoft.Data.Sqlite.SqliteConnection inventory)
+    {
+        using var command = inventory.CreateCommand();
+        command.CommandText = "SELECT name FROM dirs WHERE parent = 1";
+        var folders = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            folders.Add(InventoryTree.Display((byte[])reader[0]));
+        }
+        return folders;
+    }
+
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

@@ -151,3 +151,75 @@ public sealed class NameRulesTests
         }
     }
 }
+
+public sealed class MigrationCsvTests
+{
+    [Fact]
+    public void The_bulk_csv_has_the_six_documented_columns_and_no_header()
+    {
+        var rows = MigrationCsv.PerTopFolder(["Økonomi", "forms", "Lønn, 2024"], @"\\filserver\hr\", "https://nordvik.sharepoint.com/sites/hr", "Documents");
+        var csv = MigrationCsv.Write(rows);
+        Assert.Equal(
+            "\"\\\\filserver\\hr\\Lønn, 2024\",,,https://nordvik.sharepoint.com/sites/hr,Documents,\"Lønn, 2024\"\r\n"
+            + "\\\\filserver\\hr\\forms,,,https://nordvik.sharepoint.com/sites/hr,Documents,forms (1)\r\n"
+            + "\\\\filserver\\hr\\Økonomi,,,https://nordvik.sharepoint.com/sites/hr,Documents,Økonomi\r\n",
+            csv);
+        foreach (var line in csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = Shared.CsvSplit(line);
+            Assert.Equal(6, fields.Count);
+            Assert.StartsWith(@"\\filserver\hr\", fields[0], StringComparison.Ordinal);
+            Assert.Equal("", fields[1]);
+            Assert.Equal("", fields[2]);
+            Assert.StartsWith("https://", fields[3], StringComparison.Ordinal);
+            Assert.Equal("Documents", fields[4]);
+            Assert.True(NameRules.CheckName(fields[5], true, true).IsEmpty);
+        }
+    }
+
+    private static class Shared
+    {
+        /// <summary>RFC 4180 fields of one line.</summary>
+        public static List<string> CsvSplit(string line)
+        {
+            var fields = new List<string>();
+            var field = new System.Text.StringBuilder();
+            var quoted = false;
+            for (var i = 0; i < line.Length; i++)
+            {
+                var c = line[i];
+                if (quoted)
+                {
+                    if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                    {
+                        field.Append('"');
+                        i++;
+                    }
+                    else if (c == '"')
+                    {
+                        quoted = false;
+                    }
+                    else
+                    {
+                        field.Append(c);
+                    }
+                }
+                else if (c == '"')
+                {
+                    quoted = true;
+                }
+                else if (c == ',')
+                {
+                    fields.Add(field.ToString());
+                    field.Clear();
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            fields.Add(field.ToString());
+            return fields;
+        }
+    }
+}
