@@ -15,6 +15,7 @@ public static class Navigation
         new("/", "NavHome", Policies.SignedIn),
         new("/agencies", "NavAgencies", Policies.Insight),
         new("/usage", "NavUsage", Policies.Insight),
+        new("/benefits", "NavBenefits", Policies.Insight),
         new("/organisation", "NavOrganisation", Policies.CentralTeam),
         new("/admin/accounts", "NavAccounts", Policies.Administrator),
         new("/admin/audit", "NavAudit", Policies.Administrator),

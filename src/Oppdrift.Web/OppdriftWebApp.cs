@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
+using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Demo;
 using Oppdrift.Organisation;
@@ -33,6 +34,7 @@ public static class OppdriftWebApp
         services.AddOrganisation();
         services.AddAccess();
         services.AddUsage(builder.Configuration);
+        services.AddBenefits(builder.Configuration);
         services.AddLocalization();
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
@@ -104,6 +106,7 @@ public static class OppdriftWebApp
         app.MapAccessEndpoints();
         app.MapOrganisationApi();
         app.MapUsageApi();
+        app.MapBenefitsApi();
         return app;
     }
 }

@@ -65,6 +65,14 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/usage/workloads/teams", "usage-workload-teams", language, findings);
         await AuditAsync(page, "/usage/metrics", "usage-metrics", language, findings);
         await AuditAsync(page, "/usage/imports", "usage-imports", language, findings);
+        var benefitPath = await BenefitPages.CreateBenefitWithUsageIndicatorAsync(page, "Tilgjengelig gevinst " + language + Guid.NewGuid().ToString("N")[..6], "Aktive i Teams");
+        await AuditAsync(page, "/benefits", "benefits", language, findings);
+        await AuditAsync(page, benefitPath, "benefit", language, findings);
+        await AuditAsync(page, "/benefits/map", "benefit-map", language, findings);
+        await AuditAsync(page, "/benefits/climate", "climate", language, findings);
+        await AuditAsync(page, "/benefits/new", "benefit-new", language, findings);
+        await AuditAsync(page, benefitPath + "/edit", "benefit-edit", language, findings);
+        await AuditAsync(page, benefitPath + "/indicators/new", "indicator-new", language, findings);
         await AuditAsync(page, "/admin/accounts", "accounts", language, findings);
         var accountPath = await page.GetByRole(AriaRole.Link, new() { Name = newUser, Exact = true }).GetAttributeAsync("href");
         await AuditAsync(page, accountPath!, "account", language, findings);

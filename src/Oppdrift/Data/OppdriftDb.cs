@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
+using Oppdrift.Benefits;
 using Oppdrift.Organisation;
 using Oppdrift.Usage;
 
@@ -23,11 +24,21 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<UsageFigure> UsageFigures => Set<UsageFigure>();
     public DbSet<UsageActivity> UsageActivity => Set<UsageActivity>();
 
+    public DbSet<BenefitGoal> BenefitGoals => Set<BenefitGoal>();
+    public DbSet<Benefit> Benefits => Set<Benefit>();
+    public DbSet<BenefitAgency> BenefitAgencies => Set<BenefitAgency>();
+    public DbSet<Indicator> Indicators => Set<Indicator>();
+    public DbSet<IndicatorTarget> IndicatorTargets => Set<IndicatorTarget>();
+    public DbSet<Measurement> Measurements => Set<Measurement>();
+    public DbSet<ClimateFactor> ClimateFactors => Set<ClimateFactor>();
+    public DbSet<ClimateActivity> ClimateActivities => Set<ClimateActivity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         OrganisationModel.Map(modelBuilder);
         AccessModel.Map(modelBuilder);
         UsageModel.Map(modelBuilder);
+        BenefitsModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -95,6 +95,7 @@ public sealed partial class DemoUsageJob(IServiceProvider services, IConfigurati
             var result = await DemoUsageLoad.LoadAsync(importer, DemoMunicipality.Generate(seed), first, last,
                 configuration.GetValue<bool>("Oppdrift:DemoConcealed"), new Progress<UsageImportProgress>(p => status.Report(p.SourcesDone)), stoppingToken);
             LogLoaded(logger, result.Succeeded, result.Rows, first, last, clock.GetElapsedTime(started).TotalSeconds);
+            await LoadBenefitsAsync(scope.ServiceProvider, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -105,6 +106,30 @@ public sealed partial class DemoUsageJob(IServiceProvider services, IConfigurati
             status.Stop();
         }
     }
+
+    /// <summary>
+    /// The starter template of goals, benefits and indicators, with baselines from the usage just loaded, a few manual
+    /// measurements such as a real municipality would enter, and the automatic measurements taken at once.
+    /// </summary>
+    private async Task LoadBenefitsAsync(IServiceProvider provider, CancellationToken cancellationToken)
+    {
+        var user = Benefits.BenefitsTemplate.System(DemoLoader.Actor);
+        var loaded = await provider.GetRequiredService<Benefits.BenefitsTemplate>().LoadAsync(user, null, cancellationToken);
+        if (!loaded.Succeeded)
+        {
+            LogBenefitsSkipped(logger, loaded.Error!);
+            return;
+        }
+        await DemoBenefits.EnterManualMeasurementsAsync(provider, user, clock, cancellationToken);
+        var written = await provider.GetRequiredService<Benefits.BenefitsMeasurer>().MeasureAllAsync(cancellationToken);
+        LogBenefitsLoaded(logger, loaded.Value, written);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo benefits loaded: {Indicators} indicators, {Measurements} automatic measurements")]
+    private static partial void LogBenefitsLoaded(ILogger logger, int indicators, int measurements);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo benefits not loaded: {Reason}")]
+    private static partial void LogBenefitsSkipped(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo usage loaded: {Reports} reports, {Rows} rows, {First} to {Last}, in {Seconds:F0} s")]
     private static partial void LogLoaded(ILogger logger, int reports, long rows, DateOnly first, DateOnly last, double seconds);

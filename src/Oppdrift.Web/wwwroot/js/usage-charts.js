@@ -31,8 +31,9 @@
       grid: { left: 16, right: 24, top: 40, bottom: 24, containLabel: true },
       xAxis: { type: "category", data: data.dates, boundaryGap: false },
       yAxis: { type: "value", name: data.unit || "" },
-      // Hidden (suppressed) days are null: the line breaks there rather than guessing.
-      series: data.series.map((s) => ({ name: s.name, type: "line", data: s.values, showSymbol: data.dates.length < 40, connectNulls: false })),
+      // Hidden (suppressed) days are null: the line breaks there rather than guessing. A series may ask to be connected
+      // (a benefit's measurements and planned path), where null only marks a date another series has.
+      series: data.series.map((s) => ({ name: s.name, type: "line", data: s.values, showSymbol: data.dates.length < 40, connectNulls: s.connect === true })),
     }, true);
     // The canvas says nothing to a screen reader; the table after it does.
     element.querySelectorAll("canvas").forEach((canvas) => canvas.setAttribute("aria-hidden", "true"));

@@ -1,0 +1,254 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Oppdrift.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Benefits : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "BenefitGoals",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BenefitGoals", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClimateActivities",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    AgencyId = table.Column<int>(type: "INTEGER", nullable: true),
+                    PrintedPages = table.Column<long>(type: "INTEGER", nullable: false),
+                    TravelKmAvoided = table.Column<double>(type: "REAL", nullable: false),
+                    EnteredBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    EnteredAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClimateActivities", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClimateFactors",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Low = table.Column<double>(type: "REAL", nullable: false),
+                    Central = table.Column<double>(type: "REAL", nullable: false),
+                    High = table.Column<double>(type: "REAL", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ChangedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ChangedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClimateFactors", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Benefits",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    GoalId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Start = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    End = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Priced = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Quantitative = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DependsOn = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Risks = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Benefits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Benefits_BenefitGoals_GoalId",
+                        column: x => x.GoalId,
+                        principalTable: "BenefitGoals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BenefitAgencies",
+                columns: table => new
+                {
+                    BenefitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AgencyId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BenefitAgencies", x => new { x.BenefitId, x.AgencyId });
+                    table.ForeignKey(
+                        name: "FK_BenefitAgencies_Benefits_BenefitId",
+                        column: x => x.BenefitId,
+                        principalTable: "Benefits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_BenefitAgencies_agencies_AgencyId",
+                        column: x => x.AgencyId,
+                        principalTable: "agencies",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Indicators",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    BenefitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Definition = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    HigherIsBetter = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    UsageMeasure = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    BaselineValue = table.Column<double>(type: "REAL", nullable: false),
+                    BaselineDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Schedule = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    MinValue = table.Column<double>(type: "REAL", nullable: true),
+                    MaxValue = table.Column<double>(type: "REAL", nullable: true),
+                    HoursPerUnit = table.Column<double>(type: "REAL", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Indicators", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Indicators_Benefits_BenefitId",
+                        column: x => x.BenefitId,
+                        principalTable: "Benefits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IndicatorTargets",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    IndicatorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IndicatorTargets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IndicatorTargets_Indicators_IndicatorId",
+                        column: x => x.IndicatorId,
+                        principalTable: "Indicators",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Measurements",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    IndicatorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AgencyId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: false),
+                    Automatic = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    EnteredBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    EnteredAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Measurements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Measurements_Indicators_IndicatorId",
+                        column: x => x.IndicatorId,
+                        principalTable: "Indicators",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BenefitAgencies_AgencyId",
+                table: "BenefitAgencies",
+                column: "AgencyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Benefits_GoalId",
+                table: "Benefits",
+                column: "GoalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClimateActivities_Year_AgencyId",
+                table: "ClimateActivities",
+                columns: new[] { "Year", "AgencyId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Indicators_BenefitId",
+                table: "Indicators",
+                column: "BenefitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IndicatorTargets_IndicatorId_Date",
+                table: "IndicatorTargets",
+                columns: new[] { "IndicatorId", "Date" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Measurements_IndicatorId_AgencyId_Date",
+                table: "Measurements",
+                columns: new[] { "IndicatorId", "AgencyId", "Date" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "BenefitAgencies");
+
+            migrationBuilder.DropTable(
+                name: "ClimateActivities");
+
+            migrationBuilder.DropTable(
+                name: "ClimateFactors");
+
+            migrationBuilder.DropTable(
+                name: "IndicatorTargets");
+
+            migrationBuilder.DropTable(
+                name: "Measurements");
+
+            migrationBuilder.DropTable(
+                name: "Indicators");
+
+            migrationBuilder.DropTable(
+                name: "Benefits");
+
+            migrationBuilder.DropTable(
+                name: "BenefitGoals");
+        }
+    }
+}

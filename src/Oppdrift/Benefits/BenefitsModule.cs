@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Oppdrift.Access;
+using Oppdrift.Data;
+using Oppdrift.Usage;
+
+namespace Oppdrift.Benefits;
+
+/// <summary>The Benefits module's services, its measurement job, the report downloads and the JSON API.</summary>
+public static class BenefitsModule
+{
+    public static IServiceCollection AddBenefits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(BenefitsOptions.FromConfiguration(configuration));
+        services.AddScoped<UsageIndicatorQuery>();
+        services.AddScoped<BenefitsEditor>();
+        services.AddScoped<BenefitsQueries>();
+        services.AddScoped<BenefitsMeasurer>();
+        services.AddScoped<BenefitsTemplate>();
+        services.AddScoped<ClimateModel>();
+        services.AddHostedService<BenefitsMeasurementJob>();
+        return services;
+    }
+
+    /// <summary>The query string of the report downloads: plan or status, one agency (code) or the municipality, and a date.</summary>
+    public sealed record ReportFilter(
+        [property: FromQuery(Name = "kind")] string? Kind,
+        [property: FromQuery(Name = "agency")] string? Agency,
+        [property: FromQuery(Name = "date")] DateOnly? Date);
+
+    public sealed record IndicatorResponse(int Id, string Name, string Unit, bool HigherIsBetter, string Source, string? UsageMeasure,
+        double BaselineValue, DateOnly BaselineDate, double? LatestValue, DateOnly? LatestDate, double? Expected, string Status);
+
+    public sealed record BenefitResponse(int Id, string Name, string Owner, bool Priced, IReadOnlyList<string> Agencies, string Status,
+        IReadOnlyList<IndicatorResponse> Indicators);
+
+    public sealed record GoalResponse(int Id, string Name, string Status, IReadOnlyList<BenefitResponse> Benefits);
+
+    public sealed record OverviewResponse(DateOnly Date, string Scope, double HourlyCost, IReadOnlyList<GoalResponse> Goals);
+
+    public static void MapBenefitsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/benefits").WithTags("Benefits").MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight)
+            .WithDescription("Goals, benefits and indicators with the latest measurement and status on a date (default today), for the municipality or one agency (?agency=CODE).");
+        app.MapGet("/benefits/report.docx", (HttpContext context, [AsParameters] ReportFilter filter, BenefitsQueries queries, ClimateModel climate, OppdriftDb db,
+            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: true, cancellationToken)).RequireAuthorization(Policies.Insight);
+        app.MapGet("/benefits/report.xlsx", (HttpContext context, [AsParameters] ReportFilter filter, BenefitsQueries queries, ClimateModel climate, OppdriftDb db,
+            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: false, cancellationToken)).RequireAuthorization(Policies.Insight);
+    }
+
+    /// <summary>The agency a request names, when the user may see it: (found, id, code); an unknown or forbidden code is not found.</summary>
+    private static async Task<(bool Allowed, int? Id, string? Code)> AgencyAsync(ClaimsPrincipal user, string? code, OppdriftDb db, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(code))
+        {
+            return (true, null, null);
+        }
+        var agency = await db.Agencies.AsNoTracking().Where(a => a.Code == code).Select(a => new { a.Id, a.Code }).SingleOrDefaultAsync(cancellationToken);
+        return agency is not null && user.CanSeeAgency(agency.Id) ? (true, agency.Id, agency.Code) : (false, null, null);
+    }
+
+    private static async Task<Results<Ok<OverviewResponse>, ForbidHttpResult>> OverviewAsync(ClaimsPrincipal user, [AsParameters] ReportFilter filter,
+        BenefitsQueries queries, OppdriftDb db, CancellationToken cancellationToken)
+    {
+        var (allowed, id, _) = await AgencyAsync(user, filter.Agency, db, cancellationToken);
+        if (!allowed)
+        {
+            return TypedResults.Forbid();
+        }
+        var picture = await queries.PictureAsync(id, filter.Date, cancellationToken);
+        return TypedResults.Ok(new OverviewResponse(picture.Date, picture.ScopeName, picture.HourlyCost, [.. picture.Goals.Select(g => new GoalResponse(
+            g.Goal.Id, g.Goal.Name, g.Status.ToString(), [.. g.Benefits.Select(b => new BenefitResponse(b.Benefit.Id, b.Benefit.Name, b.Benefit.Owner, b.Benefit.Priced,
+                [.. b.Agencies.Select(a => a.Code)], b.Status.ToString(), [.. b.Indicators.Select(i => new IndicatorResponse(i.Indicator.Id, i.Indicator.Name,
+                    i.Indicator.Unit, i.Indicator.HigherIsBetter, i.Indicator.Source.ToString(), i.Indicator.UsageMeasure, i.Plan.BaselineValue,
+                    i.Indicator.BaselineDate, i.Latest?.Value, i.Latest?.Date, i.Latest is { } l ? i.Plan.Expected(l.Date) : null, i.Status.ToString()))]))]))]));
+    }
+
+    private static async Task<IResult> ReportAsync(ClaimsPrincipal user, ReportFilter filter, BenefitsQueries queries, ClimateModel climate, OppdriftDb db,
+        bool docx, CancellationToken cancellationToken)
+    {
+        var kind = string.Equals(filter.Kind, "plan", StringComparison.OrdinalIgnoreCase) ? BenefitsReportKind.Plan : BenefitsReportKind.Status;
+        var (allowed, id, code) = await AgencyAsync(user, filter.Agency, db, cancellationToken);
+        if (!allowed)
+        {
+            return TypedResults.Forbid();
+        }
+        var picture = await queries.PictureAsync(id, filter.Date, cancellationToken);
+        var footprint = kind == BenefitsReportKind.Status ? await climate.FootprintAsync(id, picture.Date, cancellationToken) : null;
+        return docx
+            ? TypedResults.File(BenefitsReport.Docx(kind, picture, footprint), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                BenefitsReport.FileName(kind, picture, code, "docx"))
+            : TypedResults.File(BenefitsReport.Xlsx(kind, picture, footprint), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                BenefitsReport.FileName(kind, picture, code, "xlsx"));
+    }
+}

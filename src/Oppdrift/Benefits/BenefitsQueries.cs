@@ -1,0 +1,149 @@
+// Reads goals, benefits and indicators with their measurements as they stood on a date, for the whole municipality
+// or one agency: the one picture the pages and both reports are drawn from.
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Data;
+using Oppdrift.Organisation;
+
+namespace Oppdrift.Benefits;
+
+public sealed record MeasurementView(long Id, DateOnly Date, double Value, bool Automatic, string? Comment, string EnteredBy, DateTime EnteredAt, BenefitStatus Status);
+
+public sealed record IndicatorView(Indicator Indicator, IndicatorPlan Plan, IReadOnlyList<MeasurementView> Measurements)
+{
+    public MeasurementView? Latest => Measurements.Count == 0 ? null : Measurements[^1];
+
+    public BenefitStatus Status => Latest?.Status ?? BenefitStatus.Unknown;
+
+    public string SourceName => Indicator.Source == IndicatorSource.Usage && UsageMeasures.Find(Indicator.UsageMeasure) is { } m
+        ? BenefitsText.Get("SourceUsage", m.Name)
+        : BenefitsText.Get("SourceManual");
+}
+
+public sealed record BenefitView(Benefit Benefit, string GoalName, IReadOnlyList<(int Id, string Code, string Name)> Agencies,
+    IReadOnlyList<IndicatorView> Indicators, int Employees)
+{
+    public BenefitStatus Status => IndicatorPlan.Worst(Indicators.Select(i => i.Status));
+
+    public string AgencyNames => Agencies.Count == 0 ? BenefitsText.Get("WholeMunicipality") : string.Join(", ", Agencies.Select(a => a.Name));
+
+    /// <summary>The priced value in the year ending on <paramref name="yearEnd"/>, from the indicators with hours per unit.</summary>
+    public PricedValue Priced(DateOnly yearEnd, double hourlyCost)
+    {
+        var total = new PricedValue(0, 0, hourlyCost);
+        if (!Benefit.Priced)
+        {
+            return total;
+        }
+        foreach (var view in Indicators.Where(i => i.Indicator.HoursPerUnit is > 0))
+        {
+            var latest = view.Measurements.LastOrDefault(m => m.Date <= yearEnd)?.Value;
+            total += PricedValue.For(view.Plan, view.Indicator.HoursPerUnit!.Value, Employees, hourlyCost, yearEnd, latest);
+        }
+        return total;
+    }
+}
+
+public sealed record GoalView(BenefitGoal Goal, IReadOnlyList<BenefitView> Benefits)
+{
+    public BenefitStatus Status => IndicatorPlan.Worst(Benefits.Select(b => b.Status));
+}
+
+/// <summary>Everything on a date for the municipality (AgencyId null) or one agency.</summary>
+public sealed record BenefitsPicture(DateOnly Date, int? AgencyId, string ScopeName, IReadOnlyList<GoalView> Goals, double HourlyCost)
+{
+    public IEnumerable<BenefitView> Benefits => Goals.SelectMany(g => g.Benefits);
+
+    /// <summary>The calendar years the benefits' periods cover, up to the picture's year.</summary>
+    public IReadOnlyList<int> Years
+    {
+        get
+        {
+            var priced = Benefits.Where(b => b.Benefit.Priced).ToList();
+            if (priced.Count == 0)
+            {
+                return [];
+            }
+            var first = priced.Min(b => b.Benefit.Start.Year);
+            var last = priced.Max(b => b.Benefit.End.Year);
+            return [.. Enumerable.Range(first, Math.Max(0, last - first + 1))];
+        }
+    }
+
+    /// <summary>A year's end, or the picture's date for the current year (realised cannot be known beyond it).</summary>
+    public DateOnly YearEnd(int year) => new DateOnly(year, 12, 31) is var end && end > Date && year == Date.Year ? Date : new DateOnly(year, 12, 31);
+}
+
+public sealed class BenefitsQueries(OppdriftDb db, OrganisationQueries organisation, BenefitsOptions options, TimeProvider clock)
+{
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    public async Task<IReadOnlyList<BenefitGoal>> GoalsAsync(CancellationToken cancellationToken) =>
+        await db.BenefitGoals.AsNoTracking().OrderBy(g => g.SortOrder).ThenBy(g => g.Id).ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<AgencySummary>> AgenciesAsync(IReadOnlySet<int>? scope, CancellationToken cancellationToken) =>
+        await organisation.AgenciesAsync(scope, cancellationToken);
+
+    /// <summary>
+    /// The picture on <paramref name="date"/>: measurements taken up to then for <paramref name="agencyId"/> (null: the
+    /// municipality's own). An agency sees the benefits for the whole municipality and those that name it.
+    /// </summary>
+    public async Task<BenefitsPicture> PictureAsync(int? agencyId, DateOnly? date, CancellationToken cancellationToken, int? benefitId = null)
+    {
+        var day = date ?? Today;
+        var goals = await db.BenefitGoals.AsNoTracking().OrderBy(g => g.SortOrder).ThenBy(g => g.Id).ToListAsync(cancellationToken);
+        var benefitQuery = db.Benefits.AsNoTracking().Include(b => b.Agencies).Include(b => b.Indicators).ThenInclude(i => i.Targets).AsSplitQuery();
+        var benefits = await (benefitId is { } only ? benefitQuery.Where(b => b.Id == only) : benefitQuery).ToListAsync(cancellationToken);
+        if (agencyId is { } id)
+        {
+            benefits = [.. benefits.Where(b => b.Agencies.Count == 0 || b.Agencies.Any(a => a.AgencyId == id))];
+        }
+        var indicatorIds = benefits.SelectMany(b => b.Indicators).Select(i => i.Id).ToList();
+        var measurements = (await db.Measurements.AsNoTracking()
+            .Where(m => indicatorIds.Contains(m.IndicatorId) && m.AgencyId == agencyId && m.Date <= day)
+            .ToListAsync(cancellationToken)).ToLookup(m => m.IndicatorId);
+        var agencies = (await organisation.AgenciesAsync(null, cancellationToken)).ToDictionary(a => a.Id);
+        var scopeName = agencyId is { } a2 && agencies.TryGetValue(a2, out var agency) ? agency.Name : BenefitsText.Get("WholeMunicipality");
+
+        var views = new List<GoalView>();
+        foreach (var goal in goals)
+        {
+            var goalBenefits = new List<BenefitView>();
+            foreach (var benefit in benefits.Where(b => b.GoalId == goal.Id).OrderBy(b => b.Name, OrganisationQueries.NorwegianOrder))
+            {
+                var named = benefit.Agencies.Select(x => agencies.GetValueOrDefault(x.AgencyId)).OfType<AgencySummary>()
+                    .OrderBy(x => x.Name, OrganisationQueries.NorwegianOrder).Select(x => (x.Id, x.Code, x.Name)).ToList();
+                var employees = agencyId is { } scoped ? agencies.GetValueOrDefault(scoped)?.People ?? 0
+                    : named.Count > 0 ? named.Sum(x => agencies[x.Id].People) : agencies.Values.Sum(x => x.People);
+                var indicators = benefit.Indicators.OrderBy(i => i.Id).Select(i =>
+                {
+                    // An agency is measured against its own baseline (its automatic measurement on the baseline date), and its
+                    // targets ask for the same improvement the municipality's do.
+                    var own = agencyId is null ? null : measurements[i.Id].Where(m => m.Automatic && m.Date == i.BaselineDate).Select(m => (double?)m.Value).FirstOrDefault();
+                    var shift = own is { } value ? value - i.BaselineValue : 0;
+                    var plan = new IndicatorPlan(i.BaselineValue + shift, i.BaselineDate, i.HigherIsBetter, [.. i.Targets.OrderBy(t => t.Date).Select(t => (t.Date, t.Value + shift))]);
+                    var list = measurements[i.Id].Where(m => !(m.Automatic && m.Date == i.BaselineDate)).OrderBy(m => m.Date).ThenBy(m => m.EnteredAt)
+                        .Select(m => new MeasurementView(m.Id, m.Date, m.Value, m.Automatic, m.Comment, m.EnteredBy, m.EnteredAt, plan.Status(m.Date, m.Value)))
+                        .ToList();
+                    return new IndicatorView(i, plan, list);
+                }).ToList();
+                goalBenefits.Add(new BenefitView(benefit, goal.Name, named, indicators, employees));
+            }
+            views.Add(new GoalView(goal, goalBenefits));
+        }
+        return new BenefitsPicture(day, agencyId, scopeName, views, options.HourlyCost);
+    }
+
+    /// <summary>Each agency's status per goal on a date, for the overview's table "per agency".</summary>
+    public async Task<IReadOnlyList<(AgencySummary Agency, IReadOnlyList<BenefitStatus> Goals)>> AgencyStatusAsync(IReadOnlySet<int>? scope, DateOnly date,
+        CancellationToken cancellationToken)
+    {
+        var agencies = await organisation.AgenciesAsync(scope, cancellationToken);
+        var result = new List<(AgencySummary, IReadOnlyList<BenefitStatus>)>();
+        foreach (var agency in agencies)
+        {
+            var picture = await PictureAsync(agency.Id, date, cancellationToken);
+            result.Add((agency, [.. picture.Goals.Select(g => g.Status)]));
+        }
+        return result;
+    }
+}

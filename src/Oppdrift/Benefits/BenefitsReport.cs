@@ -1,0 +1,383 @@
+// The benefit realisation plan (gevinstrealiseringsplan) and status report (gevinstrealiseringsrapport) as a Word
+// document and an Excel workbook. Both are in Norwegian, as the system owner receives them, whatever the UI language.
+using System.Globalization;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
+using X = DocumentFormat.OpenXml.Spreadsheet;
+
+namespace Oppdrift.Benefits;
+
+public enum BenefitsReportKind
+{
+    Plan,
+    Status,
+}
+
+public static class BenefitsReport
+{
+    private static readonly CultureInfo Norwegian = CultureInfo.GetCultureInfo("nb-NO");
+
+    public static string Title(BenefitsReportKind kind) => kind == BenefitsReportKind.Plan ? "Gevinstrealiseringsplan" : "Gevinstrealiseringsrapport";
+
+    public static string FileName(BenefitsReportKind kind, BenefitsPicture picture, string? agencyCode, string extension) =>
+        $"{(kind == BenefitsReportKind.Plan ? "gevinstrealiseringsplan" : "gevinstrealiseringsrapport")}-{agencyCode?.ToLowerInvariant() ?? "kommunen"}-"
+        + $"{picture.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.{extension}";
+
+    public static string Status(BenefitStatus status) => status switch
+    {
+        BenefitStatus.OnTrack => "I rute",
+        BenefitStatus.AtRisk => "Risiko for avvik",
+        BenefitStatus.OffTrack => "Ikke i rute",
+        _ => "Ikke målt",
+    };
+
+    public static string Number(double value, int decimals = 2) => value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), Norwegian);
+
+    public static string Kroner(double value) => value.ToString("N0", Norwegian) + " kr";
+
+    private static string Date(DateOnly date) => date.ToString("dd.MM.yyyy", Norwegian);
+
+    public const string StatusRule =
+        "Status sammenlignes med en rett linje fra nullpunktet til hvert mål: i rute når siste måling er på eller bedre enn linjen, eller dårligere med "
+        + "høyst 10 % av den planlagte endringen; risiko for avvik når den er dårligere med høyst 25 %; ellers ikke i rute.";
+
+    private static IEnumerable<(string Label, string Value)> BenefitFacts(BenefitView b) =>
+    [
+        ("Mål", b.GoalName),
+        ("Gevinsteier", b.Benefit.Owner),
+        ("Gjelder", b.AgencyNames),
+        ("Periode", $"{Date(b.Benefit.Start)}–{Date(b.Benefit.End)}"),
+        ("Type", (b.Benefit.Priced ? "Prissatt" : "Ikke prissatt") + ", " + (b.Benefit.Quantitative ? "kvantitativ" : "kvalitativ")),
+        ("Avhenger av", b.Benefit.DependsOnLines.Any() ? string.Join("; ", b.Benefit.DependsOnLines) : "–"),
+        ("Risiko", b.Benefit.Risks ?? "–"),
+    ];
+
+    private static string Source(IndicatorView i) => i.Indicator.Source == IndicatorSource.Usage && UsageMeasures.Find(i.Indicator.UsageMeasure) is { } m
+        ? "Bruksdata: " + m.Key
+        : "Manuell registrering";
+
+    private static string Targets(IndicatorView i) => string.Join("; ", i.Plan.Targets.Select(t => $"{Date(t.Date)}: {Number(t.Value)}"));
+
+    private static string Schedule(MeasurementSchedule schedule) => schedule switch
+    {
+        MeasurementSchedule.Weekly => "Ukentlig",
+        MeasurementSchedule.Quarterly => "Kvartalsvis",
+        _ => "Månedlig",
+    };
+
+    /// <summary>Priced values per year and goal: (year, goal, planned kr, realised kr, planned hours, realised hours).</summary>
+    public static IReadOnlyList<(int Year, string Goal, PricedValue Value)> PricedRows(BenefitsPicture picture)
+    {
+        ArgumentNullException.ThrowIfNull(picture);
+        var rows = new List<(int, string, PricedValue)>();
+        foreach (var year in picture.Years)
+        {
+            foreach (var goal in picture.Goals)
+            {
+                var priced = goal.Benefits.Where(b => b.Benefit.Priced).ToList();
+                if (priced.Count == 0)
+                {
+                    continue;
+                }
+                var total = new PricedValue(0, 0, picture.HourlyCost);
+                foreach (var benefit in priced)
+                {
+                    total += benefit.Priced(picture.YearEnd(year), picture.HourlyCost);
+                }
+                rows.Add((year, goal.Goal.Name, total));
+            }
+        }
+        return rows;
+    }
+
+    // ---------------------------------------------------------------- Word
+
+    public static byte[] Docx(BenefitsReportKind kind, BenefitsPicture picture, ClimateFootprint? climate)
+    {
+        ArgumentNullException.ThrowIfNull(picture);
+        using var stream = new MemoryStream();
+        using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        {
+            var main = document.AddMainDocumentPart();
+            AddStyles(main);
+            var body = new Body();
+            main.Document = new Document(body);
+            body.Append(Para(Title(kind), "Title"));
+            body.Append(Para($"{picture.ScopeName} – per {Date(picture.Date)}", "Subtitle"));
+            body.Append(Para(kind == BenefitsReportKind.Plan
+                ? "Planen viser målene, gevinstene som skal realiseres, hvem som eier dem, hva de avhenger av og hvordan de måles: nullpunkt, mål og målefrekvens."
+                : "Rapporten viser status for hver gevinst: siste måling mot den planlagte banen fra nullpunkt til mål, og prissatte gevinster realisert mot plan."));
+
+            if (kind == BenefitsReportKind.Status)
+            {
+                body.Append(Para("Sammendrag", "Heading1"));
+                body.Append(Table(["Mål", "Gevinster", "I rute", "Risiko for avvik", "Ikke i rute", "Ikke målt"],
+                    [.. picture.Goals.Select(g => new[]
+                    {
+                        g.Goal.Name, g.Benefits.Count.ToString(Norwegian),
+                        Count(g, BenefitStatus.OnTrack), Count(g, BenefitStatus.AtRisk), Count(g, BenefitStatus.OffTrack), Count(g, BenefitStatus.Unknown),
+                    })]));
+                body.Append(Para(StatusRule));
+            }
+
+            foreach (var goal in picture.Goals)
+            {
+                body.Append(Para(goal.Goal.Name, "Heading1"));
+                if (goal.Goal.Description is { } description)
+                {
+                    body.Append(Para(description));
+                }
+                if (goal.Benefits.Count == 0)
+                {
+                    body.Append(Para("Ingen gevinster er registrert for dette målet."));
+                }
+                foreach (var benefit in goal.Benefits)
+                {
+                    body.Append(Para(benefit.Benefit.Name + (kind == BenefitsReportKind.Status ? $" – {Status(benefit.Status)}" : ""), "Heading2"));
+                    if (benefit.Benefit.Description is { } text)
+                    {
+                        body.Append(Para(text));
+                    }
+                    body.Append(Table(["", ""], [.. BenefitFacts(benefit).Select(f => new[] { f.Label, f.Value })], header: false));
+                    if (benefit.Indicators.Count == 0)
+                    {
+                        body.Append(Para("Ingen indikatorer er registrert."));
+                        continue;
+                    }
+                    body.Append(kind == BenefitsReportKind.Plan
+                        ? Table(["Indikator", "Enhet", "Retning", "Kilde", "Nullpunkt", "Mål", "Måles"],
+                            [.. benefit.Indicators.Select(i => new[]
+                            {
+                                i.Indicator.Name, i.Indicator.Unit, i.Indicator.HigherIsBetter ? "Høyere er bedre" : "Lavere er bedre", Source(i),
+                                $"{Number(i.Plan.BaselineValue)} ({Date(i.Indicator.BaselineDate)})", Targets(i), Schedule(i.Indicator.Schedule),
+                            })])
+                        : Table(["Indikator", "Nullpunkt", "Siste måling", "Forventet på banen", "Sluttmål", "Status"],
+                            [.. benefit.Indicators.Select(i => new[]
+                            {
+                                $"{i.Indicator.Name} ({i.Indicator.Unit})",
+                                $"{Number(i.Plan.BaselineValue)} ({Date(i.Indicator.BaselineDate)})",
+                                i.Latest is { } m ? $"{Number(m.Value)} ({Date(m.Date)})" : "Ingen måling",
+                                i.Latest is { } l && i.Plan.Expected(l.Date) is { } e ? Number(e) : "–",
+                                i.Plan.FinalTarget is { } t ? $"{Number(t.Value)} ({Date(t.Date)})" : "–",
+                                Status(i.Status),
+                            })]));
+                }
+            }
+
+            var priced = PricedRows(picture);
+            body.Append(Para("Prissatte gevinster", "Heading1"));
+            body.Append(Para($"Timer spart omregnet med en timekostnad på {Kroner(picture.HourlyCost)}. Planlagt er forbedringen banen forventer ved årets slutt; "
+                + "realisert er forbedringen ved siste måling i året."));
+            if (priced.Count == 0)
+            {
+                body.Append(Para("Ingen prissatte gevinster er registrert."));
+            }
+            else
+            {
+                body.Append(Table(["År", "Mål", "Planlagt (kr)", "Realisert (kr)", "Planlagte timer", "Realiserte timer"],
+                    [.. priced.Select(r => new[]
+                    {
+                        r.Year.ToString(CultureInfo.InvariantCulture), r.Goal, Kroner(r.Value.Planned), Kroner(r.Value.Realised),
+                        Number(r.Value.PlannedHours, 0), Number(r.Value.RealisedHours, 0),
+                    })]));
+            }
+
+            if (climate is not null)
+            {
+                body.Append(Para("Klimaavtrykk", "Heading1"));
+                body.Append(Para($"Anslag for {Date(climate.From)}–{Date(climate.To)} i kg CO2e, som lavt – sentralt – høyt anslag. Tallene er spenn, ikke presise mål."
+                    + (climate.Hidden ? " Noen bruksdata er skjult fordi gruppene er for små; de er ikke regnet med." : "")));
+                body.Append(Table(["Kilde", "Lavt", "Sentralt", "Høyt"],
+                [
+                    Row("E-post sendt", climate.Emails), Row("Lagring", climate.Storage), Row("Utskrifter", climate.Printing),
+                    Row("Sum avtrykk", climate.Footprint), Row("Unngått: lenker i stedet for vedlegg", climate.LinksAvoided),
+                    Row("Unngått: reiser erstattet av nettmøter", climate.TravelAvoided), Row("Sum unngått", climate.Avoided),
+                ]));
+            }
+            main.Document.Save();
+        }
+        return stream.ToArray();
+    }
+
+    private static string[] Row(string label, ClimateRange range) => [label, Number(range.Low, 0), Number(range.Central, 0), Number(range.High, 0)];
+
+    private static string Count(GoalView goal, BenefitStatus status) => goal.Benefits.Count(b => b.Status == status).ToString(Norwegian);
+
+    private static Paragraph Para(string text, string? style = null)
+    {
+        var paragraph = new Paragraph(new Run(new Text(text) { Space = SpaceProcessingModeValues.Preserve }));
+        if (style is not null)
+        {
+            paragraph.PrependChild(new ParagraphProperties(new ParagraphStyleId { Val = style }));
+        }
+        return paragraph;
+    }
+
+    private static Table Table(string[] headers, IReadOnlyList<string[]> rows, bool header = true)
+    {
+        var border = () => new BorderValues?(BorderValues.Single);
+        var table = new Table(new TableProperties(
+            new TableWidth { Type = TableWidthUnitValues.Pct, Width = "5000" },
+            new TableBorders(
+                new TopBorder { Val = border(), Size = 4 }, new BottomBorder { Val = border(), Size = 4 },
+                new LeftBorder { Val = border(), Size = 4 }, new RightBorder { Val = border(), Size = 4 },
+                new InsideHorizontalBorder { Val = border(), Size = 4 }, new InsideVerticalBorder { Val = border(), Size = 4 })));
+        if (header)
+        {
+            var head = new TableRow(new TableRowProperties(new TableHeader()));
+            foreach (var h in headers)
+            {
+                head.Append(new TableCell(new Paragraph(new Run(new RunProperties(new Bold()), new Text(h) { Space = SpaceProcessingModeValues.Preserve }))));
+            }
+            table.Append(head);
+        }
+        foreach (var row in rows)
+        {
+            var tr = new TableRow();
+            foreach (var cell in row)
+            {
+                tr.Append(new TableCell(new Paragraph(new Run(new Text(cell) { Space = SpaceProcessingModeValues.Preserve }))));
+            }
+            table.Append(tr);
+        }
+        return table;
+    }
+
+    private static void AddStyles(MainDocumentPart main)
+    {
+        var styles = main.AddNewPart<StyleDefinitionsPart>();
+        Style Heading(string id, string name, string size, bool bold = true) => new(
+            new StyleName { Val = name }, new BasedOn { Val = "Normal" }, new NextParagraphStyle { Val = "Normal" },
+            new StyleParagraphProperties(new KeepNext(), new SpacingBetweenLines { Before = "240", After = "120" }),
+            new StyleRunProperties(bold ? new Bold() : new Italic(), new FontSize { Val = size }))
+        { Type = StyleValues.Paragraph, StyleId = id };
+        styles.Styles = new Styles(
+            new DocDefaults(
+                new RunPropertiesDefault(new RunPropertiesBaseStyle(new RunFonts { Ascii = "Calibri", HighAnsi = "Calibri" }, new FontSize { Val = "21" },
+                    new Languages { Val = "nb-NO" })),
+                new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(new SpacingBetweenLines { After = "120" }))),
+            new Style(new StyleName { Val = "Normal" }) { Type = StyleValues.Paragraph, StyleId = "Normal", Default = true },
+            Heading("Title", "Title", "40"),
+            Heading("Subtitle", "Subtitle", "24", bold: false),
+            Heading("Heading1", "heading 1", "30"),
+            Heading("Heading2", "heading 2", "24"));
+        styles.Styles.Save();
+    }
+
+    // ---------------------------------------------------------------- Excel
+
+    public static byte[] Xlsx(BenefitsReportKind kind, BenefitsPicture picture, ClimateFootprint? climate)
+    {
+        ArgumentNullException.ThrowIfNull(picture);
+        var sheets = new List<(string Name, List<object?[]> Rows)>();
+        var indicators = new List<object?[]>
+        {
+            new object?[] { $"{Title(kind)} – {picture.ScopeName} – per {Date(picture.Date)}" },
+            new object?[] { "Mål", "Gevinst", "Gevinsteier", "Gjelder", "Prissatt", "Indikator", "Enhet", "Retning", "Kilde", "Nullpunkt", "Nullpunktsdato",
+                "Sluttmål", "Måldato", "Siste måling", "Målt dato", "Forventet på banen", "Status" },
+        };
+        foreach (var benefit in picture.Benefits)
+        {
+            foreach (var i in benefit.Indicators)
+            {
+                var final = i.Plan.FinalTarget;
+                indicators.Add([benefit.GoalName, benefit.Benefit.Name, benefit.Benefit.Owner, benefit.AgencyNames, benefit.Benefit.Priced ? "Ja" : "Nei",
+                    i.Indicator.Name, i.Indicator.Unit, i.Indicator.HigherIsBetter ? "Høyere er bedre" : "Lavere er bedre", Source(i),
+                    i.Plan.BaselineValue, Date(i.Indicator.BaselineDate), final?.Value, final is { } f ? Date(f.Date) : null,
+                    i.Latest?.Value, i.Latest is { } l ? Date(l.Date) : null, i.Latest is { } l2 ? i.Plan.Expected(l2.Date) : null, Status(i.Status)]);
+            }
+        }
+        indicators.Add([]);
+        indicators.Add([StatusRule]);
+        sheets.Add(("Indikatorer", indicators));
+
+        var priced = new List<object?[]> { new object?[] { $"Prissatte gevinster, timekostnad {Kroner(picture.HourlyCost)}" },
+            new object?[] { "År", "Mål", "Planlagt (kr)", "Realisert (kr)", "Planlagte timer", "Realiserte timer" } };
+        foreach (var r in PricedRows(picture))
+        {
+            priced.Add([r.Year, r.Goal, Math.Round(r.Value.Planned), Math.Round(r.Value.Realised), Math.Round(r.Value.PlannedHours), Math.Round(r.Value.RealisedHours)]);
+        }
+        sheets.Add(("Prissatte", priced));
+
+        if (kind == BenefitsReportKind.Status)
+        {
+            var measurements = new List<object?[]> { new object?[] { "Gevinst", "Indikator", "Dato", "Verdi", "Status", "Automatisk", "Kommentar", "Registrert av" } };
+            foreach (var benefit in picture.Benefits)
+            {
+                foreach (var i in benefit.Indicators)
+                {
+                    foreach (var m in i.Measurements)
+                    {
+                        measurements.Add([benefit.Benefit.Name, i.Indicator.Name, Date(m.Date), m.Value, Status(m.Status), m.Automatic ? "Ja" : "Nei", m.Comment, m.EnteredBy]);
+                    }
+                }
+            }
+            sheets.Add(("Målinger", measurements));
+        }
+        if (climate is not null)
+        {
+            sheets.Add(("Klima", [
+                new object?[] { $"Klimaavtrykk {Date(climate.From)}–{Date(climate.To)}, kg CO2e" },
+                new object?[] { "Kilde", "Lavt", "Sentralt", "Høyt" },
+                XRow("E-post sendt", climate.Emails), XRow("Lagring", climate.Storage), XRow("Utskrifter", climate.Printing), XRow("Sum avtrykk", climate.Footprint),
+                XRow("Unngått: lenker i stedet for vedlegg", climate.LinksAvoided), XRow("Unngått: reiser erstattet av nettmøter", climate.TravelAvoided),
+                XRow("Sum unngått", climate.Avoided),
+            ]));
+        }
+        return Workbook(sheets);
+    }
+
+    private static object?[] XRow(string label, ClimateRange range) => [label, Math.Round(range.Low, 1), Math.Round(range.Central, 1), Math.Round(range.High, 1)];
+
+    private static byte[] Workbook(List<(string Name, List<object?[]> Rows)> sheets)
+    {
+        using var stream = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            workbook.Workbook = new X.Workbook();
+            var list = workbook.Workbook.AppendChild(new X.Sheets());
+            uint id = 1;
+            foreach (var (name, rows) in sheets)
+            {
+                var part = workbook.AddNewPart<WorksheetPart>();
+                var data = new X.SheetData();
+                // Columns as wide as their longest value (the title row aside), so the sheet reads without resizing.
+                var widths = new X.Columns();
+                var columns = rows.Skip(1).Select(r => r.Length).DefaultIfEmpty(0).Max();
+                for (var c = 0; c < columns; c++)
+                {
+                    var longest = rows.Skip(1).Where(r => r.Length > 1 && c < r.Length).Select(r => Convert.ToString(r[c], Norwegian)?.Length ?? 0).DefaultIfEmpty(8).Max();
+                    widths.Append(new X.Column { Min = (uint)(c + 1), Max = (uint)(c + 1), Width = Math.Clamp(longest + 2, 8, 60), CustomWidth = true });
+                }
+                part.Worksheet = columns > 0 ? new X.Worksheet(widths, data) : new X.Worksheet(data);
+                uint index = 0;
+                foreach (var values in rows)
+                {
+                    var row = new X.Row { RowIndex = ++index };
+                    for (var c = 0; c < values.Length; c++)
+                    {
+                        var reference = Usage.UsageExport.ColumnName(c) + index.ToString(CultureInfo.InvariantCulture);
+                        row.Append(values[c] switch
+                        {
+                            null => new X.Cell { CellReference = reference },
+                            double d => new X.Cell { CellReference = reference, DataType = X.CellValues.Number, CellValue = new X.CellValue(Math.Round(d, 4)) },
+                            int n => new X.Cell { CellReference = reference, DataType = X.CellValues.Number, CellValue = new X.CellValue(n) },
+                            var v => new X.Cell
+                            {
+                                CellReference = reference,
+                                DataType = X.CellValues.InlineString,
+                                InlineString = new X.InlineString(new X.Text(Convert.ToString(v, Norwegian) ?? "") { Space = SpaceProcessingModeValues.Preserve }),
+                            },
+                        });
+                    }
+                    data.Append(row);
+                }
+                list.Append(new X.Sheet { Id = workbook.GetIdOfPart(part), SheetId = id++, Name = name });
+            }
+            workbook.Workbook.Save();
+        }
+        return stream.ToArray();
+    }
+}
