@@ -51,6 +51,7 @@ internal static class OppdriftCommand
             UsageCommands.Create(),
             DemoCommands.Create(),
             AccountCommands.Create(),
+            ScanCommands.Create(),
         };
 
     public static async Task<int> RunAsync(string[] args)

@@ -41,6 +41,9 @@ public sealed class CliTests : IAsyncDisposable
     [InlineData("demo load --help", "--people")]
     [InlineData("account --help", "reset-password")]
     [InlineData("account reset-password --help", "USERNAME")]
+    [InlineData("--help", "scan")]
+    [InlineData("scan --help", "--rename-plan")]
+    [InlineData("scan --help", "--max-folders-per-second")]
     public async Task Help_lists_each_verb_and_option(string arguments, string expected)
     {
         var run = await RunAsync(arguments.Split(' '));

@@ -1,0 +1,161 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Oppdrift.ShareMigration;
+
+/// <summary>
+/// The folders of an inventory in memory as parent index + name bytes (no full path strings), enough to rebuild any
+/// path on demand and to open a file below PATH_MAX or one name at a time beyond it.
+/// </summary>
+internal sealed class InventoryTree
+{
+    private readonly int[] _parents;
+    private readonly byte[][] _names;
+
+    public byte[] Root { get; }
+
+    public InventoryTree(SqliteConnection connection)
+    {
+        var max = 0;
+        using (var count = connection.CreateCommand())
+        {
+            count.CommandText = "SELECT coalesce(max(id), 0) FROM dirs";
+            max = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        _parents = new int[max + 1];
+        _names = new byte[max + 1][];
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, parent, name FROM dirs";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var id = reader.GetInt32(0);
+            _parents[id] = reader.IsDBNull(1) ? 0 : reader.GetInt32(1);
+            _names[id] = (byte[])reader[2];
+        }
+        Root = max > 0 ? _names[1] : [];
+    }
+
+    public int FolderCount => _parents.Length - 1;
+
+    public int Parent(int id) => _parents[id];
+
+    public byte[] Name(int id) => _names[id] ?? [];
+
+    /// <summary>The folder's path below the root ("" for the root), names joined with '/'.</summary>
+    public byte[] RelativePath(int id)
+    {
+        var length = -1;
+        for (var node = id; node > 1; node = _parents[node])
+        {
+            length += _names[node].Length + 1;
+        }
+        if (length <= 0)
+        {
+            return [];
+        }
+        var path = new byte[length];
+        var end = length;
+        for (var node = id; node > 1; node = _parents[node])
+        {
+            var name = _names[node];
+            end -= name.Length;
+            name.CopyTo(path, end);
+            if (end > 0)
+            {
+                path[--end] = (byte)'/';
+            }
+        }
+        return path;
+    }
+
+    public byte[] RelativePath(int dir, ReadOnlySpan<byte> name)
+    {
+        var folder = RelativePath(dir);
+        if (folder.Length == 0)
+        {
+            return name.ToArray();
+        }
+        var path = new byte[folder.Length + 1 + name.Length];
+        folder.CopyTo(path, 0);
+        path[folder.Length] = (byte)'/';
+        name.CopyTo(path.AsSpan(folder.Length + 1));
+        return path;
+    }
+
+    public byte[] FullPath(int dir, ReadOnlySpan<byte> name)
+    {
+        var relative = RelativePath(dir, name);
+        var path = new byte[Root.Length + 1 + relative.Length];
+        Root.CopyTo(path, 0);
+        path[Root.Length] = (byte)'/';
+        relative.CopyTo(path, Root.Length + 1);
+        return path;
+    }
+
+    /// <summary>A path for people: UTF-8 where it is valid, \xNN for each byte that is not.</summary>
+    public static string Display(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+        var builder = new StringBuilder(bytes.Length + 8);
+        while (!bytes.IsEmpty)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(bytes, out var rune, out var consumed);
+            if (status == System.Buffers.OperationStatus.Done)
+            {
+                builder.Append(rune.ToString());
+            }
+            else
+            {
+                for (var i = 0; i < consumed; i++)
+                {
+                    builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{bytes[i]:X2}");
+                }
+            }
+            bytes = bytes[consumed..];
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Opens a file read-only without following links or changing its access time where permitted; returns a descriptor or -errno.</summary>
+    public int OpenFile(int dir, ReadOnlySpan<byte> name)
+    {
+        var fd = LinuxFiles.OpenFile(LinuxFiles.AtCwd, FullPath(dir, name));
+        if (fd >= 0)
+        {
+            return fd;
+        }
+        if (LinuxFiles.LastError != LinuxFiles.ENAMETOOLONG)
+        {
+            return -LinuxFiles.LastError;
+        }
+        var chain = new List<byte[]>();
+        for (var node = dir; node > 1; node = _parents[node])
+        {
+            chain.Add(_names[node]);
+        }
+        chain.Reverse();
+        var folder = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, Root);
+        foreach (var part in chain)
+        {
+            if (folder < 0)
+            {
+                return -LinuxFiles.LastError;
+            }
+            var next = LinuxFiles.OpenDirectory(folder, part);
+            LinuxFiles.Close(folder);
+            folder = next;
+        }
+        if (folder < 0)
+        {
+            return -LinuxFiles.LastError;
+        }
+        fd = LinuxFiles.OpenFile(folder, name);
+        var error = LinuxFiles.LastError;
+        LinuxFiles.Close(folder);
+        return fd >= 0 ? fd : -error;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Oppdrift.ShareMigration;
+
+/// <summary>
+/// The scan inventory: one SQLite file per scanned tree holding its folders and entries (names as bytes, parent by id),
+/// file hashes keyed by identity, size and modification time, the findings, and the scan's state, so an interrupted scan
+/// resumes and a later one is incremental. The same file is what is uploaded to the server.
+/// </summary>
+public sealed class ScanInventory : IDisposable
+{
+    public const string Format = "oppdrift-scan";
+    public const int Version = 1;
+
+    public const int StatePending = 0;
+    public const int StateDone = 1;
+    public const int StateFailed = 2;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS dirs(id INTEGER PRIMARY KEY, parent INTEGER, name BLOB NOT NULL, dev INTEGER NOT NULL, ino INTEGER NOT NULL,
+            mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, owner INTEGER NOT NULL, state INTEGER NOT NULL, prev INTEGER, items INTEGER, error INTEGER);
+        CREATE TABLE IF NOT EXISTS entries(dir INTEGER NOT NULL, name BLOB NOT NULL, kind INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+            ctime INTEGER NOT NULL, dev INTEGER NOT NULL, ino INTEGER NOT NULL, links INTEGER NOT NULL, owner INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS findings(dir INTEGER NOT NULL, name BLOB, kind INTEGER NOT NULL, detail INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS hashes(dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+            partial BLOB, full BLOB, PRIMARY KEY(dev, ino, size, mtime)) WITHOUT ROWID;
+        """;
+
+    public SqliteConnection Connection { get; }
+
+    public string Path { get; }
+
+    private ScanInventory(SqliteConnection connection, string path)
+    {
+        Connection = connection;
+        Path = path;
+    }
+
+    /// <summary>Opens (or creates) an inventory to scan into.</summary>
+    public static ScanInventory OpenForWriting(string path)
+    {
+        var connection = Connect(path, SqliteOpenMode.ReadWriteCreate);
+        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+        Execute(connection, Schema);
+        var inventory = new ScanInventory(connection, path);
+        if (inventory.Meta("format") is null)
+        {
+            inventory.SetMeta("format", Format);
+            inventory.SetMeta("version", Version.ToString(CultureInfo.InvariantCulture));
+        }
+        return inventory;
+    }
+
+    /// <summary>
+    /// Opens an inventory to read, checking that it is one and of a version this build reads.
+    /// The message names the file and says what is wrong.
+    /// </summary>
+    public static ScanInventory OpenForReading(string path, string displayName, out string? error)
+    {
+        error = null;
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = Connect(path, SqliteOpenMode.ReadOnly);
+            using (var check = connection.CreateCommand())
+            {
+                check.CommandText = "SELECT value FROM meta WHERE key='format'";
+                var format = check.ExecuteScalar() as string;
+                if (format != Format)
+                {
+                    error = MigrationText.Get("InventoryNotAScan", displayName);
+                    connection.Dispose();
+                    return null!;
+                }
+                check.CommandText = "SELECT value FROM meta WHERE key='version'";
+                var version = check.ExecuteScalar() as string;
+                if (version != Version.ToString(CultureInfo.InvariantCulture))
+                {
+                    error = MigrationText.Get("InventoryWrongVersion", displayName, version ?? "?", Version);
+                    connection.Dispose();
+                    return null!;
+                }
+                check.CommandText = "SELECT value FROM meta WHERE key='state'";
+                if (check.ExecuteScalar() as string != "complete")
+                {
+                    error = MigrationText.Get("InventoryIncomplete", displayName);
+                    connection.Dispose();
+                    return null!;
+                }
+            }
+            return new ScanInventory(connection, path);
+        }
+        catch (SqliteException exception)
+        {
+            connection?.Dispose();
+            error = MigrationText.Get("InventoryCorrupt", displayName, exception.Message);
+            return null!;
+        }
+    }
+
+    private static SqliteConnection Connect(string path, SqliteOpenMode mode)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    public string? Meta(string key)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key=$k";
+        command.Parameters.AddWithValue("$k", key);
+        return command.ExecuteScalar() as string;
+    }
+
+    public void SetMeta(string key, string value, SqliteTransaction? transaction = null)
+    {
+        using var command = Connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO meta(key, value) VALUES($k, $v) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
+        command.Parameters.AddWithValue("$k", key);
+        command.Parameters.AddWithValue("$v", value);
+        command.ExecuteNonQuery();
+    }
+
+    public long Scalar(string sql)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    public void Execute(string sql) => Execute(Connection, sql);
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        Connection.Dispose();
+    }
+}

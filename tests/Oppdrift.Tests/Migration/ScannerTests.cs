@@ -1,0 +1,463 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using Oppdrift.ShareMigration;
+using Oppdrift.Tests.Infrastructure;
+
+namespace Oppdrift.Tests.Migration;
+
+public sealed class ScannerTests
+{
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+
+    private static ScanOptions Options(ShareFixture share, string? inventory = null) => new()
+    {
+        Root = share.Root,
+        InventoryPath = inventory ?? share.Inventory,
+        Clock = Clock,
+    };
+
+    private static async Task<ScanReport> ScanAsync(ShareFixture share, string? inventory = null)
+    {
+        await new TreeScanner(Options(share, inventory)).RunAsync(null, TestContext.Current.CancellationToken);
+        DuplicateFinder.Run(inventory ?? share.Inventory, 2, null, TestContext.Current.CancellationToken);
+        return Report(inventory ?? share.Inventory);
+    }
+
+    private static ScanReport Report(string inventory)
+    {
+        using var read = ScanInventory.OpenForReading(inventory, inventory, out var error);
+        Assert.Null(error);
+        return ScanReport.Read(read.Connection, new ReportOptions { Clock = Clock });
+    }
+
+    [Fact]
+    public async Task The_report_on_a_share_with_every_problem_is_exactly_right()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture();
+        var report = await ScanAsync(share);
+
+        var expected = share.Expected.Select(e => $"{e.Path} {e.Kind}").Order(StringComparer.Ordinal).ToList();
+        var actual = report.Findings.Select(f => $"{f.Path} {f.Kind}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, actual);
+
+        Assert.Equal(
+        [
+            "18192: arkiv/rapport (1).docx | dup/kopi av rapport.docx | dup/rapport.docx",
+            "16: prosjekt-2023 kopi/plan.txt | prosjekt-2023/plan.txt",
+            "15: arkiv/liten kopi.txt | dup/liten.txt",
+            "14: prosjekt-2023 kopi/vedlegg/budsjett.xlsx | prosjekt-2023/vedlegg/budsjett.xlsx",
+        ], report.Duplicates.Select(d => $"{d.Size}: {string.Join(" | ", d.Paths)}"));
+        Assert.Equal(["prosjekt-2023 | prosjekt-2023 kopi"], report.DuplicateFolders.Select(g => string.Join(" | ", g)));
+
+        Assert.Equal(
+        [
+            "DuplicateFile dup/kopi av rapport.docx",
+            "DuplicateFile dup/liten.txt",
+            "DuplicateFile dup/rapport.docx",
+            "DuplicateFile prosjekt-2023/plan.txt",
+            "DuplicateFile prosjekt-2023/vedlegg/budsjett.xlsx",
+            "DuplicateFolder prosjekt-2023 kopi",
+            "Stale gammelt/referat-2015.docx",
+            "EmptyFile names/tom.txt",
+            "EmptyFolder tom mappe",
+            "EmptyFolder tom nøstet",
+            "Temporary names/~$budsjett.docx",
+            "Temporary tmp/Thumbs.db",
+            "Temporary tmp/~lagring.tmp",
+            "LargeMedia film.mp4",
+        ], report.Cleanup.Select(c => $"{c.Kind} {c.Path}"));
+    }
+
+    [Fact]
+    public async Task Names_in_nfc_and_nfd_and_emoji_survive_byte_for_byte()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture();
+        await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+        using var connection = new SqliteConnection($"Data Source={share.Inventory};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        var tree = new InventoryTree(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT dir, name FROM entries";
+        var paths = new List<byte[]>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                paths.Add(tree.RelativePath(reader.GetInt32(0), (byte[])reader[1]));
+            }
+        }
+        var utf8 = System.Text.Encoding.UTF8;
+        Assert.Contains(paths, p => p.AsSpan().SequenceEqual(utf8.GetBytes("unicode/" + "blåbær.txt".Normalize(System.Text.NormalizationForm.FormC))));
+        Assert.Contains(paths, p => p.AsSpan().SequenceEqual(utf8.GetBytes("unicode/" + "blåbær-nfd.txt".Normalize(System.Text.NormalizationForm.FormD))));
+        Assert.Contains(paths, p => p.AsSpan().SequenceEqual(utf8.GetBytes("unicode/🙂 smil.txt")));
+        Assert.Contains(paths, p => p.AsSpan().SequenceEqual(BadName()));
+    }
+
+    private static byte[] BadName() => [.. "unicode/bad"u8, 0xFF, 0xFE, .. "name.txt"u8];
+
+    [Fact]
+    public async Task A_scan_never_modifies_the_tree_nor_its_access_times()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture();
+        const string Listing = "%P|%y|%s|%T@|%n|%m|%i\\n";
+        var before = ShareFixture.Shell($"find {ShareFixture.Quote(share.Root)} -printf '{Listing}' | sort");
+        // Old access times, so that under relatime any read that does not avoid them would move them to now.
+        ShareFixture.Shell($"find {ShareFixture.Quote(share.Root)} -depth -execdir touch -h -a -d @1577836800 {{}} +");
+        await Task.Delay(20, TestContext.Current.CancellationToken);
+        var scanStarted = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
+        await ScanAsync(share);
+
+        // find prints a folder's times before it reads the folder, so its own reading does not show here.
+        var after = ShareFixture.Shell($"find {ShareFixture.Quote(share.Root)} -printf '{Listing[..^2]}|%A@|%C@\\n' | sort");
+        var afterLines = after.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(before.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            afterLines.Select(l => string.Join('|', l.Split('|')[..^2])).ToArray());
+        foreach (var line in afterLines)
+        {
+            var parts = line.Split('|');
+            Assert.True(double.Parse(parts[^2], CultureInfo.InvariantCulture) == 1577836800, $"access time changed: {line}");
+            Assert.True(double.Parse(parts[^1], CultureInfo.InvariantCulture) < scanStarted, $"changed during the scan: {line}");
+        }
+    }
+
+    [Fact]
+    public async Task A_cancelled_scan_resumes_where_it_stopped_and_ends_with_the_same_inventory()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        for (var i = 0; i < 300; i++)
+        {
+            share.File($"mappe{i % 30:D2}/under{i:D3}/fil{i}.txt", "innhold " + i);
+        }
+        using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
+        {
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(900));
+            var slow = Options(share) with { MaxFoldersPerSecond = 150 };
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new TreeScanner(slow).RunAsync(null, cancel.Token));
+        }
+        using (var partial = new SqliteConnection($"Data Source={share.Inventory};Pooling=false"))
+        {
+            partial.Open();
+            using var count = partial.CreateCommand();
+            count.CommandText = "SELECT count(*) FROM dirs WHERE state = 1";
+            var done = (long)count.ExecuteScalar()!;
+            Assert.InRange(done, 1, 330);
+        }
+        var outcome = await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+        Assert.True(outcome.Resumed);
+
+        var fresh = Path.Combine(share.Work, "fresh.scan.sqlite");
+        await new TreeScanner(Options(share, fresh)).RunAsync(null, TestContext.Current.CancellationToken);
+        Assert.Equal(Listing(fresh), Listing(share.Inventory));
+        Assert.Equal(331, Listing(share.Inventory).Count(l => l.EndsWith('/')));
+    }
+
+    [Fact]
+    public async Task A_killed_scanner_resumes_where_it_stopped()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        for (var i = 0; i < 200; i++)
+        {
+            share.File($"m{i % 20:D2}/u{i:D3}/f{i}.txt", "data " + i);
+        }
+        var inventories = Path.Combine(share.Work, "scans");
+        using (var process = Process.Start(Cli(["scan", share.Root, "--inventory-dir", inventories, "--max-folders-per-second", "60", "--no-duplicates"]))!)
+        {
+            var inventory = Path.Combine(inventories, "tmp_" + Path.GetFileName(share.Work) + "_share.scan.sqlite");
+            var waited = Stopwatch.StartNew();
+            while (DoneFolders(inventory) < 5 && waited.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+            process.Kill();
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.InRange(DoneFolders(inventory), 5, 220);
+        }
+        using (var again = Process.Start(Cli(["scan", share.Root, "--inventory-dir", inventories, "--no-duplicates"]))!)
+        {
+            var error = await again.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await again.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, again.ExitCode);
+            Assert.Contains("(resumed)", error, StringComparison.Ordinal);
+        }
+        var fresh = Path.Combine(share.Work, "fresh.scan.sqlite");
+        await new TreeScanner(Options(share, fresh)).RunAsync(null, TestContext.Current.CancellationToken);
+        Assert.Equal(Listing(fresh), Listing(Directory.GetFiles(inventories, "*.scan.sqlite").Single()));
+    }
+
+    [Fact]
+    public async Task A_rescan_reuses_unchanged_folders_and_sees_what_changed()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        for (var i = 0; i < 40; i++)
+        {
+            share.File($"a{i % 4}/b{i}/f.txt", "same bytes");
+        }
+        var first = await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+        DuplicateFinder.Run(share.Inventory, 2, null, TestContext.Current.CancellationToken);
+        Assert.False(first.Incremental);
+
+        share.File("a1/b1/new CON.txt", "new");
+        share.File("a2/nytt?.txt", "new too");
+        Directory.Delete(Path.Combine(share.Root, "a3", "b3"), recursive: true);
+        var second = await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+        var hashing = DuplicateFinder.Run(share.Inventory, 2, null, TestContext.Current.CancellationToken);
+
+        Assert.True(second.Incremental);
+        // Root, a0…a3 and the untouched b folders are reused; a1/b1, a2 and a3 were changed and read again.
+        Assert.Equal(45 - 1 - 3, second.ReusedFolders);
+        Assert.False(File.Exists(TreeScanner.PreviousPath(share.Inventory)));
+        var fresh = Path.Combine(share.Work, "fresh.scan.sqlite");
+        await new TreeScanner(Options(share, fresh)).RunAsync(null, TestContext.Current.CancellationToken);
+        Assert.Equal(Listing(fresh), Listing(share.Inventory));
+        // Known hashes are reused: nothing is read again.
+        Assert.Equal(0, hashing.BytesRead);
+        var report = Report(share.Inventory);
+        Assert.Equal(["a2/nytt?.txt InvalidCharacter"], report.Findings.Select(f => $"{f.Path} {f.Kind}"));
+        Assert.Equal(39, report.Duplicates.Single().Paths.Count);
+    }
+
+    [Fact]
+    public async Task A_folder_with_more_than_5000_items_is_reported_with_a_proposal()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        var folder = share.Folder("stor");
+        for (var i = 0; i <= 5000; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, $"f{i}.txt"), i.ToString(CultureInfo.InvariantCulture), TestContext.Current.CancellationToken);
+        }
+        await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+        var finding = Assert.Single(Report(share.Inventory).Findings);
+        Assert.Equal(("stor", FindingKind.FolderViewThreshold, 5001L), (finding.Path, finding.Kind, finding.Detail));
+        Assert.NotNull(finding.Proposal);
+    }
+
+    [Fact]
+    public async Task Permission_denied_is_reported_and_the_rest_of_the_tree_is_scanned()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        share.File("open/a.txt", "a");
+        share.File("locked/secret.txt", "s");
+        share.File("locked/inner/deeper.txt", "d");
+        share.File("z/last.txt", "z");
+        File.SetUnixFileMode(Path.Combine(share.Root, "locked"), UnixFileMode.None);
+        // Root reads any folder whatever its mode, so as root the scanner runs as the unprivileged user nobody
+        // (setpriv), which meets the permission bits as any service account would.
+        var inventories = Path.Combine(share.Work, "scans");
+        Directory.CreateDirectory(inventories);
+        File.SetUnixFileMode(share.Work, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(inventories, (UnixFileMode)0b111_111_111);
+        var start = Cli(["scan", share.Root, "--inventory-dir", inventories, "--report", Path.Combine(inventories, "report.csv")]);
+        if (Environment.UserName == "root" || geteuid() == 0)
+        {
+            start.ArgumentList.Insert(0, start.FileName);
+            start.ArgumentList.Insert(0, "--");
+            start.ArgumentList.Insert(0, "--clear-groups");
+            start.ArgumentList.Insert(0, "--regid=65534");
+            start.ArgumentList.Insert(0, "--reuid=65534");
+            start.FileName = "setpriv";
+            start.Environment["HOME"] = inventories;
+            start.Environment["DOTNET_CLI_HOME"] = inventories;
+        }
+        start.WorkingDirectory = inventories;
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(process.ExitCode == 0, output + error);
+        var csv = await File.ReadAllTextAsync(Path.Combine(inventories, "report.csv"), TestContext.Current.CancellationToken);
+        Assert.Contains("\"finding\",\"locked\",\"PermissionDenied\",\"ScanProblem\"", csv, StringComparison.Ordinal);
+        var report = Report(Directory.GetFiles(inventories, "*.scan.sqlite").Single());
+        Assert.Equal(["locked PermissionDenied"], report.Findings.Select(f => $"{f.Path} {f.Kind}"));
+        Assert.Equal(2, report.Files);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+#pragma warning disable SYSLIB1054 // A single plain call in a test; no marshalling to generate.
+    private static extern uint geteuid();
+#pragma warning restore SYSLIB1054
+
+    [Fact]
+    public async Task The_rename_plan_proposes_and_renames_nothing()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        share.File("Kontrakter?/avtale:2024.docx", "a");
+        share.File("Kontrakter?/CON.txt", "b");
+        share.File("Kontrakter?/CON_.txt", "c");
+        var before = ShareFixture.Shell($"find {ShareFixture.Quote(share.Root)} -printf '%P %s %T@\\n' | sort");
+        var report = await ScanAsync(share);
+        using var read = ScanInventory.OpenForReading(share.Inventory, share.Inventory, out _);
+        var plan = ScanExports.RenamePlan(report, read.Connection).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToList();
+        Assert.Equal(
+        [
+            "Kontrakter?/CON.txt\tKontrakter?/CON_ (2).txt",
+            "Kontrakter?/avtale:2024.docx\tKontrakter?/avtale_2024.docx",
+            "Kontrakter?\tKontrakter_",
+        ], plan);
+        Assert.Equal(before, ShareFixture.Shell($"find {ShareFixture.Quote(share.Root)} -printf '%P %s %T@\\n' | sort"));
+    }
+
+    [Theory]
+    [InlineData("not sqlite at all", "InventoryCorrupt")]
+    [InlineData("", "InventoryNotAScan")]
+    public void A_corrupt_or_foreign_inventory_is_refused_with_its_name(string content, string expectedKey)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"oppdrift-bad-{Guid.NewGuid():N}.sqlite");
+        try
+        {
+            if (content.Length > 0)
+            {
+                File.WriteAllText(path, content + new string('x', 200));
+            }
+            else
+            {
+                using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES('format', 'something-else')";
+                command.ExecuteNonQuery();
+            }
+            var inventory = ScanInventory.OpenForReading(path, "fil.sqlite", out var error);
+            Assert.Null(inventory);
+            Assert.NotNull(error);
+            Assert.StartsWith("fil.sqlite: ", error, StringComparison.Ordinal);
+            Assert.Contains(MigrationText.Get(expectedKey, "fil.sqlite", "", "")[..12], error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void An_inventory_of_another_version_is_refused_with_both_versions()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"oppdrift-v-{Guid.NewGuid():N}.sqlite");
+        try
+        {
+            using (var write = ScanInventory.OpenForWriting(path))
+            {
+                write.SetMeta("version", "99");
+                write.SetMeta("state", "complete");
+            }
+            Assert.Null(ScanInventory.OpenForReading(path, "gammel.sqlite", out var error));
+            Assert.Equal(MigrationText.Get("InventoryWrongVersion", "gammel.sqlite", "99", ScanInventory.Version), error);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Every folder and entry of an inventory as "path size mtime" lines, folders ending in '/'.</summary>
+    private static List<string> Listing(string inventory)
+    {
+        using var connection = new SqliteConnection($"Data Source={inventory};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        var tree = new InventoryTree(connection);
+        var lines = new List<string>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT dir, name, kind, size, mtime FROM entries";
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                lines.Add($"{InventoryTree.Display(tree.RelativePath(reader.GetInt32(0), (byte[])reader[1]))} {reader.GetInt32(2)} {reader.GetInt64(3)} {reader.GetInt64(4)}");
+            }
+        }
+        command.CommandText = "SELECT id, state FROM dirs";
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                lines.Add($"{InventoryTree.Display(tree.RelativePath(reader.GetInt32(0)))} state {reader.GetInt32(1)}/");
+            }
+        }
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    private static long DoneFolders(string inventory)
+    {
+        if (!File.Exists(inventory))
+        {
+            return 0;
+        }
+        try
+        {
+            using var connection = new SqliteConnection($"Data Source={inventory};Mode=ReadOnly;Pooling=false");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM dirs WHERE state = 1";
+            return (long)command.ExecuteScalar()!;
+        }
+        catch (SqliteException)
+        {
+            return 0;
+        }
+    }
+
+    private static ProcessStartInfo Cli(string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CliAssembly.Value);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return start;
+    }
+
+    private static readonly Lazy<string> CliAssembly = new(() =>
+    {
+        var configuration = typeof(ScannerTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var path = Path.Combine(TestFiles.RepositoryRoot(), "src", "Oppdrift.Cli", "bin", configuration, "net10.0", "Oppdrift.Cli.dll");
+        return File.Exists(path) ? path : throw new InvalidOperationException($"The CLI is not built: {path}");
+    });
+}
