@@ -121,7 +121,7 @@ public sealed class BenefitsTemplate(OppdriftDb db, BenefitsEditor editor, Usage
                         }
                         start = Math.Round(value, 2);
                     }
-                    var targets = i.Change.Select((change, n) => new TargetInput(baseline.AddYears(n + 1), Math.Round(Clamp(i.Relative ? start * (1 + change) : start + change, i.Min ?? 0, i.Max), 2))).ToList();
+                    var targets = i.Change.Select((change, n) => new TargetInput(baseline.AddYears(n + 1), Math.Round(Clamp(i.Relative ? start * (1 + change) : start + change, i.Min ?? 0, i.Max ?? (i.Unit == "%" ? 100 : null)), 2))).ToList();
                     var saved = await editor.SaveIndicatorAsync(null, new IndicatorInput(benefit.Value!.Id, i.Name, i.Definition, i.Unit, i.HigherIsBetter,
                         i.Measure is null ? IndicatorSource.Manual : IndicatorSource.Usage, i.Measure, baseline, i.ManualBaseline, MeasurementSchedule.Monthly,
                         i.Min, i.Max, i.HoursPerUnit, targets), user, cancellationToken);
