@@ -120,6 +120,48 @@ internal sealed class InventoryTree
         return builder.ToString();
     }
 
+    /// <summary>Opens a folder (by path, or one name at a time from the root beyond PATH_MAX); returns a descriptor or -errno.</summary>
+    public int OpenFolder(int dir)
+    {
+        var relative = RelativePath(dir);
+        var path = new byte[Root.Length + 1 + relative.Length];
+        Root.CopyTo(path, 0);
+        path[Root.Length] = (byte)'/';
+        relative.CopyTo(path, Root.Length + 1);
+        var fd = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, relative.Length == 0 ? Root : path);
+        if (fd >= 0)
+        {
+            return fd;
+        }
+        if (LinuxFiles.LastError != LinuxFiles.ENAMETOOLONG)
+        {
+            return -LinuxFiles.LastError;
+        }
+        var chain = new List<byte[]>();
+        for (var node = dir; node > 1; node = _parents[node])
+        {
+            chain.Add(_names[node]);
+        }
+        chain.Reverse();
+        var folder = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, Root);
+        foreach (var part in chain)
+        {
+            if (folder < 0)
+            {
+                return -LinuxFiles.LastError;
+            }
+            var next = LinuxFiles.OpenDirectory(folder, part);
+            var error = LinuxFiles.LastError;
+            LinuxFiles.Close(folder);
+            folder = next;
+            if (folder < 0)
+            {
+                return -error;
+            }
+        }
+        return folder;
+    }
+
     /// <summary>Opens a file read-only without following links or changing its access time where permitted; returns a descriptor or -errno.</summary>
     public int OpenFile(int dir, ReadOnlySpan<byte> name)
     {

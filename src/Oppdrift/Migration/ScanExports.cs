@@ -103,10 +103,15 @@ public static class ScanExports
             }
         }
         using var command = inventory.CreateCommand();
-        command.CommandText = "SELECT dir, name FROM entries WHERE dir = $d UNION ALL SELECT parent, name FROM dirs WHERE parent = $d";
+        command.CommandText = "SELECT parent, name FROM dirs WHERE parent = $d";
         var parameter = command.Parameters.Add("$d", Microsoft.Data.Sqlite.SqliteType.Integer);
         foreach (var id in ids)
         {
+            var pack = EntryPack.Read(ScanInventory.Pack(inventory, id));
+            while (pack.MoveNext())
+            {
+                taken.Add(InventoryTree.Display(tree.RelativePath(id, pack.Name)));
+            }
             parameter.Value = id;
             using var reader = command.ExecuteReader();
             while (reader.Read())

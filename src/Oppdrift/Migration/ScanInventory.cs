@@ -3,15 +3,22 @@ using Microsoft.Data.Sqlite;
 
 namespace Oppdrift.ShareMigration;
 
+/// <summary>Called for each entry of an inventory; <paramref name="name"/> is valid only during the call.</summary>
+public delegate void EntryVisitor(int dir, ReadOnlySpan<byte> name, EntryKind kind, long size, long mtimeNs);
+
+internal delegate void PackVisitor(int dir, ReadOnlySpan<byte> pack);
+
 /// <summary>
-/// The scan inventory: one SQLite file per scanned tree holding its folders and entries (names as bytes, parent by id),
-/// file hashes keyed by identity, size and modification time, the findings, and the scan's state, so an interrupted scan
-/// resumes and a later one is incremental. The same file is what is uploaded to the server.
+/// The scan inventory: one SQLite file per scanned tree holding its folders (names as bytes, parent by id), each
+/// folder's entries packed in one row (<see cref="EntryPack"/>; read them with <see cref="ForEachEntry"/>), file hashes
+/// keyed by identity, size and modification time, the findings, and the scan's state, so an interrupted scan resumes
+/// and a later one is incremental. The same file is what is uploaded to the server.
 /// </summary>
 public sealed class ScanInventory : IDisposable
 {
     public const string Format = "oppdrift-scan";
-    public const int Version = 1;
+    // 2: entries packed per folder (entry_packs) instead of one row per entry.
+    public const int Version = 2;
 
     public const int StatePending = 0;
     public const int StateDone = 1;
@@ -21,8 +28,8 @@ public sealed class ScanInventory : IDisposable
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS dirs(id INTEGER PRIMARY KEY, parent INTEGER, name BLOB NOT NULL, dev INTEGER NOT NULL, ino INTEGER NOT NULL,
             mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, owner INTEGER NOT NULL, state INTEGER NOT NULL, prev INTEGER, items INTEGER, error INTEGER);
-        CREATE TABLE IF NOT EXISTS entries(dir INTEGER NOT NULL, name BLOB NOT NULL, kind INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
-            ctime INTEGER NOT NULL, dev INTEGER NOT NULL, ino INTEGER NOT NULL, links INTEGER NOT NULL, owner INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS entry_packs(dir INTEGER PRIMARY KEY, items INTEGER NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL,
+            data BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS findings(dir INTEGER NOT NULL, name BLOB, kind INTEGER NOT NULL, detail INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS hashes(dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
             partial BLOB, full BLOB, PRIMARY KEY(dev, ino, size, mtime)) WITHOUT ROWID;
@@ -139,6 +146,52 @@ public sealed class ScanInventory : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Every entry that is not a folder (files, links, special files), folder by folder in id order, each in the order its
+    /// folder was read. Folders themselves are in the dirs table. The name is valid only during the call.
+    /// </summary>
+    public void ForEachEntry(EntryVisitor visit) => ForEachEntry(Connection, visit);
+
+    public static void ForEachEntry(SqliteConnection connection, EntryVisitor visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        ForEachPack(connection, (int dir, ReadOnlySpan<byte> pack) =>
+        {
+            var reader = EntryPack.Read(pack);
+            while (reader.MoveNext())
+            {
+                var metadata = reader.Metadata;
+                visit(dir, reader.Name, metadata.Kind, metadata.Size, metadata.ModifiedNs);
+            }
+        });
+    }
+
+    /// <summary>Every folder's pack of entries, in folder id order (highest first when asked).</summary>
+    internal static void ForEachPack(SqliteConnection connection, PackVisitor visit, bool descending = false)
+    {
+        using var statement = new RawStatement(connection, descending
+            ? "SELECT dir, data FROM entry_packs ORDER BY dir DESC"
+            : "SELECT dir, data FROM entry_packs ORDER BY dir");
+        while (statement.Read())
+        {
+            visit((int)statement.Int64(0), statement.Blob(1));
+        }
+    }
+
+    /// <summary>One folder's pack (empty when it has none).</summary>
+    internal static byte[] Pack(SqliteConnection connection, long dir, string schema = "main")
+    {
+        using var statement = new RawStatement(connection, $"SELECT data FROM {schema}.entry_packs WHERE dir = ?1");
+        statement.Bind(1, dir);
+        if (!statement.Read())
+        {
+            return [];
+        }
+        var data = statement.Blob(0).ToArray();
+        statement.Reset();
+        return data;
     }
 
     public void Dispose()

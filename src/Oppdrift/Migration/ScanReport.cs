@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -82,48 +83,102 @@ public sealed record ScanReport(
         }
         findings.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path) is var c && c != 0 ? c : a.Kind.CompareTo(b.Kind));
 
-        var duplicates = new List<DuplicateGroup>();
-        var fileHash = new Dictionary<(int Dir, string Name), string>();
-        using (var command = connection.CreateCommand())
+        var (duplicates, members) = ReadDuplicates(connection, tree);
+
+        var cleanup = new List<CleanupRow>();
+        var staleBefore = (options.Clock.GetUtcNow().AddYears(-options.StaleYears).ToUnixTimeMilliseconds()) * 1_000_000L;
+        var groupPaths = new List<(int Group, string Path)>();
+
+        // Folders are visited from the deepest id up (a child's id is always above its parent's), so a folder's
+        // signature is made when its subfolders' are known, and each folder's entries are read once and let go.
+        var count = tree.FolderCount;
+        var firstChild = new int[count + 1];
+        var nextSibling = new int[count + 1];
+        for (var id = count; id >= 2; id--)
         {
-            command.CommandText = """
-                SELECT e.size, hex(h.full), e.dir, e.name, h.dev, h.ino FROM entries e
-                JOIN hashes h ON h.dev = e.dev AND h.ino = (CASE WHEN e.ino = 0 THEN -e.rowid ELSE e.ino END) AND h.size = e.size AND h.mtime = e.mtime
-                WHERE e.kind = 0 AND e.size > 0 AND h.full IS NOT NULL
-                ORDER BY e.size DESC, h.full
-                """;
-            using var reader = command.ExecuteReader();
-            var groups = new Dictionary<(long, string), List<(string Path, int Dir, byte[] Name, long Device, long Inode)>>();
-            while (reader.Read())
+            if (tree.Name(id).Length == 0)
             {
-                var key = (reader.GetInt64(0), reader.GetString(1));
-                var dir = reader.GetInt32(2);
-                var name = (byte[])reader[3];
-                if (!groups.TryGetValue(key, out var list))
-                {
-                    groups[key] = list = [];
-                }
-                list.Add((EntryPath(dir, name), dir, name, reader.GetInt64(4), reader.GetInt64(5)));
+                continue;
             }
-            foreach (var ((size, hash), list) in groups)
+            var parent = tree.Parent(id);
+            nextSibling[id] = firstChild[parent];
+            firstChild[parent] = id;
+        }
+        var signatures = new UInt128[count + 1];
+        var signed = new bool[count + 1];
+        var empty = new bool[count + 1];
+        var nonEmpty = new bool[count + 1];
+        var parts = new List<string>();
+        var nextFolder = count;
+        void Sign(int id, ReadOnlySpan<byte> pack)
+        {
+            for (; nextFolder > id; nextFolder--)
             {
-                // Hard links share a hash row; one identity alone is not a duplicate.
-                if (list.Count < 2 || list.Select(l => (l.Device, l.Inode)).Distinct().Count() < 2)
+                SignFolder(nextFolder, [], tree, firstChild, nextSibling, signatures, signed, empty, nonEmpty, parts, members);
+            }
+            SignFolder(id, pack, tree, firstChild, nextSibling, signatures, signed, empty, nonEmpty, parts, members);
+            nextFolder = id - 1;
+        }
+        ScanInventory.ForEachPack(connection, (int dir, ReadOnlySpan<byte> pack) =>
+        {
+            var reader = EntryPack.Read(pack);
+            while (reader.MoveNext())
+            {
+                var metadata = reader.Metadata;
+                if (metadata.Kind != EntryKind.File)
                 {
                     continue;
                 }
-                list.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-                duplicates.Add(new DuplicateGroup(size, list.Select(l => l.Path).ToList()));
-                foreach (var item in list)
+                var name = reader.Name;
+                var size = metadata.Size;
+                if (members.TryGetValue(Key(dir, reader.Index), out var member))
                 {
-                    fileHash[(item.Dir, Convert.ToHexString(item.Name))] = hash;
+                    groupPaths.Add((member.Group, EntryPath(dir, name.ToArray())));
+                }
+                var temporary = IsTemporary(name);
+                var largeMedia = size >= options.LargeMediaBytes && IsMedia(name);
+                if (size == 0 || metadata.ModifiedNs < staleBefore || temporary || largeMedia)
+                {
+                    var path = EntryPath(dir, name.ToArray());
+                    if (size == 0)
+                    {
+                        cleanup.Add(new CleanupRow(CleanupKind.EmptyFile, path, 0));
+                    }
+                    if (metadata.ModifiedNs < staleBefore)
+                    {
+                        cleanup.Add(new CleanupRow(CleanupKind.Stale, path, size));
+                    }
+                    if (temporary)
+                    {
+                        cleanup.Add(new CleanupRow(CleanupKind.Temporary, path, size));
+                    }
+                    if (largeMedia)
+                    {
+                        cleanup.Add(new CleanupRow(CleanupKind.LargeMedia, path, size));
+                    }
                 }
             }
+            Sign(dir, pack);
+        }, descending: true);
+        if (nextFolder >= 1)
+        {
+            Sign(1, []);
         }
-        duplicates.Sort((a, b) => b.ReclaimableBytes.CompareTo(a.ReclaimableBytes) is var c && c != 0 ? c : string.CompareOrdinal(a.Paths[0], b.Paths[0]));
 
-        var cleanup = new List<CleanupRow>();
-        foreach (var group in duplicates)
+        var groups = new List<string>[duplicates.Count];
+        foreach (var (group, path) in groupPaths)
+        {
+            (groups[group] ??= []).Add(path);
+        }
+        var duplicateGroups = new List<DuplicateGroup>();
+        for (var g = 0; g < groups.Length; g++)
+        {
+            var list = groups[g];
+            list.Sort(StringComparer.Ordinal);
+            duplicateGroups.Add(new DuplicateGroup(duplicates[g], list));
+        }
+        duplicateGroups.Sort((a, b) => b.ReclaimableBytes.CompareTo(a.ReclaimableBytes) is var c && c != 0 ? c : string.CompareOrdinal(a.Paths[0], b.Paths[0]));
+        foreach (var group in duplicateGroups)
         {
             foreach (var path in group.Paths.Skip(1))
             {
@@ -131,94 +186,25 @@ public sealed record ScanReport(
             }
         }
 
-        var staleBefore = (options.Clock.GetUtcNow().AddYears(-options.StaleYears).ToUnixTimeMilliseconds()) * 1_000_000L;
-        var folderFiles = new Dictionary<int, List<(string Name, long Size, string? Hash)>>();
-        var nonEmpty = new HashSet<int>();
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT dir, name, kind, size, mtime FROM entries";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var dir = reader.GetInt32(0);
-                var name = (byte[])reader[1];
-                var kind = (EntryKind)reader.GetInt32(2);
-                var size = reader.GetInt64(3);
-                var modified = reader.GetInt64(4);
-                nonEmpty.Add(dir);
-                if (kind != EntryKind.File)
-                {
-                    continue;
-                }
-                var display = InventoryTree.Display(name);
-                var path = EntryPath(dir, name);
-                if (size == 0)
-                {
-                    cleanup.Add(new CleanupRow(CleanupKind.EmptyFile, path, 0));
-                }
-                if (modified < staleBefore)
-                {
-                    cleanup.Add(new CleanupRow(CleanupKind.Stale, path, size));
-                }
-                if (IsTemporary(display))
-                {
-                    cleanup.Add(new CleanupRow(CleanupKind.Temporary, path, size));
-                }
-                if (size >= options.LargeMediaBytes && MediaExtensions.Any(e => display.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                {
-                    cleanup.Add(new CleanupRow(CleanupKind.LargeMedia, path, size));
-                }
-                if (!folderFiles.TryGetValue(dir, out var files))
-                {
-                    folderFiles[dir] = files = [];
-                }
-                fileHash.TryGetValue((dir, Convert.ToHexString(name)), out var hash);
-                files.Add((display, size, size == 0 ? "empty" : hash));
-            }
-        }
-
-        // A folder is empty when nothing at all is below it; a folder with only empty folders below is empty too.
-        var children = new Dictionary<int, List<int>>();
-        for (var id = 2; id <= tree.FolderCount; id++)
-        {
-            if (tree.Name(id).Length == 0)
-            {
-                continue;
-            }
-            var parent = tree.Parent(id);
-            if (!children.TryGetValue(parent, out var list))
-            {
-                children[parent] = list = [];
-            }
-            list.Add(id);
-        }
-        var signatures = new Dictionary<int, string?>();
-        var emptyFolders = new HashSet<int>();
-        for (var id = tree.FolderCount; id >= 1; id--)
-        {
-            if (tree.Name(id).Length == 0)
-            {
-                continue;
-            }
-            var kids = children.GetValueOrDefault(id) ?? [];
-            if (!nonEmpty.Contains(id) && kids.All(emptyFolders.Contains))
-            {
-                emptyFolders.Add(id);
-            }
-            signatures[id] = Signature(id, kids, folderFiles.GetValueOrDefault(id), signatures, tree, emptyFolders);
-        }
-        foreach (var id in emptyFolders.Where(id => id != 1 && !emptyFolders.Contains(tree.Parent(id))))
+        foreach (var id in Enumerable.Range(2, Math.Max(0, count - 1)).Where(id => empty[id] && !empty[tree.Parent(id)]))
         {
             cleanup.Add(new CleanupRow(CleanupKind.EmptyFolder, FolderPath(id), 0));
         }
         // Duplicate folders: the same names and the same content all the way down. Only the topmost of a nest is listed.
-        var duplicateFolders = signatures
-            .Where(s => s.Value is not null && s.Key != 1)
-            .GroupBy(s => s.Value)
-            .Where(g => g.Count() > 1)
-            .Select(g => g.Select(s => s.Key).ToList())
-            .Where(ids => !ids.All(id => signatures.GetValueOrDefault(tree.Parent(id)) is { } parentSignature
-                && signatures.Count(s => s.Value == parentSignature) > 1))
+        var shared = new Dictionary<UInt128, int>();
+        for (var id = 2; id <= count; id++)
+        {
+            if (signed[id])
+            {
+                shared[signatures[id]] = shared.GetValueOrDefault(signatures[id]) + 1;
+            }
+        }
+        bool IsShared(int id) => signed[id] && shared.GetValueOrDefault(signatures[id]) > 1;
+        var duplicateFolders = Enumerable.Range(2, Math.Max(0, count - 1))
+            .Where(IsShared)
+            .GroupBy(id => signatures[id])
+            .Select(g => g.ToList())
+            .Where(ids => !ids.All(id => IsShared(tree.Parent(id))))
             .Select(ids => (IReadOnlyList<string>)ids.Select(FolderPath).Order(StringComparer.Ordinal).ToList())
             .OrderBy(g => g[0], StringComparer.Ordinal)
             .ToList();
@@ -242,42 +228,203 @@ public sealed record ScanReport(
         var root = rootCommand.ExecuteScalar() as string ?? "";
         return new ScanReport(root,
             Scalar("SELECT count(*) FROM dirs") - 1,
-            Scalar("SELECT count(*) FROM entries WHERE kind=0"),
-            Scalar("SELECT coalesce(sum(size),0) FROM entries WHERE kind=0"),
-            findings, duplicates, duplicateFolders, cleanup);
+            Scalar("SELECT coalesce(sum(files),0) FROM entry_packs"),
+            Scalar("SELECT coalesce(sum(bytes),0) FROM entry_packs"),
+            findings, duplicateGroups, duplicateFolders, cleanup);
     }
 
-    /// <summary>A folder's content signature, or null when some file in it has no full hash (so it cannot be a duplicate).</summary>
-    private static string? Signature(int id, List<int> kids, List<(string Name, long Size, string? Hash)>? files,
-        Dictionary<int, string?> signatures, InventoryTree tree, HashSet<int> emptyFolders)
+    private static long Key(int dir, int index) => ((long)dir << 32) | (uint)index;
+
+    /// <summary>A file in a duplicate group: the group's number and the group's full hash.</summary>
+    private readonly record struct Member(int Group, UInt128 Hash);
+
+    private struct FileRecord
     {
-        if (emptyFolders.Contains(id))
+        public long Size;
+        public long Device;
+        public long Inode;
+        public long Modified;
+        public int Dir;
+        public int Index;
+        public UInt128 Full;
+    }
+
+    /// <summary>
+    /// The duplicate groups (size of each, by group number) and which entries are in them. Only files whose size another
+    /// identity shares can be in a group; their hashes come from one ordered pass over the hash table, and no path is
+    /// made here: the caller makes the paths of the members alone.
+    /// </summary>
+    private static (List<long> Sizes, Dictionary<long, Member> Members) ReadDuplicates(SqliteConnection connection, InventoryTree tree)
+    {
+        var files = new List<FileRecord>();
+        ScanInventory.ForEachPack(connection, (int dir, ReadOnlySpan<byte> pack) =>
         {
-            return null;
-        }
-        var parts = new List<string>();
-        foreach (var (name, size, hash) in files ?? [])
-        {
-            if (hash is null)
+            var reader = EntryPack.Read(pack);
+            while (reader.MoveNext())
             {
-                return null;
+                var metadata = reader.Metadata;
+                if (metadata.Kind == EntryKind.File && metadata.Size > 0)
+                {
+                    files.Add(new FileRecord
+                    {
+                        Size = metadata.Size,
+                        Device = (long)metadata.Device,
+                        Inode = DuplicateFinder.Identity(dir, reader.Index, metadata.Inode),
+                        Modified = metadata.ModifiedNs,
+                        Dir = dir,
+                        Index = reader.Index,
+                    });
+                }
             }
-            parts.Add($"f:{name}:{size}:{hash}");
-        }
-        foreach (var kid in kids)
+        });
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(files);
+        span.Sort(static (a, b) => a.Device.CompareTo(b.Device) is var c && c != 0 ? c
+            : a.Inode.CompareTo(b.Inode) is var d && d != 0 ? d
+            : a.Size.CompareTo(b.Size) is var e && e != 0 ? e
+            : a.Modified.CompareTo(b.Modified));
+        var hashed = 0;
+        using (var statement = new RawStatement(connection, "SELECT dev, ino, size, mtime, full FROM hashes WHERE full IS NOT NULL ORDER BY dev, ino, size, mtime"))
         {
-            var signature = emptyFolders.Contains(kid) ? "empty" : signatures.GetValueOrDefault(kid);
-            if (signature is null)
+            var next = 0;
+            while (next < span.Length && statement.Read())
             {
-                return null;
+                var key = (Device: statement.Int64(0), Inode: statement.Int64(1), Size: statement.Int64(2), Modified: statement.Int64(3));
+                while (next < span.Length && (span[next].Device, span[next].Inode, span[next].Size, span[next].Modified).CompareTo(key) < 0)
+                {
+                    next++;
+                }
+                if (next < span.Length && (span[next].Device, span[next].Inode, span[next].Size, span[next].Modified) == key)
+                {
+                    var full = BinaryPrimitives.ReadUInt128BigEndian(statement.Blob(4));
+                    // Every link to the identity carries its hash.
+                    for (; next < span.Length && (span[next].Device, span[next].Inode, span[next].Size, span[next].Modified) == key; next++)
+                    {
+                        span[next].Full = full;
+                        span[hashed++] = span[next];
+                    }
+                }
+            }
+            statement.Reset();
+        }
+        var withHash = span[..hashed];
+        withHash.Sort(static (a, b) => a.Size.CompareTo(b.Size) is var c && c != 0 ? c : a.Full.CompareTo(b.Full));
+        var sizes = new List<long>();
+        var members = new Dictionary<long, Member>();
+        for (var start = 0; start < withHash.Length;)
+        {
+            var end = start + 1;
+            var identities = 1;
+            while (end < withHash.Length && withHash[end].Size == withHash[start].Size && withHash[end].Full == withHash[start].Full)
+            {
+                if (withHash[end].Device != withHash[start].Device || withHash[end].Inode != withHash[start].Inode)
+                {
+                    identities++;
+                }
+                end++;
+            }
+            // Hard links share a hash row; one identity alone is not a duplicate.
+            if (identities > 1)
+            {
+                for (var i = start; i < end; i++)
+                {
+                    members[Key(withHash[i].Dir, withHash[i].Index)] = new Member(sizes.Count, withHash[i].Full);
+                }
+                sizes.Add(withHash[start].Size);
+            }
+            start = end;
+        }
+        return (sizes, members);
+    }
+
+    /// <summary>
+    /// A folder's content signature, or none when it is empty or some file in it is in no duplicate group (so it cannot be
+    /// a duplicate folder).
+    /// </summary>
+    private static void SignFolder(int id, ReadOnlySpan<byte> pack, InventoryTree tree, int[] firstChild, int[] nextSibling,
+        UInt128[] signatures, bool[] signed, bool[] empty, bool[] nonEmpty, List<string> parts, Dictionary<long, Member> members)
+    {
+        if (tree.Name(id).Length == 0)
+        {
+            return;
+        }
+        nonEmpty[id] = !pack.IsEmpty;
+        var allKidsEmpty = true;
+        for (var kid = firstChild[id]; kid != 0; kid = nextSibling[kid])
+        {
+            allKidsEmpty &= empty[kid];
+        }
+        if (!nonEmpty[id] && allKidsEmpty)
+        {
+            empty[id] = true;
+            return;
+        }
+        parts.Clear();
+        var reader = EntryPack.Read(pack);
+        while (reader.MoveNext())
+        {
+            var metadata = reader.Metadata;
+            if (metadata.Kind != EntryKind.File)
+            {
+                continue;
+            }
+            string hash;
+            if (metadata.Size == 0)
+            {
+                hash = "empty";
+            }
+            else if (members.TryGetValue(Key(id, reader.Index), out var member))
+            {
+                hash = member.Hash.ToString("X32", CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                return;
+            }
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"f:{InventoryTree.Display(reader.Name)}:{metadata.Size}:{hash}"));
+        }
+        for (var kid = firstChild[id]; kid != 0; kid = nextSibling[kid])
+        {
+            string signature;
+            if (empty[kid])
+            {
+                signature = "empty";
+            }
+            else if (signed[kid])
+            {
+                signature = signatures[kid].ToString("X32", CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                return;
             }
             parts.Add($"d:{InventoryTree.Display(tree.Name(kid))}:{signature}");
         }
         parts.Sort(StringComparer.Ordinal);
-        return Convert.ToHexString(System.IO.Hashing.XxHash128.Hash(Encoding.UTF8.GetBytes(string.Join('\n', parts))));
+        signatures[id] = System.IO.Hashing.XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(string.Join('\n', parts)));
+        signed[id] = true;
     }
 
-    public static bool IsTemporary(string name) =>
+    /// <summary>Whether a name (as bytes) is one of the temporary patterns, without making a string of every name.</summary>
+    private static bool IsTemporary(ReadOnlySpan<byte> name)
+    {
+        if (name.Length > 1024)
+        {
+            return IsTemporary(InventoryTree.Display(name));
+        }
+        Span<char> chars = stackalloc char[name.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(name, chars, out _, out var written, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.Done ? IsTemporary(chars[..written]) : IsTemporary(InventoryTree.Display(name));
+    }
+
+    private static bool IsMedia(ReadOnlySpan<byte> name)
+    {
+        var display = InventoryTree.Display(name);
+        return MediaExtensions.Any(e => display.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+    }
+
+    public static bool IsTemporary(string name) => IsTemporary(name.AsSpan());
+
+    public static bool IsTemporary(ReadOnlySpan<char> name) =>
         name.StartsWith("~$", StringComparison.Ordinal)
         || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)
         || name.EndsWith(".temp", StringComparison.OrdinalIgnoreCase)

@@ -39,6 +39,7 @@ public sealed record ScanOutcome(long Folders, long Files, long Bytes, long Reus
 /// On a rescan, a folder whose identity, modification and change times are as recorded is taken from the previous
 /// inventory instead of being read again; only its subfolders are looked at.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The statements live for one RunAsync call and are disposed at its end.")]
 public sealed class TreeScanner
 {
     private readonly ScanOptions _options;
@@ -47,13 +48,14 @@ public sealed class TreeScanner
     private readonly int _maxRelativeChars;
     private ScanInventory _inventory = null!;
     private SqliteTransaction? _transaction;
-    private SqliteCommand _insertDir = null!;
-    private SqliteCommand _insertEntry = null!;
+    private RawStatement _insertDir = null!;
+    private RawStatement _insertPack = null!;
     private SqliteCommand _insertFinding = null!;
-    private SqliteCommand _markDone = null!;
+    private RawStatement _markDone = null!;
     private SqliteCommand? _prevChildren;
-    private SqliteCommand? _prevEntries;
     private SqliteCommand? _prevChild;
+    private byte[] _pack = new byte[64 * 1024];
+    private int _packDepth;
     private bool _hasPrevious;
     private long _files;
     private long _bytes;
@@ -87,11 +89,27 @@ public sealed class TreeScanner
             {
                 throw new InvalidOperationException(MigrationText.Get("InventoryOfAnotherTree", _options.InventoryPath, root));
             }
-            resumed = state == "running";
-            if (state == "complete")
+            if (existing.Meta("version") != ScanInventory.Version.ToString(CultureInfo.InvariantCulture))
             {
-                existing.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                // An inventory of another format is kept beside the new one, neither resumed nor reused.
+                existing.Dispose();
+                SqliteConnection.ClearAllPools();
+                File.Move(_options.InventoryPath, _options.InventoryPath + ".old-version", overwrite: true);
+                File.Delete(_options.InventoryPath + "-wal");
+                File.Delete(_options.InventoryPath + "-shm");
             }
+            else
+            {
+                resumed = state == "running";
+                if (state == "complete")
+                {
+                    existing.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                }
+            }
+        }
+        if (File.Exists(previousPath) && !PreviousIsReadable(previousPath))
+        {
+            File.Delete(previousPath);
         }
         if (!resumed && File.Exists(_options.InventoryPath))
         {
@@ -130,23 +148,33 @@ public sealed class TreeScanner
         finally
         {
             _transaction?.Dispose();
+            _insertDir?.Dispose();
+            _insertPack?.Dispose();
+            _markDone?.Dispose();
             _inventory.Dispose();
         }
     }
 
+    private static bool PreviousIsReadable(string path)
+    {
+        using var previous = ScanInventory.OpenForWriting(path);
+        var readable = previous.Meta("version") == ScanInventory.Version.ToString(CultureInfo.InvariantCulture);
+        previous.Dispose();
+        SqliteConnection.ClearAllPools();
+        return readable;
+    }
+
     private void PrepareCommands()
     {
-        _insertDir = Command("INSERT INTO dirs(id, parent, name, dev, ino, mtime, ctime, owner, state, prev) VALUES($id, $parent, $name, $dev, $ino, $mtime, $ctime, $owner, 0, $prev)",
-            "$id", "$parent", "$name", "$dev", "$ino", "$mtime", "$ctime", "$owner", "$prev");
-        _insertEntry = Command("INSERT INTO entries VALUES($dir, $name, $kind, $size, $mtime, $ctime, $dev, $ino, $links, $owner)",
-            "$dir", "$name", "$kind", "$size", "$mtime", "$ctime", "$dev", "$ino", "$links", "$owner");
+        var connection = _inventory.Connection;
+        _insertDir = new RawStatement(connection, "INSERT INTO dirs(id, parent, name, dev, ino, mtime, ctime, owner, state, prev) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)");
+        _insertPack = new RawStatement(connection, "INSERT INTO entry_packs(dir, items, files, bytes, data) VALUES(?1, ?2, ?3, ?4, ?5)");
         _insertFinding = Command("INSERT INTO findings VALUES($dir, $name, $kind, $detail)", "$dir", "$name", "$kind", "$detail");
-        _markDone = Command("UPDATE dirs SET state=$state, items=$items, error=$error WHERE id=$id", "$state", "$items", "$error", "$id");
+        _markDone = new RawStatement(connection, "UPDATE dirs SET state=?1, items=?2, error=?3 WHERE id=?4");
         if (_hasPrevious)
         {
             _prevChild = Command("SELECT id, dev, ino, mtime, ctime, state FROM prev.dirs WHERE parent=$parent AND name=$name", "$parent", "$name");
             _prevChildren = Command("SELECT name, dev, ino, mtime, ctime, owner FROM prev.dirs WHERE parent=$parent", "$parent");
-            _prevEntries = Command("SELECT name, kind, size, mtime, ctime, dev, ino, links, owner FROM prev.entries WHERE dir=$dir", "$dir");
         }
     }
 
@@ -165,10 +193,10 @@ public sealed class TreeScanner
     private void Begin()
     {
         _transaction ??= _inventory.Connection.BeginTransaction();
-        _insertDir.Transaction = _insertEntry.Transaction = _insertFinding.Transaction = _markDone.Transaction = _transaction;
+        _insertFinding.Transaction = _transaction;
         if (_prevChild is not null)
         {
-            _prevChild.Transaction = _prevChildren!.Transaction = _prevEntries!.Transaction = _transaction;
+            _prevChild.Transaction = _prevChildren!.Transaction = _transaction;
         }
     }
 
@@ -229,8 +257,8 @@ public sealed class TreeScanner
             }
         }
         _folders = _inventory.Scalar("SELECT count(*) FROM dirs WHERE state<>0");
-        _files = _inventory.Scalar("SELECT count(*) FROM entries");
-        _bytes = _inventory.Scalar("SELECT coalesce(sum(size),0) FROM entries WHERE kind=0");
+        _files = _inventory.Scalar("SELECT coalesce(sum(files),0) FROM entry_packs");
+        _bytes = _inventory.Scalar("SELECT coalesce(sum(bytes),0) FROM entry_packs");
         _findings = _inventory.Scalar("SELECT count(*) FROM findings");
         return pending;
     }
@@ -406,17 +434,26 @@ public sealed class TreeScanner
         var id = _nodes.Count;
         var relative = parent == 0 ? 0 : _nodes[parent].RelativeChars + (_nodes[parent].RelativeChars > 0 ? 1 : 0) + Utf16Length(name);
         _nodes.Add(new DirNode(parent, name, relative, metadata.Device, metadata.Inode, previousId));
-        var p = _insertDir.Parameters;
-        p[0].Value = id;
-        p[1].Value = parent == 0 ? DBNull.Value : parent;
-        p[2].Value = name;
-        p[3].Value = (long)metadata.Device;
-        p[4].Value = (long)metadata.Inode;
-        p[5].Value = metadata.ModifiedNs;
-        p[6].Value = metadata.ChangedNs;
-        p[7].Value = (long)metadata.Owner;
-        p[8].Value = previousId == 0 ? DBNull.Value : previousId;
-        _insertDir.ExecuteNonQuery();
+        _insertDir.Bind(1, id);
+        if (parent == 0)
+        {
+            _insertDir.BindNull(2);
+        }
+        else
+        {
+            _insertDir.Bind(2, parent);
+        }
+        _insertDir.Bind(3, name).Bind(4, (long)metadata.Device).Bind(5, (long)metadata.Inode).Bind(6, metadata.ModifiedNs)
+            .Bind(7, metadata.ChangedNs).Bind(8, metadata.Owner);
+        if (previousId == 0)
+        {
+            _insertDir.BindNull(9);
+        }
+        else
+        {
+            _insertDir.Bind(9, previousId);
+        }
+        _insertDir.Execute();
         return id;
     }
 
@@ -436,6 +473,12 @@ public sealed class TreeScanner
         }
         var atRoot = id == 1;
         Span<char> chars = stackalloc char[1024];
+        // Reused subfolders are written from inside this loop, so only the outermost folder borrows the shared buffer.
+        var packBuffer = _packDepth++ == 0 ? _pack : new byte[4096];
+        var packLength = 0;
+        var packItems = 0;
+        var packFiles = 0;
+        var packBytes = 0L;
         for (var i = 0; i < batch.Count; i++)
         {
             var name = batch.Name(i);
@@ -487,6 +530,8 @@ public sealed class TreeScanner
                     case EntryKind.File:
                         _files++;
                         _bytes += metadata.Size;
+                        packFiles++;
+                        packBytes += metadata.Size;
                         if (metadata.Size == 0)
                         {
                             found = found.With(FindingKind.ZeroByteFile);
@@ -503,18 +548,8 @@ public sealed class TreeScanner
                         found = found.With(FindingKind.SpecialFile);
                         break;
                 }
-                var p = _insertEntry.Parameters;
-                p[0].Value = id;
-                p[1].Value = nameBytes = name.ToArray();
-                p[2].Value = (int)metadata.Kind;
-                p[3].Value = metadata.Size;
-                p[4].Value = metadata.ModifiedNs;
-                p[5].Value = metadata.ChangedNs;
-                p[6].Value = (long)metadata.Device;
-                p[7].Value = (long)metadata.Inode;
-                p[8].Value = (long)metadata.Links;
-                p[9].Value = (long)metadata.Owner;
-                _insertEntry.ExecuteNonQuery();
+                packLength = EntryPack.Append(ref packBuffer, packLength, name, metadata);
+                packItems++;
             }
             if (!found.IsEmpty)
             {
@@ -523,6 +558,14 @@ public sealed class TreeScanner
                     AddFinding(id, nameBytes ?? name.ToArray(), kind, kind == FindingKind.PathTooLong ? NameRules.TargetPathLength(_options.TargetLibraryPath, relative) : 0);
                 }
             }
+        }
+        if (packItems > 0)
+        {
+            _insertPack.Bind(1, id).Bind(2, packItems).Bind(3, packFiles).Bind(4, packBytes).Bind(5, packBuffer.AsSpan(0, packLength)).Execute();
+        }
+        if (--_packDepth == 0)
+        {
+            _pack = packBuffer;
         }
         if (batch.Count > SharePointRules.FolderViewThreshold)
         {
@@ -583,24 +626,10 @@ public sealed class TreeScanner
     {
         _reused++;
         var batch = new DirectoryBatch();
-        _prevEntries!.Parameters[0].Value = previousId;
-        using (var reader = _prevEntries.ExecuteReader())
+        var pack = EntryPack.Read(ScanInventory.Pack(_inventory.Connection, previousId, "prev"));
+        while (pack.MoveNext())
         {
-            while (reader.Read())
-            {
-                var index = batch.Add((byte[])reader[0]);
-                batch.Set(index, new EntryMetadata
-                {
-                    Kind = (EntryKind)reader.GetInt32(1),
-                    Size = reader.GetInt64(2),
-                    ModifiedNs = reader.GetInt64(3),
-                    ChangedNs = reader.GetInt64(4),
-                    Device = (ulong)reader.GetInt64(5),
-                    Inode = (ulong)reader.GetInt64(6),
-                    Links = (uint)reader.GetInt64(7),
-                    Owner = (uint)reader.GetInt64(8),
-                });
-            }
+            batch.Set(batch.Add(pack.Name), pack.Metadata);
         }
         _prevChildren!.Parameters[0].Value = previousId;
         var basePath = PathOf(id);
@@ -643,12 +672,16 @@ public sealed class TreeScanner
 
     private void MarkDone(int id, int state, int items, int error)
     {
-        var p = _markDone.Parameters;
-        p[0].Value = state;
-        p[1].Value = items;
-        p[2].Value = error == 0 ? DBNull.Value : error;
-        p[3].Value = id;
-        _markDone.ExecuteNonQuery();
+        _markDone.Bind(1, state).Bind(2, items);
+        if (error == 0)
+        {
+            _markDone.BindNull(3);
+        }
+        else
+        {
+            _markDone.Bind(3, error);
+        }
+        _markDone.Bind(4, id).Execute();
     }
 
     private void AddFinding(int dir, byte[]? name, FindingKind kind, long detail)
@@ -673,8 +706,8 @@ public sealed class TreeScanner
     private void Finish()
     {
         Begin();
-        var items = _inventory.Scalar("SELECT count(*) FROM entries") + _inventory.Scalar("SELECT count(*) FROM dirs") - 1;
-        var files = _inventory.Scalar("SELECT count(*) FROM entries WHERE kind=0");
+        var items = _inventory.Scalar("SELECT coalesce(sum(items),0) FROM entry_packs") + _inventory.Scalar("SELECT count(*) FROM dirs") - 1;
+        var files = _inventory.Scalar("SELECT coalesce(sum(files),0) FROM entry_packs");
         if (items > SharePointRules.LibraryItemLimit)
         {
             AddFinding(1, null, FindingKind.LibraryItemLimit, items);
@@ -693,8 +726,6 @@ public sealed class TreeScanner
         // Built once at the end, not kept up during the bulk insert: a rescan and the report look things up by parent.
         _inventory.Execute("""
             CREATE INDEX IF NOT EXISTS dirs_parent ON dirs(parent, name);
-            CREATE INDEX IF NOT EXISTS entries_dir ON entries(dir);
-            CREATE INDEX IF NOT EXISTS entries_size ON entries(size) WHERE kind=0;
             """);
     }
 

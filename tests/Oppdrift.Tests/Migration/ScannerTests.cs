@@ -87,16 +87,8 @@ public sealed class ScannerTests
         using var connection = new SqliteConnection($"Data Source={share.Inventory};Mode=ReadOnly;Pooling=false");
         connection.Open();
         var tree = new InventoryTree(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT dir, name FROM entries";
         var paths = new List<byte[]>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                paths.Add(tree.RelativePath(reader.GetInt32(0), (byte[])reader[1]));
-            }
-        }
+        ScanInventory.ForEachEntry(connection, (dir, name, _, _, _) => paths.Add(tree.RelativePath(dir, name)));
         var utf8 = System.Text.Encoding.UTF8;
         Assert.Contains(paths, p => p.AsSpan().SequenceEqual(utf8.GetBytes("unicode/" + "blåbær.txt".Normalize(System.Text.NormalizationForm.FormC))));
         Assert.Contains(paths, p => p.AsSpan().SequenceEqual(utf8.GetBytes("unicode/" + "blåbær-nfd.txt".Normalize(System.Text.NormalizationForm.FormD))));
@@ -397,15 +389,9 @@ public sealed class ScannerTests
         connection.Open();
         var tree = new InventoryTree(connection);
         var lines = new List<string>();
+        ScanInventory.ForEachEntry(connection, (dir, name, kind, size, mtime) =>
+            lines.Add($"{InventoryTree.Display(tree.RelativePath(dir, name))} {(int)kind} {size} {mtime}"));
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT dir, name, kind, size, mtime FROM entries";
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                lines.Add($"{InventoryTree.Display(tree.RelativePath(reader.GetInt32(0), (byte[])reader[1]))} {reader.GetInt32(2)} {reader.GetInt64(3)} {reader.GetInt64(4)}");
-            }
-        }
         command.CommandText = "SELECT id, state FROM dirs";
         using (var reader = command.ExecuteReader())
         {
