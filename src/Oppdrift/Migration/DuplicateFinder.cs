@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
@@ -31,6 +32,7 @@ public static class DuplicateFinder
         public int Index;
         public int NameOffset;
         public int NameLength;
+        public uint Links;
         public UInt128 Partial;
         public UInt128 Full;
         public bool HasPartial;
@@ -52,13 +54,13 @@ public static class DuplicateFinder
         var tree = new InventoryTree(inventory.Connection);
         var names = new byte[1 << 16];
         var nameLength = 0;
-        var candidates = LoadCandidates(inventory.Connection, ref names, ref nameLength);
-        LoadKnownHashes(inventory.Connection, candidates);
+        var candidates = LoadCandidates(inventory, ref names, ref nameLength, out var count);
+        LoadKnownHashes(inventory.Connection, candidates, count);
         long hashed = 0;
         long bytesRead = 0;
 
         var needPartial = new List<int>();
-        for (var i = 0; i < candidates.Length; i++)
+        for (var i = 0; i < count; i++)
         {
             // Sizes small enough that the partial hash would read the whole file anyway go straight to the full hash.
             if (candidates[i].Size > 2 * Block && !candidates[i].HasPartial)
@@ -69,50 +71,65 @@ public static class DuplicateFinder
         HashAll(inventory, tree, candidates, names, needPartial, full: false, readers, ref hashed, ref bytesRead, progress, cancellationToken);
 
         // Candidates that still agree on size and partial hash (small files: on size alone) need the full hash.
-        var order = new int[candidates.Length];
-        for (var i = 0; i < order.Length; i++)
+        var agreeing = new Dictionary<(long Size, UInt128 Partial), int>();
+        for (var i = 0; i < count; i++)
         {
-            order[i] = i;
+            if (Usable(candidates[i]))
+            {
+                var key = (candidates[i].Size, PartialKey(candidates[i]));
+                agreeing[key] = agreeing.GetValueOrDefault(key) + 1;
+            }
         }
-        Array.Sort(order, (a, b) =>
-        {
-            ref var x = ref candidates[a];
-            ref var y = ref candidates[b];
-            var c = x.Size.CompareTo(y.Size);
-            return c != 0 ? c : PartialKey(x).CompareTo(PartialKey(y));
-        });
         var needFull = new List<int>();
-        for (var start = 0; start < order.Length;)
+        for (var i = 0; i < count; i++)
         {
-            var end = start + 1;
-            while (end < order.Length && candidates[order[end]].Size == candidates[order[start]].Size
-                && PartialKey(candidates[order[end]]) == PartialKey(candidates[order[start]]))
+            if (Usable(candidates[i]) && !candidates[i].HasFull && agreeing[(candidates[i].Size, PartialKey(candidates[i]))] > 1)
             {
-                end++;
+                needFull.Add(i);
             }
-            var usable = 0;
-            for (var i = start; i < end; i++)
-            {
-                if (Usable(candidates[order[i]]))
-                {
-                    usable++;
-                }
-            }
-            if (usable > 1)
-            {
-                for (var i = start; i < end; i++)
-                {
-                    if (Usable(candidates[order[i]]) && !candidates[order[i]].HasFull)
-                    {
-                        needFull.Add(order[i]);
-                    }
-                }
-            }
-            start = end;
         }
         HashAll(inventory, tree, candidates, names, needFull, full: true, readers, ref hashed, ref bytesRead, progress, cancellationToken);
+        MarkGroups(inventory, candidates, count);
         inventory.SetMeta("duplicates", "complete");
-        return new Outcome(candidates.Length, hashed, bytesRead);
+        return new Outcome(count, hashed, bytesRead);
+    }
+
+    /// <summary>
+    /// Numbers the groups of identities with the same size and full hash in the hash table, so the report reads the few
+    /// duplicates instead of every hash. Marks from an earlier run are cleared first.
+    /// </summary>
+    private static void MarkGroups(ScanInventory inventory, Candidate[] candidates, int count)
+    {
+        var sizes = new Dictionary<(long Size, UInt128 Full), int>();
+        for (var i = 0; i < count; i++)
+        {
+            if (candidates[i].HasFull && !candidates[i].Failed)
+            {
+                var key = (candidates[i].Size, candidates[i].Full);
+                sizes[key] = sizes.GetValueOrDefault(key) + 1;
+            }
+        }
+        var groups = new Dictionary<(long Size, UInt128 Full), int>();
+        using var transaction = inventory.Connection.BeginTransaction();
+        using (var clear = new RawStatement(inventory.Connection, "UPDATE hashes SET grp = NULL WHERE grp IS NOT NULL"))
+        {
+            clear.Execute();
+        }
+        using var mark = new RawStatement(inventory.Connection, "UPDATE hashes SET grp = ?5 WHERE dev = ?1 AND ino = ?2 AND size = ?3 AND mtime = ?4");
+        for (var i = 0; i < count; i++)
+        {
+            ref var candidate = ref candidates[i];
+            if (!candidate.HasFull || candidate.Failed || sizes[(candidate.Size, candidate.Full)] < 2)
+            {
+                continue;
+            }
+            if (!groups.TryGetValue((candidate.Size, candidate.Full), out var group))
+            {
+                groups[(candidate.Size, candidate.Full)] = group = groups.Count + 1;
+            }
+            mark.Bind(1, candidate.Device).Bind(2, candidate.Inode).Bind(3, candidate.Size).Bind(4, candidate.Modified).Bind(5, group).Execute();
+        }
+        transaction.Commit();
     }
 
     private static bool Usable(in Candidate candidate) => !candidate.Failed && (candidate.HasPartial || candidate.Size <= 2 * Block);
@@ -120,12 +137,14 @@ public static class DuplicateFinder
     private static UInt128 PartialKey(in Candidate candidate) => candidate.Size <= 2 * Block || !candidate.HasPartial ? UInt128.Zero : candidate.Partial;
 
     /// <summary>One candidate per identity (hard links are the same bytes, not a duplicate), of sizes at least two identities share.</summary>
-    private static Candidate[] LoadCandidates(SqliteConnection connection, ref byte[] names, ref int nameLength)
+    private static Candidate[] LoadCandidates(ScanInventory inventory, ref byte[] names, ref int nameLength, out int count)
     {
-        var all = new List<Candidate>();
+        // Sized once from the folders' file counts: growing by doubling would hold two copies at the end.
+        var all = new Candidate[inventory.Scalar("SELECT coalesce(sum(files),0) FROM entry_packs")];
+        var filled = 0;
         var arena = names;
         var arenaLength = nameLength;
-        ScanInventory.ForEachPack(connection, (int dir, ReadOnlySpan<byte> pack) =>
+        ScanInventory.ForEachPack(inventory.Connection, (int dir, ReadOnlySpan<byte> pack) =>
         {
             var reader = EntryPack.Read(pack);
             while (reader.MoveNext())
@@ -141,7 +160,7 @@ public static class DuplicateFinder
                     Array.Resize(ref arena, checked(Math.Max(arena.Length * 2, arenaLength + name.Length)));
                 }
                 name.CopyTo(arena.AsSpan(arenaLength));
-                all.Add(new Candidate
+                all[filled++] = new Candidate
                 {
                     Size = metadata.Size,
                     Device = (long)metadata.Device,
@@ -151,72 +170,57 @@ public static class DuplicateFinder
                     Index = reader.Index,
                     NameOffset = arenaLength,
                     NameLength = name.Length,
-                });
+                    Links = metadata.Links,
+                };
                 arenaLength += name.Length;
             }
         });
         names = arena;
         nameLength = arenaLength;
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(all);
-        span.Sort(static (a, b) =>
-        {
-            var c = a.Size.CompareTo(b.Size);
-            if (c == 0)
-            {
-                c = a.Device.CompareTo(b.Device);
-            }
-            if (c == 0)
-            {
-                c = a.Inode.CompareTo(b.Inode);
-            }
-            if (c == 0)
-            {
-                c = a.Dir.CompareTo(b.Dir);
-            }
-            return c != 0 ? c : a.Index.CompareTo(b.Index);
-        });
-        // Keep the first entry of each identity (with the earliest modification time of its links), then only sizes
-        // with more than one identity.
+        // One entry per identity: only entries with more than one link can share one. The first keeps the earliest
+        // modification time of its links. Then only sizes that more than one identity has.
+        var span = all.AsSpan(0, filled);
+        var linked = new Dictionary<(long Device, long Inode, long Size), int>();
+        var sizes = new Dictionary<long, int>();
         var identities = 0;
         for (var i = 0; i < span.Length; i++)
         {
-            if (identities > 0 && span[identities - 1].Size == span[i].Size && span[identities - 1].Device == span[i].Device
-                && span[identities - 1].Inode == span[i].Inode)
+            if (span[i].Links > 1)
             {
-                span[identities - 1].Modified = Math.Min(span[identities - 1].Modified, span[i].Modified);
-                continue;
+                var key = (span[i].Device, span[i].Inode, span[i].Size);
+                if (linked.TryGetValue(key, out var first))
+                {
+                    span[first].Modified = Math.Min(span[first].Modified, span[i].Modified);
+                    continue;
+                }
+                linked[key] = identities;
             }
+            sizes[span[i].Size] = sizes.GetValueOrDefault(span[i].Size) + 1;
             span[identities++] = span[i];
         }
         var kept = 0;
-        for (var start = 0; start < identities;)
+        for (var i = 0; i < identities; i++)
         {
-            var end = start + 1;
-            while (end < identities && span[end].Size == span[start].Size)
+            if (sizes[span[i].Size] > 1)
             {
-                end++;
+                span[kept++] = span[i];
             }
-            if (end - start > 1)
-            {
-                span[start..end].CopyTo(span[kept..]);
-                kept += end - start;
-            }
-            start = end;
         }
-        return span[..kept].ToArray();
+        count = kept;
+        return all;
     }
 
     /// <summary>Hashes kept from earlier runs (and scans), merged in key order with the hash table's own order.</summary>
-    private static void LoadKnownHashes(SqliteConnection connection, Candidate[] candidates)
+    private static void LoadKnownHashes(SqliteConnection connection, Candidate[] candidates, int count)
     {
         using var any = new RawStatement(connection, "SELECT EXISTS(SELECT 1 FROM hashes)");
         var hasAny = any.Read() && any.Int64(0) == 1;
         any.Reset();
-        if (!hasAny || candidates.Length == 0)
+        if (!hasAny || count == 0)
         {
             return;
         }
-        var order = new int[candidates.Length];
+        var order = new int[count];
         for (var i = 0; i < order.Length; i++)
         {
             order[i] = i;
@@ -274,13 +278,13 @@ public static class DuplicateFinder
     private static void HashAll(ScanInventory inventory, InventoryTree tree, Candidate[] candidates, byte[] names, List<int> work, bool full,
         int readers, ref long hashed, ref long bytesRead, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        // Folder by folder, and by inode inside a folder, so the disk reads in the order the file system laid things out.
-        work.Sort((a, b) => candidates[a].Dir.CompareTo(candidates[b].Dir) is var c && c != 0 ? c : candidates[a].Inode.CompareTo(candidates[b].Inode));
+        // The work is in folder order (as the packs were read); each folder's files are read by inode, in the order the
+        // file system laid them out.
         long read = 0;
         var partial = new byte[16];
         var whole = new byte[16];
         using var save = new RawStatement(inventory.Connection,
-            "INSERT INTO hashes VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET partial=coalesce(excluded.partial, partial), full=coalesce(excluded.full, full)");
+            "INSERT INTO hashes(dev, ino, size, mtime, partial, full) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET partial=coalesce(excluded.partial, partial), full=coalesce(excluded.full, full)");
         for (var start = 0; start < work.Count; start += Chunk)
         {
             var count = Math.Min(Chunk, work.Count - start);
@@ -346,6 +350,7 @@ public static class DuplicateFinder
         bytesRead += read;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HashFolder(InventoryTree tree, Candidate[] candidates, byte[] names, List<int> work, int start, int end, bool full,
         byte[] buffer, XxHash128 hash, ref long bytesRead)
     {
@@ -359,6 +364,7 @@ public static class DuplicateFinder
             }
             return;
         }
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(work)[start..end].Sort((a, b) => candidates[a].Inode.CompareTo(candidates[b].Inode));
         var folder = tree.OpenFolder(candidates[work[start]].Dir);
         try
         {
@@ -406,6 +412,7 @@ public static class DuplicateFinder
     }
 
     /// <summary>The partial or full hash of one file opened relative to its folder, or null when it changed or cannot be read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static UInt128? Hash(int folder, in Candidate candidate, byte[] names, bool full, byte[] buffer, XxHash128 hash, ref long bytesRead)
     {
         var fd = LinuxFiles.OpenFile(folder, names.AsSpan(candidate.NameOffset, candidate.NameLength));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 
 namespace Oppdrift.ShareMigration;
@@ -14,6 +15,7 @@ public static class EntryPack
     public const int HeaderBytes = 1 + 2 + (5 * 8) + (2 * 4);
 
     /// <summary>Appends one entry to a pack being built; returns the new length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Append(ref byte[] buffer, int length, ReadOnlySpan<byte> name, in EntryMetadata metadata)
     {
         var needed = length + HeaderBytes + name.Length;
@@ -59,6 +61,7 @@ public static class EntryPack
 
         public EntryMetadata Metadata { get; private set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool MoveNext()
         {
             if (_next >= _pack.Length)

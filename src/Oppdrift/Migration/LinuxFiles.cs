@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 
@@ -68,6 +69,7 @@ internal static unsafe partial class LinuxFiles
     public static int Close(int fd) => close(fd);
 
     /// <summary>Reads one directory's entries (not . and ..) from an open descriptor, which it closes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ReadDirectory(int fd, DirectoryBatch into)
     {
         var dir = fdopendir(fd);

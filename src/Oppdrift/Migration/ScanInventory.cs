@@ -32,7 +32,7 @@ public sealed class ScanInventory : IDisposable
             data BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS findings(dir INTEGER NOT NULL, name BLOB, kind INTEGER NOT NULL, detail INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS hashes(dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
-            partial BLOB, full BLOB, PRIMARY KEY(dev, ino, size, mtime)) WITHOUT ROWID;
+            partial BLOB, full BLOB, grp INTEGER, PRIMARY KEY(dev, ino, size, mtime)) WITHOUT ROWID;
         """;
 
     public SqliteConnection Connection { get; }
@@ -49,7 +49,7 @@ public sealed class ScanInventory : IDisposable
     public static ScanInventory OpenForWriting(string path)
     {
         var connection = Connect(path, SqliteOpenMode.ReadWriteCreate);
-        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;");
         Execute(connection, Schema);
         var inventory = new ScanInventory(connection, path);
         if (inventory.Meta("format") is null)

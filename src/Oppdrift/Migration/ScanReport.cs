@@ -83,7 +83,7 @@ public sealed record ScanReport(
         }
         findings.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path) is var c && c != 0 ? c : a.Kind.CompareTo(b.Kind));
 
-        var (duplicates, members) = ReadDuplicates(connection, tree);
+        var (duplicates, members) = ReadDuplicates(connection);
 
         var cleanup = new List<CleanupRow>();
         var staleBefore = (options.Clock.GetUtcNow().AddYears(-options.StaleYears).ToUnixTimeMilliseconds()) * 1_000_000L;
@@ -238,100 +238,88 @@ public sealed record ScanReport(
     /// <summary>A file in a duplicate group: the group's number and the group's full hash.</summary>
     private readonly record struct Member(int Group, UInt128 Hash);
 
-    private struct FileRecord
-    {
-        public long Size;
-        public long Device;
-        public long Inode;
-        public long Modified;
-        public int Dir;
-        public int Index;
-        public UInt128 Full;
-    }
-
     /// <summary>
-    /// The duplicate groups (size of each, by group number) and which entries are in them. Only files whose size another
-    /// identity shares can be in a group; their hashes come from one ordered pass over the hash table, and no path is
-    /// made here: the caller makes the paths of the members alone.
+    /// The duplicate groups (size of each, by group number) and which entries are in them, from the groups the duplicate
+    /// finder marked in the hash table. Every link to a marked identity is a member; a group needs two identities still
+    /// present. No path is made here: the caller makes the paths of the members alone.
     /// </summary>
-    private static (List<long> Sizes, Dictionary<long, Member> Members) ReadDuplicates(SqliteConnection connection, InventoryTree tree)
+    private static (List<long> Sizes, Dictionary<long, Member> Members) ReadDuplicates(SqliteConnection connection)
     {
-        var files = new List<FileRecord>();
+        var sizes = new List<long>();
+        var members = new Dictionary<long, Member>();
+        var marked = new Dictionary<(long Device, long Inode, long Size, long Modified), (int Group, UInt128 Full)>();
+        var groupCount = 0;
+        using (var statement = new RawStatement(connection, "SELECT dev, ino, size, mtime, full, grp FROM hashes WHERE grp IS NOT NULL AND full IS NOT NULL"))
+        {
+            while (statement.Read())
+            {
+                var group = (int)statement.Int64(5);
+                marked[(statement.Int64(0), statement.Int64(1), statement.Int64(2), statement.Int64(3))] = (group, BinaryPrimitives.ReadUInt128BigEndian(statement.Blob(4)));
+                groupCount = Math.Max(groupCount, group + 1);
+            }
+        }
+        if (marked.Count == 0)
+        {
+            return (sizes, members);
+        }
+        var found = new List<(long Key, int Group, UInt128 Full)>();
+        var firstIdentity = new (long Device, long Inode)?[groupCount];
+        var twoIdentities = new bool[groupCount];
         ScanInventory.ForEachPack(connection, (int dir, ReadOnlySpan<byte> pack) =>
         {
             var reader = EntryPack.Read(pack);
             while (reader.MoveNext())
             {
                 var metadata = reader.Metadata;
-                if (metadata.Kind == EntryKind.File && metadata.Size > 0)
+                if (metadata.Kind != EntryKind.File || metadata.Size <= 0)
                 {
-                    files.Add(new FileRecord
-                    {
-                        Size = metadata.Size,
-                        Device = (long)metadata.Device,
-                        Inode = DuplicateFinder.Identity(dir, reader.Index, metadata.Inode),
-                        Modified = metadata.ModifiedNs,
-                        Dir = dir,
-                        Index = reader.Index,
-                    });
+                    continue;
+                }
+                var identity = ((long)metadata.Device, DuplicateFinder.Identity(dir, reader.Index, metadata.Inode));
+                if (!marked.TryGetValue((identity.Item1, identity.Item2, metadata.Size, metadata.ModifiedNs), out var mark))
+                {
+                    continue;
+                }
+                found.Add((Key(dir, reader.Index), mark.Group, mark.Full));
+                if (firstIdentity[mark.Group] is not { } first)
+                {
+                    firstIdentity[mark.Group] = identity;
+                }
+                else if (first != identity)
+                {
+                    twoIdentities[mark.Group] = true;
                 }
             }
         });
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(files);
-        span.Sort(static (a, b) => a.Device.CompareTo(b.Device) is var c && c != 0 ? c
-            : a.Inode.CompareTo(b.Inode) is var d && d != 0 ? d
-            : a.Size.CompareTo(b.Size) is var e && e != 0 ? e
-            : a.Modified.CompareTo(b.Modified));
-        var hashed = 0;
-        using (var statement = new RawStatement(connection, "SELECT dev, ino, size, mtime, full FROM hashes WHERE full IS NOT NULL ORDER BY dev, ino, size, mtime"))
+        // Hard links share a hash row; one identity alone is not a duplicate.
+        var numbers = new int[groupCount];
+        for (var group = 0; group < groupCount; group++)
         {
-            var next = 0;
-            while (next < span.Length && statement.Read())
-            {
-                var key = (Device: statement.Int64(0), Inode: statement.Int64(1), Size: statement.Int64(2), Modified: statement.Int64(3));
-                while (next < span.Length && (span[next].Device, span[next].Inode, span[next].Size, span[next].Modified).CompareTo(key) < 0)
-                {
-                    next++;
-                }
-                if (next < span.Length && (span[next].Device, span[next].Inode, span[next].Size, span[next].Modified) == key)
-                {
-                    var full = BinaryPrimitives.ReadUInt128BigEndian(statement.Blob(4));
-                    // Every link to the identity carries its hash.
-                    for (; next < span.Length && (span[next].Device, span[next].Inode, span[next].Size, span[next].Modified) == key; next++)
-                    {
-                        span[next].Full = full;
-                        span[hashed++] = span[next];
-                    }
-                }
-            }
-            statement.Reset();
+            numbers[group] = -1;
         }
-        var withHash = span[..hashed];
-        withHash.Sort(static (a, b) => a.Size.CompareTo(b.Size) is var c && c != 0 ? c : a.Full.CompareTo(b.Full));
-        var sizes = new List<long>();
-        var members = new Dictionary<long, Member>();
-        for (var start = 0; start < withHash.Length;)
+        foreach (var (key, group, full) in found)
         {
-            var end = start + 1;
-            var identities = 1;
-            while (end < withHash.Length && withHash[end].Size == withHash[start].Size && withHash[end].Full == withHash[start].Full)
+            if (!twoIdentities[group])
             {
-                if (withHash[end].Device != withHash[start].Device || withHash[end].Inode != withHash[start].Inode)
-                {
-                    identities++;
-                }
-                end++;
+                continue;
             }
-            // Hard links share a hash row; one identity alone is not a duplicate.
-            if (identities > 1)
+            if (numbers[group] < 0)
             {
-                for (var i = start; i < end; i++)
-                {
-                    members[Key(withHash[i].Dir, withHash[i].Index)] = new Member(sizes.Count, withHash[i].Full);
-                }
-                sizes.Add(withHash[start].Size);
+                numbers[group] = sizes.Count;
+                sizes.Add(0);
             }
-            start = end;
+            members[key] = new Member(numbers[group], full);
+        }
+        using (var statement = new RawStatement(connection, "SELECT size, grp FROM hashes WHERE grp IS NOT NULL"))
+        {
+            while (statement.Read())
+            {
+                var group = (int)statement.Int64(1);
+                if (group < groupCount && numbers[group] >= 0)
+                {
+                    sizes[numbers[group]] = statement.Int64(0);
+                }
+            }
         }
         return (sizes, members);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Oppdrift.ShareMigration;
 
 /// <summary>Everything the scanner reports: SharePoint Online's rules, clean-up hints and what got in the way of the scan itself.</summary>
@@ -159,6 +160,7 @@ public static class NameRules
 {
     private static readonly System.Buffers.SearchValues<char> Invalid = System.Buffers.SearchValues.Create(SharePointRules.InvalidCharacters);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FindingSet CheckName(ReadOnlySpan<char> name, bool isFolder, bool atLibraryRoot)
     {
         var found = FindingSet.None;
@@ -209,6 +211,7 @@ public static class NameRules
         return found;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsReserved(ReadOnlySpan<char> name)
     {
         foreach (var reserved in SharePointRules.ReservedNames)
@@ -231,6 +234,7 @@ public static class NameRules
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool EndsWithConnectedFilesSuffix(ReadOnlySpan<char> name)
     {
         foreach (var suffix in SharePointRules.ConnectedFilesSuffixes)
@@ -243,6 +247,7 @@ public static class NameRules
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsShortcut(ReadOnlySpan<char> name)
     {
         foreach (var extension in SharePointRules.ShortcutExtensions)

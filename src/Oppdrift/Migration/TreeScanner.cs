@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -457,6 +458,7 @@ public sealed class TreeScanner
         return id;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteDirectory(int id, DirectoryBatch batch, int error, List<int> pending)
     {
         var node = _nodes[id];
@@ -736,6 +738,7 @@ public sealed class TreeScanner
     }
 
     /// <summary>The name as text for the rules; invalid UTF-8 becomes U+FFFD and is flagged.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<char> Decode(ReadOnlySpan<byte> name, Span<char> buffer, out bool valid)
     {
         valid = System.Text.Unicode.Utf8.IsValid(name);
