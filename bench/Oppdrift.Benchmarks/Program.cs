@@ -18,5 +18,9 @@ if (args is ["registration-burst", .. var burst])
 {
     return await Oppdrift.Benchmarks.RegistrationBurst.RunAsync(burst);
 }
+if (args is ["scan-tree", .. var scanTree])
+{
+    return Oppdrift.Benchmarks.ScanTreeComparison.Run(scanTree);
+}
 BenchmarkSwitcher.FromAssembly(typeof(ImportEndToEnd).Assembly).Run(args);
 return 0;

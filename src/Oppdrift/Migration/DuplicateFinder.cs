@@ -1,7 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
@@ -22,8 +22,11 @@ public static class DuplicateFinder
     private const int Chunk = 16384;
     private const int BufferBytes = 1 << 20;
 
+    // The hashes first: UInt128 is 16-byte aligned, and fields after it would be padded.
     private struct Candidate
     {
+        public UInt128 Partial;
+        public UInt128 Full;
         public long Size;
         public long Device;
         public long Inode;
@@ -33,8 +36,6 @@ public static class DuplicateFinder
         public int NameOffset;
         public int NameLength;
         public uint Links;
-        public UInt128 Partial;
-        public UInt128 Full;
         public bool HasPartial;
         public bool HasFull;
         public bool Failed;
@@ -52,7 +53,8 @@ public static class DuplicateFinder
     {
         using var inventory = ScanInventory.OpenForWriting(inventoryPath);
         var tree = new InventoryTree(inventory.Connection);
-        var names = new byte[1 << 16];
+        // Every name's bytes: the packs' lengths less their fixed headers, so the arena is allocated once.
+        var names = new byte[Math.Max(1, inventory.Scalar($"SELECT coalesce(sum(length(data)) - sum(items) * {EntryPack.HeaderBytes}, 0) FROM entry_packs"))];
         var nameLength = 0;
         var candidates = LoadCandidates(inventory, ref names, ref nameLength, out var count);
         LoadKnownHashes(inventory.Connection, candidates, count);
@@ -100,34 +102,68 @@ public static class DuplicateFinder
     /// </summary>
     private static void MarkGroups(ScanInventory inventory, Candidate[] candidates, int count)
     {
-        var sizes = new Dictionary<(long Size, UInt128 Full), int>();
+        // Sorted rather than counted in a dictionary (a million mostly unique hashes would cost a hundred megabytes there),
+        // and sorted on one 64-bit number made of size and hash, which needs no comparison delegate; equal numbers are
+        // checked for equal size and hash below.
+        var hashedCount = 0;
         for (var i = 0; i < count; i++)
         {
             if (candidates[i].HasFull && !candidates[i].Failed)
             {
-                var key = (candidates[i].Size, candidates[i].Full);
-                sizes[key] = sizes.GetValueOrDefault(key) + 1;
+                hashedCount++;
             }
         }
-        var groups = new Dictionary<(long Size, UInt128 Full), int>();
+        var keys = new ulong[hashedCount];
+        var order = new int[hashedCount];
+        hashedCount = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (candidates[i].HasFull && !candidates[i].Failed)
+            {
+                keys[hashedCount] = (ulong)candidates[i].Full ^ ((ulong)candidates[i].Size * 0x9E3779B97F4A7C15UL);
+                order[hashedCount++] = i;
+            }
+        }
+        Array.Sort(keys, order);
         using var transaction = inventory.Connection.BeginTransaction();
         using (var clear = new RawStatement(inventory.Connection, "UPDATE hashes SET grp = NULL WHERE grp IS NOT NULL"))
         {
             clear.Execute();
         }
         using var mark = new RawStatement(inventory.Connection, "UPDATE hashes SET grp = ?5 WHERE dev = ?1 AND ino = ?2 AND size = ?3 AND mtime = ?4");
-        for (var i = 0; i < count; i++)
+        var group = 0;
+        for (var start = 0; start < order.Length;)
         {
-            ref var candidate = ref candidates[i];
-            if (!candidate.HasFull || candidate.Failed || sizes[(candidate.Size, candidate.Full)] < 2)
+            var end = start + 1;
+            while (end < order.Length && keys[end] == keys[start])
             {
-                continue;
+                end++;
             }
-            if (!groups.TryGetValue((candidate.Size, candidate.Full), out var group))
+            if (end - start > 1)
             {
-                groups[(candidate.Size, candidate.Full)] = group = groups.Count + 1;
+                // Within one number, the exact (size, hash) groups.
+                var run = order.AsSpan(start, end - start);
+                run.Sort((a, b) => candidates[a].Size.CompareTo(candidates[b].Size) is var c && c != 0 ? c : candidates[a].Full.CompareTo(candidates[b].Full));
+                for (var first = 0; first < run.Length;)
+                {
+                    var last = first + 1;
+                    while (last < run.Length && candidates[run[last]].Size == candidates[run[first]].Size && candidates[run[last]].Full == candidates[run[first]].Full)
+                    {
+                        last++;
+                    }
+                    if (last - first > 1)
+                    {
+                        for (var i = first; i < last; i++)
+                        {
+                            ref var candidate = ref candidates[run[i]];
+                            mark.Bind(1, candidate.Device).Bind(2, candidate.Inode).Bind(3, candidate.Size).Bind(4, candidate.Modified).Bind(5, group).Execute();
+                        }
+                        group++;
+                    }
+                    first = last;
+                }
             }
-            mark.Bind(1, candidate.Device).Bind(2, candidate.Inode).Bind(3, candidate.Size).Bind(4, candidate.Modified).Bind(5, group).Execute();
+            start = end;
         }
         transaction.Commit();
     }
@@ -144,7 +180,7 @@ public static class DuplicateFinder
         var filled = 0;
         var arena = names;
         var arenaLength = nameLength;
-        ScanInventory.ForEachPack(inventory.Connection, (int dir, ReadOnlySpan<byte> pack) =>
+        ScanInventory.ForEachPack(inventory.Connection, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int dir, ReadOnlySpan<byte> pack) =>
         {
             var reader = EntryPack.Read(pack);
             while (reader.MoveNext())
@@ -285,67 +321,88 @@ public static class DuplicateFinder
         var whole = new byte[16];
         using var save = new RawStatement(inventory.Connection,
             "INSERT INTO hashes(dev, ino, size, mtime, partial, full) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET partial=coalesce(excluded.partial, partial), full=coalesce(excluded.full, full)");
-        for (var start = 0; start < work.Count; start += Chunk)
+        void Save(int start, int count)
         {
-            var count = Math.Min(Chunk, work.Count - start);
-            // Runs of one folder each, read in parallel.
-            var runs = new List<(int Start, int End)>();
-            for (var i = start; i < start + count;)
+            // In key order, so the hash table's B-tree mostly appends instead of splitting pages all over.
+            var ordered = work.GetRange(start, count).ToArray();
+            var inodes = new long[count];
+            for (var i = 0; i < count; i++)
             {
-                var end = i + 1;
-                while (end < start + count && candidates[work[end]].Dir == candidates[work[i]].Dir)
-                {
-                    end++;
-                }
-                runs.Add((i, end));
-                i = end;
+                inodes[i] = candidates[ordered[i]].Inode;
             }
-            Parallel.ForEach(runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, readers), CancellationToken = cancellationToken },
-                () => (Buffer: ArrayPool<byte>.Shared.Rent(BufferBytes), Hash: new XxHash128(), Read: 0L),
-                (run, _, local) =>
-                {
-                    HashFolder(tree, candidates, names, work, run.Start, run.End, full, local.Buffer, local.Hash, ref local.Read);
-                    return local;
-                },
-                local =>
-                {
-                    Interlocked.Add(ref read, local.Read);
-                    ArrayPool<byte>.Shared.Return(local.Buffer);
-                });
-            using (var transaction = inventory.Connection.BeginTransaction())
+            Array.Sort(inodes, ordered);
+            using var transaction = inventory.Connection.BeginTransaction();
+            foreach (var index in ordered)
             {
-                for (var i = start; i < start + count; i++)
+                ref var candidate = ref candidates[index];
+                if (candidate.Failed)
                 {
-                    ref var candidate = ref candidates[work[i]];
-                    if (candidate.Failed)
-                    {
-                        continue;
-                    }
-                    save.Bind(1, candidate.Device).Bind(2, candidate.Inode).Bind(3, candidate.Size).Bind(4, candidate.Modified);
-                    if (candidate.HasPartial)
-                    {
-                        BinaryPrimitives.WriteUInt128BigEndian(partial, candidate.Partial);
-                        save.Bind(5, partial);
-                    }
-                    else
-                    {
-                        save.BindNull(5);
-                    }
-                    if (candidate.HasFull)
-                    {
-                        BinaryPrimitives.WriteUInt128BigEndian(whole, candidate.Full);
-                        save.Bind(6, whole);
-                    }
-                    else
-                    {
-                        save.BindNull(6);
-                    }
-                    save.Execute();
+                    continue;
                 }
-                transaction.Commit();
+                save.Bind(1, candidate.Device).Bind(2, candidate.Inode).Bind(3, candidate.Size).Bind(4, candidate.Modified);
+                if (candidate.HasPartial)
+                {
+                    BinaryPrimitives.WriteUInt128BigEndian(partial, candidate.Partial);
+                    save.Bind(5, partial);
+                }
+                else
+                {
+                    save.BindNull(5);
+                }
+                if (candidate.HasFull)
+                {
+                    BinaryPrimitives.WriteUInt128BigEndian(whole, candidate.Full);
+                    save.Bind(6, whole);
+                }
+                else
+                {
+                    save.BindNull(6);
+                }
+                save.Execute();
             }
-            hashed += count;
-            progress?.Report(hashed);
+            transaction.Commit();
+        }
+        Task? saving = null;
+        try
+        {
+            for (var start = 0; start < work.Count; start += Chunk)
+            {
+                var count = Math.Min(Chunk, work.Count - start);
+                // Runs of one folder each, read in parallel.
+                var runs = new List<(int Start, int End)>();
+                for (var i = start; i < start + count;)
+                {
+                    var end = i + 1;
+                    while (end < start + count && candidates[work[end]].Dir == candidates[work[i]].Dir)
+                    {
+                        end++;
+                    }
+                    runs.Add((i, end));
+                    i = end;
+                }
+                Parallel.ForEach(runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, readers), CancellationToken = cancellationToken },
+                    () => (Buffer: ArrayPool<byte>.Shared.Rent(BufferBytes), Hash: new XxHash128(), Read: 0L),
+                    (run, _, local) =>
+                    {
+                        HashFolder(tree, candidates, names, work, run.Start, run.End, full, local.Buffer, local.Hash, ref local.Read);
+                        return local;
+                    },
+                    local =>
+                    {
+                        Interlocked.Add(ref read, local.Read);
+                        ArrayPool<byte>.Shared.Return(local.Buffer);
+                    });
+                // The chunk's hashes are written while the next chunk is read: the writer and the readers overlap.
+                saving?.GetAwaiter().GetResult();
+                var (saveStart, saveCount) = (start, count);
+                saving = Task.Run(() => Save(saveStart, saveCount), CancellationToken.None);
+                hashed += count;
+                progress?.Report(hashed);
+            }
+        }
+        finally
+        {
+            saving?.GetAwaiter().GetResult();
         }
         bytesRead += read;
     }
@@ -364,7 +421,15 @@ public static class DuplicateFinder
             }
             return;
         }
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(work)[start..end].Sort((a, b) => candidates[a].Inode.CompareTo(candidates[b].Inode));
+        if (end - start > 1)
+        {
+            var inodes = new long[end - start];
+            for (var i = start; i < end; i++)
+            {
+                inodes[i - start] = candidates[work[i]].Inode;
+            }
+            inodes.AsSpan().Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(work)[start..end]);
+        }
         var folder = tree.OpenFolder(candidates[work[start]].Dir);
         try
         {

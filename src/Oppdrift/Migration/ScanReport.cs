@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
@@ -119,7 +120,7 @@ public sealed record ScanReport(
             SignFolder(id, pack, tree, firstChild, nextSibling, signatures, signed, empty, nonEmpty, parts, members);
             nextFolder = id - 1;
         }
-        ScanInventory.ForEachPack(connection, (int dir, ReadOnlySpan<byte> pack) =>
+        ScanInventory.ForEachPack(connection, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int dir, ReadOnlySpan<byte> pack) =>
         {
             var reader = EntryPack.Read(pack);
             while (reader.MoveNext())
@@ -265,7 +266,7 @@ public sealed record ScanReport(
         var found = new List<(long Key, int Group, UInt128 Full)>();
         var firstIdentity = new (long Device, long Inode)?[groupCount];
         var twoIdentities = new bool[groupCount];
-        ScanInventory.ForEachPack(connection, (int dir, ReadOnlySpan<byte> pack) =>
+        ScanInventory.ForEachPack(connection, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int dir, ReadOnlySpan<byte> pack) =>
         {
             var reader = EntryPack.Read(pack);
             while (reader.MoveNext())

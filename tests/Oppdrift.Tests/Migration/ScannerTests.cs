@@ -382,6 +382,72 @@ public sealed class ScannerTests
         }
     }
 
+    [Fact]
+    public void A_folder_pack_gives_back_every_entry_byte_for_byte()
+    {
+        byte[][] names = [[.. "rapport.docx"u8], [.. "bad"u8, 0xFF, 0xFE], [.. Enumerable.Repeat((byte)'a', 255)], [.. "blåbær 🙂"u8]];
+        var buffer = new byte[8];
+        var length = 0;
+        for (var i = 0; i < names.Length; i++)
+        {
+            length = EntryPack.Append(ref buffer, length, names[i], Metadata(i));
+        }
+        var reader = EntryPack.Read(buffer.AsSpan(0, length));
+        var read = 0;
+        while (reader.MoveNext())
+        {
+            Assert.Equal(read, reader.Index);
+            Assert.Equal(names[read], reader.Name.ToArray());
+            Assert.Equal(Metadata(read), reader.Metadata);
+            read++;
+        }
+        Assert.Equal(names.Length, read);
+        Assert.Throws<InvalidDataException>(() =>
+        {
+            var cut = EntryPack.Read(buffer.AsSpan(0, length - 1));
+            while (cut.MoveNext())
+            {
+            }
+        });
+
+        static EntryMetadata Metadata(int i) => new()
+        {
+            Kind = (EntryKind)(i % 4),
+            Size = long.MaxValue - i,
+            ModifiedNs = -1_000_000_000L * i,
+            ChangedNs = 1_700_000_000_000_000_000L + i,
+            Device = ulong.MaxValue - (ulong)i,
+            Inode = (ulong)i << 40,
+            Links = uint.MaxValue - (uint)i,
+            Owner = (uint)i,
+        };
+    }
+
+    [Fact]
+    public async Task An_inventory_of_the_earlier_format_is_set_aside_and_the_tree_scanned_afresh()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        share.File("a/b.txt", "b");
+        using (var old = ScanInventory.OpenForWriting(share.Inventory))
+        {
+            old.SetMeta("version", "1");
+            old.SetMeta("root", share.Root);
+            old.SetMeta("state", "complete");
+        }
+        SqliteConnection.ClearAllPools();
+
+        var outcome = await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+
+        Assert.False(outcome.Resumed);
+        Assert.False(outcome.Incremental);
+        Assert.True(File.Exists(share.Inventory + ".old-version"));
+        Assert.Equal(1, Report(share.Inventory).Files);
+    }
+
     /// <summary>Every folder and entry of an inventory as "path size mtime" lines, folders ending in '/'.</summary>
     private static List<string> Listing(string inventory)
     {
