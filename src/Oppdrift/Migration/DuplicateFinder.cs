@@ -97,8 +97,8 @@ public static class DuplicateFinder
     }
 
     /// <summary>
-    /// Numbers the groups of identities with the same size and full hash in the hash table, so the report reads the few
-    /// duplicates instead of every hash. Marks from an earlier run are cleared first.
+    /// Numbers the groups of identities with the same size and full hash, and writes them with the hashes, so the report
+    /// finds the few duplicates without comparing every hash again.
     /// </summary>
     private static void MarkGroups(ScanInventory inventory, Candidate[] candidates, int count)
     {
@@ -125,12 +125,8 @@ public static class DuplicateFinder
             }
         }
         Array.Sort(keys, order);
-        using var transaction = inventory.Connection.BeginTransaction();
-        using (var clear = new RawStatement(inventory.Connection, "UPDATE hashes SET grp = NULL WHERE grp IS NOT NULL"))
-        {
-            clear.Execute();
-        }
-        using var mark = new RawStatement(inventory.Connection, "UPDATE hashes SET grp = ?5 WHERE dev = ?1 AND ino = ?2 AND size = ?3 AND mtime = ?4");
+        var groups = new int[count];
+        Array.Fill(groups, -1);
         var group = 0;
         for (var start = 0; start < order.Length;)
         {
@@ -155,8 +151,7 @@ public static class DuplicateFinder
                     {
                         for (var i = first; i < last; i++)
                         {
-                            ref var candidate = ref candidates[run[i]];
-                            mark.Bind(1, candidate.Device).Bind(2, candidate.Inode).Bind(3, candidate.Size).Bind(4, candidate.Modified).Bind(5, group).Execute();
+                            groups[run[i]] = group;
                         }
                         group++;
                     }
@@ -165,8 +160,32 @@ public static class DuplicateFinder
             }
             start = end;
         }
+        // The log is written again compactly: one record per candidate with what is known of it, and its group.
+        using var transaction = inventory.Connection.BeginTransaction();
+        inventory.Execute("DELETE FROM hash_log");
+        var row = new byte[HashLog.RecordsPerRow * HashLog.RecordBytes];
+        var filled = 0;
+        for (var i = 0; i < count; i++)
+        {
+            ref var candidate = ref candidates[i];
+            if (!candidate.HasPartial && !candidate.HasFull)
+            {
+                continue;
+            }
+            HashLog.Write(row.AsSpan(filled), Record(candidate, groups[i]));
+            filled += HashLog.RecordBytes;
+            if (filled == row.Length)
+            {
+                HashLog.Append(inventory.Connection, row);
+                filled = 0;
+            }
+        }
+        HashLog.Append(inventory.Connection, row.AsSpan(0, filled));
         transaction.Commit();
     }
+
+    private static HashRecord Record(in Candidate candidate, int group) => new(candidate.Device, candidate.Inode, candidate.Size, candidate.Modified,
+        candidate.HasPartial ? candidate.Partial : null, candidate.HasFull ? candidate.Full : null, group);
 
     private static bool Usable(in Candidate candidate) => !candidate.Failed && (candidate.HasPartial || candidate.Size <= 2 * Block);
 
@@ -246,13 +265,10 @@ public static class DuplicateFinder
         return all;
     }
 
-    /// <summary>Hashes kept from earlier runs (and scans), merged in key order with the hash table's own order.</summary>
+    /// <summary>Hashes kept from earlier runs (and scans), each found among the candidates by binary search on their key order.</summary>
     private static void LoadKnownHashes(SqliteConnection connection, Candidate[] candidates, int count)
     {
-        using var any = new RawStatement(connection, "SELECT EXISTS(SELECT 1 FROM hashes)");
-        var hasAny = any.Read() && any.Int64(0) == 1;
-        any.Reset();
-        if (!hasAny || count == 0)
+        if (count == 0 || HashLog.IsEmpty(connection))
         {
             return;
         }
@@ -262,39 +278,43 @@ public static class DuplicateFinder
             order[i] = i;
         }
         Array.Sort(order, (a, b) => CompareKey(candidates[a], candidates[b].Device, candidates[b].Inode, candidates[b].Size, candidates[b].Modified));
-        using var statement = new RawStatement(connection, "SELECT dev, ino, size, mtime, partial, full FROM hashes ORDER BY dev, ino, size, mtime");
-        var next = 0;
-        while (next < order.Length && statement.Read())
+        HashLog.ForEach(connection, record =>
         {
-            var device = statement.Int64(0);
-            var inode = statement.Int64(1);
-            var size = statement.Int64(2);
-            var modified = statement.Int64(3);
-            while (next < order.Length && CompareKey(candidates[order[next]], device, inode, size, modified) < 0)
+            int low = 0, high = order.Length - 1;
+            while (low <= high)
             {
-                next++;
-            }
-            if (next < order.Length && CompareKey(candidates[order[next]], device, inode, size, modified) == 0)
-            {
-                ref var candidate = ref candidates[order[next]];
-                if (!statement.IsNull(4))
+                var middle = low + ((high - low) / 2);
+                var c = CompareKey(candidates[order[middle]], record.Device, record.Inode, record.Size, record.Modified);
+                if (c == 0)
                 {
-                    candidate.Partial = BinaryPrimitives.ReadUInt128BigEndian(statement.Blob(4));
-                    candidate.HasPartial = true;
-                }
-                if (!statement.IsNull(5))
-                {
-                    candidate.Full = BinaryPrimitives.ReadUInt128BigEndian(statement.Blob(5));
-                    candidate.HasFull = true;
-                    if (candidate.Size <= 2 * Block)
+                    ref var candidate = ref candidates[order[middle]];
+                    if (record.Partial is { } partial)
                     {
-                        candidate.Partial = candidate.Full;
+                        candidate.Partial = partial;
                         candidate.HasPartial = true;
                     }
+                    if (record.Full is { } full)
+                    {
+                        candidate.Full = full;
+                        candidate.HasFull = true;
+                        if (candidate.Size <= 2 * Block)
+                        {
+                            candidate.Partial = full;
+                            candidate.HasPartial = true;
+                        }
+                    }
+                    return;
+                }
+                if (c < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
                 }
             }
-        }
-        statement.Reset();
+        });
     }
 
     private static int CompareKey(in Candidate candidate, long device, long inode, long size, long modified)
@@ -317,50 +337,21 @@ public static class DuplicateFinder
         // The work is in folder order (as the packs were read); each folder's files are read by inode, in the order the
         // file system laid them out.
         long read = 0;
-        var partial = new byte[16];
-        var whole = new byte[16];
-        using var save = new RawStatement(inventory.Connection,
-            "INSERT INTO hashes(dev, ino, size, mtime, partial, full) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET partial=coalesce(excluded.partial, partial), full=coalesce(excluded.full, full)");
+        // One row buffer: a save finishes before the next one starts.
+        var row = new byte[Chunk * HashLog.RecordBytes];
         void Save(int start, int count)
         {
-            // In key order, so the hash table's B-tree mostly appends instead of splitting pages all over.
-            var ordered = work.GetRange(start, count).ToArray();
-            var inodes = new long[count];
-            for (var i = 0; i < count; i++)
+            var filled = 0;
+            for (var i = start; i < start + count; i++)
             {
-                inodes[i] = candidates[ordered[i]].Inode;
+                ref var candidate = ref candidates[work[i]];
+                if (!candidate.Failed)
+                {
+                    HashLog.Write(row.AsSpan(filled), Record(candidate, -1));
+                    filled += HashLog.RecordBytes;
+                }
             }
-            Array.Sort(inodes, ordered);
-            using var transaction = inventory.Connection.BeginTransaction();
-            foreach (var index in ordered)
-            {
-                ref var candidate = ref candidates[index];
-                if (candidate.Failed)
-                {
-                    continue;
-                }
-                save.Bind(1, candidate.Device).Bind(2, candidate.Inode).Bind(3, candidate.Size).Bind(4, candidate.Modified);
-                if (candidate.HasPartial)
-                {
-                    BinaryPrimitives.WriteUInt128BigEndian(partial, candidate.Partial);
-                    save.Bind(5, partial);
-                }
-                else
-                {
-                    save.BindNull(5);
-                }
-                if (candidate.HasFull)
-                {
-                    BinaryPrimitives.WriteUInt128BigEndian(whole, candidate.Full);
-                    save.Bind(6, whole);
-                }
-                else
-                {
-                    save.BindNull(6);
-                }
-                save.Execute();
-            }
-            transaction.Commit();
+            HashLog.Append(inventory.Connection, row.AsSpan(0, filled));
         }
         Task? saving = null;
         try

@@ -11,13 +11,13 @@ internal delegate void PackVisitor(int dir, ReadOnlySpan<byte> pack);
 /// <summary>
 /// The scan inventory: one SQLite file per scanned tree holding its folders (names as bytes, parent by id), each
 /// folder's entries packed in one row (<see cref="EntryPack"/>; read them with <see cref="ForEachEntry"/>), file hashes
-/// keyed by identity, size and modification time, the findings, and the scan's state, so an interrupted scan resumes
+/// keyed by identity, size and modification time (<see cref="HashLog"/>), the findings, and the scan's state, so an interrupted scan resumes
 /// and a later one is incremental. The same file is what is uploaded to the server.
 /// </summary>
 public sealed class ScanInventory : IDisposable
 {
     public const string Format = "oppdrift-scan";
-    // 2: entries packed per folder (entry_packs) instead of one row per entry.
+    // 2: entries packed per folder (entry_packs) and hashes packed in a log (hash_log), instead of a row each.
     public const int Version = 2;
 
     public const int StatePending = 0;
@@ -31,8 +31,7 @@ public sealed class ScanInventory : IDisposable
         CREATE TABLE IF NOT EXISTS entry_packs(dir INTEGER PRIMARY KEY, items INTEGER NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL,
             data BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS findings(dir INTEGER NOT NULL, name BLOB, kind INTEGER NOT NULL, detail INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS hashes(dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
-            partial BLOB, full BLOB, grp INTEGER, PRIMARY KEY(dev, ino, size, mtime)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS hash_log(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
         """;
 
     public SqliteConnection Connection { get; }

@@ -241,7 +241,7 @@ public sealed record ScanReport(
 
     /// <summary>
     /// The duplicate groups (size of each, by group number) and which entries are in them, from the groups the duplicate
-    /// finder marked in the hash table. Every link to a marked identity is a member; a group needs two identities still
+    /// finder wrote into the hash log. Every link to a marked identity is a member; a group needs two identities still
     /// present. No path is made here: the caller makes the paths of the members alone.
     /// </summary>
     private static (List<long> Sizes, Dictionary<long, Member> Members) ReadDuplicates(SqliteConnection connection)
@@ -249,16 +249,23 @@ public sealed record ScanReport(
         var sizes = new List<long>();
         var members = new Dictionary<long, Member>();
         var marked = new Dictionary<(long Device, long Inode, long Size, long Modified), (int Group, UInt128 Full)>();
+        var groupSizes = new Dictionary<int, long>();
         var groupCount = 0;
-        using (var statement = new RawStatement(connection, "SELECT dev, ino, size, mtime, full, grp FROM hashes WHERE grp IS NOT NULL AND full IS NOT NULL"))
+        HashLog.ForEach(connection, record =>
         {
-            while (statement.Read())
+            var key = (record.Device, record.Inode, record.Size, record.Modified);
+            if (record.Group >= 0 && record.Full is { } full)
             {
-                var group = (int)statement.Int64(5);
-                marked[(statement.Int64(0), statement.Int64(1), statement.Int64(2), statement.Int64(3))] = (group, BinaryPrimitives.ReadUInt128BigEndian(statement.Blob(4)));
-                groupCount = Math.Max(groupCount, group + 1);
+                marked[key] = (record.Group, full);
+                groupSizes[record.Group] = record.Size;
+                groupCount = Math.Max(groupCount, record.Group + 1);
             }
-        }
+            else
+            {
+                // A later record without a group replaces an earlier one with it.
+                marked.Remove(key);
+            }
+        });
         if (marked.Count == 0)
         {
             return (sizes, members);
@@ -311,15 +318,11 @@ public sealed record ScanReport(
             }
             members[key] = new Member(numbers[group], full);
         }
-        using (var statement = new RawStatement(connection, "SELECT size, grp FROM hashes WHERE grp IS NOT NULL"))
+        for (var group = 0; group < groupCount; group++)
         {
-            while (statement.Read())
+            if (numbers[group] >= 0)
             {
-                var group = (int)statement.Int64(1);
-                if (group < groupCount && numbers[group] >= 0)
-                {
-                    sizes[numbers[group]] = statement.Int64(0);
-                }
+                sizes[numbers[group]] = groupSizes[group];
             }
         }
         return (sizes, members);

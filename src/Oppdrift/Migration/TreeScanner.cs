@@ -132,7 +132,7 @@ public sealed class TreeScanner
                 attach.ExecuteNonQuery();
                 if (!resumed)
                 {
-                    _inventory.Execute("INSERT OR IGNORE INTO hashes SELECT * FROM prev.hashes");
+                    _inventory.Execute("INSERT INTO hash_log(data) SELECT data FROM prev.hash_log ORDER BY id");
                 }
             }
             PrepareCommands();
