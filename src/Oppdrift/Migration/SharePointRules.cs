@@ -160,6 +160,13 @@ public static class NameRules
 {
     private static readonly System.Buffers.SearchValues<char> Invalid = System.Buffers.SearchValues.Create(SharePointRules.InvalidCharacters);
 
+    // Arrays, not the public lists: a foreach over an interface allocates an enumerator, and this runs for every name.
+    private static readonly string[] Reserved = [.. SharePointRules.ReservedNames];
+    private static readonly string[] Devices = [.. SharePointRules.ReservedDeviceNames];
+    private static readonly int LongestDevice = Devices.Max(d => d.Length);
+    private static readonly string[] ConnectedSuffixes = [.. SharePointRules.ConnectedFilesSuffixes];
+    private static readonly string[] Shortcuts = [.. SharePointRules.ShortcutExtensions];
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FindingSet CheckName(ReadOnlySpan<char> name, bool isFolder, bool atLibraryRoot)
     {
@@ -214,7 +221,7 @@ public static class NameRules
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsReserved(ReadOnlySpan<char> name)
     {
-        foreach (var reserved in SharePointRules.ReservedNames)
+        foreach (var reserved in Reserved)
         {
             if (name.Equals(reserved, StringComparison.OrdinalIgnoreCase))
             {
@@ -224,7 +231,11 @@ public static class NameRules
         // Device names are refused with any extension too: "CON.txt", "com1.docx".
         var dot = name.IndexOf('.');
         var stem = dot < 0 ? name : name[..dot];
-        foreach (var device in SharePointRules.ReservedDeviceNames)
+        if (stem.Length > LongestDevice)
+        {
+            return false;
+        }
+        foreach (var device in Devices)
         {
             if (stem.Equals(device, StringComparison.OrdinalIgnoreCase))
             {
@@ -237,7 +248,7 @@ public static class NameRules
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool EndsWithConnectedFilesSuffix(ReadOnlySpan<char> name)
     {
-        foreach (var suffix in SharePointRules.ConnectedFilesSuffixes)
+        foreach (var suffix in ConnectedSuffixes)
         {
             if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
             {
@@ -250,7 +261,7 @@ public static class NameRules
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsShortcut(ReadOnlySpan<char> name)
     {
-        foreach (var extension in SharePointRules.ShortcutExtensions)
+        foreach (var extension in Shortcuts)
         {
             if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
             {
