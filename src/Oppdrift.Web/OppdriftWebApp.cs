@@ -11,6 +11,7 @@ using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
+using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
 using Oppdrift.Web.Components;
 
@@ -39,6 +40,7 @@ public static class OppdriftWebApp
         services.AddLearning(builder.Configuration);
         services.AddKnowledge();
         services.AddBenefits(builder.Configuration);
+        services.AddMigration(builder.Configuration);
         services.AddLocalization();
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
@@ -113,6 +115,7 @@ public static class OppdriftWebApp
         app.MapLearningApi();
         app.MapKnowledgeApi();
         app.MapBenefitsApi();
+        app.MapMigrationApi();
         return app;
     }
 }
