@@ -142,6 +142,10 @@ public sealed class MigrationQueries(OppdriftDb db)
         return new MigrationProgressPicture(date, await AgenciesAsync(null, end, cancellationToken));
     }
 
+    /// <summary>Changes whenever the plan does: every change to it (scan, mapping, state) is an audit entry.</summary>
+    public static async Task<long> VersionAsync(OppdriftDb db, CancellationToken cancellationToken) =>
+        await db.AuditEntries.Where(a => a.Action.StartsWith("migration.")).MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
+
     /// <summary>The folders of a scan's profile, down to a depth, for the mapping form and the share page.</summary>
     public async Task<IReadOnlyList<FolderProfile>> FoldersAsync(int scanId, int maxDepth, CancellationToken cancellationToken) =>
         [.. (await db.ShareScanFolders.AsNoTracking().Where(f => f.ScanId == scanId && f.Depth <= maxDepth).ToListAsync(cancellationToken))

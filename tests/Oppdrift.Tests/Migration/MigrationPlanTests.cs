@@ -256,6 +256,47 @@ public sealed class MigrationPlanTests
         Assert.Contains(cleanupRows, r => r[0] == "Økonomi/2019/gammel.docx" && r[2] == "300");
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_benefit_indicator_wired_to_the_plan_is_measured_from_its_history(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        using var share = await PlanShare.CreateAsync();
+        var (economy, _) = await AgenciesAsync(db);
+        var plan = new Plan(db, database.Folder);
+        var shareId = (await plan.AttachAsync(share.Inventory, economy)).Value!.ShareId;
+        var mapping = (await plan.Plans.SaveMappingAsync(shareId, null, Map(""), "leder", TestContext.Current.CancellationToken)).Value!.Id;
+        var day0 = DateOnly.FromDateTime(plan.Clock.GetUtcNow().UtcDateTime);
+        var usage = new Oppdrift.Usage.UsageIndicatorQuery(db, new Oppdrift.Usage.UsageQueries(db, new Oppdrift.Shared.Privacy.SuppressionOptions(), plan.Clock,
+            new Oppdrift.Usage.UsageFigureCache()));
+        var editor = new Oppdrift.Benefits.BenefitsEditor(db, plan.Clock, usage);
+        var central = Oppdrift.Benefits.BenefitsTemplate.System("endringsleder");
+        var goal = await editor.SaveGoalAsync(null, new Oppdrift.Benefits.GoalInput("Ut av filserverne", null), central, TestContext.Current.CancellationToken);
+        var benefit = await editor.SaveBenefitAsync(null, new Oppdrift.Benefits.BenefitInput(goal.Value!.Id, "Filserverne fases ut", null, "Systemeier", day0,
+            day0.AddYears(1), false, true, null, null, []), central, TestContext.Current.CancellationToken);
+        var indicator = await editor.SaveIndicatorAsync(null, new Oppdrift.Benefits.IndicatorInput(benefit.Value!.Id, "Volum flyttet", null, null, true,
+            Oppdrift.Benefits.IndicatorSource.Migration, Oppdrift.Benefits.MigrationMeasures.BytesMoved, day0, null, Oppdrift.Benefits.MeasurementSchedule.Weekly,
+            null, null, null, [new Oppdrift.Benefits.TargetInput(day0.AddMonths(6), 100)]), central, TestContext.Current.CancellationToken);
+        Assert.True(indicator.Succeeded, indicator.Error);
+        Assert.Equal((0.0, "%", 0.0, 100.0), (indicator.Value!.BaselineValue, indicator.Value.Unit, indicator.Value.MinValue, indicator.Value.MaxValue));
+
+        plan.Clock.Advance(TimeSpan.FromDays(10));
+        await plan.Plans.SetStateAsync(mapping, MappingState.Migrated, "leder", TestContext.Current.CancellationToken);
+        plan.Clock.Advance(TimeSpan.FromDays(5));
+        var measurer = new Oppdrift.Benefits.BenefitsMeasurer(db, usage, plan.Clock);
+        var written = await measurer.MeasureAllAsync(TestContext.Current.CancellationToken);
+        var again = await measurer.MeasureAllAsync(TestContext.Current.CancellationToken);
+
+        var measured = await db.Measurements.AsNoTracking().Where(m => m.IndicatorId == indicator.Value.Id).OrderBy(m => m.Date).ThenBy(m => m.AgencyId)
+            .Select(m => new { m.Date, m.AgencyId, m.Value }).ToListAsync(TestContext.Current.CancellationToken);
+        // Weekly from the baseline up to today (day 15): days 0, 7 and 14, for the municipality and the one agency with a share.
+        Assert.Equal((6, 0), (written, again));
+        Assert.Equal([0.0, 0.0, 0.0, 0.0, 100.0, 100.0], measured.Select(m => m.Value));
+        Assert.Equal([day0, day0, day0.AddDays(7), day0.AddDays(7), day0.AddDays(14), day0.AddDays(14)], measured.Select(m => m.Date));
+        Assert.Equal(3, measured.Count(m => m.AgencyId == economy));
+    }
+
     [Fact]
     public void The_central_team_plans_every_agency_and_a_leader_only_their_own()
     {
