@@ -27,8 +27,8 @@ public sealed record SharePicture(
 
     public long MappedFiles => Mappings.Sum(m => m.Files);
 
-    /// <summary>Files in mappings whose check finds nothing blocking.</summary>
-    public long ReadyFiles => Mappings.Where(m => m.Check is { Ready: true }).Sum(m => m.Files);
+    /// <summary>Files in mappings whose check finds nothing blocking, or that are moved already.</summary>
+    public long ReadyFiles => Mappings.Where(m => m.Moved || m.Check is { Ready: true }).Sum(m => m.Files);
 
     public long MovedBytes => Math.Min(Bytes, Mappings.Where(m => m.Moved).Sum(m => m.Bytes));
 
