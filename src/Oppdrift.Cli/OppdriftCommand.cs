@@ -52,6 +52,7 @@ internal static class OppdriftCommand
             DemoCommands.Create(),
             AccountCommands.Create(),
             ScanCommands.Create(),
+            MigrationCommands.Create(),
         };
 
     public static async Task<int> RunAsync(string[] args)

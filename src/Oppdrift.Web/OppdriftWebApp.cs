@@ -11,6 +11,7 @@ using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
+using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
 using Oppdrift.Web.Components;
 
@@ -39,6 +40,7 @@ public static class OppdriftWebApp
         services.AddLearning(builder.Configuration);
         services.AddKnowledge();
         services.AddBenefits(builder.Configuration);
+        services.AddMigration(builder.Configuration);
         services.AddLocalization();
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
@@ -113,6 +115,7 @@ public static class OppdriftWebApp
         app.MapLearningApi();
         app.MapKnowledgeApi();
         app.MapBenefitsApi();
+        app.MapMigrationApi();
         return app;
     }
 }
@@ -134,6 +137,9 @@ internal static partial class FirstStart
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo learning loaded: {Programmes} programmes, {Sessions} sessions, {Files} attendance reports imported, {Recordings} recordings, {Documents} documents")]
     private static partial void LogLearningDemoLoaded(ILogger logger, int programmes, int sessions, int files, int recordings, int documents);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo migration loaded in {Seconds:F1} s: {Shares} file shares scanned ({Files} files), {Mappings} mappings")]
+    private static partial void LogMigrationDemoLoaded(ILogger logger, double seconds, int shares, long files, int mappings);
 
     public static async Task RunAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, CancellationToken cancellationToken)
     {
@@ -171,6 +177,9 @@ internal static partial class FirstStart
             LogDemoLoaded(logger, started.Elapsed.TotalSeconds, result.DirectoryImport.Rows, result.AgenciesCreated, folder);
             var learning = await ActivatorUtilities.CreateInstance<LearningDemo>(scope.ServiceProvider).LoadAsync(seed, cancellationToken);
             LogLearningDemoLoaded(logger, learning.Programmes, learning.Sessions, learning.AttendanceFiles, learning.Recordings, learning.Documents);
+            started.Restart();
+            var migration = await ActivatorUtilities.CreateInstance<DemoMigration>(scope.ServiceProvider).LoadAsync(seed, folder, cancellationToken);
+            LogMigrationDemoLoaded(logger, started.Elapsed.TotalSeconds, migration.Shares, migration.Files, migration.Mappings);
         }
     }
 }

@@ -77,6 +77,10 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/benefits/new", "benefit-new", language, findings);
         await AuditAsync(page, benefitPath + "/edit", "benefit-edit", language, findings);
         await AuditAsync(page, benefitPath + "/indicators/new", "indicator-new", language, findings);
+        await AuditAsync(page, "/migration", "migration", language, findings);
+        await AuditAsync(page, "/migration/shares/1", "migration-share", language, findings);
+        var agencyLink = await page.Locator("a[href^='/migration?agency=']").First.GetAttributeAsync("href");
+        await AuditAsync(page, agencyLink!, "migration-agency", language, findings);
         await AuditAsync(page, "/learning", "learning", language, findings);
         await AuditAsync(page, "/learning/programmes/1", "learning-programme", language, findings);
         await AuditAsync(page, "/learning/programmes/1/results", "learning-results", language, findings);

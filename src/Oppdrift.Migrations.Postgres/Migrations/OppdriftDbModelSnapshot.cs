@@ -1425,6 +1425,297 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.ToTable("units", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareMapping", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Library")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("ShareId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SiteUrl")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("SourceFolder")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("StateChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StateChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("TargetFolder")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("TargetKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShareId");
+
+                    b.ToTable("ShareMappings", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareMappingChange", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("MappingId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MappingId", "At");
+
+                    b.ToTable("ShareMappingChanges", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareScan", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<long>("Blockers")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CleanupBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CleanupFiles")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Duplicates")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("FileBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Files")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Folders")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Root")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("ScanProblems")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("ScannedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("ShareId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StoredName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Warnings")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShareId", "Sha256")
+                        .IsUnique();
+
+                    b.ToTable("ShareScans", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareScanFolder", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CleanupBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CleanupFiles")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Files")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Folders")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("HasFormsFolder")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Lengths")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("MaxFolderItems")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NameBlockers")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("NewestModified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("ScanId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Warnings")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScanId", "Depth");
+
+                    b.ToTable("ShareScanFolders", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareScanTally", b =>
+                {
+                    b.Property<int>("ScanId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Items")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ScanId", "Category", "Kind");
+
+                    b.ToTable("ShareScanTallies", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.SourceShare", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AgencyId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<string>("SourcePath")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SourceShares", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Usage.UsageActivity", b =>
                 {
                     b.Property<DateOnly>("Date")
@@ -1882,6 +2173,62 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.Navigation("Agency");
                 });
 
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareMapping", b =>
+                {
+                    b.HasOne("Oppdrift.ShareMigration.SourceShare", "Share")
+                        .WithMany("Mappings")
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Share");
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareMappingChange", b =>
+                {
+                    b.HasOne("Oppdrift.ShareMigration.ShareMapping", null)
+                        .WithMany("History")
+                        .HasForeignKey("MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareScan", b =>
+                {
+                    b.HasOne("Oppdrift.ShareMigration.SourceShare", null)
+                        .WithMany("Scans")
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareScanFolder", b =>
+                {
+                    b.HasOne("Oppdrift.ShareMigration.ShareScan", null)
+                        .WithMany("FolderProfile")
+                        .HasForeignKey("ScanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareScanTally", b =>
+                {
+                    b.HasOne("Oppdrift.ShareMigration.ShareScan", null)
+                        .WithMany("Tallies")
+                        .HasForeignKey("ScanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.SourceShare", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Access.Account", b =>
                 {
                     b.Navigation("Agencies");
@@ -1918,6 +2265,25 @@ namespace Oppdrift.Migrations.Postgres.Migrations
             modelBuilder.Entity("Oppdrift.Organisation.Agency", b =>
                 {
                     b.Navigation("Units");
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareMapping", b =>
+                {
+                    b.Navigation("History");
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.ShareScan", b =>
+                {
+                    b.Navigation("FolderProfile");
+
+                    b.Navigation("Tallies");
+                });
+
+            modelBuilder.Entity("Oppdrift.ShareMigration.SourceShare", b =>
+                {
+                    b.Navigation("Mappings");
+
+                    b.Navigation("Scans");
                 });
 #pragma warning restore 612, 618
         }

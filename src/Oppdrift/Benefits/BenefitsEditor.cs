@@ -180,6 +180,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         double? min = input.MinValue, max = input.MaxValue;
         double baseline;
         UsageMeasure? measure = null;
+        string? migrationKey = null;
         if (input.Source == IndicatorSource.Usage)
         {
             measure = UsageMeasures.Find(input.UsageMeasure);
@@ -200,6 +201,24 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
                     : Fail(nameof(input.UsageMeasure), "ErrorNoUsageData", measure.Name);
             }
             baseline = Math.Round(value, 2);
+        }
+        else if (input.Source == IndicatorSource.Migration)
+        {
+            if (MigrationMeasures.Find(input.UsageMeasure) is not { } migrationMeasure)
+            {
+                return Fail(nameof(input.UsageMeasure), "ErrorRequired", BenefitsText.Get("UsageMeasure"));
+            }
+            if (baselineDate > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            {
+                return Fail(nameof(input.BaselineDate), "ErrorBaselineInFuture");
+            }
+            unit = string.IsNullOrEmpty(unit) ? MigrationMeasure.Unit : unit;
+            min ??= 0;
+            max ??= 100;
+            // Before anything is scanned nothing has moved: the baseline is then 0.
+            var progress = await new Oppdrift.ShareMigration.MigrationQueries(db).ProgressAsync(baselineDate, cancellationToken);
+            baseline = Math.Round(migrationMeasure.Municipality(progress) ?? 0, 2);
+            migrationKey = migrationMeasure.Key;
         }
         else
         {
@@ -251,7 +270,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
                 return Fail("", "ErrorNotFound");
             }
             before = Snapshot(indicator);
-            if (indicator.Source != input.Source || indicator.UsageMeasure != measure?.Key)
+            if (indicator.Source != input.Source || indicator.UsageMeasure != (measure?.Key ?? migrationKey))
             {
                 // Automatic measurements of another source would be mixed with the new one's: start them afresh.
                 await db.Measurements.Where(m => m.IndicatorId == indicator.Id && m.Automatic).ExecuteDeleteAsync(cancellationToken);
@@ -263,11 +282,11 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
             benefit.Indicators.Add(indicator);
         }
         indicator.Name = input.Name.Trim();
-        indicator.Definition = Clean(input.Definition) ?? (measure?.HowComputed);
+        indicator.Definition = Clean(input.Definition) ?? measure?.HowComputed ?? MigrationMeasures.Find(migrationKey)?.HowComputed;
         indicator.Unit = unit;
         indicator.HigherIsBetter = input.HigherIsBetter;
         indicator.Source = input.Source;
-        indicator.UsageMeasure = measure?.Key;
+        indicator.UsageMeasure = measure?.Key ?? migrationKey;
         indicator.BaselineDate = baselineDate;
         indicator.BaselineValue = baseline;
         indicator.Schedule = input.Schedule;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
+using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Benefits;
@@ -36,29 +37,39 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
         }
     }
 
-    /// <summary>Measures every usage indicator (or only <paramref name="only"/>); returns the number of measurements written.</summary>
-    public async Task<int> MeasureAllAsync(CancellationToken cancellationToken, int? only = null)
+    /// <summary>
+    /// Measures every usage and migration indicator (or only <paramref name="only"/>); returns the number of
+    /// measurements written.
+    /// </summary>
+    public async Task<int> MeasureAllAsync(CancellationToken cancellationToken, int? only = null) =>
+        await MeasureUsageAsync(only, cancellationToken) + await MeasureMigrationAsync(only, cancellationToken);
+
+    private sealed record Scoped(int Id, int BenefitId, string? Measure, DateOnly BaselineDate, MeasurementSchedule Schedule);
+
+    private async Task<(List<Scoped> Indicators, ILookup<int, int> Scopes)> IndicatorsAsync(IndicatorSource source, int? only, CancellationToken cancellationToken)
+    {
+        var indicators = await db.Indicators.AsNoTracking().Where(i => i.Source == source && (only == null || i.Id == only))
+            .Select(i => new Scoped(i.Id, i.BenefitId, i.UsageMeasure, i.BaselineDate, i.Schedule)).ToListAsync(cancellationToken);
+        var scopes = (await db.BenefitAgencies.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(a => a.BenefitId, a => a.AgencyId);
+        return (indicators, scopes);
+    }
+
+    private async Task<int> MeasureUsageAsync(int? only, CancellationToken cancellationToken)
     {
         if (await usage.SpanAsync(cancellationToken) is not { } span)
         {
             return 0;
         }
-        var indicators = await db.Indicators.AsNoTracking().Where(i => i.Source == IndicatorSource.Usage && (only == null || i.Id == only))
-            .Select(i => new { i.Id, i.BenefitId, i.UsageMeasure, i.BaselineDate, i.Schedule }).ToListAsync(cancellationToken);
-        var scopes = (await db.BenefitAgencies.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(a => a.BenefitId, a => a.AgencyId);
+        var (indicators, scopes) = await IndicatorsAsync(IndicatorSource.Usage, only, cancellationToken);
         var written = 0;
         foreach (var indicator in indicators)
         {
-            if (UsageMeasures.Find(indicator.UsageMeasure) is not { } measure)
+            if (UsageMeasures.Find(indicator.Measure) is not { } measure)
             {
                 continue;
             }
             var scope = scopes[indicator.BenefitId].ToHashSet();
-            var known = (await db.Measurements.AsNoTracking().Where(m => m.IndicatorId == indicator.Id && m.Automatic)
-                .Select(m => new { m.AgencyId, m.Date, m.Value }).ToListAsync(cancellationToken))
-                .ToDictionary(m => (m.AgencyId, m.Date), m => m.Value);
-            var fresh = new List<Measurement>();
-            var stale = new List<(int? AgencyId, DateOnly Date)>();
+            var values = new List<(DateOnly Date, int? AgencyId, double? Value)>();
             foreach (var date in Dates(indicator.Schedule, indicator.BaselineDate, span.Last))
             {
                 var figures = await usage.AtAsync(measure.Column, date, cancellationToken);
@@ -66,71 +77,118 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
                 {
                     continue;
                 }
-                void Take(int? agencyId, UsageCell cell)
-                {
-                    var had = known.TryGetValue((agencyId, date), out var old);
-                    if (cell.Value is not { } v)
-                    {
-                        if (had)
-                        {
-                            stale.Add((agencyId, date));
-                        }
-                        return;
-                    }
-                    var value = Math.Round(v, 4);
-                    if (had && old == value)
-                    {
-                        return;
-                    }
-                    if (had)
-                    {
-                        stale.Add((agencyId, date));
-                    }
-                    fresh.Add(new Measurement
-                    {
-                        IndicatorId = indicator.Id,
-                        AgencyId = agencyId,
-                        Date = date,
-                        Value = value,
-                        Automatic = true,
-                        EnteredBy = Actor,
-                        EnteredAt = clock.GetUtcNow().UtcDateTime,
-                    });
-                }
-                Take(null, figures.Municipality);
-                foreach (var (agencyId, cell) in figures.Agencies)
-                {
-                    if (scope.Count == 0 || scope.Contains(agencyId))
-                    {
-                        Take(agencyId, cell);
-                    }
-                }
+                values.Add((date, null, figures.Municipality.Value));
+                values.AddRange(figures.Agencies.Where(a => scope.Count == 0 || scope.Contains(a.Key)).Select(a => (date, (int?)a.Key, a.Value.Value)));
             }
-            if (fresh.Count == 0 && stale.Count == 0)
+            written += await StoreAsync(indicator.Id, values, cancellationToken);
+        }
+        return written;
+    }
+
+    /// <summary>Migration indicators are measured on their schedule up to today, from the plan as it stood on each date.</summary>
+    private async Task<int> MeasureMigrationAsync(int? only, CancellationToken cancellationToken)
+    {
+        var (indicators, scopes) = await IndicatorsAsync(IndicatorSource.Migration, only, cancellationToken);
+        if (indicators.Count == 0)
+        {
+            return 0;
+        }
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var migration = new MigrationQueries(db);
+        var pictures = new Dictionary<DateOnly, MigrationProgressPicture>();
+        var written = 0;
+        foreach (var indicator in indicators)
+        {
+            if (MigrationMeasures.Find(indicator.Measure) is not { } measure)
             {
                 continue;
             }
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            foreach (var group in stale.GroupBy(s => s.Date))
+            var scope = scopes[indicator.BenefitId].ToHashSet();
+            var values = new List<(DateOnly Date, int? AgencyId, double? Value)>();
+            foreach (var date in Dates(indicator.Schedule, indicator.BaselineDate, today))
             {
-                var agencies = group.Where(s => s.AgencyId is not null).Select(s => s.AgencyId).ToList();
-                var municipality = group.Any(s => s.AgencyId is null);
-                await db.Measurements.Where(m => m.IndicatorId == indicator.Id && m.Automatic && m.Date == group.Key
-                    && ((municipality && m.AgencyId == null) || agencies.Contains(m.AgencyId))).ExecuteDeleteAsync(cancellationToken);
+                if (!pictures.TryGetValue(date, out var picture))
+                {
+                    pictures[date] = picture = await migration.ProgressAsync(date, cancellationToken);
+                }
+                values.Add((date, null, measure.Municipality(picture)));
+                if (measure.Agency is { } perAgency)
+                {
+                    values.AddRange(picture.Agencies.Where(a => a.Shares.Count > 0 && (scope.Count == 0 || scope.Contains(a.AgencyId)))
+                        .Select(a => (date, (int?)a.AgencyId, perAgency(a))));
+                }
             }
-            db.Measurements.AddRange(fresh);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            written += fresh.Count;
+            written += await StoreAsync(indicator.Id, values, cancellationToken);
         }
         return written;
+    }
+
+    /// <summary>
+    /// Writes the values that are new or changed, and removes automatic measurements whose value is gone (hidden or no
+    /// longer known), in one transaction per indicator; returns the number written.
+    /// </summary>
+    private async Task<int> StoreAsync(int indicatorId, List<(DateOnly Date, int? AgencyId, double? Value)> values, CancellationToken cancellationToken)
+    {
+        var known = (await db.Measurements.AsNoTracking().Where(m => m.IndicatorId == indicatorId && m.Automatic)
+            .Select(m => new { m.AgencyId, m.Date, m.Value }).ToListAsync(cancellationToken))
+            .ToDictionary(m => (m.AgencyId, m.Date), m => m.Value);
+        var fresh = new List<Measurement>();
+        var stale = new List<(int? AgencyId, DateOnly Date)>();
+        foreach (var (date, agencyId, raw) in values)
+        {
+            var had = known.TryGetValue((agencyId, date), out var old);
+            if (raw is not { } v)
+            {
+                if (had)
+                {
+                    stale.Add((agencyId, date));
+                }
+                continue;
+            }
+            var value = Math.Round(v, 4);
+            if (had && old == value)
+            {
+                continue;
+            }
+            if (had)
+            {
+                stale.Add((agencyId, date));
+            }
+            fresh.Add(new Measurement
+            {
+                IndicatorId = indicatorId,
+                AgencyId = agencyId,
+                Date = date,
+                Value = value,
+                Automatic = true,
+                EnteredBy = Actor,
+                EnteredAt = clock.GetUtcNow().UtcDateTime,
+            });
+        }
+        if (fresh.Count == 0 && stale.Count == 0)
+        {
+            return 0;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var group in stale.GroupBy(s => s.Date))
+        {
+            var agencies = group.Where(s => s.AgencyId is not null).Select(s => s.AgencyId).ToList();
+            var municipality = group.Any(s => s.AgencyId is null);
+            await db.Measurements.Where(m => m.IndicatorId == indicatorId && m.Automatic && m.Date == group.Key
+                && ((municipality && m.AgencyId == null) || agencies.Contains(m.AgencyId))).ExecuteDeleteAsync(cancellationToken);
+        }
+        db.Measurements.AddRange(fresh);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return fresh.Count;
     }
 }
 
 /// <summary>
 /// Takes the automatic measurements whenever the usage figures have changed (an import, a Graph pull, the demo's
-/// background load once it is done), checking every <see cref="BenefitsOptions.CheckEvery"/>.
+/// background load once it is done) or the migration plan has (a scan attached, a mapping or its state changed),
+/// checking every <see cref="BenefitsOptions.CheckEvery"/>.
 /// </summary>
 public sealed partial class BenefitsMeasurementJob(IServiceProvider services, BenefitsOptions options, Demo.DemoUsageStatus demo,
     ILogger<BenefitsMeasurementJob> logger, TimeProvider clock) : BackgroundService
@@ -143,7 +201,7 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
         {
             return;
         }
-        UsageDataVersion? measured = null;
+        (UsageDataVersion?, long)? measured = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -154,7 +212,8 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
                     continue; // half a demo load would be measured again at once; wait for all of it
                 }
                 await using var scope = services.CreateAsyncScope();
-                var version = await UsageDataVersion.ReadAsync(scope.ServiceProvider.GetRequiredService<OppdriftDb>(), stoppingToken);
+                var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+                (UsageDataVersion?, long) version = (await UsageDataVersion.ReadAsync(db, stoppingToken), await MigrationQueries.VersionAsync(db, stoppingToken));
                 if (version == measured)
                 {
                     continue;
@@ -176,9 +235,9 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Benefit indicators measured from usage: {Written} measurements written")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Benefit indicators measured from usage and the migration plan: {Written} measurements written")]
     private static partial void LogMeasured(ILogger logger, int written);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Measuring benefit indicators from usage failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Measuring benefit indicators from usage and the migration plan failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

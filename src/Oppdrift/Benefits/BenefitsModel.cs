@@ -63,6 +63,8 @@ public enum IndicatorSource
     Manual,
     /// <summary>Computed from the usage figures (a metric, or a ratio of metrics) over a 28-day window.</summary>
     Usage,
+    /// <summary>Computed from the migration plan: the share of agencies, or of bytes, moved off the file servers.</summary>
+    Migration,
 }
 
 public enum MeasurementSchedule

@@ -14,9 +14,12 @@ public sealed record IndicatorView(Indicator Indicator, IndicatorPlan Plan, IRea
 
     public BenefitStatus Status => Latest?.Status ?? BenefitStatus.Unknown;
 
-    public string SourceName => Indicator.Source == IndicatorSource.Usage && UsageMeasures.Find(Indicator.UsageMeasure) is { } m
-        ? BenefitsText.Get("SourceUsage", m.Name)
-        : BenefitsText.Get("SourceManual");
+    public string SourceName => Indicator.Source switch
+    {
+        IndicatorSource.Usage when UsageMeasures.Find(Indicator.UsageMeasure) is { } m => BenefitsText.Get("SourceUsage", m.Name),
+        IndicatorSource.Migration when MigrationMeasures.Find(Indicator.UsageMeasure) is { } m => BenefitsText.Get("SourceMigration", m.Name),
+        _ => BenefitsText.Get("SourceManual"),
+    };
 }
 
 public sealed record BenefitView(Benefit Benefit, string GoalName, IReadOnlyList<(int Id, string Code, string Name)> Agencies,

@@ -53,9 +53,12 @@ public static class BenefitsReport
         ("Risiko", b.Benefit.Risks ?? "–"),
     ];
 
-    private static string Source(IndicatorView i) => i.Indicator.Source == IndicatorSource.Usage && UsageMeasures.Find(i.Indicator.UsageMeasure) is { } m
-        ? "Bruksdata: " + m.Key
-        : "Manuell registrering";
+    private static string Source(IndicatorView i) => i.Indicator.Source switch
+    {
+        IndicatorSource.Usage when UsageMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Bruksdata: " + m.Key,
+        IndicatorSource.Migration when MigrationMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Migreringsplanen: " + m.Key,
+        _ => "Manuell registrering",
+    };
 
     private static string Targets(IndicatorView i) => string.Join("; ", i.Plan.Targets.Select(t => $"{Date(t.Date)}: {Number(t.Value)}"));
 

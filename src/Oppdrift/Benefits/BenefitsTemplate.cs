@@ -1,6 +1,6 @@
 // The starter template: the four goals the municipality bought Microsoft 365 for, with benefits and indicators wired
-// to the usage figures where they measure the benefit, and manual indicators (survey results, the file-server
-// migration, printing) where no source exists yet. Loaded through the same editor a user would use.
+// to the usage figures and the migration plan where they measure the benefit, and manual indicators (survey results,
+// printing) where no source exists yet. Loaded through the same editor a user would use.
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
@@ -46,8 +46,8 @@ public sealed class BenefitsTemplate(OppdriftDb db, BenefitsEditor editor, Usage
             new("Virksomhetene er ute av filserverne", "Filserverne fases ut; innholdet ligger i SharePoint og OneDrive.", "Systemeier M365", false, true,
                 "Migrering fra filservere\nRydding av gammelt innhold",
                 "Fagsystemer som krever filområder forsinker utfasingen.",
-                [new("Andel virksomheter flyttet fra filserver", "%", true, null, 0, [50, 100], 0, 100,
-                    Definition: "Registreres for hånd inntil migreringsmodulen gir tallet: virksomheter som har flyttet alt innhold, delt på alle virksomheter.")]),
+                [new("Andel virksomheter flyttet fra filserver", "%", true, MigrationMeasures.AgenciesMoved, 0, [50, 100], 0, 100),
+                    new("Andel av filservervolumet flyttet", "%", true, MigrationMeasures.BytesMoved, 0, [50, 100], 0, 100)]),
         ]),
         new("Økt medarbeidertilfredshet", "Ansatte opplever at de digitale verktøyene hjelper dem i jobben.",
         [
@@ -111,7 +111,11 @@ public sealed class BenefitsTemplate(OppdriftDb db, BenefitsEditor editor, Usage
                 foreach (var i in spec.Indicators)
                 {
                     var start = i.ManualBaseline;
-                    if (i.Measure is not null && UsageMeasures.Find(i.Measure) is { } measure)
+                    if (MigrationMeasures.Find(i.Measure) is { } migration)
+                    {
+                        start = Math.Round(migration.Municipality(await new Oppdrift.ShareMigration.MigrationQueries(db).ProgressAsync(baseline, cancellationToken)) ?? 0, 2);
+                    }
+                    else if (i.Measure is not null && UsageMeasures.Find(i.Measure) is { } measure)
                     {
                         var figures = await usage.AtAsync(measure.Column, baseline, cancellationToken);
                         if (figures.Municipality.Value is not { } value)
@@ -123,7 +127,7 @@ public sealed class BenefitsTemplate(OppdriftDb db, BenefitsEditor editor, Usage
                     }
                     var targets = i.Change.Select((change, n) => new TargetInput(baseline.AddYears(n + 1), Math.Round(Clamp(i.Relative ? start * (1 + change) : start + change, i.Min ?? 0, i.Max ?? (i.Unit == "%" ? 100 : null)), 2))).ToList();
                     var saved = await editor.SaveIndicatorAsync(null, new IndicatorInput(benefit.Value!.Id, i.Name, i.Definition, i.Unit, i.HigherIsBetter,
-                        i.Measure is null ? IndicatorSource.Manual : IndicatorSource.Usage, i.Measure, baseline, i.ManualBaseline, MeasurementSchedule.Monthly,
+                        i.Measure is null ? IndicatorSource.Manual : MigrationMeasures.IsMigration(i.Measure) ? IndicatorSource.Migration : IndicatorSource.Usage, i.Measure, baseline, i.ManualBaseline, MeasurementSchedule.Monthly,
                         i.Min, i.Max, i.HoursPerUnit, targets), user, cancellationToken);
                     if (!saved.Succeeded)
                     {

@@ -4,6 +4,7 @@ using Oppdrift.Benefits;
 using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
+using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Data;
@@ -51,6 +52,12 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<Measurement> Measurements => Set<Measurement>();
     public DbSet<ClimateFactor> ClimateFactors => Set<ClimateFactor>();
     public DbSet<ClimateActivity> ClimateActivities => Set<ClimateActivity>();
+    public DbSet<SourceShare> SourceShares => Set<SourceShare>();
+    public DbSet<ShareScan> ShareScans => Set<ShareScan>();
+    public DbSet<ShareScanTally> ShareScanTallies => Set<ShareScanTally>();
+    public DbSet<ShareScanFolder> ShareScanFolders => Set<ShareScanFolder>();
+    public DbSet<ShareMapping> ShareMappings => Set<ShareMapping>();
+    public DbSet<ShareMappingChange> ShareMappingChanges => Set<ShareMappingChange>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -60,6 +67,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         LearningModel.Map(modelBuilder);
         KnowledgeModel.Map(modelBuilder);
         BenefitsModel.Map(modelBuilder);
+        MigrationModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

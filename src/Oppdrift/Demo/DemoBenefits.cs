@@ -1,5 +1,5 @@
 // The manual measurements the demo municipality has entered for the indicators no source measures yet: the
-// employee survey, the file-server migration and the printer reports, a few times a year with a comment each.
+// employee survey and the printer reports, a few times a year with a comment each.
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,6 @@ public static class DemoBenefits
     /// <summary>Per manual indicator (by name): its value at each quarter after the baseline, and the comment entered.</summary>
     private static readonly (string Indicator, double[] Values, string Comment)[] Manual =
     [
-        ("Andel virksomheter flyttet fra filserver", [8, 19, 31], "Status fra migreringsprosjektet"),
         ("Tilfredshet med digitale verktøy (1–5)", [3.5, 3.6, 3.6], "Pulsmåling i medarbeiderundersøkelsen"),
         ("Utskrevne sider per ansatt per måned", [38, 35, 36], "Månedsrapport fra skrivertjenesten"),
     ];
