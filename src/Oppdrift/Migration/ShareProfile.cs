@@ -148,40 +148,25 @@ public sealed record ShareProfile(
             });
         }
 
-        using (var command = connection.CreateCommand())
+        ScanInventory.ForEachEntry(connection, (dir, name, kind, size, modified) =>
         {
-            command.CommandText = "SELECT dir, name, kind, size, mtime FROM entries";
-            using var reader = command.ExecuteReader();
-            var name = new byte[1024];
-            while (reader.Read())
+            if (kind != EntryKind.File || dir >= length.Length)
             {
-                var dir = reader.GetInt32(0);
-                if ((EntryKind)reader.GetInt32(2) != EntryKind.File || dir >= length.Length)
-                {
-                    continue;
-                }
-                var nameLength = (int)reader.GetBytes(1, 0, null, 0, 0);
-                if (nameLength > name.Length)
-                {
-                    name = new byte[nameLength];
-                }
-                reader.GetBytes(1, 0, name, 0, nameLength);
-                var full = length[dir] + (dir == 1 ? 0 : 1) + TreeScanner.Utf16Length(name.AsSpan(0, nameLength));
-                var size = reader.GetInt64(3);
-                var modified = reader.GetInt64(4);
-                Up(dir, (p, folderLength) =>
-                {
-                    files[p]++;
-                    bytes[p] += size;
-                    newest[p] = Math.Max(newest[p], modified);
-                    var relative = Relative(full, folderLength);
-                    if (relative >= LengthFloor)
-                    {
-                        lengths[p][relative] = lengths[p].GetValueOrDefault(relative) + 1;
-                    }
-                });
+                return;
             }
-        }
+            var full = length[dir] + (dir == 1 ? 0 : 1) + TreeScanner.Utf16Length(name);
+            Up(dir, (p, folderLength) =>
+            {
+                files[p]++;
+                bytes[p] += size;
+                newest[p] = Math.Max(newest[p], modified);
+                var relative = Relative(full, folderLength);
+                if (relative >= LengthFloor)
+                {
+                    lengths[p][relative] = lengths[p].GetValueOrDefault(relative) + 1;
+                }
+            });
+        });
         // Each folder's own item count (files, folders and links directly in it), as the scanner counted it.
         using (var command = connection.CreateCommand())
         {
