@@ -161,43 +161,4 @@ internal sealed class InventoryTree
         }
         return folder;
     }
-
-    /// <summary>Opens a file read-only without following links or changing its access time where permitted; returns a descriptor or -errno.</summary>
-    public int OpenFile(int dir, ReadOnlySpan<byte> name)
-    {
-        var fd = LinuxFiles.OpenFile(LinuxFiles.AtCwd, FullPath(dir, name));
-        if (fd >= 0)
-        {
-            return fd;
-        }
-        if (LinuxFiles.LastError != LinuxFiles.ENAMETOOLONG)
-        {
-            return -LinuxFiles.LastError;
-        }
-        var chain = new List<byte[]>();
-        for (var node = dir; node > 1; node = _parents[node])
-        {
-            chain.Add(_names[node]);
-        }
-        chain.Reverse();
-        var folder = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, Root);
-        foreach (var part in chain)
-        {
-            if (folder < 0)
-            {
-                return -LinuxFiles.LastError;
-            }
-            var next = LinuxFiles.OpenDirectory(folder, part);
-            LinuxFiles.Close(folder);
-            folder = next;
-        }
-        if (folder < 0)
-        {
-            return -LinuxFiles.LastError;
-        }
-        fd = LinuxFiles.OpenFile(folder, name);
-        var error = LinuxFiles.LastError;
-        LinuxFiles.Close(folder);
-        return fd >= 0 ? fd : -error;
-    }
 }
