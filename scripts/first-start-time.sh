@@ -16,4 +16,4 @@ until curl -sf "http://127.0.0.1:$port/health" > /dev/null; do
 done
 end=$(date +%s.%N)
 printf 'first start to a populated app: %.1f s\n' "$(echo "$end - $start" | bc)"
-grep -o 'Demo municipality loaded in [0-9.]* s' "$clone/run.log" || true
+grep -o 'Demo municipality loaded in [0-9.]* s\|Demo migration loaded in [0-9.]* s' "$clone/run.log" || true

@@ -37,20 +37,20 @@ internal static class MigrationCommands
         return new Command("migration", "The file share migration plan: scans attached to agencies") { attach };
     }
 
-    private static async Task<int> AttachAsync(CliContext cli, string path, string agencyCode, string shareName, string? sourcePath, bool homeFolders, string actor,
+    public static async Task<int> AttachAsync(CliContext cli, string path, string agencyCode, string shareName, string? sourcePath, bool homeFolders, string actor,
         CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
             await cli.Error.WriteLineAsync($"{path}: {MigrationText.Get("ErrorNoFile")}");
-            return 2;
+            return ExitCodes.BadInput;
         }
         await using var db = await cli.OpenDbAsync(cancellationToken);
         var agencyId = await db.Agencies.Where(a => a.Code == agencyCode).Select(a => (int?)a.Id).SingleOrDefaultAsync(cancellationToken);
         if (agencyId is null)
         {
             await cli.Error.WriteLineAsync($"--agency {agencyCode}: {MigrationText.Get("ErrorAgency")}");
-            return 2;
+            return ExitCodes.BadInput;
         }
         var plans = new MigrationPlans(db, MigrationStorage.FromConfiguration(cli.Configuration), MigrationOptions.FromConfiguration(cli.Configuration), TimeProvider.System);
         await using var content = File.OpenRead(path);
@@ -66,13 +66,13 @@ internal static class MigrationCommands
         if (!result.Succeeded)
         {
             await cli.Error.WriteLineAsync(result.Field is "file" ? result.Error : $"--{OptionName(result.Field)}: {result.Error}");
-            return 2;
+            return ExitCodes.BadInput;
         }
         var o = result.Value!;
         await cli.Out.WriteLineAsync(o.AlreadyAttached
             ? $"{path}: {MigrationText.Get("Done.AlreadyAttached")} (share {o.ShareId}, scan {o.ScanId})"
             : $"{path}: {MigrationText.Get("Done.Attached")} (share {o.ShareId}, scan {o.ScanId}, {ScanReport.FormatBytes(o.Bytes)}, {o.Files} files)");
-        return 0;
+        return ExitCodes.Success;
     }
 
     private static string OptionName(string? field) => field switch

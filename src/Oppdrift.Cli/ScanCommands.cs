@@ -79,6 +79,17 @@ internal static class ScanCommands
             HelpName = "N",
             DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4),
         };
+        var attachTo = new Option<string?>("--attach-to")
+        {
+            Description = "After each scan, attach its inventory to this agency (code) in the Oppdrift database (--database, --data), "
+                + "as `oppdrift migration attach` does. Each PATH becomes a share named after its folder, or --share",
+            HelpName = "CODE",
+        };
+        var shareName = new Option<string?>("--share")
+        {
+            Description = "The share's name for --attach-to (one PATH only)",
+            HelpName = "NAME",
+        };
         var scan = new Command("scan",
             "Scans file shares for the move to SharePoint Online and OneDrive, read-only: no file is written, access times are left "
             + "alone where the platform allows. Reports what blocks the move against SharePoint's rules, proposes fixes, and finds "
@@ -86,17 +97,20 @@ internal static class ScanCommands
             + "incremental and an interrupted scan resume where it stopped. Exit code 2 when a folder cannot be scanned at all.")
         {
             paths, inventoryDir, full, noDuplicates, target, staleYears, report, renamePlan, rate, readers, spmtCsv, sourceUnc, targetSite, targetLibrary,
+            attachTo, shareName,
         };
         scan.SetCliAction((parseResult, cli, cancellationToken) => ScanAsync(cli, parseResult.GetRequiredValue(paths), new Settings(
             parseResult.GetValue(inventoryDir) ?? "scans", parseResult.GetValue(full), !parseResult.GetValue(noDuplicates),
             parseResult.GetValue(target) ?? ScanOptions.DefaultTarget, parseResult.GetValue(staleYears), parseResult.GetValue(report),
             parseResult.GetValue(renamePlan), parseResult.GetValue(rate), parseResult.GetValue(readers), parseResult.GetValue(spmtCsv),
-            parseResult.GetValue(sourceUnc), parseResult.GetValue(targetSite), parseResult.GetValue(targetLibrary) ?? "Documents"), cancellationToken));
+            parseResult.GetValue(sourceUnc), parseResult.GetValue(targetSite), parseResult.GetValue(targetLibrary) ?? "Documents",
+            parseResult.GetValue(attachTo), parseResult.GetValue(shareName)), cancellationToken));
         return scan;
     }
 
     private sealed record Settings(string InventoryDir, bool Full, bool Duplicates, string Target, int StaleYears, string? Report,
-        string? RenamePlan, int Rate, int Readers, string? SpmtCsv, string? SourceUnc, string? TargetSite, string TargetLibrary);
+        string? RenamePlan, int Rate, int Readers, string? SpmtCsv, string? SourceUnc, string? TargetSite, string TargetLibrary, string? AttachTo,
+        string? ShareName);
 
     /// <summary>The inventory file for a scanned folder: its full path made into one file name.</summary>
     public static string InventoryName(string root)
@@ -117,6 +131,11 @@ internal static class ScanCommands
             || !Uri.TryCreate(settings.TargetSite, UriKind.Absolute, out var site) || site.Scheme != Uri.UriSchemeHttps))
         {
             await cli.Error.WriteLineAsync("--spmt-csv: give one PATH, --source-unc and --target-site with an https:// URL");
+            return ExitCodes.BadInput;
+        }
+        if (settings.ShareName is not null && (settings.AttachTo is null || roots.Length != 1))
+        {
+            await cli.Error.WriteLineAsync("--share: give it with --attach-to and one PATH");
             return ExitCodes.BadInput;
         }
         Directory.CreateDirectory(settings.InventoryDir);
@@ -201,6 +220,12 @@ internal static class ScanCommands
             if (result.Findings.Any(f => f.Path.Length == 0 && f.Severity == FindingSeverity.ScanProblem))
             {
                 exit = ExitCodes.BadInput;
+            }
+            if (settings.AttachTo is { } agency)
+            {
+                var attached = await MigrationCommands.AttachAsync(cli, inventory, agency, settings.ShareName ?? Path.GetFileName(fullRoot),
+                    roots.Length == 1 ? settings.SourceUnc : null, homeFolders: false, OrgCommands.DefaultActor, cancellationToken);
+                exit = attached != ExitCodes.Success ? attached : exit;
             }
         }
         return exit;

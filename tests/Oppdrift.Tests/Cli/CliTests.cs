@@ -43,6 +43,9 @@ public sealed class CliTests : IAsyncDisposable
     [InlineData("account reset-password --help", "USERNAME")]
     [InlineData("--help", "scan")]
     [InlineData("scan --help", "--rename-plan")]
+    [InlineData("scan --help", "--attach-to")]
+    [InlineData("--help", "migration")]
+    [InlineData("migration attach --help", "--source-unc")]
     [InlineData("scan --help", "--max-folders-per-second")]
     public async Task Help_lists_each_verb_and_option(string arguments, string expected)
     {
@@ -352,6 +355,49 @@ public sealed class CliTests : IAsyncDisposable
         int.Parse(CountRow(label, "([0-9]+)").Match(output).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>SQLite in the test's data directory, or a new PostgreSQL database the CLI creates when it migrates.</summary>
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task A_scan_is_attached_to_an_agency_once_and_a_file_that_is_no_inventory_is_refused_by_name(DatabaseKind kind)
+    {
+        var database = DatabaseArguments(kind);
+        Assert.Equal(0, (await RunAsync(["db", "migrate", .. database])).ExitCode);
+        await using (var db = CreateDb(kind))
+        {
+            db.Agencies.Add(new Oppdrift.Organisation.Agency { Code = "OKO", Name = "Økonomietaten" });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        var share = Path.Combine(_folder, "share");
+        Directory.CreateDirectory(Path.Combine(share, "Økonomi"));
+        await File.WriteAllTextAsync(Path.Combine(share, "Økonomi", "budsjett.xlsx"), "tall", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(share, "Økonomi", "hva?.txt"), "spørsmål", TestContext.Current.CancellationToken);
+        var inventories = Path.Combine(_folder, "scans");
+
+        var scan = await RunAsync(["scan", share, "--inventory-dir", inventories, "--attach-to", "OKO", "--share", "Økonomi fellesområde",
+            "--source-unc", @"\\fil01\okonomi$", .. database]);
+        var inventory = Directory.GetFiles(inventories, "*.scan.sqlite").Single();
+        var again = await RunAsync(["migration", "attach", inventory, "--agency", "OKO", "--share", "Økonomi fellesområde", .. database]);
+        var notes = Path.Combine(_folder, "notater.scan.sqlite");
+        await File.WriteAllTextAsync(notes, "ikke en inventarfil", TestContext.Current.CancellationToken);
+        var garbage = await RunAsync(["migration", "attach", notes, "--agency", "OKO", "--share", "Annet", .. database]);
+        var unknown = await RunAsync(["migration", "attach", inventory, "--agency", "NEI", "--share", "Annet", .. database]);
+
+        Assert.True(scan.ExitCode == 0, scan.Error);
+        Assert.Contains("Skanningen er lagt til.", scan.Output, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("var allerede lagt til", again.Output, StringComparison.Ordinal);
+        Assert.Equal(2, garbage.ExitCode);
+        Assert.Contains("notater.scan.sqlite: ", garbage.Error, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--agency NEI", unknown.Error, StringComparison.Ordinal);
+        await using (var db = CreateDb(kind))
+        {
+            var stored = await db.SourceShares.Include(s => s.Scans).SingleAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(("Økonomi fellesområde", @"\\fil01\okonomi$"), (stored.Name, stored.SourcePath));
+            Assert.Equal((2L, 1L), (stored.Scans.Single().Files, stored.Scans.Single().Blockers));
+        }
+    }
+
     private string[] DatabaseArguments(DatabaseKind kind)
     {
         if (kind == DatabaseKind.Sqlite)

@@ -297,6 +297,30 @@ public sealed class MigrationPlanTests
         Assert.Equal(3, measured.Count(m => m.AgencyId == economy));
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Changing_a_mapping_keeps_its_state_and_is_audited_with_before_and_after(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        using var share = await PlanShare.CreateAsync();
+        var (economy, _) = await AgenciesAsync(db);
+        var plan = new Plan(db, database.Folder);
+        var shareId = (await plan.AttachAsync(share.Inventory, economy)).Value!.ShareId;
+        var id = (await plan.Plans.SaveMappingAsync(shareId, null, Map("Økonomi"), "leder", TestContext.Current.CancellationToken)).Value!.Id;
+        await plan.Plans.SetStateAsync(id, MappingState.Cleaned, "leder", TestContext.Current.CancellationToken);
+
+        var changed = await plan.Plans.SaveMappingAsync(shareId, id, Map("Økonomi", "Arkiv"), "leder", TestContext.Current.CancellationToken);
+
+        Assert.True(changed.Succeeded, changed.Error);
+        db.ChangeTracker.Clear();
+        var mapping = await db.ShareMappings.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(("Arkiv", MappingState.Cleaned), (mapping.TargetFolder, mapping.State));
+        var audit = await db.AuditEntries.SingleAsync(a => a.Action == "migration.mapping.update", TestContext.Current.CancellationToken);
+        Assert.Equal("", System.Text.Json.JsonDocument.Parse(audit.Before!).RootElement.GetProperty("TargetFolder").GetString());
+        Assert.Equal("Arkiv", System.Text.Json.JsonDocument.Parse(audit.After!).RootElement.GetProperty("TargetFolder").GetString());
+    }
+
     [Fact]
     public void The_central_team_plans_every_agency_and_a_leader_only_their_own()
     {
