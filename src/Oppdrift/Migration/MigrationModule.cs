@@ -48,6 +48,7 @@ public static class MigrationModule
             .WithMetadata(new RequestSizeLimitAttribute(long.MaxValue)).WithFormOptions(multipartBodyLengthLimit: long.MaxValue);
         forms.MapPost("/mappings/{id:int}/state", StateFromFormAsync).RequireAuthorization(Policies.Insight);
         forms.MapPost("/mappings/{id:int}/delete", DeleteFromFormAsync).RequireAuthorization(Policies.Insight);
+        forms.MapPost("/scans/{id:int}/delete", DeleteScanFromFormAsync).RequireAuthorization(Policies.Insight);
         forms.MapGet("/shares/{id:int}/spmt.csv", ShareCsvAsync).RequireAuthorization(Policies.Insight);
         forms.MapGet("/agencies/{code}/spmt.csv", AgencyCsvAsync).RequireAuthorization(Policies.Insight);
         forms.MapGet("/shares/{id:int}/findings.xlsx", WorkbookAsync).RequireAuthorization(Policies.Insight);
@@ -177,6 +178,23 @@ public static class MigrationModule
         }
         var result = await plans.DeleteMappingAsync(id, user.ActorName(), cancellationToken);
         return result.Succeeded ? Back($"/migration/shares/{result.Value}", "done", "Deleted") : Back("/migration", "error", result.Error!);
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> DeleteScanFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db,
+        MigrationPlans plans, CancellationToken cancellationToken)
+    {
+        var agencyId = await db.ShareScans.Where(s => s.Id == id).Join(db.SourceShares, s => s.ShareId, s => s.Id, (_, share) => (int?)share.AgencyId)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (agencyId is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!MigrationAccess.CanEdit(user, agencyId.Value))
+        {
+            return TypedResults.Forbid();
+        }
+        var result = await plans.DeleteScanAsync(id, user.ActorName(), cancellationToken);
+        return result.Succeeded ? Back($"/migration/shares/{result.Value}", "done", "ScanDeleted") : Back("/migration", "error", result.Error!);
     }
 
     private static async Task<Results<FileContentHttpResult, RedirectHttpResult, NotFound, ForbidHttpResult>> ShareCsvAsync(int id, ClaimsPrincipal user, OppdriftDb db,

@@ -306,6 +306,26 @@ public sealed class MigrationPlans(OppdriftDb db, MigrationStorage storage, Migr
         return Result<int>.Ok(mapping.ShareId);
     }
 
+    /// <summary>
+    /// Removes a scan attached by mistake (or no longer wanted) with its profile and its inventory file; the share's
+    /// previous scan, if any, counts again. Returns the share's id.
+    /// </summary>
+    public async Task<Result<int>> DeleteScanAsync(int scanId, string actor, CancellationToken cancellationToken)
+    {
+        var scan = await db.ShareScans.SingleOrDefaultAsync(s => s.Id == scanId, cancellationToken);
+        if (scan is null)
+        {
+            return Result<int>.Fail("", MigrationText.Get("ErrorNoScanToDelete"));
+        }
+        var shareName = await db.SourceShares.Where(s => s.Id == scan.ShareId).Select(s => s.Name).SingleAsync(cancellationToken);
+        db.ShareScans.Remove(scan);
+        AuditLog.Record(db, clock, actor, "migration.scan.delete", shareName,
+            new { scan.Root, scan.ScannedAt, scan.Files, scan.Bytes, scan.Sha256 }, null);
+        await db.SaveChangesAsync(cancellationToken);
+        MigrationStorage.Discard(storage.PathOf(scan.StoredName));
+        return Result<int>.Ok(scan.ShareId);
+    }
+
     private static object Snapshot(ShareMapping m) => new
     {
         m.SourceFolder,

@@ -321,6 +321,33 @@ public sealed class MigrationPlanTests
         Assert.Equal("Arkiv", System.Text.Json.JsonDocument.Parse(audit.After!).RootElement.GetProperty("TargetFolder").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Removing_the_latest_scan_makes_the_previous_one_count_again_and_removes_its_file(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        using var first = await PlanShare.CreateAsync();
+        using var second = await PlanShare.CreateAsync(f => f.File("Økonomi/ny.xlsx", "ny"));
+        var (economy, _) = await AgenciesAsync(db);
+        var plan = new Plan(db, database.Folder);
+        var shareId = (await plan.AttachAsync(first.Inventory, economy)).Value!.ShareId;
+        var latest = (await plan.AttachAsync(second.Inventory, economy)).Value!;
+        Assert.Equal(8, (await plan.Queries.SharesAsync(null, null, TestContext.Current.CancellationToken)).Single().Files);
+        var stored = await db.ShareScans.AsNoTracking().Where(s => s.Id == latest.ScanId).Select(s => s.StoredName).SingleAsync(TestContext.Current.CancellationToken);
+
+        var removed = await plan.Plans.DeleteScanAsync(latest.ScanId, "leder", TestContext.Current.CancellationToken);
+
+        Assert.True(removed.Succeeded, removed.Error);
+        Assert.Equal(shareId, removed.Value);
+        db.ChangeTracker.Clear();
+        Assert.Equal(7, (await plan.Queries.SharesAsync(null, null, TestContext.Current.CancellationToken)).Single().Files);
+        Assert.False(File.Exists(plan.Storage.PathOf(stored)));
+        Assert.Equal(0, await db.ShareScanFolders.CountAsync(f => f.ScanId == latest.ScanId, TestContext.Current.CancellationToken));
+        Assert.Single(await db.AuditEntries.Where(a => a.Action == "migration.scan.delete").ToListAsync(TestContext.Current.CancellationToken));
+        Assert.False((await plan.Plans.DeleteScanAsync(latest.ScanId, "leder", TestContext.Current.CancellationToken)).Succeeded);
+    }
+
     [Fact]
     public void The_central_team_plans_every_agency_and_a_leader_only_their_own()
     {
