@@ -69,19 +69,35 @@ public sealed record ShareProfile(
         var paths = new List<string>();
         var pathIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         Array.Fill(profiled, -1);
+        // Depths first (each folder's parent chain walked once, memoised), so parents are handled before their children.
+        Array.Fill(depth, -1);
+        if (count == 0)
+        {
+            throw new InvalidDataException("The inventory has no root folder.");
+        }
+        depth[1] = 0;
+        for (var id = 1; id <= count; id++)
+        {
+            var steps = 0;
+            var node = id;
+            while (node > 1 && depth[node] < 0)
+            {
+                node = tree.Parent(node);
+                steps++;
+            }
+            var known = node > 1 ? depth[node] : 0;
+            for (node = id; steps > 0; node = tree.Parent(node), steps--)
+            {
+                depth[node] = known + steps;
+            }
+        }
         var order = Enumerable.Range(1, count).Where(id => id == 1 || tree.Name(id).Length > 0).ToList();
-        order.Sort((a, b) => Depth(tree, a).CompareTo(Depth(tree, b)));
+        order.Sort((a, b) => depth[a].CompareTo(depth[b]));
         foreach (var id in order)
         {
-            if (id == 1)
-            {
-                depth[id] = 0;
-                length[id] = 0;
-            }
-            else
+            if (id != 1)
             {
                 var parent = tree.Parent(id);
-                depth[id] = depth[parent] + 1;
                 length[id] = length[parent] + (parent == 1 ? 0 : 1) + TreeScanner.Utf16Length(tree.Name(id));
             }
             if (depth[id] <= MaxDepth)
@@ -148,6 +164,7 @@ public sealed record ShareProfile(
             });
         }
 
+        // One call per file: the walk up to the profiled folders is written out rather than given a closure per file.
         ScanInventory.ForEachEntry(connection, (dir, name, kind, size, modified) =>
         {
             if (kind != EntryKind.File || dir >= length.Length)
@@ -155,17 +172,24 @@ public sealed record ShareProfile(
                 return;
             }
             var full = length[dir] + (dir == 1 ? 0 : 1) + TreeScanner.Utf16Length(name);
-            Up(dir, (p, folderLength) =>
+            for (var node = dir; node >= 1; node = tree.Parent(node))
             {
-                files[p]++;
-                bytes[p] += size;
-                newest[p] = Math.Max(newest[p], modified);
-                var relative = Relative(full, folderLength);
-                if (relative >= LengthFloor)
+                if (profiled[node] is var p && p >= 0)
                 {
-                    lengths[p][relative] = lengths[p].GetValueOrDefault(relative) + 1;
+                    files[p]++;
+                    bytes[p] += size;
+                    newest[p] = Math.Max(newest[p], modified);
+                    var relative = Relative(full, node == 1 ? -1 : length[node]);
+                    if (relative >= LengthFloor)
+                    {
+                        lengths[p][relative] = lengths[p].GetValueOrDefault(relative) + 1;
+                    }
                 }
-            });
+                if (node == 1)
+                {
+                    break;
+                }
+            }
         });
         // Each folder's own item count (files, folders and links directly in it), as the scanner counted it.
         using (var command = connection.CreateCommand())
@@ -260,16 +284,6 @@ public sealed record ShareProfile(
             ? at.UtcDateTime : options.Clock.GetUtcNow().UtcDateTime;
         return new ShareProfile(report.Root, scannedAt, report.Folders, report.Files, report.Bytes, totalBlockers, totalWarnings, problems,
             cleanupFiles[0], cleanupBytes[0], Meta(connection, "duplicates") == "complete", tallies, profiles);
-    }
-
-    private static int Depth(InventoryTree tree, int id)
-    {
-        var depth = 0;
-        for (var node = id; node > 1; node = tree.Parent(node))
-        {
-            depth++;
-        }
-        return depth;
     }
 
     private static string? Meta(SqliteConnection connection, string key)
