@@ -187,8 +187,8 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
 
 /// <summary>
 /// Takes the automatic measurements whenever the usage figures have changed (an import, a Graph pull, the demo's
-/// background load once it is done) or the migration plan has (a scan attached, a mapping or its state changed),
-/// checking every <see cref="BenefitsOptions.CheckEvery"/>.
+/// background load once it is done), the migration plan has (a scan attached, a mapping or its state changed), or a new
+/// day has begun, checking every <see cref="BenefitsOptions.CheckEvery"/>.
 /// </summary>
 public sealed partial class BenefitsMeasurementJob(IServiceProvider services, BenefitsOptions options, Demo.DemoUsageStatus demo,
     ILogger<BenefitsMeasurementJob> logger, TimeProvider clock) : BackgroundService
@@ -201,7 +201,7 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
         {
             return;
         }
-        (UsageDataVersion?, long)? measured = null;
+        (UsageDataVersion?, long, DateOnly)? measured = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -213,7 +213,10 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
                 }
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
-                (UsageDataVersion?, long) version = (await UsageDataVersion.ReadAsync(db, stoppingToken), await MigrationQueries.VersionAsync(db, stoppingToken));
+                // The day is part of the version: migration indicators are measured up to today, so a new day can bring a
+                // new measurement date even when the plan has not changed.
+                (UsageDataVersion?, long, DateOnly) version = (await UsageDataVersion.ReadAsync(db, stoppingToken),
+                    await MigrationQueries.VersionAsync(db, stoppingToken), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
                 if (version == measured)
                 {
                     continue;
