@@ -40,7 +40,7 @@ public static class OppdriftWebApp
         services.AddLearning(builder.Configuration);
         services.AddKnowledge();
         services.AddBenefits(builder.Configuration);
-        services.AddMigration(builder.Configuration);
+        services.AddShareMigration(builder.Configuration);
         services.AddLocalization();
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
@@ -108,14 +108,14 @@ public static class OppdriftWebApp
                 }
             });
         app.MapOpenApi().AllowAnonymous();
-        app.MapShellEndpoints();
-        app.MapAccessEndpoints();
+        app.MapShellApi();
+        app.MapAccessApi();
         app.MapOrganisationApi();
         app.MapUsageApi();
         app.MapLearningApi();
         app.MapKnowledgeApi();
         app.MapBenefitsApi();
-        app.MapMigrationApi();
+        app.MapShareMigrationApi();
         return app;
     }
 }

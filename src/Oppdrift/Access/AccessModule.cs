@@ -12,7 +12,7 @@ public static class AccessModule
     public static IServiceCollection AddAccess(this IServiceCollection services) =>
         services.AddScoped<AccountService>();
 
-    public static void MapAccessEndpoints(this IEndpointRouteBuilder app)
+    public static void MapAccessApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/logout", async (HttpContext context) =>
         {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Oppdrift.ShareMigration;
 using Oppdrift.Tests.Infrastructure;
 
-namespace Oppdrift.Tests.Migration;
+namespace Oppdrift.Tests.ShareMigration;
 
 public sealed class ScannerTests
 {

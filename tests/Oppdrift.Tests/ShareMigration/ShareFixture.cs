@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Oppdrift.ShareMigration;
 
-namespace Oppdrift.Tests.Migration;
+namespace Oppdrift.Tests.ShareMigration;
 
 /// <summary>
 /// Builds a file share under /tmp that breaks every SharePoint rule a Linux file system can hold, with Unicode names

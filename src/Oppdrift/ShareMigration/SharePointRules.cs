@@ -48,7 +48,7 @@ public sealed record MigrationRule(FindingKind Kind, FindingSeverity Severity, s
 
 /// <summary>
 /// SharePoint Online's and OneDrive's restrictions as one table, so a change at Microsoft is one edit here
-/// (and in Migration/README.md, which mirrors it). Limits are the documented values on the date checked.
+/// (and in ShareMigration/README.md, which mirrors it). Limits are the documented values on the date checked.
 /// </summary>
 public static class SharePointRules
 {
@@ -56,7 +56,7 @@ public static class SharePointRules
     public const string LimitsUrl = "https://learn.microsoft.com/en-us/office365/servicedescriptions/sharepoint-online-service-description/sharepoint-online-limits";
     public const string ListViewThresholdUrl = "https://support.microsoft.com/en-us/office/manage-large-lists-and-libraries-b8588dae-9387-48c2-9248-c24122f07c59";
     public const string MigrationToolUrl = "https://learn.microsoft.com/en-us/sharepointmigration/sharepoint-migration-supported-limits";
-    public const string ScannerUrl = "src/Oppdrift/Migration/README.md (the scanner's own findings)";
+    public const string ScannerUrl = "src/Oppdrift/ShareMigration/README.md (the scanner's own findings)";
 
     public static readonly DateOnly Checked = new(2026, 11, 26);
 

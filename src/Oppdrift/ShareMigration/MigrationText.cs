@@ -3,7 +3,7 @@ using Oppdrift.Shared;
 
 namespace Oppdrift.ShareMigration;
 
-/// <summary>The Migration module's texts (MigrationText.resx, Bokmål; MigrationText.en.resx, English).</summary>
+/// <summary>The ShareMigration module's texts (MigrationText.resx, Bokmål; MigrationText.en.resx, English).</summary>
 public sealed class MigrationText
 {
     internal static readonly ResourceManager Resources = new(typeof(MigrationText).FullName!, typeof(MigrationText).Assembly);

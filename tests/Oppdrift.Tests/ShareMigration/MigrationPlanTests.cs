@@ -11,7 +11,7 @@ using Oppdrift.ShareMigration;
 using Oppdrift.Tests.Infrastructure;
 using X = DocumentFormat.OpenXml.Spreadsheet;
 
-namespace Oppdrift.Tests.Migration;
+namespace Oppdrift.Tests.ShareMigration;
 
 public sealed class MigrationPlanTests
 {

@@ -15,10 +15,10 @@ using Oppdrift.Data;
 
 namespace Oppdrift.ShareMigration;
 
-/// <summary>The Migration module's services, form endpoints, downloads and JSON API.</summary>
-public static class MigrationModule
+/// <summary>The ShareMigration module's services, form endpoints, downloads and JSON API.</summary>
+public static class ShareMigrationModule
 {
-    public static IServiceCollection AddMigration(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddShareMigration(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(MigrationOptions.FromConfiguration(configuration));
         services.AddSingleton(MigrationStorage.FromConfiguration(configuration));
@@ -41,7 +41,7 @@ public static class MigrationModule
 
     public sealed record AttachResponse(int ShareId, int ScanId, bool AlreadyAttached, long Files, long Bytes);
 
-    public static void MapMigrationApi(this IEndpointRouteBuilder app)
+    public static void MapShareMigrationApi(this IEndpointRouteBuilder app)
     {
         var forms = app.MapGroup("/migration").ExcludeFromDescription();
         forms.MapPost("/scans", AttachFromFormAsync).RequireAuthorization(Policies.Insight)

@@ -7,7 +7,7 @@ using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Tests.Infrastructure;
 
-namespace Oppdrift.Tests.Migration;
+namespace Oppdrift.Tests.ShareMigration;
 
 public sealed class MigrationWebTests
 {

@@ -1,6 +1,6 @@
 using Oppdrift.ShareMigration;
 
-namespace Oppdrift.Tests.Migration;
+namespace Oppdrift.Tests.ShareMigration;
 
 public sealed class NameRulesTests
 {

@@ -6,11 +6,11 @@ using Oppdrift.Data;
 namespace Oppdrift.Web;
 
 /// <summary>The shell's own endpoints: language choice and health.</summary>
-internal static class ShellEndpoints
+internal static class ShellApi
 {
     public sealed record Health(string Status, string Version, string Database, long ElapsedMs);
 
-    public static void MapShellEndpoints(this IEndpointRouteBuilder app)
+    public static void MapShellApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/culture", SetCulture).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/health", CheckHealthAsync).AllowAnonymous().WithTags("Shell");
@@ -30,7 +30,7 @@ internal static class ShellEndpoints
     private static async Task<Results<Ok<Health>, JsonHttpResult<Health>>> CheckHealthAsync(OppdriftDb db, DatabaseProvider provider, CancellationToken cancellationToken)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var version = typeof(ShellEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var version = typeof(ShellApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         bool ok;
         try
         {

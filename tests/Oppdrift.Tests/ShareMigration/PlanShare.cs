@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Oppdrift.ShareMigration;
 
-namespace Oppdrift.Tests.Migration;
+namespace Oppdrift.Tests.ShareMigration;
 
 /// <summary>
 /// A small department share with known volumes, one bad name, a forms folder, a duplicate, a stale file and one path of
