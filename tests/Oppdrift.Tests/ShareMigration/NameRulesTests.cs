@@ -143,7 +143,7 @@ public sealed class NameRulesTests
     [Fact]
     public void The_module_readme_mirrors_the_rules_table()
     {
-        var readme = File.ReadAllText(Path.Combine(Infrastructure.TestFiles.RepositoryRoot(), "src", "Oppdrift", "Migration", "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Infrastructure.TestFiles.RepositoryRoot(), "src", "Oppdrift", "ShareMigration", "README.md"));
         foreach (var rule in SharePointRules.All)
         {
             Assert.Contains($"| `{rule.Kind}` |", readme, StringComparison.Ordinal);
