@@ -41,6 +41,8 @@ public static class OppdriftWebApp
         services.AddKnowledge();
         services.AddBenefits(builder.Configuration);
         services.AddShareMigration(builder.Configuration);
+        // The demo is a guest: its first-start load runs before the server listens, and only with Oppdrift:LoadDemo.
+        services.AddDemo(builder.Configuration);
         services.AddLocalization();
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
@@ -61,7 +63,7 @@ public static class OppdriftWebApp
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = UploadLimits.DirectoryFileBytes);
 
         var app = builder.Build();
-        await FirstStart.RunAsync(app.Services, app.Configuration, app.Logger, app.Lifetime.ApplicationStopping);
+        await FirstStart.RunAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
 
         if (app.Configuration.GetValue<bool>("Oppdrift:BehindProxy"))
         {
@@ -126,22 +128,13 @@ public static class UploadLimits
     public const long DirectoryFileBytes = 512L * 1024 * 1024;
 }
 
-/// <summary>Work done once when the app starts: migrate, create the first administrator, load the demo if asked.</summary>
+/// <summary>Work done when the app is built, before it starts: migrate, create the first administrator.</summary>
 internal static partial class FirstStart
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Database: {Database}")]
     private static partial void LogDatabase(ILogger logger, string database);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo municipality loaded in {Seconds:F1} s: {People} people, {Agencies} agencies created ({Folder})")]
-    private static partial void LogDemoLoaded(ILogger logger, double seconds, int people, int agencies, string folder);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo learning loaded: {Programmes} programmes, {Sessions} sessions, {Files} attendance reports imported, {Recordings} recordings, {Documents} documents")]
-    private static partial void LogLearningDemoLoaded(ILogger logger, int programmes, int sessions, int files, int recordings, int documents);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo migration loaded in {Seconds:F1} s: {Shares} file shares scanned ({Files} files), {Mappings} mappings")]
-    private static partial void LogMigrationDemoLoaded(ILogger logger, double seconds, int shares, long files, int mappings);
-
-    public static async Task RunAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, CancellationToken cancellationToken)
+    public static async Task RunAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
@@ -165,21 +158,6 @@ internal static partial class FirstStart
                 """;
             Console.Out.WriteLine(banner);
             await Console.Out.FlushAsync(cancellationToken);
-        }
-
-        if (configuration.GetValue<bool>("Oppdrift:LoadDemo") && !await db.People.AnyAsync(cancellationToken))
-        {
-            var seed = configuration.GetValue("Oppdrift:DemoSeed", DemoMunicipality.DefaultSeed);
-            var folder = Path.Combine(DataDirectory.Resolve(configuration), "demo");
-            var started = System.Diagnostics.Stopwatch.StartNew();
-            var loader = scope.ServiceProvider.GetRequiredService<DemoLoader>();
-            var result = await loader.LoadAsync(DemoMunicipality.Generate(seed), folder, cancellationToken: cancellationToken);
-            LogDemoLoaded(logger, started.Elapsed.TotalSeconds, result.DirectoryImport.Rows, result.AgenciesCreated, folder);
-            var learning = await ActivatorUtilities.CreateInstance<LearningDemo>(scope.ServiceProvider).LoadAsync(seed, cancellationToken);
-            LogLearningDemoLoaded(logger, learning.Programmes, learning.Sessions, learning.AttendanceFiles, learning.Recordings, learning.Documents);
-            started.Restart();
-            var migration = await ActivatorUtilities.CreateInstance<DemoMigration>(scope.ServiceProvider).LoadAsync(seed, folder, cancellationToken);
-            LogMigrationDemoLoaded(logger, started.Elapsed.TotalSeconds, migration.Shares, migration.Files, migration.Mappings);
         }
     }
 }

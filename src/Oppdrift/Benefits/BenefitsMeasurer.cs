@@ -186,11 +186,11 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
 }
 
 /// <summary>
-/// Takes the automatic measurements whenever the usage figures have changed (an import, a Graph pull, the demo's
-/// background load once it is done), the migration plan has (a scan attached, a mapping or its state changed), or a new
-/// day has begun, checking every <see cref="BenefitsOptions.CheckEvery"/>.
+/// Takes the automatic measurements whenever the usage figures have changed (an import, a Graph pull, a background
+/// batch such as the demo's history once it has ended), the migration plan has (a scan attached, a mapping or its
+/// state changed), or a new day has begun, checking every <see cref="BenefitsOptions.CheckEvery"/>.
 /// </summary>
-public sealed partial class BenefitsMeasurementJob(IServiceProvider services, BenefitsOptions options, Demo.DemoUsageStatus demo,
+public sealed partial class BenefitsMeasurementJob(IServiceProvider services, BenefitsOptions options, UsageLoadStatus usageLoad,
     ILogger<BenefitsMeasurementJob> logger, TimeProvider clock) : BackgroundService
 {
     public const string Key = "BenefitsMeasure";
@@ -207,9 +207,9 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
             try
             {
                 await Task.Delay(options.CheckEvery, clock, stoppingToken);
-                if (demo.Running)
+                if (usageLoad.Running)
                 {
-                    continue; // half a demo load would be measured again at once; wait for all of it
+                    continue; // half a batch would be measured again at once; wait for all of it
                 }
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();

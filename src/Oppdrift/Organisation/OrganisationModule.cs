@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
 using Oppdrift.Data;
-using Oppdrift.Demo;
 
 namespace Oppdrift.Organisation;
 
@@ -18,8 +17,7 @@ public static class OrganisationModule
         services
             .AddScoped<EntraUserImport>()
             .AddScoped<OrganisationSetup>()
-            .AddScoped<OrganisationQueries>()
-            .AddScoped<DemoLoader>();
+            .AddScoped<OrganisationQueries>();
 
     public sealed record ImportResponse(int Id, string Status, int Rows, int Added, int Updated, int Moved, int Deactivated, int Reactivated, int Unchanged, int Unassigned, string[] Warnings);
 

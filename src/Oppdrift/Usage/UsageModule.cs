@@ -30,8 +30,7 @@ public static class UsageModule
         services.AddUsageGraphPull(configuration,
             (provider, sources, cancellationToken) => ImportPulledAsync(provider.GetRequiredService<UsageImporter>(), sources, cancellationToken),
             (provider, cancellationToken) => ImportedAsync(provider.GetRequiredService<OppdriftDb>(), cancellationToken));
-        services.AddSingleton<Demo.DemoUsageStatus>();
-        services.AddHostedService<Demo.DemoUsageJob>();
+        services.AddSingleton<UsageLoadStatus>();
         return services;
     }
 

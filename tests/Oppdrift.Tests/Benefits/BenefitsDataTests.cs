@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Claims;
 using DocumentFormat.OpenXml.Packaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Oppdrift.Access;
 using Oppdrift.Benefits;
@@ -259,5 +261,70 @@ public sealed class BenefitsDataTests
                 .Select(c => c.DataType?.Value == X.CellValues.InlineString ? c.InlineString!.InnerText : c.CellValue?.Text ?? "").ToList())];
         }
         return result;
+    }
+
+    /// <summary>A fake clock that says each time a wait is armed, so a test knows the job has finished a check.</summary>
+    private sealed class SteppedClock(DateTimeOffset start) : FakeTimeProvider(start), IDisposable
+    {
+        private readonly SemaphoreSlim _armed = new(0);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _armed.Release();
+            return timer;
+        }
+
+        public Task<bool> ArmedAsync() => _armed.WaitAsync(TimeSpan.FromSeconds(60));
+
+        public void Dispose() => _armed.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_measurement_job_waits_for_a_background_batch_of_usage_to_end_before_measuring(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await UsageSeed.SeedAsync(db);
+            var s = new Services(db);
+            var (_, benefitId) = await GoalAndBenefitAsync(s);
+            Assert.True((await s.Editor.SaveIndicatorAsync(null, TeamsIndicator(benefitId, BaselineDate), Central, default)).Succeeded);
+        }
+        using var clock = new SteppedClock(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
+        var options = new BenefitsOptions { CheckEvery = TimeSpan.FromMinutes(1) };
+        await using var services = new ServiceCollection()
+            .AddScoped(_ => database.CreateContext())
+            .AddScoped(p =>
+            {
+                var db = p.GetRequiredService<OppdriftDb>();
+                return new BenefitsMeasurer(db, new UsageIndicatorQuery(db, new UsageQueries(db, new SuppressionOptions(), clock, new UsageFigureCache())), clock);
+            })
+            .BuildServiceProvider();
+        var status = new UsageLoadStatus();
+        using var job = new BenefitsMeasurementJob(services, options, status, NullLogger<BenefitsMeasurementJob>.Instance, clock);
+        async Task<int> MeasurementsAsync()
+        {
+            await using var db = database.CreateContext();
+            return await db.Measurements.CountAsync();
+        }
+
+        var batch = status.Begin(9);
+        await job.StartAsync(default);
+        Assert.True(await clock.ArmedAsync());
+        clock.Advance(options.CheckEvery);
+        Assert.True(await clock.ArmedAsync(), "the check while the batch runs did not finish");
+        var whileLoading = await MeasurementsAsync();
+
+        batch.Dispose();
+        clock.Advance(options.CheckEvery);
+        Assert.True(await clock.ArmedAsync(), "the check after the batch did not finish");
+        var afterwards = await MeasurementsAsync();
+        await job.StopAsync(default);
+
+        Assert.Equal(0, whileLoading);
+        // Weekly from the baseline: the baseline and five weeks; the municipality and the four agencies of ten or more.
+        Assert.Equal(6 * 5, afterwards);
     }
 }

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Tests.Infrastructure;
@@ -128,6 +129,26 @@ public sealed partial class UsageWebTests
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             Assert.Contains("/account/access-denied", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task While_a_batch_of_reports_loads_in_the_background_the_overview_says_how_far_it_has_come(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind);
+        var admin = await app.SignInAsync(Roles.ChangeLeader);
+        var status = app.App.Services.GetRequiredService<UsageLoadStatus>();
+
+        string loading;
+        using (var batch = status.Begin(27))
+        {
+            batch.Report(new UsageImportProgress(9, 27, 1000, null));
+            loading = Text(await admin.GetStringAsync("/usage"));
+        }
+        var done = Text(await admin.GetStringAsync("/usage"));
+
+        Assert.Contains("Bruksrapporter lastes inn i bakgrunnen: 9 av 27 rapporter er importert.", loading, StringComparison.Ordinal);
+        Assert.DoesNotContain("lastes inn i bakgrunnen", done, StringComparison.Ordinal);
     }
 
     [Theory]

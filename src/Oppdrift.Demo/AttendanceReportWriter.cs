@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 
-namespace Oppdrift.Learning;
+namespace Oppdrift.Demo;
 
-/// <summary>Writes an attendance report exactly as Teams does (UTF-16 with BOM, tabs, three sections), for the demo and tests.</summary>
+/// <summary>Writes an attendance report exactly as Teams does (UTF-16 with BOM, tabs, three sections), for the demo's sessions.</summary>
 public static class AttendanceReportWriter
 {
     public sealed record Row(string Name, DateTime JoinLocal, DateTime LeaveLocal, string? Email, string? Upn, string Role);

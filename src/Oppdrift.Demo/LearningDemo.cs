@@ -6,9 +6,10 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Oppdrift.Data;
-using Oppdrift.Organisation;
+using Oppdrift.Learning;
+using Oppdrift.Learning.Knowledge;
 
-namespace Oppdrift.Learning;
+namespace Oppdrift.Demo;
 
 public sealed record LearningDemoResult(int Programmes, int Sessions, int AttendanceFiles, int Recordings, int Documents);
 
@@ -86,10 +87,10 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         }
         var random = new Random(seed);
         var now = clock.GetUtcNow().UtcDateTime;
-        var programmes = new Programmes(db, clock, options, storage, new KnowledgeSync(db, new Oppdrift.Learning.Knowledge.KnowledgeIndex(db), storage));
+        var programmes = new Programmes(db, clock, options, storage, new KnowledgeSync(db, new KnowledgeIndex(db), storage));
         var importer = new AttendanceImporter(db, clock);
         var people = await db.People.AsNoTracking().Where(p => p.IsActive && p.AgencyId != null)
-            .Select(p => new DemoPerson(p.Id, p.DisplayName, p.UserPrincipalName, p.Mail, p.AgencyId!.Value, p.IsLeader)).ToListAsync(cancellationToken);
+            .Select(p => new Learner(p.Id, p.DisplayName, p.UserPrincipalName, p.Mail, p.AgencyId!.Value, p.IsLeader)).ToListAsync(cancellationToken);
         var agencies = await db.Agencies.AsNoTracking().ToListAsync(cancellationToken);
         if (people.Count == 0 || agencies.Count == 0)
         {
@@ -245,9 +246,9 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         return new LearningDemoResult(3, sessions, files, recordings, documents);
     }
 
-    private sealed record DemoPerson(int Id, string Name, string Upn, string? Mail, int AgencyId, bool IsLeader);
+    private sealed record Learner(int Id, string Name, string Upn, string? Mail, int AgencyId, bool IsLeader);
 
-    private static byte[] Report(LearningSession session, string title, IReadOnlyList<DemoPerson> attendees, Random random, string locale, int guests, bool bigEndian = false)
+    private static byte[] Report(LearningSession session, string title, IReadOnlyList<Learner> attendees, Random random, string locale, int guests, bool bigEndian = false)
     {
         DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, LearningMail.Oslo);
         var rows = new List<AttendanceReportWriter.Row>();
@@ -294,7 +295,7 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         }
     }
 
-    private async Task FeedbackAsync(LearningSession session, IReadOnlyList<DemoPerson> attendees, Random random, CancellationToken cancellationToken)
+    private async Task FeedbackAsync(LearningSession session, IReadOnlyList<Learner> attendees, Random random, CancellationToken cancellationToken)
     {
         string[] comments = ["Nyttig og konkret, takk!", "Litt for raskt tempo, men gode eksempler.", "Fint å få se det i praksis.", "Vil gjerne ha mer om deling i SharePoint.", "Opptaket var nyttig for oss som ikke kunne delta direkte."];
         foreach (var person in attendees.Take(8 + random.Next(10)))

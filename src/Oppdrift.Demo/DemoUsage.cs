@@ -44,8 +44,6 @@ public sealed record DemoTrainingJump(string AgencyCode, DateOnly Date, double J
 public sealed record DemoAdoptionProfile(string AgencyCode, DemoAdopterKind Kind, double StartShare, double EndShare, DateOnly Midpoint, DemoTrainingJump? Training)
 {
     /// <summary>The share of the agency's licensed people who have started using Teams by this day.</summary>
-    public double TeamsShareOn(DateOnly date) => ShareOn(date.DayNumber);
-
     internal double ShareOn(int day)
     {
         var share = StartShare + ((EndShare - StartShare) / (1 + Math.Exp(-(day - Midpoint.DayNumber) / 40.0)));

@@ -1,7 +1,6 @@
 // Loads the demo municipality's usage history in the background after the first start, through the real importer,
 // so the app is usable at once and the adoption pages fill in over the following minutes.
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,29 +8,6 @@ using Oppdrift.Data;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Demo;
-
-/// <summary>How far the background load of demo usage has come; read by the usage pages.</summary>
-public sealed class DemoUsageStatus
-{
-    private volatile int _done;
-    private volatile int _total;
-    private volatile bool _running;
-
-    public bool Running => _running;
-    public int Done => _done;
-    public int Total => _total;
-
-    internal void Start(int total)
-    {
-        _total = total;
-        _done = 0;
-        _running = true;
-    }
-
-    internal void Report(int done) => _done = done;
-
-    internal void Stop() => _running = false;
-}
 
 public static class DemoUsageLoad
 {
@@ -63,17 +39,17 @@ public static class DemoUsageLoad
 
 /// <summary>
 /// With <c>Oppdrift:LoadDemo</c>, imports <c>Oppdrift:DemoUsageDays</c> days of demo usage once, when the database has
-/// the demo's people and no usage imports yet.
+/// the demo's people and no usage imports yet, reporting to the Usage module's <see cref="UsageLoadStatus"/> so the
+/// overview says the reports are loading and Benefits waits for all of them.
 /// </summary>
-public sealed partial class DemoUsageJob(IServiceProvider services, IConfiguration configuration, DemoUsageStatus status, TimeProvider clock, ILogger<DemoUsageJob> logger)
+public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions options, UsageLoadStatus status, TimeProvider clock, ILogger<DemoUsageJob> logger)
     : BackgroundService
 {
     public const string Key = "DemoUsageLoad";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var days = configuration.GetValue("Oppdrift:DemoUsageDays", DemoUsageLoad.DefaultDays);
-        if (!configuration.GetValue<bool>("Oppdrift:LoadDemo") || days <= 0)
+        if (!options.Load || options.UsageDays <= 0)
         {
             return;
         }
@@ -87,23 +63,19 @@ public sealed partial class DemoUsageJob(IServiceProvider services, IConfigurati
             {
                 return;
             }
-            var seed = configuration.GetValue("Oppdrift:DemoSeed", DemoMunicipality.DefaultSeed);
-            var (first, last) = DemoUsageLoad.Span(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), days);
-            status.Start((last.DayNumber - first.DayNumber + 1) * UsageReportCatalogue.All.Count);
+            var (first, last) = DemoUsageLoad.Span(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), options.UsageDays);
+            // The batch lasts until the benefits loaded after the reports have been measured, so the measurement job
+            // does not measure them a second time meanwhile.
+            using var batch = status.Begin((last.DayNumber - first.DayNumber + 1) * UsageReportCatalogue.All.Count);
             var started = clock.GetTimestamp();
             var importer = scope.ServiceProvider.GetRequiredService<UsageImporter>();
-            var result = await DemoUsageLoad.LoadAsync(importer, DemoMunicipality.Generate(seed), first, last,
-                configuration.GetValue<bool>("Oppdrift:DemoConcealed"), new Progress<UsageImportProgress>(p => status.Report(p.SourcesDone)), stoppingToken);
+            var result = await DemoUsageLoad.LoadAsync(importer, DemoMunicipality.Generate(options.Seed), first, last, options.Concealed, batch, stoppingToken);
             LogLoaded(logger, result.Succeeded, result.Rows, first, last, clock.GetElapsedTime(started).TotalSeconds);
             await LoadBenefitsAsync(scope.ServiceProvider, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down; the reports imported so far stay, and the rest are not attempted again (imports exist).
-        }
-        finally
-        {
-            status.Stop();
         }
     }
 
