@@ -167,7 +167,7 @@ internal static partial class FirstStart
             await Console.Out.FlushAsync(cancellationToken);
         }
 
-        if (configuration.GetValue<bool>("Oppdrift:LoadDemo") && !await db.People.AnyAsync(cancellationToken))
+        if (configuration.GetValue<bool>("Oppdrift:LoadDemo") && !await new OrganisationDirectory(db).AnyPeopleAsync(cancellationToken))
         {
             var seed = configuration.GetValue("Oppdrift:DemoSeed", DemoMunicipality.DefaultSeed);
             var folder = Path.Combine(DataDirectory.Resolve(configuration), "demo");

@@ -2,6 +2,7 @@
 // against their targets, readiness and progress; per agency and for the municipality the sums of those.
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 
 namespace Oppdrift.ShareMigration;
 
@@ -91,7 +92,7 @@ public sealed class MigrationQueries(OppdriftDb db)
             return [];
         }
         var ids = shares.Select(s => s.Id).ToList();
-        var agencyRows = await db.Agencies.AsNoTracking().Select(a => new { a.Id, a.Code, a.Name }).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var agencyRows = (await new OrganisationDirectory(db).AgenciesAsync([.. shares.Select(s => s.AgencyId).Distinct()], cancellationToken)).ToDictionary(a => a.Id);
         var scans = (await db.ShareScans.AsNoTracking().Where(s => ids.Contains(s.ShareId) && (asOf == null || s.UploadedAt <= asOf))
             .ToListAsync(cancellationToken))
             .GroupBy(s => s.ShareId).ToDictionary(g => g.Key, g => g.OrderByDescending(s => s.ScannedAt).ThenByDescending(s => s.Id).First());
@@ -130,8 +131,7 @@ public sealed class MigrationQueries(OppdriftDb db)
     public async Task<IReadOnlyList<AgencyMigration>> AgenciesAsync(IReadOnlyCollection<int>? agencies, DateTime? asOf, CancellationToken cancellationToken)
     {
         var shares = await SharesAsync(agencies, asOf, cancellationToken);
-        var rows = await db.Agencies.AsNoTracking().Where(a => agencies == null || agencies.Contains(a.Id)).OrderBy(a => a.Name)
-            .Select(a => new { a.Id, a.Code, a.Name }).ToListAsync(cancellationToken);
+        var rows = await new OrganisationDirectory(db).AgenciesAsync(agencies, cancellationToken);
         return [.. rows.Select(a => new AgencyMigration(a.Id, a.Code, a.Name, [.. shares.Where(s => s.Share.AgencyId == a.Id)]))];
     }
 
