@@ -1,6 +1,7 @@
 // What the migration pages, exports and the benefits module read: per share its latest scan, the mappings checked
 // against their targets, readiness and progress; per agency and for the municipality the sums of those.
 using Microsoft.EntityFrameworkCore;
+using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
 
@@ -144,7 +145,7 @@ public sealed class MigrationQueries(OppdriftDb db)
 
     /// <summary>Changes whenever the plan does: every change to it (scan, mapping, state) is an audit entry.</summary>
     public static async Task<long> VersionAsync(OppdriftDb db, CancellationToken cancellationToken) =>
-        await db.AuditEntries.Where(a => a.Action.StartsWith("migration.")).MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
+        await AuditLog.LatestAsync(db, "migration.", cancellationToken);
 
     /// <summary>The folders of a scan's profile, down to a depth, for the mapping form and the share page.</summary>
     public async Task<IReadOnlyList<FolderProfile>> FoldersAsync(int scanId, int maxDepth, CancellationToken cancellationToken) =>
