@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 
 namespace Oppdrift.Cli;
@@ -26,19 +25,19 @@ internal static class AccountCommands
     private static async Task<int> ResetPasswordAsync(CliContext cli, string userName, CancellationToken cancellationToken)
     {
         await using var db = await cli.OpenDbAsync(cancellationToken);
-        var normalized = AccountService.Normalize(userName);
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.NormalizedUserName == normalized, cancellationToken);
+        var accounts = new AccountService(db, TimeProvider.System);
+        var account = await accounts.FindAsync(userName, cancellationToken);
         if (account is null)
         {
             await cli.Error.WriteLineAsync($"No account has the user name '{userName}' in {cli.Database.Describe()}.");
-            if (!await db.Accounts.AnyAsync(cancellationToken))
+            if (!await accounts.AnyAsync(cancellationToken))
             {
                 await cli.Error.WriteLineAsync(
                     $"The database has no accounts yet: start the web app once to create the first administrator ('{AccountService.FirstAdministrator}').");
             }
             return ExitCodes.BadInput;
         }
-        var reset = await new AccountService(db, TimeProvider.System).ResetPasswordAsync(account.Id, Actor, cancellationToken);
+        var reset = await accounts.ResetPasswordAsync(account.Id, Actor, cancellationToken);
         if (!reset.Succeeded)
         {
             await cli.Error.WriteLineAsync(reset.Error);

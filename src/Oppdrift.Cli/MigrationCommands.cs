@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.EntityFrameworkCore;
+using Oppdrift.Organisation;
 using Oppdrift.ShareMigration;
 
 namespace Oppdrift.Cli;
@@ -46,7 +46,7 @@ internal static class MigrationCommands
             return ExitCodes.BadInput;
         }
         await using var db = await cli.OpenDbAsync(cancellationToken);
-        var agencyId = await db.Agencies.Where(a => a.Code == agencyCode).Select(a => (int?)a.Id).SingleOrDefaultAsync(cancellationToken);
+        var agencyId = (await new OrganisationDirectory(db).AgencyAsync(agencyCode, cancellationToken))?.Id;
         if (agencyId is null)
         {
             await cli.Error.WriteLineAsync($"--agency {agencyCode}: {MigrationText.Get("ErrorAgency")}");

@@ -19,13 +19,12 @@ public static class DemoBenefits
 
     public static async Task EnterManualMeasurementsAsync(IServiceProvider provider, ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var db = provider.GetRequiredService<OppdriftDb>();
+        var queries = provider.GetRequiredService<BenefitsQueries>();
         var editor = provider.GetRequiredService<BenefitsEditor>();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         foreach (var (name, values, comment) in Manual)
         {
-            var indicator = await db.Indicators.AsNoTracking().Where(i => i.Name == name).Select(i => new { i.Id, i.BaselineDate }).FirstOrDefaultAsync(cancellationToken);
-            if (indicator is null)
+            if (await queries.IndicatorByNameAsync(name, cancellationToken) is not { } indicator)
             {
                 continue;
             }

@@ -38,26 +38,26 @@ public sealed class DemoLoader(OppdriftDb db, TimeProvider clock)
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var existing = await db.Agencies.ToDictionaryAsync(a => a.Code, cancellationToken);
+        var existing = (await new OrganisationDirectory(db).AgenciesAsync(null, cancellationToken)).ToDictionary(a => a.Code, a => a.Id);
         var agenciesCreated = 0;
         foreach (var agency in municipality.Agencies)
         {
             if (!existing.ContainsKey(agency.Code))
             {
                 var created = await setup.CreateAgencyAsync(new AgencyInput(agency.Code, agency.Name, agency.SectorName), Actor, cancellationToken);
-                existing[agency.Code] = created.Value ?? throw new InvalidOperationException(created.Error);
+                existing[agency.Code] = created.Value?.Id ?? throw new InvalidOperationException(created.Error);
                 agenciesCreated++;
             }
         }
 
         var rulesCreated = 0;
-        if (!await db.MappingRules.AnyAsync(cancellationToken))
+        if (!await setup.HasRulesAsync(cancellationToken))
         {
             foreach (var agency in municipality.Agencies)
             {
                 var rule = agency.NamedInDepartment
-                    ? new RuleInput(DirectoryField.Department, RuleOperator.StartsWith, agency.Name, existing[agency.Code].Id, UnitSource.Department)
-                    : new RuleInput(DirectoryField.CompanyName, RuleOperator.Equals, agency.Name, existing[agency.Code].Id, UnitSource.Department);
+                    ? new RuleInput(DirectoryField.Department, RuleOperator.StartsWith, agency.Name, existing[agency.Code], UnitSource.Department)
+                    : new RuleInput(DirectoryField.CompanyName, RuleOperator.Equals, agency.Name, existing[agency.Code], UnitSource.Department);
                 await setup.AddRuleAsync(rule, Actor, cancellationToken);
                 rulesCreated++;
             }

@@ -4,6 +4,7 @@
 // SharePoint sites and moved at different paces, so the migration pages and the benefit indicators have a history.
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 using Oppdrift.ShareMigration;
 
 namespace Oppdrift.Demo;
@@ -44,11 +45,11 @@ public sealed class DemoMigration(OppdriftDb db, MigrationStorage storage, Migra
     /// <summary>Generates, scans and attaches the shares; the trees are written under <paramref name="folder"/> and removed after.</summary>
     public async Task<DemoMigrationResult> LoadAsync(int seed, string folder, CancellationToken cancellationToken)
     {
-        if (await db.SourceShares.AnyAsync(cancellationToken))
+        if (await new MigrationQueries(db).AnySharesAsync(cancellationToken))
         {
             return new DemoMigrationResult(0, 0, 0);
         }
-        var agencies = await db.Agencies.AsNoTracking().OrderBy(a => a.Code).Select(a => new { a.Id, a.Code, a.Name }).ToListAsync(cancellationToken);
+        var agencies = await new OrganisationDirectory(db).AgencyRows.OrderBy(a => a.Code).Select(a => new { a.Id, a.Code, a.Name }).ToListAsync(cancellationToken);
         var random = new Random(seed);
         var chosen = agencies.OrderBy(_ => random.Next()).Take(Paces.Length).ToList();
         var work = Path.Combine(folder, "fillagre");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 
 namespace Oppdrift.Demo;
 
@@ -76,7 +77,7 @@ public sealed partial class DemoFirstStart(IServiceProvider services, DemoOption
         }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
-        if (await db.People.AnyAsync(cancellationToken))
+        if (await new OrganisationDirectory(db).AnyPeopleAsync(cancellationToken))
         {
             return;
         }

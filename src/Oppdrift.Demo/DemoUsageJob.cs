@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Demo;
@@ -59,7 +60,7 @@ public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions 
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
-            if (await db.UsageImports.AnyAsync(stoppingToken) || !await db.People.AnyAsync(stoppingToken))
+            if (await UsageQueries.AnyImportAsync(db, stoppingToken) || !await new OrganisationDirectory(db).AnyPeopleAsync(stoppingToken))
             {
                 return;
             }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Oppdrift.Data;
 using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
+using Oppdrift.Organisation;
 
 namespace Oppdrift.Demo;
 
@@ -89,9 +90,10 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         var now = clock.GetUtcNow().UtcDateTime;
         var programmes = new Programmes(db, clock, options, storage, new KnowledgeSync(db, new KnowledgeIndex(db), storage));
         var importer = new AttendanceImporter(db, clock);
-        var people = await db.People.AsNoTracking().Where(p => p.IsActive && p.AgencyId != null)
+        var directory = new OrganisationDirectory(db);
+        var people = await directory.PersonRows.Where(p => p.IsActive && p.AgencyId != null)
             .Select(p => new Learner(p.Id, p.DisplayName, p.UserPrincipalName, p.Mail, p.AgencyId!.Value, p.IsLeader)).ToListAsync(cancellationToken);
-        var agencies = await db.Agencies.AsNoTracking().ToListAsync(cancellationToken);
+        var agencies = await directory.AgencyRows.ToListAsync(cancellationToken);
         if (people.Count == 0 || agencies.Count == 0)
         {
             return new LearningDemoResult(0, 0, 0, 0, 0);

@@ -232,6 +232,16 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         return account;
     }
 
+    /// <summary>The account with this user name, in any case; null when there is none.</summary>
+    public async Task<Account?> FindAsync(string userName, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(userName);
+        return await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.NormalizedUserName == normalized, cancellationToken);
+    }
+
+    /// <summary>Whether any account exists yet (the web app creates the first administrator at its first start).</summary>
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken) => await db.Accounts.AnyAsync(cancellationToken);
+
     /// <summary>Whether sign-in for this user name is refused for now after too many wrong passwords.</summary>
     public async Task<bool> IsLockedOutAsync(string userName, CancellationToken cancellationToken)
     {

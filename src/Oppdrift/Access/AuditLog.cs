@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
 
 namespace Oppdrift.Access;
@@ -24,4 +25,11 @@ public static class AuditLog
             After = after is null ? null : JsonSerializer.Serialize(after, Json),
         });
     }
+
+    /// <summary>
+    /// The id of the newest entry whose action starts with <paramref name="actionPrefix"/> (such as "migration."), 0 when
+    /// there is none: it changes whenever what those entries record does, so another module can tell when to recompute.
+    /// </summary>
+    public static async Task<long> LatestAsync(OppdriftDb db, string actionPrefix, CancellationToken cancellationToken) =>
+        await db.AuditEntries.Where(a => a.Action.StartsWith(actionPrefix)).MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
 }

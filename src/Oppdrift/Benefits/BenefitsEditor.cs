@@ -5,6 +5,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 using Oppdrift.Shared;
 using Oppdrift.Usage;
 
@@ -40,6 +41,8 @@ public static class BenefitsAccess
 
 public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndicatorQuery usage)
 {
+    private OrganisationDirectory Organisation => new(db);
+
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
@@ -102,7 +105,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
             return Fail(nameof(input.GoalId), "ErrorRequired", BenefitsText.Get("Goal"));
         }
         var agencyIds = input.AgencyIds.Distinct().ToList();
-        if (agencyIds.Count > 0 && await db.Agencies.CountAsync(a => agencyIds.Contains(a.Id), cancellationToken) != agencyIds.Count)
+        if (agencyIds.Count > 0 && (await Organisation.AgenciesAsync(agencyIds, cancellationToken)).Count != agencyIds.Count)
         {
             return Fail(nameof(input.AgencyIds), "ErrorNotFound");
         }
@@ -316,7 +319,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         {
             return Fail(nameof(input.AgencyId), "ErrorMeasureAgency");
         }
-        if (input.AgencyId is { } agencyId && !await db.Agencies.AnyAsync(a => a.Id == agencyId, cancellationToken))
+        if (input.AgencyId is { } agencyId && await Organisation.AgencyAsync(agencyId, cancellationToken) is null)
         {
             return Fail(nameof(input.AgencyId), "ErrorNotFound");
         }

@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Benefits;
@@ -62,7 +62,7 @@ public static class BenefitsModule
         {
             return (true, null, null);
         }
-        var agency = await db.Agencies.AsNoTracking().Where(a => a.Code == code).Select(a => new { a.Id, a.Code }).SingleOrDefaultAsync(cancellationToken);
+        var agency = await new OrganisationDirectory(db).AgencyAsync(code, cancellationToken);
         return agency is not null && user.CanSeeAgency(agency.Id) ? (true, agency.Id, agency.Code) : (false, null, null);
     }
 

@@ -76,14 +76,21 @@ public sealed record BenefitsPicture(DateOnly Date, int? AgencyId, string ScopeN
     public DateOnly YearEnd(int year) => new DateOnly(year, 12, 31) is var end && end > Date && year == Date.Year ? Date : new DateOnly(year, 12, 31);
 }
 
-public sealed class BenefitsQueries(OppdriftDb db, OrganisationQueries organisation, BenefitsOptions options, TimeProvider clock)
+public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organisation, BenefitsOptions options, TimeProvider clock)
 {
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>An indicator's id and baseline date by its name, or null when no indicator has that name.</summary>
+    public async Task<(int Id, DateOnly BaselineDate)?> IndicatorByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        var found = await db.Indicators.AsNoTracking().Where(i => i.Name == name).Select(i => new { i.Id, i.BaselineDate }).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : (found.Id, found.BaselineDate);
+    }
 
     public async Task<IReadOnlyList<BenefitGoal>> GoalsAsync(CancellationToken cancellationToken) =>
         await db.BenefitGoals.AsNoTracking().OrderBy(g => g.SortOrder).ThenBy(g => g.Id).ToListAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<AgencySummary>> AgenciesAsync(IReadOnlySet<int>? scope, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<AgencyRow>> AgenciesAsync(IReadOnlySet<int>? scope, CancellationToken cancellationToken) =>
         await organisation.AgenciesAsync(scope, cancellationToken);
 
     /// <summary>
@@ -105,6 +112,7 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationQueries organisat
             .Where(m => indicatorIds.Contains(m.IndicatorId) && m.AgencyId == agencyId && m.Date <= day)
             .ToListAsync(cancellationToken)).ToLookup(m => m.IndicatorId);
         var agencies = (await organisation.AgenciesAsync(null, cancellationToken)).ToDictionary(a => a.Id);
+        var headCounts = await organisation.HeadCountsAsync(null, cancellationToken);
         var scopeName = agencyId is { } a2 && agencies.TryGetValue(a2, out var agency) ? agency.Name : BenefitsText.Get("WholeMunicipality");
 
         var views = new List<GoalView>();
@@ -113,10 +121,10 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationQueries organisat
             var goalBenefits = new List<BenefitView>();
             foreach (var benefit in benefits.Where(b => b.GoalId == goal.Id).OrderBy(b => b.Name, OrganisationQueries.NorwegianOrder))
             {
-                var named = benefit.Agencies.Select(x => agencies.GetValueOrDefault(x.AgencyId)).OfType<AgencySummary>()
+                var named = benefit.Agencies.Select(x => agencies.GetValueOrDefault(x.AgencyId)).OfType<AgencyRow>()
                     .OrderBy(x => x.Name, OrganisationQueries.NorwegianOrder).Select(x => (x.Id, x.Code, x.Name)).ToList();
-                var employees = agencyId is { } scoped ? agencies.GetValueOrDefault(scoped)?.People ?? 0
-                    : named.Count > 0 ? named.Sum(x => agencies[x.Id].People) : agencies.Values.Sum(x => x.People);
+                var employees = agencyId is { } scoped ? headCounts.GetValueOrDefault(scoped)
+                    : named.Count > 0 ? named.Sum(x => headCounts.GetValueOrDefault(x.Id)) : headCounts.Values.Sum();
                 var indicators = benefit.Indicators.OrderBy(i => i.Id).Select(i =>
                 {
                     // An agency is measured against its own baseline (its automatic measurement on the baseline date), and its
@@ -137,11 +145,11 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationQueries organisat
     }
 
     /// <summary>Each agency's status per goal on a date, for the overview's table "per agency".</summary>
-    public async Task<IReadOnlyList<(AgencySummary Agency, IReadOnlyList<BenefitStatus> Goals)>> AgencyStatusAsync(IReadOnlySet<int>? scope, DateOnly date,
+    public async Task<IReadOnlyList<(AgencyRow Agency, IReadOnlyList<BenefitStatus> Goals)>> AgencyStatusAsync(IReadOnlySet<int>? scope, DateOnly date,
         CancellationToken cancellationToken)
     {
         var agencies = await organisation.AgenciesAsync(scope, cancellationToken);
-        var result = new List<(AgencySummary, IReadOnlyList<BenefitStatus>)>();
+        var result = new List<(AgencyRow, IReadOnlyList<BenefitStatus>)>();
         foreach (var agency in agencies)
         {
             var picture = await PictureAsync(agency.Id, date, cancellationToken);

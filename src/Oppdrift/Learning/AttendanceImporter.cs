@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 using Oppdrift.Shared;
 
 namespace Oppdrift.Learning;
@@ -33,22 +34,11 @@ public sealed class AttendanceImporter(OppdriftDb db, TimeProvider clock)
         }
 
         // Match on the user principal name first (it is what Teams calls the participant id), then e-mail.
-        var keys = report.Participants.SelectMany(p => new[] { p.ParticipantId, p.Email }).Where(k => k is not null).Select(k => k!.ToLowerInvariant()).Distinct().ToList();
-        var byUpn = await db.People.AsNoTracking().Where(p => keys.Contains(p.NormalizedUserPrincipalName))
-            .Select(p => new { p.Id, p.NormalizedUserPrincipalName, p.IsActive }).ToListAsync(cancellationToken);
-        // ToLower here is SQL's lower(), not the current culture's.
-#pragma warning disable CA1304, CA1311
-        var byMail = await db.People.AsNoTracking().Where(p => p.Mail != null && keys.Contains(p.Mail.ToLower()))
-            .Select(p => new { p.Id, Mail = p.Mail!.ToLower(), p.IsActive }).ToListAsync(cancellationToken);
-#pragma warning restore CA1304, CA1311
-        var upnIndex = byUpn.OrderByDescending(p => p.IsActive).GroupBy(p => p.NormalizedUserPrincipalName).ToDictionary(g => g.Key, g => g.First().Id);
-        var mailIndex = byMail.OrderByDescending(p => p.IsActive).GroupBy(p => p.Mail).ToDictionary(g => g.Key, g => g.First().Id);
+        var people = await new OrganisationDirectory(db).PeopleByNameAsync(report.Participants.SelectMany(p => new[] { p.ParticipantId, p.Email }),
+            agencyId: null, activeOnly: false, cancellationToken);
 
         int? Match(AttendanceParticipant p) =>
-            p.ParticipantId is { } upn && upnIndex.TryGetValue(upn.ToLowerInvariant(), out var a) ? a
-            : p.Email is { } mail && mailIndex.TryGetValue(mail.ToLowerInvariant(), out var b) ? b
-            : p.Email is { } mail2 && upnIndex.TryGetValue(mail2.ToLowerInvariant(), out var c) ? c
-            : null;
+            (people.ByUserPrincipalName(p.ParticipantId) ?? people.ByMail(p.Email) ?? people.ByUserPrincipalName(p.Email))?.Id;
 
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>

@@ -51,30 +51,30 @@ public static class LearningMail
         publicUrl is { Length: > 0 } ? publicUrl.TrimEnd('/') + "/learning/sessions/" + session.Id.ToString(CultureInfo.InvariantCulture) : null;
 
     /// <summary>The invitation file for one person: what the confirmation e-mail carries and the session page offers.</summary>
-    public static string Invitation(LearningSession session, Person person, LearningOptions options, DateTime now, CalendarMethod method = CalendarMethod.Request) =>
+    public static string Invitation(LearningSession session, PersonRow person, LearningOptions options, DateTime now, CalendarMethod method = CalendarMethod.Request) =>
         CalendarFile.Write(session.Title, [Event(session, options.PublicUrl)], now, method,
             new CalendarPerson(options.Smtp.FromName, options.Smtp.From), new CalendarPerson(person.DisplayName, LearningPeople.MailOf(person)));
 
-    public static OutgoingMail ForRegistration(LearningSession session, Person person, RegistrationStatus status, LearningOptions options, DateTime now) =>
+    public static OutgoingMail ForRegistration(LearningSession session, PersonRow person, RegistrationStatus status, LearningOptions options, DateTime now) =>
         status == RegistrationStatus.Registered
             ? Mail(person, LearningText.Get("MailRegisteredSubject", session.Title), LearningText.Get("MailRegisteredBody", person.DisplayName, session.Title, When(session), Where(session)),
                 session, options, now, Invitation(session, person, options, now))
             : Mail(person, LearningText.Get("MailWaitingSubject", session.Title), LearningText.Get("MailWaitingBody", person.DisplayName, session.Title, When(session)),
                 session, options, now, null);
 
-    public static OutgoingMail ForPromotion(LearningSession session, Person person, LearningOptions options, DateTime now) =>
+    public static OutgoingMail ForPromotion(LearningSession session, PersonRow person, LearningOptions options, DateTime now) =>
         Mail(person, LearningText.Get("MailPromotedSubject", session.Title), LearningText.Get("MailPromotedBody", person.DisplayName, session.Title, When(session), Where(session)),
             session, options, now, Invitation(session, person, options, now));
 
-    public static OutgoingMail ForCancellation(LearningSession session, Person person, LearningOptions options, DateTime now) =>
+    public static OutgoingMail ForCancellation(LearningSession session, PersonRow person, LearningOptions options, DateTime now) =>
         Mail(person, LearningText.Get("MailCancelledSubject", session.Title), LearningText.Get("MailCancelledBody", person.DisplayName, session.Title, When(session)),
             session, options, now, Invitation(session, person, options, now, CalendarMethod.Cancel));
 
-    public static OutgoingMail ForReminder(LearningSession session, Person person, LearningOptions options, DateTime now) =>
+    public static OutgoingMail ForReminder(LearningSession session, PersonRow person, LearningOptions options, DateTime now) =>
         Mail(person, LearningText.Get("MailReminderSubject", session.Title), LearningText.Get("MailReminderBody", person.DisplayName, session.Title, When(session), Where(session)),
             session, options, now, Invitation(session, person, options, now));
 
-    private static OutgoingMail Mail(Person person, string subject, string body, LearningSession session, LearningOptions options, DateTime now, string? calendar)
+    private static OutgoingMail Mail(PersonRow person, string subject, string body, LearningSession session, LearningOptions options, DateTime now, string? calendar)
     {
         var link = SessionLink(session, options.PublicUrl);
         return new OutgoingMail
@@ -176,7 +176,7 @@ public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOption
             return 0;
         }
         var personIds = due.Select(x => x.Registration.PersonId).Distinct().ToList();
-        var people = await db.People.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var people = await new OrganisationDirectory(db).PeopleAsync(personIds, cancellationToken);
         foreach (var item in due)
         {
             item.Registration.ReminderSentAt = now;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
 
@@ -8,19 +7,15 @@ namespace Oppdrift.Learning;
 /// <summary>Finds the directory person behind a signed-in account: the account's user name is their user principal name.</summary>
 public static class LearningPeople
 {
-    public static async Task<Person?> CurrentAsync(OppdriftDb db, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<PersonRow?> CurrentAsync(OppdriftDb db, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var name = user.Identity?.Name;
         if (string.IsNullOrEmpty(name))
         {
             return null;
         }
-        var normalized = name.Trim().ToLowerInvariant();
-        return await db.People.AsNoTracking()
-            .Where(p => p.IsActive && p.NormalizedUserPrincipalName == normalized)
-            .OrderByDescending(p => p.Id)
-            .FirstOrDefaultAsync(cancellationToken);
+        return await new OrganisationDirectory(db).ActivePersonAsync(name, cancellationToken);
     }
 
-    public static string MailOf(Person person) => person.Mail is { Length: > 0 } mail ? mail : person.UserPrincipalName;
+    public static string MailOf(PersonRow person) => person.Mail is { Length: > 0 } mail ? mail : person.UserPrincipalName;
 }

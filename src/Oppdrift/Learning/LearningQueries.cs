@@ -31,6 +31,8 @@ public sealed record FeedbackRow(LearningSession Session, int Answers, double? A
 /// <summary>Read-only views of programmes and sessions for the pages and feeds.</summary>
 public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppression)
 {
+    private OrganisationDirectory Organisation => new(db);
+
     public async Task<IReadOnlyList<ProgrammeRow>> ProgrammesAsync(DateTime now, CancellationToken cancellationToken)
     {
         var programmes = await db.Programmes.AsNoTracking().ToListAsync(cancellationToken);
@@ -61,7 +63,7 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
             return null;
         }
         var agencyIds = programme.Agencies.Select(a => a.AgencyId).Append(programme.OwnerAgencyId ?? 0).ToList();
-        var agencies = await db.Agencies.AsNoTracking().Where(a => agencyIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
+        var agencies = await Organisation.AgencyNamesAsync(agencyIds, cancellationToken);
         var sessions = await db.LearningSessions.AsNoTracking().Where(s => s.ProgrammeId == id).OrderBy(s => s.StartsAt).ToListAsync(cancellationToken);
         var recordings = await db.Recordings.AsNoTracking().Where(r => r.ProgrammeId == id).OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToListAsync(cancellationToken);
         var documents = await db.LearningDocuments.AsNoTracking().Where(d => d.ProgrammeId == id).OrderBy(d => d.Title).ToListAsync(cancellationToken);
@@ -113,14 +115,15 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
         return (programme, sessions);
     }
 
-    public async Task<(Person Person, IReadOnlyList<LearningSession> Sessions)?> PersonFeedAsync(string token, CancellationToken cancellationToken)
+    public async Task<(PersonRow Person, IReadOnlyList<LearningSession> Sessions)?> PersonFeedAsync(string token, CancellationToken cancellationToken)
     {
         var feed = await db.CalendarFeeds.AsNoTracking().SingleOrDefaultAsync(f => f.Token == token, cancellationToken);
         if (feed is null)
         {
             return null;
         }
-        var person = await db.People.AsNoTracking().SingleAsync(p => p.Id == feed.PersonId, cancellationToken);
+        var person = await Organisation.PersonAsync(feed.PersonId, cancellationToken)
+            ?? throw new InvalidOperationException($"Calendar feed of person {feed.PersonId}, who is not in the directory.");
         var sessions = await db.Registrations.Where(r => r.PersonId == feed.PersonId && r.Status == RegistrationStatus.Registered)
             .Join(db.LearningSessions, r => r.SessionId, s => s.Id, (r, s) => s).AsNoTracking().OrderBy(s => s.StartsAt).ToListAsync(cancellationToken);
         return (person, sessions);
@@ -146,13 +149,13 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
             views.TryGetValue(s.Id, out var v) ? v : null)).ToList();
 
         var perAgency = await db.Attendance.Where(a => ids.Contains(a.SessionId) && a.PersonId != null)
-            .Join(db.People, a => a.PersonId, p => p.Id, (a, p) => new { a.PersonId, p.AgencyId })
+            .Join(Organisation.PersonRows, a => a.PersonId, p => p.Id, (a, p) => new { a.PersonId, p.AgencyId })
             .Distinct()
             .GroupBy(x => x.AgencyId)
             .Select(g => new { AgencyId = g.Key, People = g.Count() })
             .ToListAsync(cancellationToken);
-        var agencyNames = await db.Agencies.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
         var placed = perAgency.Where(x => x.AgencyId is not null).ToList();
+        var agencyNames = await Organisation.AgencyNamesAsync([.. placed.Select(x => x.AgencyId!.Value)], cancellationToken);
         var groups = SmallGroupSuppression.Groups(placed.Select(x => KeyValuePair.Create(x.AgencyId!.Value, x.People)), totalPublished: true, suppression);
         var agencies = placed
             .Select(x => groups.IsSuppressed(x.AgencyId!.Value)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Learning.Knowledge;
+using Oppdrift.Organisation;
 using Oppdrift.Shared;
 
 namespace Oppdrift.Learning;
@@ -221,7 +222,7 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         session.CancelledAt = now;
         session.CalendarSequence++;
         var people = await db.Registrations.Where(r => r.SessionId == sessionId && r.Status != RegistrationStatus.Cancelled)
-            .Join(db.People, r => r.PersonId, p => p.Id, (r, p) => p).AsNoTracking().ToListAsync(cancellationToken);
+            .Join(new OrganisationDirectory(db).PersonRows, r => r.PersonId, p => p.Id, (r, p) => p).ToListAsync(cancellationToken);
         foreach (var person in people)
         {
             db.OutgoingMail.Add(LearningMail.ForCancellation(session, person, options.Value, now));

@@ -16,6 +16,9 @@ public sealed record GroupRegistrationLine(string Input, string? Name, Registrat
 
 public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<LearningOptions> options)
 {
+    // People are read through Organisation's surface, on this context so they are read inside its transactions.
+    private OrganisationDirectory Organisation => new(db);
+
     /// <summary>
     /// Registers the person, or puts them on the waiting list when the session is full. Registering
     /// again answers with the place already held.
@@ -45,8 +48,8 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
             {
                 return Result<RegistrationAnswer>.Fail("session", LearningText.Get("SessionIsOver"));
             }
-            var person = await db.People.AsNoTracking().SingleOrDefaultAsync(p => p.Id == personId && p.IsActive, cancellationToken);
-            if (person is null)
+            var person = await Organisation.PersonAsync(personId, cancellationToken);
+            if (person is not { IsActive: true })
             {
                 return Result<RegistrationAnswer>.Fail("person", LearningText.Get("PersonNotFound"));
             }
@@ -108,7 +111,8 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
             var before = registration.Status.ToString();
             registration.Status = RegistrationStatus.Cancelled;
             registration.CancelledAt = now;
-            var person = await db.People.AsNoTracking().SingleAsync(p => p.Id == personId, cancellationToken);
+            var person = await Organisation.PersonAsync(personId, cancellationToken)
+                ?? throw new InvalidOperationException($"Registration for person {personId}, who is not in the directory.");
             db.OutgoingMail.Add(LearningMail.ForCancellation(session, person, options.Value, now));
             AuditLog.Record(db, clock, actor, "learning.cancel", $"session:{sessionId}",
                 before: new { person = person.UserPrincipalName, status = before }, after: new { person = person.UserPrincipalName, status = "Cancelled" });
@@ -122,7 +126,8 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
                 if (next is not null)
                 {
                     next.Status = RegistrationStatus.Registered;
-                    var promoted = await db.People.AsNoTracking().SingleAsync(p => p.Id == next.PersonId, cancellationToken);
+                    var promoted = await Organisation.PersonAsync(next.PersonId, cancellationToken)
+                        ?? throw new InvalidOperationException($"Registration for person {next.PersonId}, who is not in the directory.");
                     db.OutgoingMail.Add(LearningMail.ForPromotion(session, promoted, options.Value, now));
                     AuditLog.Record(db, clock, actor, "learning.promote", $"session:{sessionId}",
                         before: new { person = promoted.UserPrincipalName, status = "Waiting" }, after: new { person = promoted.UserPrincipalName, status = "Registered" });
@@ -138,7 +143,7 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
     /// A leader registers people of their own agency, one line each (user name or e-mail address).
     /// Each person gets their own answer; a line that names nobody in the agency is reported, not guessed.
     /// </summary>
-    public async Task<Result<IReadOnlyList<GroupRegistrationLine>>> RegisterGroupAsync(int sessionId, Person leader, string lines, string actor, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<GroupRegistrationLine>>> RegisterGroupAsync(int sessionId, PersonRow leader, string lines, string actor, CancellationToken cancellationToken)
     {
         if (!leader.IsLeader || leader.AgencyId is null)
         {
@@ -154,20 +159,11 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
         {
             return Result<IReadOnlyList<GroupRegistrationLine>>.Fail("group", LearningText.Get("GroupTooLarge", 500));
         }
-        var normalized = inputs.Select(i => i.ToLowerInvariant()).ToList();
-        var agencyId = leader.AgencyId.Value;
-        // ToLower here is SQL's lower(), not the current culture's.
-#pragma warning disable CA1304, CA1311
-        var people = await db.People.AsNoTracking()
-            .Where(p => p.IsActive && p.AgencyId == agencyId
-                && (normalized.Contains(p.NormalizedUserPrincipalName) || (p.Mail != null && normalized.Contains(p.Mail.ToLower()))))
-            .ToListAsync(cancellationToken);
-#pragma warning restore CA1304, CA1311
+        var people = await Organisation.PeopleByNameAsync(inputs, leader.AgencyId.Value, activeOnly: true, cancellationToken);
         var result = new List<GroupRegistrationLine>();
         foreach (var input in inputs)
         {
-            var key = input.ToLowerInvariant();
-            var person = people.FirstOrDefault(p => p.NormalizedUserPrincipalName == key || string.Equals(p.Mail, input, StringComparison.OrdinalIgnoreCase));
+            var person = people.Find(input);
             if (person is null)
             {
                 result.Add(new GroupRegistrationLine(input, null, null, LearningText.Get("GroupUnknownPerson")));

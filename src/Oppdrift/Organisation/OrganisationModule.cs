@@ -16,6 +16,7 @@ public static class OrganisationModule
     public static IServiceCollection AddOrganisation(this IServiceCollection services) =>
         services
             .AddScoped<EntraUserImport>()
+            .AddScoped<OrganisationDirectory>()
             .AddScoped<OrganisationSetup>()
             .AddScoped<OrganisationQueries>();
 

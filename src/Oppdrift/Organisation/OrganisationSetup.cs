@@ -63,6 +63,9 @@ public sealed class OrganisationSetup(OppdriftDb db, TimeProvider clock)
         return Result<Agency>.Ok(agency);
     }
 
+    /// <summary>Whether any mapping rule exists (a first-day setup adds its rules only to an empty list).</summary>
+    public async Task<bool> HasRulesAsync(CancellationToken cancellationToken) => await db.MappingRules.AnyAsync(cancellationToken);
+
     public async Task<Result<MappingRule>> AddRuleAsync(RuleInput input, string actor, CancellationToken cancellationToken)
     {
         var value = input.Value.Trim();

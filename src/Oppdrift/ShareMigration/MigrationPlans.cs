@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 using Oppdrift.Shared;
 
 namespace Oppdrift.ShareMigration;
@@ -57,7 +58,7 @@ public sealed class MigrationPlans(OppdriftDb db, MigrationStorage storage, Migr
         {
             return Result<AttachOutcome>.Fail(nameof(request.ShareName), MigrationText.Get("ErrorShareName"));
         }
-        if (!await db.Agencies.AnyAsync(a => a.Id == request.AgencyId, cancellationToken))
+        if (await new OrganisationDirectory(db).AgencyAsync(request.AgencyId, cancellationToken) is null)
         {
             return Result<AttachOutcome>.Fail(nameof(request.AgencyId), MigrationText.Get("ErrorAgency"));
         }

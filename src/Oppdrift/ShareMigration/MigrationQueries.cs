@@ -1,7 +1,9 @@
 // What the migration pages, exports and the benefits module read: per share its latest scan, the mappings checked
 // against their targets, readiness and progress; per agency and for the municipality the sums of those.
 using Microsoft.EntityFrameworkCore;
+using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 
 namespace Oppdrift.ShareMigration;
 
@@ -91,7 +93,7 @@ public sealed class MigrationQueries(OppdriftDb db)
             return [];
         }
         var ids = shares.Select(s => s.Id).ToList();
-        var agencyRows = await db.Agencies.AsNoTracking().Select(a => new { a.Id, a.Code, a.Name }).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var agencyRows = (await new OrganisationDirectory(db).AgenciesAsync([.. shares.Select(s => s.AgencyId).Distinct()], cancellationToken)).ToDictionary(a => a.Id);
         var scans = (await db.ShareScans.AsNoTracking().Where(s => ids.Contains(s.ShareId) && (asOf == null || s.UploadedAt <= asOf))
             .ToListAsync(cancellationToken))
             .GroupBy(s => s.ShareId).ToDictionary(g => g.Key, g => g.OrderByDescending(s => s.ScannedAt).ThenByDescending(s => s.Id).First());
@@ -130,8 +132,7 @@ public sealed class MigrationQueries(OppdriftDb db)
     public async Task<IReadOnlyList<AgencyMigration>> AgenciesAsync(IReadOnlyCollection<int>? agencies, DateTime? asOf, CancellationToken cancellationToken)
     {
         var shares = await SharesAsync(agencies, asOf, cancellationToken);
-        var rows = await db.Agencies.AsNoTracking().Where(a => agencies == null || agencies.Contains(a.Id)).OrderBy(a => a.Name)
-            .Select(a => new { a.Id, a.Code, a.Name }).ToListAsync(cancellationToken);
+        var rows = await new OrganisationDirectory(db).AgenciesAsync(agencies, cancellationToken);
         return [.. rows.Select(a => new AgencyMigration(a.Id, a.Code, a.Name, [.. shares.Where(s => s.Share.AgencyId == a.Id)]))];
     }
 
@@ -143,8 +144,11 @@ public sealed class MigrationQueries(OppdriftDb db)
     }
 
     /// <summary>Changes whenever the plan does: every change to it (scan, mapping, state) is an audit entry.</summary>
+    /// <summary>Whether any file share has been registered with the plan.</summary>
+    public async Task<bool> AnySharesAsync(CancellationToken cancellationToken) => await db.SourceShares.AnyAsync(cancellationToken);
+
     public static async Task<long> VersionAsync(OppdriftDb db, CancellationToken cancellationToken) =>
-        await db.AuditEntries.Where(a => a.Action.StartsWith("migration.")).MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
+        await AuditLog.LatestAsync(db, "migration.", cancellationToken);
 
     /// <summary>The folders of a scan's profile, down to a depth, for the mapping form and the share page.</summary>
     public async Task<IReadOnlyList<FolderProfile>> FoldersAsync(int scanId, int maxDepth, CancellationToken cancellationToken) =>

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 
 namespace Oppdrift.ShareMigration;
 
@@ -70,9 +71,9 @@ public static class ShareMigrationModule
         }
         if (int.TryParse(codeOrId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
-            return await db.Agencies.AnyAsync(a => a.Id == id, cancellationToken) ? id : null;
+            return (await new OrganisationDirectory(db).AgencyAsync(id, cancellationToken))?.Id;
         }
-        return await db.Agencies.Where(a => a.Code == codeOrId).Select(a => (int?)a.Id).SingleOrDefaultAsync(cancellationToken);
+        return (await new OrganisationDirectory(db).AgencyAsync(codeOrId, cancellationToken))?.Id;
     }
 
     private static async Task<(Shared.Result<AttachOutcome> Result, bool Forbidden)> AttachCoreAsync(ClaimsPrincipal user, IFormCollection form,
@@ -216,7 +217,7 @@ public static class ShareMigrationModule
     private static async Task<Results<FileContentHttpResult, RedirectHttpResult, NotFound, ForbidHttpResult>> AgencyCsvAsync(string code, ClaimsPrincipal user,
         OppdriftDb db, MigrationQueries queries, CancellationToken cancellationToken)
     {
-        var agencyId = await db.Agencies.Where(a => a.Code == code).Select(a => (int?)a.Id).SingleOrDefaultAsync(cancellationToken);
+        var agencyId = (await new OrganisationDirectory(db).AgencyAsync(code, cancellationToken))?.Id;
         if (agencyId is null)
         {
             return TypedResults.NotFound();

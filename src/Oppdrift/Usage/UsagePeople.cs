@@ -2,8 +2,8 @@
 // reports costs one keyed hash per person instead of one per row. Names are held in memory only while importing.
 using System.Collections.Concurrent;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 using Oppdrift.Shared.Privacy;
 
 namespace Oppdrift.Usage;
@@ -18,7 +18,7 @@ public readonly record struct UsagePerson(int AgencyId, int Slot, bool Matched)
 public sealed class UsagePeople
 {
     private readonly Pseudonymiser _pseudonymiser;
-    private readonly Dictionary<string, int> _agencyByName;
+    private readonly IReadOnlyDictionary<string, int?> _agencyByName;
     private Dictionary<string, string>? _nameByConcealed;
     // Reports are read on several threads at once; every name after the first sighting is a lock-free hit.
     private readonly ConcurrentDictionary<string, UsagePerson> _seen = new(StringComparer.OrdinalIgnoreCase);
@@ -28,7 +28,7 @@ public sealed class UsagePeople
     private readonly List<UInt128> _pseudonyms = [];
     private readonly ConcurrentBag<UsageNameTable> _tables = [];
 
-    private UsagePeople(Pseudonymiser pseudonymiser, Dictionary<string, int> agencyByName, IReadOnlyList<string> directoryNames)
+    private UsagePeople(Pseudonymiser pseudonymiser, IReadOnlyDictionary<string, int?> agencyByName, IReadOnlyList<string> directoryNames)
     {
         _pseudonymiser = pseudonymiser;
         _agencyByName = agencyByName;
@@ -38,15 +38,7 @@ public sealed class UsagePeople
     /// <summary>Everyone the directory has ever held (deactivated people still have history in the reports).</summary>
     public static async Task<UsagePeople> LoadAsync(OppdriftDb db, Pseudonymiser pseudonymiser, CancellationToken cancellationToken)
     {
-        var people = await db.People.AsNoTracking()
-            .Select(p => new { p.NormalizedUserPrincipalName, p.AgencyId, p.IsActive })
-            .ToListAsync(cancellationToken);
-        var byName = new Dictionary<string, int>(people.Count, StringComparer.OrdinalIgnoreCase);
-        // An active person wins over a deactivated one who once had the same name.
-        foreach (var person in people.OrderBy(p => p.IsActive))
-        {
-            byName[person.NormalizedUserPrincipalName] = person.AgencyId ?? UsageFigure.Unplaced;
-        }
+        var byName = await new OrganisationDirectory(db).AgencyByUserPrincipalNameAsync(cancellationToken);
         return new UsagePeople(pseudonymiser, byName, [.. byName.Keys]);
     }
 
@@ -96,13 +88,13 @@ public sealed class UsagePeople
         UsagePerson person;
         if (_agencyByName.TryGetValue(name, out var agency))
         {
-            person = new UsagePerson(agency, Pseudonym(name), true);
+            person = new UsagePerson(agency ?? UsageFigure.Unplaced, Pseudonym(name), true);
         }
         else if (UsageValues.IsConcealedName(name))
         {
             if (ConcealedDirectory().TryGetValue(name, out var upn))
             {
-                person = new UsagePerson(_agencyByName[upn], Pseudonym(upn), true);
+                person = new UsagePerson(_agencyByName[upn] ?? UsageFigure.Unplaced, Pseudonym(upn), true);
                 ConcealedMatched++;
             }
             else

@@ -10,6 +10,9 @@ namespace Oppdrift.Usage;
 
 public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, TimeProvider clock, UsageFigureCache cache)
 {
+    // Agencies' names and codes come from Organisation's surface, never its tables.
+    private OrganisationDirectory Organisation => new(db);
+
     public const int DefaultWindow = 28;
     public const int DefaultSeriesDays = 90;
     public const int MaxSeriesDays = 400;
@@ -21,6 +24,9 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
     public static int ValidWindow(int? window) => window is { } w && UsageMetrics.Windows.Contains(w) ? w : DefaultWindow;
 
     /// <summary>The latest day with figures from daily reports, or null when none are imported.</summary>
+    /// <summary>Whether any usage report has been imported, by any source.</summary>
+    public static async Task<bool> AnyImportAsync(OppdriftDb db, CancellationToken cancellationToken) => await db.UsageImports.AnyAsync(cancellationToken);
+
     public async Task<DateOnly?> LatestDateAsync(CancellationToken cancellationToken) =>
         await db.UsageFigures.Where(f => f.Period == 1).MaxAsync(f => (DateOnly?)f.Date, cancellationToken);
 
@@ -171,7 +177,7 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
         string? code = null;
         if (agencyId is { } agency)
         {
-            var row = await db.Agencies.AsNoTracking().Where(a => a.Id == agency).Select(a => new { a.Code, a.Name }).SingleOrDefaultAsync(cancellationToken);
+            var row = await Organisation.AgencyAsync(agency, cancellationToken);
             (code, name) = (row?.Code, row?.Name ?? "");
         }
         return new UsageSeriesSet(agencyId, code, name, from, to, series, MinimumGroupSize);
@@ -336,8 +342,7 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
     /// <summary>The agency with this code, if the user may see it (null code and forbidden are told apart by the caller).</summary>
     public async Task<(int Id, string Code, string Name)?> AgencyAsync(string code, CancellationToken cancellationToken)
     {
-        var normalized = code.Trim().ToUpperInvariant();
-        var agency = await db.Agencies.AsNoTracking().Where(a => a.Code == normalized).Select(a => new { a.Id, a.Code, a.Name }).SingleOrDefaultAsync(cancellationToken);
+        var agency = await Organisation.AgencyAsync(code, cancellationToken);
         return agency is null ? null : (agency.Id, agency.Code, agency.Name);
     }
 
@@ -372,17 +377,8 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
     public async Task<IReadOnlyList<UsageImport>> ImportsAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken) =>
         await db.UsageImports.AsNoTracking().Where(i => ids.Contains(i.Id)).OrderBy(i => i.Id).ToListAsync(cancellationToken);
 
-    private async Task<List<(int Id, string Code, string Name)>> AgenciesAsync(IReadOnlySet<int>? scope, CancellationToken cancellationToken)
-    {
-        var query = db.Agencies.AsNoTracking();
-        if (scope is not null)
-        {
-            var ids = scope.ToArray();
-            query = query.Where(a => ids.Contains(a.Id));
-        }
-        var list = await query.Select(a => new { a.Id, a.Code, a.Name }).ToListAsync(cancellationToken);
-        return [.. list.OrderBy(a => a.Name, OrganisationQueries.NorwegianOrder).Select(a => (a.Id, a.Code, a.Name))];
-    }
+    private async Task<List<(int Id, string Code, string Name)>> AgenciesAsync(IReadOnlySet<int>? scope, CancellationToken cancellationToken) =>
+        [.. (await Organisation.AgenciesAsync(scope, cancellationToken)).Select(a => (a.Id, a.Code, a.Name))];
 
     private static void Add(Dictionary<string, Dictionary<int, long>> values, string metric, int agency, long value)
     {

@@ -32,7 +32,7 @@ public sealed class BenefitsDataTests
         public UsageIndicatorQuery Usage => new(db, new UsageQueries(db, new SuppressionOptions(), Clock, new UsageFigureCache()));
         public BenefitsEditor Editor => new(db, Clock, Usage);
         public BenefitsMeasurer Measurer => new(db, Usage, Clock);
-        public BenefitsQueries Queries => new(db, new OrganisationQueries(db), new BenefitsOptions(), Clock);
+        public BenefitsQueries Queries => new(db, new OrganisationDirectory(db), new BenefitsOptions(), Clock);
         public BenefitsTemplate Template => new(db, Editor, Usage);
         public ClimateModel Climate => new(db, Usage, Clock);
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
 using Oppdrift.Learning;
+using Oppdrift.Organisation;
 using Oppdrift.Tests.Infrastructure;
 
 namespace Oppdrift.Tests.Learning;
@@ -100,7 +101,8 @@ public sealed class RegistrationTests
         var session = (await LearningSeed.ProgrammeAsync(db, capacity: 2)).Session;
         var registrations = new Registrations(db, LearningSeed.Clock(), LearningSeed.Options());
 
-        var result = await registrations.RegisterGroupAsync(session.Id, leader,
+        var directory = new OrganisationDirectory(db);
+        var result = await registrations.RegisterGroupAsync(session.Id, (await directory.PersonAsync(leader.Id, default))!,
             $"{own[0].UserPrincipalName}\n{own[1].UserPrincipalName.ToUpperInvariant()}; {own[2].UserPrincipalName}\n{other[0].UserPrincipalName}", leader.UserPrincipalName, default);
 
         Assert.True(result.Succeeded, result.Error);
@@ -111,7 +113,7 @@ public sealed class RegistrationTests
         Assert.NotNull(lines[3].Error);
 
         var employee = own[0];
-        var refused = await registrations.RegisterGroupAsync(session.Id, employee, own[1].UserPrincipalName, employee.UserPrincipalName, default);
+        var refused = await registrations.RegisterGroupAsync(session.Id, (await directory.PersonAsync(employee.Id, default))!, own[1].UserPrincipalName, employee.UserPrincipalName, default);
         Assert.False(refused.Succeeded);
     }
 

@@ -1,0 +1,212 @@
+// What other modules may read of the organisation: agencies, people and head counts, as small untracked records or
+// projections to compose into their own queries. No module outside Organisation queries its tables itself
+// (tests/Oppdrift.Tests/Architecture/TableOwnershipTests.cs holds them to it).
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Data;
+
+namespace Oppdrift.Organisation;
+
+/// <summary>An agency as other modules name it.</summary>
+/// <remarks>Init-only members rather than a positional record, so a query composed over <see cref="OrganisationDirectory.AgencyRows"/> still translates to SQL.</remarks>
+public sealed record AgencyRow
+{
+    public required int Id { get; init; }
+
+    public required string Code { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? Sector { get; init; }
+}
+
+/// <summary>A person as other modules need them: who, where mail reaches them, their agency and whether they lead.</summary>
+/// <remarks>Directory facts only, like <see cref="Person"/>; init-only members for the same reason as <see cref="AgencyRow"/>.</remarks>
+public sealed record PersonRow
+{
+    public required int Id { get; init; }
+
+    public required string UserPrincipalName { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public string? Mail { get; init; }
+
+    public int? AgencyId { get; init; }
+
+    public bool IsLeader { get; init; }
+
+    /// <summary>Present in the latest directory import and enabled.</summary>
+    public bool IsActive { get; init; }
+}
+
+/// <summary>
+/// People found by user principal name or e-mail address, case-insensitively. Where two people share a name (a name
+/// that came back on a new person), the active one wins, then the newest.
+/// </summary>
+public sealed class PersonLookup
+{
+    private readonly Dictionary<string, PersonRow> _byUserPrincipalName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, PersonRow> _byMail = new(StringComparer.OrdinalIgnoreCase);
+
+    internal PersonLookup(IEnumerable<PersonRow> people)
+    {
+        foreach (var person in people.OrderByDescending(p => p.IsActive).ThenByDescending(p => p.Id))
+        {
+            _byUserPrincipalName.TryAdd(person.UserPrincipalName, person);
+            if (person.Mail is { Length: > 0 } mail)
+            {
+                _byMail.TryAdd(mail, person);
+            }
+        }
+    }
+
+    public PersonRow? ByUserPrincipalName(string? name) =>
+        name is not null && _byUserPrincipalName.TryGetValue(name.Trim(), out var person) ? person : null;
+
+    public PersonRow? ByMail(string? address) =>
+        address is not null && _byMail.TryGetValue(address.Trim(), out var person) ? person : null;
+
+    /// <summary>The person whose user principal name this is, else the one whose e-mail address it is.</summary>
+    public PersonRow? Find(string? name) => ByUserPrincipalName(name) ?? ByMail(name);
+}
+
+/// <summary>
+/// Organisation's query surface for the other modules, the hosts and the CLI. Counts are directory head counts (how
+/// many people an agency has), never anything about what a person does.
+/// </summary>
+public sealed class OrganisationDirectory(OppdriftDb db)
+{
+    private static readonly Expression<Func<Person, PersonRow>> ToRow = p => new PersonRow
+    {
+        Id = p.Id,
+        UserPrincipalName = p.UserPrincipalName,
+        DisplayName = p.DisplayName,
+        Mail = p.Mail,
+        AgencyId = p.AgencyId,
+        IsLeader = p.IsLeader,
+        IsActive = p.IsActive,
+    };
+
+    /// <summary>Every agency as a projection, for a caller that joins agencies inside a bigger query.</summary>
+    public IQueryable<AgencyRow> AgencyRows =>
+        db.Agencies.AsNoTracking().Select(a => new AgencyRow { Id = a.Id, Code = a.Code, Name = a.Name, Sector = a.Sector });
+
+    /// <summary>Everyone the directory has held, deactivated people included, as a projection to join inside a bigger query.</summary>
+    public IQueryable<PersonRow> PersonRows => db.People.AsNoTracking().Select(ToRow);
+
+    public async Task<AgencyRow?> AgencyAsync(int id, CancellationToken cancellationToken) =>
+        await AgencyRows.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+
+    /// <summary>The agency with this code, in any case and with surrounding spaces ignored (codes are stored in upper case).</summary>
+    public async Task<AgencyRow?> AgencyAsync(string code, CancellationToken cancellationToken)
+    {
+        var normalized = code.Trim().ToUpperInvariant();
+        return await AgencyRows.SingleOrDefaultAsync(a => a.Code == normalized, cancellationToken);
+    }
+
+    /// <summary>The agencies with these ids that exist (all when null; a caller's scope, or ids to check), in Norwegian order of name.</summary>
+    public async Task<IReadOnlyList<AgencyRow>> AgenciesAsync(IReadOnlyCollection<int>? ids, CancellationToken cancellationToken)
+    {
+        var query = AgencyRows;
+        if (ids is not null)
+        {
+            var list = ids.Distinct().ToList();
+            query = query.Where(a => list.Contains(a.Id));
+        }
+        return [.. (await query.ToListAsync(cancellationToken)).OrderBy(a => a.Name, OrganisationQueries.NorwegianOrder)];
+    }
+
+    /// <summary>Agency names by id, for those of <paramref name="ids"/> that exist (all when null).</summary>
+    public async Task<IReadOnlyDictionary<int, string>> AgencyNamesAsync(IReadOnlyCollection<int>? ids, CancellationToken cancellationToken) =>
+        (await AgenciesAsync(ids, cancellationToken)).ToDictionary(a => a.Id, a => a.Name);
+
+    /// <summary>
+    /// Active people per agency (of <paramref name="agencies"/>, or all when null), counted in the database; an agency
+    /// with nobody is absent. The size of the group a figure about an agency's people is suppressed or divided by.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, int>> HeadCountsAsync(IReadOnlyCollection<int>? agencies, CancellationToken cancellationToken)
+    {
+        var people = db.People.Where(p => p.IsActive && p.AgencyId != null);
+        if (agencies is not null)
+        {
+            var ids = agencies.Distinct().Select(id => (int?)id).ToList();
+            people = people.Where(p => ids.Contains(p.AgencyId));
+        }
+        return await people.GroupBy(p => p.AgencyId!.Value)
+            .Select(g => new { AgencyId = g.Key, People = g.Count() })
+            .ToDictionaryAsync(x => x.AgencyId, x => x.People, cancellationToken);
+    }
+
+    /// <summary>Whether a directory has been imported at all.</summary>
+    public async Task<bool> AnyPeopleAsync(CancellationToken cancellationToken) => await db.People.AnyAsync(cancellationToken);
+
+    public async Task<PersonRow?> PersonAsync(int id, CancellationToken cancellationToken) =>
+        await PersonRows.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+
+    /// <summary>The people with these ids, by id.</summary>
+    public async Task<IReadOnlyDictionary<int, PersonRow>> PeopleAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    {
+        var list = ids.Distinct().ToList();
+        return await PersonRows.Where(p => list.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+    }
+
+    /// <summary>The active person with this user principal name, in any case (the newest, should two ever be active).</summary>
+    public async Task<PersonRow?> ActivePersonAsync(string userPrincipalName, CancellationToken cancellationToken)
+    {
+        var normalized = userPrincipalName.Trim().ToLowerInvariant();
+        return await db.People.AsNoTracking()
+            .Where(p => p.IsActive && p.NormalizedUserPrincipalName == normalized)
+            .OrderByDescending(p => p.Id)
+            .Select(ToRow)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The people whose user principal name or e-mail address is one of <paramref name="names"/> (any case), in one query,
+    /// for a caller resolving many names at once (attendance reports, a leader's list).
+    /// </summary>
+    /// <param name="agencyId">Only people of this agency, when given.</param>
+    /// <param name="activeOnly">Only active people; otherwise deactivated people are found too (active ones win a shared name).</param>
+    public async Task<PersonLookup> PeopleByNameAsync(IEnumerable<string?> names, int? agencyId, bool activeOnly, CancellationToken cancellationToken)
+    {
+        var keys = names.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n!.Trim().ToLowerInvariant()).Distinct().ToList();
+        if (keys.Count == 0)
+        {
+            return new PersonLookup([]);
+        }
+        // Mail has no lower-case copy: ToLower here is SQL's lower(), not the current culture's.
+#pragma warning disable CA1304, CA1311
+        var people = db.People.AsNoTracking()
+            .Where(p => keys.Contains(p.NormalizedUserPrincipalName) || (p.Mail != null && keys.Contains(p.Mail.ToLower())));
+#pragma warning restore CA1304, CA1311
+        if (agencyId is { } agency)
+        {
+            people = people.Where(p => p.AgencyId == agency);
+        }
+        if (activeOnly)
+        {
+            people = people.Where(p => p.IsActive);
+        }
+        return new PersonLookup(await people.Select(ToRow).ToListAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Every user principal name the directory has held, deactivated people's included (usage reports still name them),
+    /// with the agency of the person holding it (null: no rule places them). A name held by an active person and by a
+    /// deactivated one who once had it goes to the active one. One query and one dictionary (case-insensitive), for an
+    /// importer resolving tens of thousands of names.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int?>> AgencyByUserPrincipalNameAsync(CancellationToken cancellationToken)
+    {
+        var people = await db.People.AsNoTracking()
+            .Select(p => new { p.NormalizedUserPrincipalName, p.AgencyId, p.IsActive })
+            .ToListAsync(cancellationToken);
+        var byName = new Dictionary<string, int?>(people.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var person in people.OrderBy(p => p.IsActive))
+        {
+            byName[person.NormalizedUserPrincipalName] = person.AgencyId;
+        }
+        return byName;
+    }
+}
