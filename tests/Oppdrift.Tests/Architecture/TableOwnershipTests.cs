@@ -10,12 +10,23 @@ namespace Oppdrift.Tests.Architecture;
 
 public sealed partial class TableOwnershipTests
 {
+    private const string LearningSeeding =
+        "Learning has no service yet for cohorts, participants and feedback, nor for back-dating programmes, sessions and mail, "
+        + "so the demo seeds its past season directly; it moves to Learning's services when they come (cohort management, editing)";
+
     /// <summary>
     /// Deliberate exceptions, each a file, the DbSet it may use and why. Every one must still occur, so the list shrinks
     /// as they are fixed rather than going stale.
     /// </summary>
     private static readonly (string File, string Set, string Reason)[] Exceptions =
     [
+        ("src/Oppdrift.Demo/LearningDemo.cs", "Programmes", LearningSeeding),
+        ("src/Oppdrift.Demo/LearningDemo.cs", "ProgrammeModules", LearningSeeding),
+        ("src/Oppdrift.Demo/LearningDemo.cs", "Cohorts", LearningSeeding),
+        ("src/Oppdrift.Demo/LearningDemo.cs", "Participants", LearningSeeding),
+        ("src/Oppdrift.Demo/LearningDemo.cs", "LearningSessions", LearningSeeding),
+        ("src/Oppdrift.Demo/LearningDemo.cs", "Feedback", LearningSeeding),
+        ("src/Oppdrift.Demo/LearningDemo.cs", "OutgoingMail", LearningSeeding),
     ];
 
     /// <summary>The context itself and the generated migrations map every table; they own none.</summary>
