@@ -163,6 +163,25 @@ public sealed class CliTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Org_import_of_a_folder_says_it_is_a_folder()
+    {
+        var run = await RunAsync("org", "import", _folder, "--data", Data, "--language", "en");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"{_folder}: is a folder", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("no such file", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Org_import_of_a_file_that_is_not_UTF8_names_the_line_the_column_and_the_field()
+    {
+        var run = await RunAsync("org", "import", TestFile("bad-invalid-utf8.csv"), "--data", Data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("bad-invalid-utf8.csv:3:3 (companyName)", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_import_of_a_folder_lands_the_good_reports_and_exits_2_naming_each_bad_one()
     {
         var folder = Path.Combine(_folder, "usage");
