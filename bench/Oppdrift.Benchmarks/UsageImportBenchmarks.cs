@@ -84,7 +84,7 @@ public class UsageImportBenchmarks
             while (reader.Read(row))
             {
                 aggregator ??= new UsageAggregator(report, reader.RefreshDate!.Value, 1, _people);
-                aggregator.Add(row);
+                aggregator.TryAdd(row, out _);
             }
             rows += aggregator!.Finish().Rows;
         }

@@ -43,9 +43,14 @@ internal static class OrgCommands
 
     private static async Task<int> ImportAsync(CliContext cli, FileInfo file, string actor, DirectoryImportOptions options, CancellationToken cancellationToken)
     {
+        if (Directory.Exists(file.FullName))
+        {
+            await cli.Error.WriteLineAsync($"{file}: {OrganisationText.Get("ImportErrorIsFolder")}");
+            return ExitCodes.BadInput;
+        }
         if (!file.Exists)
         {
-            await cli.Error.WriteLineAsync($"{file}: no such file");
+            await cli.Error.WriteLineAsync($"{file}: {OrganisationText.Get("ImportErrorNoSuchFile")}");
             return ExitCodes.BadInput;
         }
         await using var db = await cli.OpenDbAsync(cancellationToken);

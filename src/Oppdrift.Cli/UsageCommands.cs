@@ -27,7 +27,7 @@ internal static class UsageCommands
         };
         var date = new Option<string?>("--date")
         {
-            Description = "The date (yyyy-MM-dd) every row's Report Refresh Date must have",
+            Description = "The date (yyyy-MM-dd) every row's Report Refresh Date must have; a date after today (in Usage:Graph:TimeZone) is refused",
             HelpName = "DATE",
         };
         var actor = new Option<string>("--as")
@@ -74,6 +74,14 @@ internal static class UsageCommands
                 return ExitCodes.BadInput;
             }
             date = parsed;
+            // Refused here, before anything is opened: every file would be refused at its date for the same reason.
+            var usage = UsageOptions.FromConfiguration(cli.Configuration);
+            var today = usage.Today(TimeProvider.System);
+            if (parsed > today)
+            {
+                await cli.Error.WriteLineAsync($"--date: {UsageText.Get("UsageErrorDateAfterToday", Iso(parsed), Iso(today), usage.TimeZone.Id)}");
+                return ExitCodes.BadInput;
+            }
         }
         var sources = new List<UsageSource>();
         foreach (var path in paths)
@@ -184,6 +192,8 @@ internal static class UsageCommands
         }
         return run.Failed.Count > 0 ? ExitCodes.BadInput : ExitCodes.Success;
     }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static UsageImporter CreateImporter(OppdriftDb db, CliContext cli) =>
         new(db, new Pseudonymiser(PrivacyServices.PseudonymiserOptionsFrom(cli.Configuration)), UsageOptions.FromConfiguration(cli.Configuration),

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration.Memory;
 using Oppdrift.Access;
 using Oppdrift.Benefits;
 using Oppdrift.Data;
@@ -22,10 +23,22 @@ public static class OppdriftWebApp
 {
     public static readonly CultureInfo[] Cultures = [new("nb-NO"), new("en-GB")];
 
+    /// <summary>The log levels of appsettings.json; see docs/operations.md for turning SQL statements on.</summary>
+    private static readonly Dictionary<string, string?> LoggingDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Warning",
+    };
+
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // The application name is the host's even when a test starts it, so its static asset manifest is found.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(OppdriftWebApp).Assembly.GetName().Name });
+        // appsettings.json is read from the content root, the working directory: a service started from another folder
+        // misses it, and would then log every SQL statement. These defaults come first, so they hold wherever the host
+        // starts and appsettings.json, environment variables and the command line still override them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         if (args.Contains("--demo"))
         {
             builder.Configuration["Oppdrift:LoadDemo"] = "true";

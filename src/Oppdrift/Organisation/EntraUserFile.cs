@@ -112,15 +112,17 @@ public static class EntraUserFile
         var warnings = new List<string>();
         var users = new List<DirectoryUser>();
         var guests = 0;
+        CsvRecord? header = null;
         try
         {
             using var csv = new CsvReader(stream, fileName);
-            var header = csv.Read();
+            var first = csv.Read();
             // The bulk templates start with a "version:v1.0" line; skip it if a user saved one as the export.
-            if (header is { Fields.Length: 1 } && header.Fields[0].StartsWith("version:", StringComparison.OrdinalIgnoreCase))
+            if (first is { Fields.Length: 1 } && first.Fields[0].StartsWith("version:", StringComparison.OrdinalIgnoreCase))
             {
-                header = csv.Read();
+                first = csv.Read();
             }
+            header = first;
             if (header is null)
             {
                 return Fail(new InputError(fileName, 1, null, null, OrganisationText.Get("ImportErrorEmptyFile")));
@@ -181,7 +183,13 @@ public static class EntraUserFile
         }
         catch (InputErrorException ex)
         {
-            errors.Add(ex.Error);
+            // The reader knows the field number; the header knows its name.
+            var error = ex.Error;
+            if (error.Column is { } column && error.ColumnName is null && header is not null && column <= header.Fields.Length)
+            {
+                error = error with { ColumnName = header.Fields[column - 1] };
+            }
+            errors.Add(error);
         }
         if (guests > 0)
         {

@@ -14,13 +14,21 @@ public sealed class CsvReader : IDisposable
     public const int MaxFieldLength = 64 * 1024;
     public const int MaxFieldsPerRecord = 1024;
 
+    // Invalid UTF-8 is decoded to this character and its place is queued; the error is raised when the parser reaches
+    // it, which knows the record's field by then. U+FFFF is a noncharacter: a real one in a file is text as before.
+    private const char Invalid = '\uFFFF';
+
     private readonly Stream _stream;
     private readonly byte[] _bytes = new byte[64 * 1024];
     private Decoder? _decoder;
     private bool _utf8;
     private int _linesInEarlierBlocks = 1;
+    private int _lineBytesInEarlierBlocks; // bytes of the last line of the blocks decoded so far
+    private readonly List<int> _invalidIndexes = [];
+    private readonly Queue<(int Line, int Byte)> _invalid = new();
     private readonly string _fileName;
-    private readonly char[] _buffer = new char[64 * 1024];
+    // A few more than the bytes: invalid bytes held over from the block before come out as one character each.
+    private readonly char[] _buffer = new char[64 * 1024 + 4];
     private readonly StringBuilder _field = new();
     private readonly List<string> _fields = [];
     private int _position;
@@ -157,6 +165,10 @@ public sealed class CsvReader : IDisposable
 
     private void Append(char c, int startLine)
     {
+        if (c == Invalid && _invalid.TryDequeue(out var invalid))
+        {
+            throw Error(invalid.Line, _fields.Count + 1, SharedText.Get("CsvInvalidUtf8", invalid.Byte));
+        }
         if (_field.Length >= MaxFieldLength)
         {
             throw Error(startLine, _fields.Count + 1, SharedText.Get("CsvFieldTooLong", MaxFieldLength));
@@ -257,6 +269,10 @@ public sealed class CsvReader : IDisposable
             }
             _utf8 = encoding is UTF8Encoding;
             _decoder = encoding.GetDecoder();
+            if (_utf8)
+            {
+                _decoder.Fallback = new QueueingFallback(_invalidIndexes);
+            }
         }
         return read;
     }
@@ -268,27 +284,70 @@ public sealed class CsvReader : IDisposable
             var produced = _decoder!.GetChars(bytes, offset, count, _buffer, 0, flush);
             if (_utf8)
             {
-                _linesInEarlierBlocks += bytes.AsSpan(offset, count).Count((byte)'\n');
+                var block = bytes.AsSpan(offset, count);
+                foreach (var index in _invalidIndexes)
+                {
+                    _invalid.Enqueue(Locate(block, index));
+                }
+                _invalidIndexes.Clear();
+                _linesInEarlierBlocks += block.Count((byte)'\n');
+                var lastNewline = block.LastIndexOf((byte)'\n');
+                _lineBytesInEarlierBlocks = lastNewline >= 0 ? count - lastNewline - 1 : _lineBytesInEarlierBlocks + count;
             }
             return produced;
         }
-        catch (DecoderFallbackException ex)
+        catch (DecoderFallbackException)
         {
-            var line = _line;
-            var column = (int?)null;
-            if (_utf8)
+            // Only UTF-16 throws; UTF-8 errors are queued and raised where the parser meets them.
+            throw new InputErrorException(new InputError(_fileName, _line, null, null, SharedText.Get("CsvInvalidText")));
+        }
+    }
+
+    /// <summary>
+    /// The line of an invalid byte at <paramref name="index"/> in this block (negative: held over from the block
+    /// before) and its place in that line, counting bytes from 1.
+    /// </summary>
+    private (int Line, int Byte) Locate(ReadOnlySpan<byte> block, int index)
+    {
+        var before = block[..Math.Clamp(index, 0, block.Length)];
+        var lastNewline = before.LastIndexOf((byte)'\n');
+        var position = lastNewline >= 0 ? index - lastNewline : _lineBytesInEarlierBlocks + index + 1;
+        return (_linesInEarlierBlocks + before.Count((byte)'\n'), position);
+    }
+
+    /// <summary>Turns each invalid UTF-8 sequence into <see cref="Invalid"/> and notes where it was.</summary>
+    private sealed class QueueingFallback(List<int> indexes) : DecoderFallback
+    {
+        public override int MaxCharCount => 1;
+
+        public override DecoderFallbackBuffer CreateFallbackBuffer() => new Buffer(indexes);
+
+        private sealed class Buffer(List<int> indexes) : DecoderFallbackBuffer
+        {
+            private bool _pending;
+
+            public override int Remaining => _pending ? 1 : 0;
+
+            public override bool Fallback(byte[] bytesUnknown, int index)
             {
-                // Name the exact line: count the newlines before the offending byte in this block.
-                var index = Math.Clamp(ex.Index, 0, count);
-                var before = bytes.AsSpan(offset, index);
-                line = _linesInEarlierBlocks + before.Count((byte)'\n');
-                var lastNewline = before.LastIndexOf((byte)'\n');
-                column = index - lastNewline;
+                indexes.Add(index);
+                _pending = true;
+                return true;
             }
-            throw new InputErrorException(new InputError(_fileName, line, null, null,
-                column is { } c
-                    ? SharedText.Get("CsvInvalidUtf8", c)
-                    : SharedText.Get("CsvInvalidText")));
+
+            public override char GetNextChar()
+            {
+                if (!_pending)
+                {
+                    return '\0';
+                }
+                _pending = false;
+                return Invalid;
+            }
+
+            public override bool MovePrevious() => false;
+
+            public override void Reset() => _pending = false;
         }
     }
 

@@ -1,6 +1,8 @@
 // Turns the rows of one usage report into figures per agency, in one pass and without keeping the rows: the hot
 // path of every import. Rolling-window metrics that need earlier days ("returning", "new") are finished by
 // UsageImporter, which holds the earlier days' per-person snapshots.
+using System.Buffers;
+
 namespace Oppdrift.Usage;
 
 /// <summary>One person's last activity (a day number, 0 for never) in one workload on the report's date, by import slot.</summary>
@@ -42,7 +44,7 @@ public sealed class UsageReportFigures
     public int Skipped { get; internal set; }
 }
 
-/// <summary>Accumulates one report's rows; call <see cref="Add"/> per row and take <see cref="Figures"/> at the end.</summary>
+/// <summary>Accumulates one report's rows; call <see cref="TryAdd"/> per row and take <see cref="Finish"/> at the end.</summary>
 public sealed class UsageAggregator
 {
     private readonly UsagePeople _people;
@@ -52,6 +54,9 @@ public sealed class UsageAggregator
     private readonly Action<UsageRecord, long[]> _add;
     private readonly int _user;
     private readonly int _deleted;
+    // For a report of one row per user: the line each person's row is on, by import slot (0: not seen). Slots are
+    // the people UsagePeople has already resolved, so this catches a repeat in any letter case without a lookup of its own.
+    private int[]? _lineBySlot;
 
     public UsageAggregator(UsageReportType report, DateOnly date, int period, UsagePeople people)
     {
@@ -64,21 +69,47 @@ public sealed class UsageAggregator
         _user = report.UserColumn is { } user ? report.IndexOf(user) : -1;
         _deleted = report.IndexOf("Is Deleted");
         _add = Build(report, codes);
+        if (report.OneRowPerUser)
+        {
+            _lineBySlot = ArrayPool<int>.Shared.Rent(Math.Max(1024, people.Slots));
+            Array.Clear(_lineBySlot);
+        }
     }
 
     public UsageReportFigures Figures => _figures;
 
-    public void Add(UsageRecord row)
+    /// <summary>
+    /// Adds a row's values; false, with the line of the earlier row, when the report has one row per user and this
+    /// row's user already had one (the same name in any letter case, or the same concealed name). Such a report must
+    /// be refused: its figures would count the person twice.
+    /// </summary>
+    public bool TryAdd(UsageRecord row, out int earlierLine)
     {
         ArgumentNullException.ThrowIfNull(row);
+        earlierLine = 0;
         if (_deleted >= 0 && row.GetBoolean(_deleted) == true)
         {
             // A deleted user (or site) is history, not adoption: counting them would make a leaver look like a laggard.
+            // Nor is it a repeat: a deleted account's name may since have been given to someone new.
             _figures.Skipped++;
-            return;
+            return true;
         }
         var name = _user >= 0 ? row.GetUtf8(_user) : default;
         var person = name.IsEmpty ? UsagePerson.Nobody : _names.Resolve(name);
+        if (_lineBySlot is not null && person.Slot >= 0)
+        {
+            if (person.Slot >= _lineBySlot.Length)
+            {
+                GrowLines(person.Slot);
+            }
+            ref var line = ref _lineBySlot[person.Slot];
+            if (line != 0)
+            {
+                earlierLine = line;
+                return false;
+            }
+            line = row.Line;
+        }
         _current = person;
         if (person.Matched)
         {
@@ -96,6 +127,16 @@ public sealed class UsageAggregator
         }
         agency.People++;
         _add(row, agency.Values);
+        return true;
+    }
+
+    private void GrowLines(int slot)
+    {
+        var lines = ArrayPool<int>.Shared.Rent(Math.Max(slot + 1, _lineBySlot!.Length * 2));
+        _lineBySlot.CopyTo(lines, 0);
+        Array.Clear(lines, _lineBySlot.Length, lines.Length - _lineBySlot.Length);
+        ArrayPool<int>.Shared.Return(_lineBySlot);
+        _lineBySlot = lines;
     }
 
     private UsagePerson _current;
@@ -293,7 +334,7 @@ public sealed class UsageAggregator
         }
     }
 
-    /// <summary>Finishes the figures: durations from seconds to minutes.</summary>
+    /// <summary>Finishes the figures (durations from seconds to minutes) and gives back what the rows were looked up in.</summary>
     public UsageReportFigures Finish()
     {
         if (_finished)
@@ -302,6 +343,11 @@ public sealed class UsageAggregator
         }
         _finished = true;
         _people.ReturnNames(_names);
+        if (_lineBySlot is not null)
+        {
+            ArrayPool<int>.Shared.Return(_lineBySlot);
+            _lineBySlot = null;
+        }
         if (_figures.Report.Name == "getTeamsUserActivityUserDetail")
         {
             var codes = _figures.Codes;

@@ -45,6 +45,7 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
     // never reads back rows it has just written (or, beyond the retention, never wrote).
     private readonly Dictionary<(UsageWorkload, int), int[]> _snapshots = [];
     private UsagePeople? _people;
+    private DateOnly _today;
 
     public async Task<UsageImportResult> ImportAsync(IReadOnlyList<UsageSource> sources, UsageImportRequest request,
         IProgress<UsageImportProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -54,6 +55,7 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         // Snapshots are indexed by the slots of one UsagePeople; a second import on this instance starts both afresh.
         _snapshots.Clear();
         _people = await UsagePeople.LoadAsync(db, pseudonymiser, cancellationToken);
+        _today = options.Today(clock);
         var ordered = sources.Count > 1 ? await OrderByDateAsync(sources, cancellationToken) : sources;
         var results = new List<UsageFileResult>(ordered.Count);
         long rows = 0;
@@ -180,9 +182,18 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         {
             await using var opened = await source.Open(cancellationToken);
             var hashing = new HashingStream(opened);
-            using (var reader = UsageReportReader.Open(hashing, source.Name, new UsageReadOptions { ExpectedReport = request.ExpectedReport, ExpectedRefreshDate = request.ExpectedDate }))
+            var readOptions = new UsageReadOptions
+            {
+                ExpectedReport = request.ExpectedReport,
+                ExpectedRefreshDate = request.ExpectedDate,
+                Today = _today,
+                TimeZone = options.TimeZone.Id,
+            };
+            using (var reader = UsageReportReader.Open(hashing, source.Name, readOptions))
             {
                 var periodColumn = reader.Report?.IndexOf(UsageReportCatalogue.ReportPeriod) ?? -1;
+                var userColumn = reader.Report?.UserColumn is { } user ? reader.Report.IndexOf(user) : -1;
+                var repeats = 0;
                 var row = new UsageRecord();
                 while (reader.Read(row))
                 {
@@ -197,7 +208,16 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
                             UsageText.Get("UsageErrorMixedPeriods", p, aggregator.Figures.Period)));
                         break;
                     }
-                    aggregator.Add(row);
+                    if (!aggregator.TryAdd(row, out var earlierLine))
+                    {
+                        // Named as the file has it (a concealed name is the file's 32-hex value), with both lines.
+                        errors.Add(reader.ErrorAt(row.Line, userColumn, UsageText.Get("UsageErrorRepeatedUser", row.User, earlierLine)));
+                        if (++repeats >= readOptions.MaxErrors)
+                        {
+                            errors.Add(new InputError(source.Name, row.Line, null, null, UsageText.Get("UsageErrorTooMany", readOptions.MaxErrors)));
+                            break;
+                        }
+                    }
                     if ((aggregator.Figures.Rows & 0x3FFF) == 0)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
@@ -222,7 +242,9 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         {
             errors.Add(new InputError(source.Name, 2, null, null, UsageText.Get("UsageErrorNoRows")));
         }
-        return new ParsedReport(import, errors.Count == 0 ? aggregator!.Finish() : null, errors, warnings)
+        // Finished either way, so a refused report gives back the name table and buffers it borrowed.
+        var figures = aggregator?.Finish();
+        return new ParsedReport(import, errors.Count == 0 ? figures : null, errors, warnings)
         {
             ReadTime = Stopwatch.GetElapsedTime(started),
         };

@@ -41,6 +41,12 @@ public sealed record UsageReportType(string Name, string Workload, string KeyCol
         return -1;
     }
 
+    /// <summary>
+    /// Whether the report has one row per user: its rows are keyed by the user column, so a user on two rows would be
+    /// counted twice. The site report has one row per site, and the owner of several sites is on several rows.
+    /// </summary>
+    public bool OneRowPerUser => UserColumn is not null && string.Equals(KeyColumn, UserColumn, StringComparison.OrdinalIgnoreCase);
+
     public override string ToString() => Name;
 }
 

@@ -57,6 +57,12 @@ public sealed record UsageReadOptions
     /// <summary>The Report Refresh Date every row must have (the date the caller fetched); null takes the first row's.</summary>
     public DateOnly? ExpectedRefreshDate { get; init; }
 
+    /// <summary>Today in the configured time zone: a report dated later is refused. Null accepts any date.</summary>
+    public DateOnly? Today { get; init; }
+
+    /// <summary>The time zone <see cref="Today"/> is in, named in the message that refuses a later date.</summary>
+    public string TimeZone { get; init; } = "";
+
     public int MaxErrors { get; init; } = 200;
 }
 
@@ -146,6 +152,11 @@ public sealed class UsageReportReader : IDisposable
         }
         var expected = _options.ExpectedReport;
         var recognised = UsageReportCatalogue.Recognise(_header);
+        if (recognised is null && RecogniseSeparatedBySemicolons(_header) is { } resaved)
+        {
+            Stop(new InputError(_fileName, headerLine, null, null, UsageText.Get("UsageErrorSemicolons", resaved.Name)));
+            return;
+        }
         if (expected is not null && recognised is not null && recognised != expected)
         {
             Stop(new InputError(_fileName, headerLine, null, null, UsageText.Get("UsageErrorWrongReport", recognised.Name, expected.Name)));
@@ -206,6 +217,33 @@ public sealed class UsageReportReader : IDisposable
         RefreshDate = _options.ExpectedRefreshDate;
     }
 
+    /// <summary>
+    /// The report a header belongs to if it is split on ';' instead: Excel with Norwegian settings saves a report that
+    /// was opened in it that way. The tokenizer splits on ',' only, so such a header is one field (or a few, where a
+    /// name had a comma); they are put back together before splitting.
+    /// </summary>
+    private static UsageReportType? RecogniseSeparatedBySemicolons(string[] header)
+    {
+        var line = string.Join(',', header);
+        if (!line.Contains(';', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var names = line.Split(';');
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = names[i].Trim().Trim('"');
+        }
+        return UsageReportCatalogue.Recognise(names);
+    }
+
+    /// <summary>
+    /// An error at a column of the report (an index into <see cref="UsageReportType.Columns"/>), located by where that
+    /// column is in this file, for checks the caller makes on the rows it was given.
+    /// </summary>
+    public InputError ErrorAt(int line, int column, string message) =>
+        _fieldOf[column] >= 0 ? At(line, _fieldOf[column], message) : new InputError(_fileName, line, null, Report!.Columns[column].Name, message);
+
     /// <summary>The next good row, or null at the end of the file or once the error limit is reached.</summary>
     public UsageRow? Read()
     {
@@ -232,6 +270,10 @@ public sealed class UsageReportReader : IDisposable
                 {
                     RowsRead++;
                     return true;
+                }
+                if (_stopped)
+                {
+                    return false;
                 }
                 if (_errors.Count >= _options.MaxErrors)
                 {
@@ -346,6 +388,12 @@ public sealed class UsageReportReader : IDisposable
                 ? UsageText.Get("UsageErrorRefreshDateExpected", Iso(refreshed), Iso(date))
                 : UsageText.Get("UsageErrorRefreshDateDiffers", Iso(refreshed), Iso(date), _refreshDateLine);
             _errors.Add(At(line, _fieldOf[_refreshColumn], message));
+            return false;
+        }
+        if (_options.Today is { } today && refreshed > today)
+        {
+            // Every row has this date (or the one asked for), so one error says it all.
+            Stop(At(line, _fieldOf[_refreshColumn], UsageText.Get("UsageErrorFutureDate", Iso(refreshed), Iso(today), _options.TimeZone)));
             return false;
         }
         if (RefreshDate is null)

@@ -163,6 +163,59 @@ public sealed class CliTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Org_import_of_a_folder_says_it_is_a_folder()
+    {
+        var run = await RunAsync("org", "import", _folder, "--data", Data, "--language", "en");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"{_folder}: is a folder", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("no such file", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Org_import_of_a_file_that_is_not_UTF8_names_the_line_the_column_and_the_field()
+    {
+        var run = await RunAsync("org", "import", TestFile("bad-invalid-utf8.csv"), "--data", Data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("bad-invalid-utf8.csv:3:3 (companyName)", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Usage_import_of_a_missing_path_exits_2_naming_it()
+    {
+        var missing = Path.Combine(_folder, "no-such-report.csv");
+
+        var run = await RunAsync("usage", "import", missing, "--data", Data, "--language", "en");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"{missing}: no such file or folder", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Usage_import_of_a_semicolon_separated_report_names_the_separator()
+    {
+        var file = Path.Combine(_folder, "email-semicolons.csv");
+        File.WriteAllText(file, File.ReadAllText(TestFiles.Path("usage", "email-activity-user-detail.csv")).Replace(',', ';'));
+
+        var run = await RunAsync("usage", "import", file, "--data", Data, "--language", "en");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("email-semicolons.csv:1: The header is separated by ';'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Usage_import_with_a_date_after_today_exits_2_naming_the_option()
+    {
+        var run = await RunAsync("usage", "import", TestFiles.Path("usage", "email-activity-user-detail.csv"), "--date", "2999-01-01",
+            "--data", Data, "--language", "en");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--date: 2999-01-01 is after today", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Data, "oppdrift.db")));
+    }
+
+    [Fact]
     public async Task Usage_import_of_a_folder_lands_the_good_reports_and_exits_2_naming_each_bad_one()
     {
         var folder = Path.Combine(_folder, "usage");

@@ -76,7 +76,7 @@ public sealed class EntraUserFileTests
     [InlineData("bad-missing-upn-column.csv", 1, null, "userPrincipalName")]
     [InlineData("bad-too-few-fields.csv", 3, null, "4")]
     [InlineData("bad-duplicate-upn.csv", 4, 1, "line 2")]
-    [InlineData("bad-invalid-utf8.csv", 3, null, "UTF-8")]
+    [InlineData("bad-invalid-utf8.csv", 3, 3, "UTF-8")]
     [InlineData("bad-empty.csv", 1, null, "empty")]
     [InlineData("bad-header-only.csv", 2, null, "deactivate")]
     public void A_bad_file_is_rejected_with_its_line_and_column_and_no_users(string name, int line, int? column, string mentions)
@@ -91,6 +91,19 @@ public sealed class EntraUserFileTests
         Assert.Equal(line, error.Line);
         Assert.Equal(column, error.Column);
         Assert.Contains(mentions, error.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_UTF8_is_refused_naming_the_line_the_field_and_the_byte()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+
+        // "Bydel Øst" saved as Windows-1252: Ø is the byte D8, the 48th of its line.
+        var error = Assert.Single(Read("bad-invalid-utf8.csv").Errors);
+
+        Assert.Equal((3, 3, "companyName"), (error.Line, error.Column, error.ColumnName));
+        Assert.Contains("byte 48 ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("bad-invalid-utf8.csv:3:3 (companyName): ", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -84,6 +84,28 @@ public sealed class CsvReaderTests
     }
 
     [Fact]
+    public void Invalid_utf8_names_the_field_and_the_byte_of_the_line_it_is_in()
+    {
+        var error = Fails(new MemoryStream([.. "a,b\n\"quoted\nover two lines\",ok\nfine,"u8, 0xD8, .. "st\n"u8]));
+
+        Assert.Equal((4, 2), (error.Line, error.Column));
+        Assert.Contains("byte 6 ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_line_that_began_in_an_earlier_block_is_counted_from_the_start_of_its_line()
+    {
+        // 1,000 fields of 70 bytes: the line is longer than one 64 kB read, and the bad byte is in the next.
+        var line = string.Join(',', Enumerable.Repeat(new string('x', 69), 1000));
+        var bytes = Encoding.UTF8.GetBytes("a\n" + line + ",").Concat(new byte[] { 0xC3, 0x28, 0x0A }).ToArray();
+
+        var error = Fails(new MemoryStream(bytes));
+
+        Assert.Equal((2, 1001), (error.Line, error.Column));
+        Assert.Contains("byte 70001 ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unclosed_quote_is_reported_at_the_line_where_it_opens()
     {
         var error = Fails(TestFiles.Text("a,b\r\n1,2\r\n3,\"never closed\r\n4,5\r\n"));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Oppdrift.Data;
@@ -295,6 +296,140 @@ public sealed class UsageImporterTests
         Assert.Equal(UsageImportStatus.Failed, wrongDate.Files[0].Import.Status);
         Assert.Equal(2, wrongDate.Files[0].Errors[0].Line);
         Assert.False(await db.UsageFigures.AnyAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_report_with_the_same_user_twice_is_refused_whole_naming_both_lines(DatabaseKind kind)
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+        await using var database = await WithPeopleAsync(kind);
+        // sye03 again at the end, written in capitals, with a Send Count that would stand out in the totals.
+        var twice = EmailReport(Day) + $"{D(Day)},SYE03{Domain.ToUpperInvariant()},X,False,,{D(Day)},999,0,0,0,0,,1\r\n";
+        await using var db = database.CreateContext();
+
+        var result = await Importer(db).ImportAsync([Csv("twice.csv", twice)], new UsageImportRequest { Actor = "test" });
+
+        var rejected = Assert.Single(result.Files);
+        Assert.Equal(UsageImportStatus.Failed, rejected.Import.Status);
+        var error = Assert.Single(rejected.Errors);
+        // The header is line 1 and sye03 line 5; 15 people and a stranger put the repeat on line 18.
+        Assert.Equal(("twice.csv", 18, 2, "User Principal Name"), (error.File, error.Line, error.Column, error.ColumnName));
+        Assert.Contains("line 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SYE03" + Domain.ToUpperInvariant(), error.Message, StringComparison.Ordinal);
+        Assert.False(await db.UsageFigures.AnyAsync());
+        Assert.False(await db.UsageActivity.AnyAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_concealed_report_with_the_same_hash_twice_is_refused_naming_the_hash(DatabaseKind kind)
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+        await using var database = await WithPeopleAsync(kind);
+        var lines = File.ReadAllLines(TestFiles.Path("usage", "teams-user-activity-user-detail-concealed.csv"));
+        const string Hash = "FE7CC8C15246EDCCA289C9A4022762F7";
+        Assert.Contains(Hash, lines[1], StringComparison.Ordinal);
+        // The same concealed name in lower case is the same person.
+        var twice = string.Join("\r\n", [.. lines, lines[1].Replace(Hash, Hash.ToLowerInvariant(), StringComparison.Ordinal)]) + "\r\n";
+        await using var db = database.CreateContext();
+
+        var result = await Importer(db).ImportAsync([Csv("concealed.csv", twice)], new UsageImportRequest { Actor = "test" });
+
+        var error = Assert.Single(Assert.Single(result.Files).Errors);
+        Assert.Equal(("concealed.csv", 5, 5, "User Principal Name"), (error.File, error.Line, error.Column, error.ColumnName));
+        Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Hash.ToLowerInvariant(), error.Message, StringComparison.Ordinal);
+        Assert.False(await db.UsageFigures.AnyAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_deleted_namesake_and_an_owner_of_several_sites_are_not_repeats(DatabaseKind kind)
+    {
+        await using var database = await WithPeopleAsync(kind);
+        // A deleted account whose name was given to someone new is history beside the live one, and skipped.
+        var deleted = EmailReport(Day) + $"{D(Day)},sye03{Domain},X,True,2026-10-01,,0,0,0,0,0,,1\r\n";
+        const string SiteHeader = "Report Refresh Date,Site Id,Site URL,Owner Display Name,Is Deleted,Last Activity Date,File Count,Active File Count,Page View Count,Visited Page Count,Storage Used (Byte),Storage Allocated (Byte),Root Web Template,Owner Principal Name,Report Period\r\n";
+        var sites = SiteHeader
+            + $"{D(Day)},2b7e4c1a-5d3f-4e2a-9b8c-1a2b3c4d5e01,,X,False,{D(Day)},10,1,5,2,100,1000,Group,sye01{Domain},1\r\n"
+            + $"{D(Day)},2b7e4c1a-5d3f-4e2a-9b8c-1a2b3c4d5e02,,X,False,{D(Day)},20,2,5,2,100,1000,Group,sye01{Domain},1\r\n";
+        await using var db = database.CreateContext();
+
+        var result = await Importer(db).ImportAsync([Csv("deleted.csv", deleted), Csv("sites.csv", sites)], new UsageImportRequest { Actor = "test" });
+
+        Assert.All(result.Files, f => Assert.Equal(UsageImportStatus.Succeeded, f.Import.Status));
+        var sye = await AgencyIdAsync(database, "SYE");
+        Assert.Equal((2L, 2), (await FiguresAsync(database, Day))[("sharepoint.sites", sye)]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_report_dated_after_today_is_refused_at_its_date_and_one_dated_today_lands(DatabaseKind kind)
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+        await using var database = await WithPeopleAsync(kind);
+        // The clock says 07:00 on 25 November in Oslo.
+        var today = new DateOnly(2026, 11, 25);
+        await using var db = database.CreateContext();
+
+        var result = await Importer(db).ImportAsync([Csv("tomorrow.csv", EmailReport(today.AddDays(1))), Csv("today.csv", EmailReport(today))],
+            new UsageImportRequest { Actor = "test" });
+
+        var refused = Assert.Single(result.Files, f => f.Import.Name == "tomorrow.csv");
+        Assert.Equal(UsageImportStatus.Failed, refused.Import.Status);
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal(("tomorrow.csv", 2, 1, "Report Refresh Date"), (error.File, error.Line, error.Column, error.ColumnName));
+        Assert.Contains("2026-11-26", error.Message, StringComparison.Ordinal);
+        Assert.Equal(UsageImportStatus.Succeeded, Assert.Single(result.Files, f => f.Import.Name == "today.csv").Import.Status);
+        Assert.Empty(await FiguresAsync(database, today.AddDays(1)));
+        Assert.NotEmpty(await FiguresAsync(database, today));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_date_asked_for_after_today_is_refused_at_the_report_date(DatabaseKind kind)
+    {
+        await using var database = await WithPeopleAsync(kind);
+        var tomorrow = new DateOnly(2026, 11, 26);
+        await using var db = database.CreateContext();
+
+        var result = await Importer(db).ImportAsync([Csv("email.csv", EmailReport(tomorrow))],
+            new UsageImportRequest { Actor = "test", ExpectedDate = tomorrow });
+
+        var error = Assert.Single(Assert.Single(result.Files).Errors);
+        Assert.Equal(("email.csv", 2, 1), (error.File, error.Line, error.Column));
+        Assert.False(await db.UsageFigures.AnyAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Today_is_the_date_in_the_configured_time_zone(DatabaseKind kind)
+    {
+        await using var database = await WithPeopleAsync(kind);
+        // 23:30 on 25 November in UTC is 00:30 on the 26th in Oslo.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 23, 30, 0, TimeSpan.Zero));
+        var report = Csv("email.csv", EmailReport(new DateOnly(2026, 11, 26)));
+        await using var db = database.CreateContext();
+        UsageImporter In(string zone) => new(db, _pseudonymiser, new UsageOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(zone) }, clock,
+            NullLogger<UsageImporter>.Instance);
+
+        var utc = await In("UTC").ImportAsync([report], new UsageImportRequest { Actor = "test" });
+        var oslo = await In("Europe/Oslo").ImportAsync([report], new UsageImportRequest { Actor = "test" });
+
+        Assert.Contains("UTC", Assert.Single(utc.Files[0].Errors).Message, StringComparison.Ordinal);
+        Assert.Equal(UsageImportStatus.Succeeded, oslo.Files[0].Import.Status);
+    }
+
+    [Fact]
+    public void The_time_zone_is_the_one_the_nightly_pull_uses()
+    {
+        var configured = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Usage:Graph:TimeZone"] = "America/New_York" }).Build();
+
+        Assert.Equal("Europe/Oslo", UsageOptions.FromConfiguration(new ConfigurationBuilder().Build()).TimeZone.Id);
+        Assert.Equal("America/New_York", UsageOptions.FromConfiguration(configured).TimeZone.Id);
+        var wrong = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Usage:Graph:TimeZone"] = "Europe/Nowhere" }).Build();
+        Assert.Contains("Usage:Graph:TimeZone", Assert.Throws<InvalidOperationException>(() => UsageOptions.FromConfiguration(wrong)).Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<DatabaseKind, string, int, int?> BadFiles => new()

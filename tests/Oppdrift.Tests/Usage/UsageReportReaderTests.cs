@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Oppdrift.Tests.Infrastructure;
 using Oppdrift.Usage;
@@ -224,6 +225,25 @@ public sealed class UsageReportReaderTests
         var error = Assert.Single(result.Errors);
         Assert.Equal(1, error.Line);
         Assert.Null(result.Report);
+        Assert.Empty(result.Rows);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("getEmailActivityUserDetail")]
+    public void A_report_saved_with_semicolons_is_rejected_naming_the_separator(string? expected)
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+        // What Excel with Norwegian settings writes when the downloaded report is opened and saved again.
+        var text = File.ReadAllText(TestFiles.Path("usage", "email-activity-user-detail.csv")).Replace(',', ';');
+        var options = new UsageReadOptions { ExpectedReport = expected is null ? null : UsageReportCatalogue.Find(expected) };
+
+        var result = ReadText(text, options);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(1, error.Line);
+        Assert.Contains("';'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("getEmailActivityUserDetail", error.Message, StringComparison.Ordinal);
         Assert.Empty(result.Rows);
     }
 

@@ -31,7 +31,7 @@ public sealed class UsageGraphOptions
     /// <summary>Local time of day the nightly pull starts, in <see cref="TimeZone"/>.</summary>
     public TimeOnly NightlyTime { get; set; } = new(3, 30);
 
-    public string TimeZone { get; set; } = "Europe/Oslo";
+    public string TimeZone { get; set; } = UsageOptions.DefaultTimeZone;
 
     /// <summary>
     /// How many days, counting today, the pull fills in when a date is missing. Microsoft keeps daily reports for
