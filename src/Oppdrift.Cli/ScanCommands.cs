@@ -23,7 +23,11 @@ internal static class ScanCommands
             DefaultValueFactory = _ => "scans",
         };
         var full = new Option<bool>("--full") { Description = "Read every folder again, even those the inventory says are unchanged" };
-        var noDuplicates = new Option<bool>("--no-duplicates") { Description = "Skip hashing; no duplicate files or folders are reported" };
+        var noHash = new Option<bool>("--no-hash", "--no-duplicates")
+        {
+            Description = "Open no file: no hashing, so no duplicate files or folders are reported, and no file's access time changes "
+                + "even when the scanning user does not own it (folders are still listed). --no-duplicates is the same",
+        };
         var target = new Option<string>("--target")
         {
             Description = "The server-relative path of the library the folder will move to, for the 400-character path check",
@@ -38,12 +42,14 @@ internal static class ScanCommands
         };
         var report = new Option<string?>("--report")
         {
-            Description = "Write every finding and clean-up candidate to this CSV file (one per scanned folder: the folder's name is added)",
+            Description = "Write every finding and clean-up candidate to this CSV file (one per scanned folder: the folder's name is added). "
+                + "Control characters and bytes that are not UTF-8 in paths are shown as \\xNN",
             HelpName = "FILE",
         };
         var renamePlan = new Option<string?>("--rename-plan")
         {
-            Description = "Write the proposed renames to this file for review (tab-separated: old path, new path). Nothing is renamed",
+            Description = "Write the proposed renames to this file for review (tab-separated: old path, new path; backslash, tab, "
+                + "line breaks, other control characters and bytes that are not UTF-8 escaped as printf '%b' reads them). Nothing is renamed",
             HelpName = "FILE",
         };
         var rate = new Option<int>("--max-folders-per-second")
@@ -92,15 +98,16 @@ internal static class ScanCommands
         };
         var scan = new Command("scan",
             "Scans file shares for the move to SharePoint Online and OneDrive, read-only: no file is written, access times are left "
-            + "alone where the platform allows. Reports what blocks the move against SharePoint's rules, proposes fixes, and finds "
-            + "clean-up candidates (duplicates, stale, empty, temporary and large media files). The inventory makes a second scan "
-            + "incremental and an interrupted scan resume where it stopped. Exit code 2 when a folder cannot be scanned at all.")
+            + "alone where the kernel allows (as root or as the owner; otherwise the scan says how many changed, and --no-hash opens "
+            + "no file). Reports what blocks the move against SharePoint's rules, proposes fixes, and finds clean-up candidates "
+            + "(duplicates, stale, empty, temporary and large media files). The inventory makes a second scan incremental and an "
+            + "interrupted scan resume where it stopped. Exit code 2 when a folder cannot be scanned at all.")
         {
-            paths, inventoryDir, full, noDuplicates, target, staleYears, report, renamePlan, rate, readers, spmtCsv, sourceUnc, targetSite, targetLibrary,
+            paths, inventoryDir, full, noHash, target, staleYears, report, renamePlan, rate, readers, spmtCsv, sourceUnc, targetSite, targetLibrary,
             attachTo, shareName,
         };
         scan.SetCliAction((parseResult, cli, cancellationToken) => ScanAsync(cli, parseResult.GetRequiredValue(paths), new Settings(
-            parseResult.GetValue(inventoryDir) ?? "scans", parseResult.GetValue(full), !parseResult.GetValue(noDuplicates),
+            parseResult.GetValue(inventoryDir) ?? "scans", parseResult.GetValue(full), !parseResult.GetValue(noHash),
             parseResult.GetValue(target) ?? ScanOptions.DefaultTarget, parseResult.GetValue(staleYears), parseResult.GetValue(report),
             parseResult.GetValue(renamePlan), parseResult.GetValue(rate), parseResult.GetValue(readers), parseResult.GetValue(spmtCsv),
             parseResult.GetValue(sourceUnc), parseResult.GetValue(targetSite), parseResult.GetValue(targetLibrary) ?? "Documents",
@@ -182,10 +189,21 @@ internal static class ScanCommands
             }
             await cli.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Walked {fullRoot} in {started.Elapsed.TotalSeconds:F1} s{(outcome.Resumed ? " (resumed)" : "")}{(outcome.Incremental ? $" ({outcome.ReusedFolders} unchanged folders taken from the last scan)" : "")}"));
+            if (outcome.FoldersAccessTimesChanged > 0)
+            {
+                await cli.Error.WriteLineAsync(MigrationText.Get("WarningFolderAccessTimes", outcome.FoldersAccessTimesChanged));
+            }
             if (settings.Duplicates)
             {
                 var hashing = System.Diagnostics.Stopwatch.StartNew();
-                var hashed = DuplicateFinder.Run(inventory, options.Readers, null, cancellationToken);
+                var hashed = DuplicateFinder.Run(inventory, options.Readers, null, cancellationToken, plan =>
+                {
+                    // Said once, before the first file is opened: after this, reading them changes their access times.
+                    if (plan.NotOwned > 0)
+                    {
+                        cli.Error.WriteLine(MigrationText.Get("WarningHashAccessTimes", plan.NotOwned, plan.FilesToRead, plan.UserId));
+                    }
+                });
                 await cli.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"Compared {hashed.Candidates} files of equal size in {hashing.Elapsed.TotalSeconds:F1} s ({ScanReport.FormatBytes(hashed.BytesRead)} read)"));
             }
@@ -201,7 +219,10 @@ internal static class ScanCommands
             if (settings.Report is { } reportPath)
             {
                 var file = roots.Length == 1 ? reportPath : Suffixed(reportPath, Path.GetFileName(fullRoot));
-                await File.WriteAllTextAsync(file, ScanExports.FindingsCsv(result, settings.StaleYears), new UTF8Encoding(true), cancellationToken);
+                await using (var writer = new StreamWriter(file, false, new UTF8Encoding(true)))
+                {
+                    ScanExports.WriteFindingsCsv(writer, result, settings.StaleYears);
+                }
                 await cli.Out.WriteLineAsync(file);
             }
             if (settings.RenamePlan is { } planPath)
@@ -243,6 +264,13 @@ internal static class ScanCommands
         summary.AddRow("Folders", report.Folders.ToString("N0", CultureInfo.CurrentCulture));
         summary.AddRow("Files", report.Files.ToString("N0", CultureInfo.CurrentCulture));
         summary.AddRow("Bytes", ScanReport.FormatBytes(report.Bytes));
+        summary.AddRow("Duplicates", report.DuplicatesSearched
+            ? Markup.Escape(MigrationText.Get("DuplicatesSearched", report.Duplicates.Count))
+            : Markup.Escape(MigrationText.Get("DuplicatesNotSearched")));
+        if (report.AccessTimesChanged > 0)
+        {
+            summary.AddRow("Access times", Markup.Escape(MigrationText.Get("AccessTimesChanged", report.AccessTimesChanged)));
+        }
         foreach (var severity in Enum.GetValues<FindingSeverity>())
         {
             summary.AddRow(Markup.Escape(MigrationText.Get("Severity." + severity)), report.Count(severity).ToString("N0", CultureInfo.CurrentCulture));

@@ -4,7 +4,7 @@ using System.Globalization;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
-using X = DocumentFormat.OpenXml.Spreadsheet;
+using Oppdrift.Shared.Exports;
 
 namespace Oppdrift.Benefits;
 
@@ -336,50 +336,22 @@ public static class BenefitsReport
     private static byte[] Workbook(List<(string Name, List<object?[]> Rows)> sheets)
     {
         using var stream = new MemoryStream();
-        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        using (var workbook = new XlsxWriter(stream))
         {
-            var workbook = document.AddWorkbookPart();
-            workbook.Workbook = new X.Workbook();
-            var list = workbook.Workbook.AppendChild(new X.Sheets());
-            uint id = 1;
             foreach (var (name, rows) in sheets)
             {
-                var part = workbook.AddNewPart<WorksheetPart>();
-                var data = new X.SheetData();
-                // Columns as wide as their longest value (the title row aside), so the sheet reads without resizing.
-                var widths = new X.Columns();
-                var columns = rows.Skip(1).Select(r => r.Length).DefaultIfEmpty(0).Max();
+                // Figures to four decimals; columns as wide as their longest value (the title row aside), so the sheet
+                // reads without resizing.
+                var rounded = rows.Select(r => r.Select(v => v is double d ? Math.Round(d, 4) : v).ToArray()).ToList();
+                var columns = rounded.Skip(1).Select(r => r.Length).DefaultIfEmpty(0).Max();
+                var widths = new double[columns];
                 for (var c = 0; c < columns; c++)
                 {
-                    var longest = rows.Skip(1).Where(r => r.Length > 1 && c < r.Length).Select(r => Convert.ToString(r[c], Norwegian)?.Length ?? 0).DefaultIfEmpty(8).Max();
-                    widths.Append(new X.Column { Min = (uint)(c + 1), Max = (uint)(c + 1), Width = Math.Clamp(longest + 2, 8, 60), CustomWidth = true });
+                    var longest = rounded.Skip(1).Where(r => r.Length > 1 && c < r.Length).Select(r => Convert.ToString(r[c], Norwegian)?.Length ?? 0).DefaultIfEmpty(8).Max();
+                    widths[c] = Math.Clamp(longest + 2, 8, 60);
                 }
-                part.Worksheet = columns > 0 ? new X.Worksheet(widths, data) : new X.Worksheet(data);
-                uint index = 0;
-                foreach (var values in rows)
-                {
-                    var row = new X.Row { RowIndex = ++index };
-                    for (var c = 0; c < values.Length; c++)
-                    {
-                        var reference = Usage.UsageExport.ColumnName(c) + index.ToString(CultureInfo.InvariantCulture);
-                        row.Append(values[c] switch
-                        {
-                            null => new X.Cell { CellReference = reference },
-                            double d => new X.Cell { CellReference = reference, DataType = X.CellValues.Number, CellValue = new X.CellValue(Math.Round(d, 4)) },
-                            int n => new X.Cell { CellReference = reference, DataType = X.CellValues.Number, CellValue = new X.CellValue(n) },
-                            var v => new X.Cell
-                            {
-                                CellReference = reference,
-                                DataType = X.CellValues.InlineString,
-                                InlineString = new X.InlineString(new X.Text(Convert.ToString(v, Norwegian) ?? "") { Space = SpaceProcessingModeValues.Preserve }),
-                            },
-                        });
-                    }
-                    data.Append(row);
-                }
-                list.Append(new X.Sheet { Id = workbook.GetIdOfPart(part), SheetId = id++, Name = name });
+                workbook.AddSheet(name, rounded, columnWidths: widths);
             }
-            workbook.Workbook.Save();
         }
         return stream.ToArray();
     }

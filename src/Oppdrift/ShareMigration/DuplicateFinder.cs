@@ -36,12 +36,28 @@ public static class DuplicateFinder
         public int NameOffset;
         public int NameLength;
         public uint Links;
+        public uint Owner;
         public bool HasPartial;
         public bool HasFull;
         public bool Failed;
+        public bool AccessTimeChanged;
     }
 
-    public sealed record Outcome(long Candidates, long Hashed, long BytesRead);
+    /// <param name="AccessTimesChanged">Files opened without O_NOATIME (the kernel refused it), whose access time reading changed.</param>
+    public sealed record Outcome(long Candidates, long Hashed, long BytesRead, long AccessTimesChanged);
+
+    /// <summary>
+    /// What the search is about to read, told before the first file is opened: files whose hash is not known yet (an upper
+    /// bound: most turn out unique after the partial hash or stop there), and how many of them belong to other users, whose
+    /// access times the kernel will not let the scanner keep.
+    /// </summary>
+    public sealed record HashingPlan(long FilesToRead, long NotOwned, uint UserId);
+
+    /// <summary>The inventory's meta key set to "complete" once duplicates were looked for.</summary>
+    public const string CompleteKey = "duplicates";
+
+    /// <summary>The inventory's meta key holding <see cref="Outcome.AccessTimesChanged"/>.</summary>
+    public const string AccessTimesChangedKey = "hash_atime_changed";
 
     /// <summary>
     /// The identity a file's hash is kept under: its inode, or where the platform has none (Windows) a negative number
@@ -49,7 +65,14 @@ public static class DuplicateFinder
     /// </summary>
     internal static long Identity(int dir, int index, ulong inode) => inode != 0 ? (long)inode : -(((long)dir << 24) + index + 1);
 
-    public static Outcome Run(string inventoryPath, int readers, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <param name="starting">Told once, after the candidates are known and before any file is opened.</param>
+    /// <param name="rights">
+    /// Whose access times the kernel will keep; by default this process's. A test running as root (which keeps every one)
+    /// passes another user's rights to see what that user would be told; the kernel's own refusal is tested by running the
+    /// scanner as that user.
+    /// </param>
+    public static Outcome Run(string inventoryPath, int readers, IProgress<long>? progress, CancellationToken cancellationToken,
+        Action<HashingPlan>? starting = null, AccessTimeRights? rights = null)
     {
         using var inventory = ScanInventory.OpenForWriting(inventoryPath);
         var tree = new InventoryTree(inventory.Connection);
@@ -58,6 +81,18 @@ public static class DuplicateFinder
         var nameLength = 0;
         var candidates = LoadCandidates(inventory, ref names, ref nameLength, out var count);
         LoadKnownHashes(inventory.Connection, candidates, count);
+        var keeping = rights ?? AccessTimeRights.Current();
+        long toRead = 0;
+        long notOwned = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (!candidates[i].HasFull)
+            {
+                toRead++;
+                notOwned += keeping.Keeps(candidates[i].Owner) ? 0 : 1;
+            }
+        }
+        starting?.Invoke(new HashingPlan(toRead, notOwned, keeping.UserId));
         long hashed = 0;
         long bytesRead = 0;
 
@@ -92,8 +127,14 @@ public static class DuplicateFinder
         }
         HashAll(inventory, tree, candidates, names, needFull, full: true, readers, ref hashed, ref bytesRead, progress, cancellationToken);
         MarkGroups(inventory, candidates, count);
-        inventory.SetMeta("duplicates", "complete");
-        return new Outcome(count, hashed, bytesRead);
+        long accessTimesChanged = 0;
+        for (var i = 0; i < count; i++)
+        {
+            accessTimesChanged += candidates[i].AccessTimeChanged ? 1 : 0;
+        }
+        inventory.SetMeta(AccessTimesChangedKey, accessTimesChanged.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        inventory.SetMeta(CompleteKey, "complete");
+        return new Outcome(count, hashed, bytesRead, accessTimesChanged);
     }
 
     /// <summary>
@@ -226,6 +267,7 @@ public static class DuplicateFinder
                     NameOffset = arenaLength,
                     NameLength = name.Length,
                     Links = metadata.Links,
+                    Owner = metadata.Owner,
                 };
                 arenaLength += name.Length;
             }
@@ -432,7 +474,8 @@ public static class DuplicateFinder
                     candidate.Failed = true;
                     continue;
                 }
-                Store(ref candidate, Hash(folder, candidate, names, full, buffer, hash, ref bytesRead), full);
+                Store(ref candidate, Hash(folder, candidate, names, full, buffer, hash, ref bytesRead, out var accessTimeKept), full);
+                candidate.AccessTimeChanged |= !accessTimeKept;
             }
         }
         finally
@@ -469,11 +512,14 @@ public static class DuplicateFinder
 
     /// <summary>The partial or full hash of one file opened relative to its folder, or null when it changed or cannot be read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static UInt128? Hash(int folder, in Candidate candidate, byte[] names, bool full, byte[] buffer, XxHash128 hash, ref long bytesRead)
+    private static UInt128? Hash(int folder, in Candidate candidate, byte[] names, bool full, byte[] buffer, XxHash128 hash, ref long bytesRead,
+        out bool accessTimeKept)
     {
-        var fd = LinuxFiles.OpenFile(folder, names.AsSpan(candidate.NameOffset, candidate.NameLength));
+        var fd = LinuxFiles.OpenFile(folder, names.AsSpan(candidate.NameOffset, candidate.NameLength), out accessTimeKept);
         if (fd < 0)
         {
+            // Nothing was read, so nothing was touched.
+            accessTimeKept = true;
             return null;
         }
         try

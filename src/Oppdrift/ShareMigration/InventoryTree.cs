@@ -9,6 +9,10 @@ namespace Oppdrift.ShareMigration;
 /// </summary>
 internal sealed class InventoryTree
 {
+    // In UTF-8 these bytes are only ever the control characters themselves.
+    private static readonly System.Buffers.SearchValues<byte> ControlBytes =
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)0x7F]);
+
     private readonly int[] _parents;
     private readonly byte[][] _names;
 
@@ -93,10 +97,13 @@ internal sealed class InventoryTree
         return path;
     }
 
-    /// <summary>A path for people: UTF-8 where it is valid, \xNN for each byte that is not.</summary>
+    /// <summary>
+    /// A path for people: UTF-8 where it is valid, \xNN for each byte that is not, and for each control character
+    /// (a tab or line break in a name would otherwise split a line or a column of every report).
+    /// </summary>
     public static string Display(ReadOnlySpan<byte> bytes)
     {
-        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        if (bytes.IndexOfAny(ControlBytes) < 0 && System.Text.Unicode.Utf8.IsValid(bytes))
         {
             return Encoding.UTF8.GetString(bytes);
         }
@@ -104,7 +111,7 @@ internal sealed class InventoryTree
         while (!bytes.IsEmpty)
         {
             var status = System.Text.Rune.DecodeFromUtf8(bytes, out var rune, out var consumed);
-            if (status == System.Buffers.OperationStatus.Done)
+            if (status == System.Buffers.OperationStatus.Done && !(rune.IsAscii && SharePointRules.IsControlCharacter((char)rune.Value)))
             {
                 builder.Append(rune.ToString());
             }

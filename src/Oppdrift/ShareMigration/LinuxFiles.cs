@@ -38,17 +38,20 @@ internal static unsafe partial class LinuxFiles
     private static readonly int ODirectory = Arm ? 0x4000 : 0x10000;
     private static readonly int ONofollow = Arm ? 0x8000 : 0x20000;
 
-    // Once the kernel refuses O_NOATIME (we neither own the file nor are root), ask again without it per call, not per process:
-    // ownership differs file by file.
+    // When the kernel refuses O_NOATIME (we neither own the file nor hold CAP_FOWNER), ask again without it per call, not
+    // per process: ownership differs file by file. The caller learns which opens lost it: reading those changes the access time.
     public static int OpenDirectory(int parentFd, ReadOnlySpan<byte> nameOrPath) =>
-        OpenNoAtime(parentFd, nameOrPath, ORdOnly | ODirectory | ONofollow | OCloexec);
+        OpenNoAtime(parentFd, nameOrPath, ORdOnly | ODirectory | ONofollow | OCloexec, out _);
 
-    public static int OpenFile(int parentFd, ReadOnlySpan<byte> nameOrPath) =>
-        OpenNoAtime(parentFd, nameOrPath, ORdOnly | ONofollow | OCloexec);
+    public static int OpenDirectory(int parentFd, ReadOnlySpan<byte> nameOrPath, out bool accessTimeKept) =>
+        OpenNoAtime(parentFd, nameOrPath, ORdOnly | ODirectory | ONofollow | OCloexec, out accessTimeKept);
+
+    public static int OpenFile(int parentFd, ReadOnlySpan<byte> nameOrPath, out bool accessTimeKept) =>
+        OpenNoAtime(parentFd, nameOrPath, ORdOnly | ONofollow | OCloexec, out accessTimeKept);
 
     public static int AtCwd => AtFdCwd;
 
-    private static int OpenNoAtime(int parentFd, ReadOnlySpan<byte> nameOrPath, int flags)
+    private static int OpenNoAtime(int parentFd, ReadOnlySpan<byte> nameOrPath, int flags, out bool accessTimeKept)
     {
         Span<byte> buffer = nameOrPath.Length < 1024 ? stackalloc byte[nameOrPath.Length + 1] : new byte[nameOrPath.Length + 1];
         nameOrPath.CopyTo(buffer);
@@ -56,6 +59,7 @@ internal static unsafe partial class LinuxFiles
         fixed (byte* path = buffer)
         {
             var fd = openat(parentFd, path, flags | ONoAtime, 0);
+            accessTimeKept = fd >= 0;
             if (fd < 0 && Marshal.GetLastPInvokeError() == EPERM)
             {
                 fd = openat(parentFd, path, flags, 0);
@@ -63,6 +67,9 @@ internal static unsafe partial class LinuxFiles
             return fd;
         }
     }
+
+    /// <summary>The effective user id, which is the file-system user id the kernel checks O_NOATIME against.</summary>
+    public static uint EffectiveUserId => geteuid();
 
     public static int LastError => Marshal.GetLastPInvokeError();
 
@@ -212,4 +219,47 @@ internal static unsafe partial class LinuxFiles
 
     [LibraryImport(Libc, SetLastError = true)]
     private static partial nint pread(int fd, byte* buffer, nuint count, long offset);
+
+    [LibraryImport(Libc)]
+    private static partial uint geteuid();
+}
+
+/// <summary>
+/// Whose files the kernel lets the scanner open with O_NOATIME, and so read without changing their access time: those the
+/// caller's (file-system) user id owns, or every file when it holds CAP_FOWNER, as root normally does.
+/// </summary>
+public readonly record struct AccessTimeRights(uint UserId, bool AnyFile)
+{
+    private const int CapFowner = 3;
+
+    public bool Keeps(uint owner) => AnyFile || owner == UserId;
+
+    /// <summary>The rights of this process. Elsewhere than on Linux no claim is made (every file counts as kept).</summary>
+    public static AccessTimeRights Current()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return new AccessTimeRights(0, AnyFile: true);
+        }
+        var uid = LinuxFiles.EffectiveUserId;
+        try
+        {
+            // "CapEff:\t000001ffffffffff": the effective capability set in hexadecimal.
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("CapEff:", StringComparison.Ordinal)
+                    && ulong.TryParse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var caps))
+                {
+                    return new AccessTimeRights(uid, (caps & (1UL << CapFowner)) != 0);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return new AccessTimeRights(uid, AnyFile: uid == 0);
+    }
 }

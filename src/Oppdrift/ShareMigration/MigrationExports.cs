@@ -1,17 +1,15 @@
 // The migration plan's files: the bulk CSV for the SharePoint Migration Tool / Migration Manager made from the
 // mappings, and the findings workbook (summary, mappings with their checks, every finding and clean-up candidate).
 using System.Globalization;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
 using Oppdrift.Shared;
+using Oppdrift.Shared.Exports;
 
 namespace Oppdrift.ShareMigration;
 
 public static class MigrationExports
 {
-    /// <summary>Excel's last row; longer lists stop one short with a line that says how many were left out.</summary>
-    public const int MaxSheetRows = 1_048_576;
+    /// <summary>Excel's last row; longer lists stop one short with a line that says the list is cut and where the whole one is.</summary>
+    public const int MaxSheetRows = XlsxWriter.MaxRows;
 
     /// <summary>
     /// The SPMT / Migration Manager rows for a share's mappings: \\server\share\folder → site, library, folder. The share
@@ -49,33 +47,9 @@ public static class MigrationExports
     {
         ArgumentNullException.ThrowIfNull(share);
         ArgumentNullException.ThrowIfNull(tallies);
-        using var document = SpreadsheetDocument.Create(output, SpreadsheetDocumentType.Workbook);
-        var workbook = document.AddWorkbookPart();
-        workbook.Workbook = new Workbook();
-        var sheets = workbook.Workbook.AppendChild(new Sheets());
-        uint sheetId = 1;
-        void Sheet(string name, IEnumerable<object?[]> rows)
-        {
-            var part = workbook.AddNewPart<WorksheetPart>();
-            using (var writer = OpenXmlWriter.Create(part))
-            {
-                writer.WriteStartElement(new Worksheet());
-                writer.WriteStartElement(new SheetData());
-                uint index = 0;
-                foreach (var values in rows)
-                {
-                    if (index == MaxSheetRows - 1)
-                    {
-                        WriteRow(writer, ++index, [MigrationText.Get("XlsxTruncated")]);
-                        break;
-                    }
-                    WriteRow(writer, ++index, values);
-                }
-                writer.WriteEndElement();
-                writer.WriteEndElement();
-            }
-            sheets.Append(new Sheet { Id = workbook.GetIdOfPart(part), SheetId = sheetId++, Name = name });
-        }
+        using var workbook = new XlsxWriter(output);
+        var truncated = MigrationText.Get("XlsxTruncated");
+        void Sheet(string name, IEnumerable<object?[]> rows) => workbook.AddSheet(name, rows, truncated);
 
         var scan = share.Scan;
         var summary = new List<object?[]>
@@ -122,7 +96,6 @@ public static class MigrationExports
 
         Sheet(MigrationText.Get("XlsxFindingsSheet"), FindingRows(report));
         Sheet(MigrationText.Get("XlsxCleanupSheet"), CleanupRows(report, staleYears));
-        workbook.Workbook.Save();
     }
 
     /// <summary>What the check of a mapping found, in a few words.</summary>
@@ -195,33 +168,4 @@ public static class MigrationExports
             yield return [c.Path, MigrationText.Get("Cleanup." + c.Kind, staleYears), c.Bytes];
         }
     }
-
-    private static void WriteRow(OpenXmlWriter writer, uint index, object?[] values)
-    {
-        writer.WriteStartElement(new Row { RowIndex = index });
-        for (var c = 0; c < values.Length; c++)
-        {
-            var reference = Usage.UsageExport.ColumnName(c) + index.ToString(CultureInfo.InvariantCulture);
-            writer.WriteElement(values[c] switch
-            {
-                null => new Cell { CellReference = reference },
-                long n => new Cell { CellReference = reference, DataType = CellValues.Number, CellValue = new CellValue((decimal)n) },
-                int n => new Cell { CellReference = reference, DataType = CellValues.Number, CellValue = new CellValue(n) },
-                double d => new Cell { CellReference = reference, DataType = CellValues.Number, CellValue = new CellValue(d) },
-                var v => new Cell
-                {
-                    CellReference = reference,
-                    DataType = CellValues.InlineString,
-                    InlineString = new InlineString(new Text(Safe(Convert.ToString(v, CultureInfo.CurrentCulture) ?? "")) { Space = SpaceProcessingModeValues.Preserve }),
-                },
-            });
-        }
-        writer.WriteEndElement();
-    }
-
-    /// <summary>Text as Excel stores it: control characters (possible in file names) are not allowed in XML.</summary>
-    private static string Safe(string text) =>
-        text.Any(ch => ch < ' ' && ch is not '\t' and not '\n' and not '\r')
-            ? new string([.. text.Select(ch => ch < ' ' && ch is not '\t' and not '\n' and not '\r' ? '\uFFFD' : ch)])
-            : text;
 }

@@ -54,7 +54,7 @@ public sealed class ShareScan
     public long CleanupFiles { get; set; }
     public long CleanupBytes { get; set; }
 
-    /// <summary>Whether duplicates were looked for (a scan with --no-duplicates did not).</summary>
+    /// <summary>Whether duplicates were looked for (a scan with --no-hash did not).</summary>
     public bool Duplicates { get; set; }
 
     /// <summary>The inventory's name under the data folder (migration/scans).</summary>

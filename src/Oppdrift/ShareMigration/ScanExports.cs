@@ -1,129 +1,165 @@
 using System.Globalization;
 using System.Text;
+using Oppdrift.Shared.Exports;
 
 namespace Oppdrift.ShareMigration;
 
 /// <summary>The scanner's files for people: the findings as CSV and the rename plan.</summary>
 public static class ScanExports
 {
-    public static string FindingsCsv(ScanReport report, int staleYears)
+    /// <summary>
+    /// Every finding and clean-up candidate, one per line, every field quoted; paths as <see cref="InventoryTree.Display"/>
+    /// shows them (control characters and bytes that are not UTF-8 as \xNN), text that would start a formula neutralised.
+    /// </summary>
+    public static void WriteFindingsCsv(TextWriter output, ScanReport report, int staleYears)
     {
-        var text = new StringBuilder();
-        text.Append("type,path,rule,severity,description,detail,proposal,bytes\r\n");
+        ArgumentNullException.ThrowIfNull(report);
+        var csv = new CsvWriter(output, new CsvOptions { QuoteAll = true });
+        csv.WriteHeader("type", "path", "rule", "severity", "description", "detail", "proposal", "bytes");
         foreach (var finding in report.Findings)
         {
-            Row(text, "finding", finding.Path, finding.Kind.ToString(), finding.Severity.ToString(), MigrationText.Get("Finding." + finding.Kind),
-                finding.Detail.ToString(CultureInfo.InvariantCulture), finding.Proposal ?? "", "");
+            csv.WriteRow("finding", finding.Path, finding.Kind.ToString(), finding.Severity.ToString(), MigrationText.Get("Finding." + finding.Kind),
+                finding.Detail, finding.Proposal ?? "", "");
         }
         foreach (var item in report.Cleanup)
         {
-            Row(text, "cleanup", item.Path, item.Kind.ToString(), "", MigrationText.Get("Cleanup." + item.Kind, staleYears), "", "",
-                item.Bytes.ToString(CultureInfo.InvariantCulture));
+            csv.WriteRow("cleanup", item.Path, item.Kind.ToString(), "", MigrationText.Get("Cleanup." + item.Kind, staleYears), "", "", item.Bytes);
         }
-        return text.ToString();
-    }
-
-    private static void Row(StringBuilder text, params string[] fields)
-    {
-        for (var i = 0; i < fields.Length; i++)
-        {
-            if (i > 0)
-            {
-                text.Append(',');
-            }
-            var field = fields[i];
-            // A leading = + - @ would make a spreadsheet evaluate a file name as a formula.
-            if (field.Length > 0 && field[0] is '=' or '+' or '-' or '@')
-            {
-                field = "'" + field;
-            }
-            text.Append('"').Append(field.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-        }
-        text.Append("\r\n");
     }
 
     /// <summary>
     /// A rename plan: one line per rename, "old path TAB new path" relative to the scanned root, deepest first so each
     /// line's old path is still valid when it is reached; read bottom-up with the columns swapped it undoes itself.
-    /// Names that would collide in one folder get " (2)", " (3)" … before the extension.
+    /// Names that would collide in one folder get " (2)", " (3)" … before the extension. Paths are escaped (see
+    /// <see cref="PlanPath"/>), so every line is one rename with two columns, whatever the names hold.
     /// </summary>
     public static string RenamePlan(ScanReport report, Microsoft.Data.Sqlite.SqliteConnection inventory)
     {
-        var renames = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var finding in report.Findings)
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(inventory);
+        var tree = new InventoryTree(inventory);
+        // From the inventory's bytes rather than the report's paths, which show some bytes as \xNN and cannot be undone.
+        var renames = new Dictionary<string, (byte[] Path, int Dir, string NewName)>(StringComparer.Ordinal);
+        using (var command = inventory.CreateCommand())
         {
-            if (finding.Proposal is null || finding.Path.Length == 0 || renames.ContainsKey(finding.Path))
+            command.CommandText = $"""
+                SELECT f.dir, f.name, max(d.id IS NOT NULL OR f.kind = {(int)FindingKind.FolderLoop})
+                FROM findings f LEFT JOIN dirs d ON d.parent = f.dir AND d.name = f.name
+                WHERE f.name IS NOT NULL GROUP BY f.dir, f.name
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
             {
-                continue;
-            }
-            var slash = finding.Path.LastIndexOf('/');
-            var name = finding.Path[(slash + 1)..];
-            var proposed = NameFixes.SafeName(name.Replace('\uFFFD', '_'), finding.IsFolder, slash < 0);
-            if (finding.Kind == FindingKind.NotUtf8Name)
-            {
-                proposed = NameFixes.SafeName(EscapedBytesToUnderscore(name), finding.IsFolder, slash < 0);
-            }
-            if (proposed != name)
-            {
-                renames[finding.Path] = proposed;
+                var dir = reader.GetInt32(0);
+                var name = (byte[])reader[1];
+                var proposed = NameFixes.ProposedName(name, reader.GetBoolean(2), dir == 1);
+                if (System.Text.Unicode.Utf8.IsValid(name) && proposed == Encoding.UTF8.GetString(name))
+                {
+                    continue;
+                }
+                var path = tree.RelativePath(dir, name);
+                renames[PlanPath(path)] = (path, dir, proposed);
             }
         }
-        var taken = ExistingNames(inventory, renames.Keys.Select(p => p.LastIndexOf('/') is var slash && slash < 0 ? "" : p[..slash]).ToHashSet(StringComparer.Ordinal));
+        var taken = ExistingNames(inventory, tree, [.. renames.Values.Select(r => r.Dir).Distinct()]);
         var text = new StringBuilder();
-        text.Append("# Oppdrift rename plan for ").Append(report.Root).Append('\n');
+        text.Append("# Oppdrift rename plan for ").Append(PlanPath(Encoding.UTF8.GetBytes(Root(inventory) ?? report.Root))).Append('\n');
         text.Append("# Nothing has been renamed. Each line: old path<TAB>new path, relative to the folder above, deepest first.\n");
         text.Append("# To undo after applying, apply the lines bottom-up with the two columns swapped.\n");
-        foreach (var (path, newName) in renames.OrderByDescending(r => r.Key.Count(c => c == '/')).ThenBy(r => r.Key, StringComparer.Ordinal))
+        text.Append("# Escaped in paths: \\\\ backslash, \\t tab, \\n line feed, \\r carriage return, \\xNN any other control character, ")
+            .Append("a byte that is not UTF-8, or a # that starts a line (bash: printf '%b').\n");
+        foreach (var (key, rename) in renames.OrderByDescending(r => r.Value.Path.AsSpan().Count((byte)'/')).ThenBy(r => r.Key, StringComparer.Ordinal))
         {
-            var slash = path.LastIndexOf('/');
-            var folder = slash < 0 ? "" : path[..(slash + 1)];
+            var folder = rename.Dir == 1 ? "" : PlanPath(tree.RelativePath(rename.Dir)) + "/";
+            var newName = PlanPath(Encoding.UTF8.GetBytes(rename.NewName));
             var candidate = newName;
-            for (var n = 2; taken.Contains(folder + candidate) && !string.Equals(folder + candidate, path, StringComparison.Ordinal); n++)
+            for (var n = 2; taken.Contains(folder + candidate) && !string.Equals(folder + candidate, key, StringComparison.Ordinal); n++)
             {
                 var extension = Path.GetExtension(newName);
                 candidate = string.Create(CultureInfo.InvariantCulture, $"{newName[..^extension.Length]} ({n}){extension}");
             }
             taken.Add(folder + candidate);
-            text.Append(path).Append('\t').Append(folder).Append(candidate).Append('\n');
+            text.Append(key.StartsWith('#') ? "\\x23" + key[1..] : key).Append('\t').Append(folder).Append(candidate).Append('\n');
         }
         return text.ToString();
     }
 
-    /// <summary>Every path in the folders that get renames, so a new name never takes one already there (SharePoint ignores case).</summary>
-    private static HashSet<string> ExistingNames(Microsoft.Data.Sqlite.SqliteConnection inventory, HashSet<string> folders)
+    /// <summary>
+    /// A path as the rename plan writes it: UTF-8, with \\ for a backslash, \t, \n and \r, and \xNN for any other control
+    /// character and each byte that is not UTF-8 — the escapes bash's printf '%b' reads back to the exact bytes.
+    /// </summary>
+    public static string PlanPath(ReadOnlySpan<byte> path)
+    {
+        var text = new StringBuilder(path.Length + 8);
+        while (!path.IsEmpty)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(path, out var rune, out var consumed);
+            if (status != System.Buffers.OperationStatus.Done)
+            {
+                for (var i = 0; i < consumed; i++)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"\\x{path[i]:X2}");
+                }
+            }
+            else
+            {
+                switch (rune.Value)
+                {
+                    case '\\':
+                        text.Append(@"\\");
+                        break;
+                    case '\t':
+                        text.Append(@"\t");
+                        break;
+                    case '\n':
+                        text.Append(@"\n");
+                        break;
+                    case '\r':
+                        text.Append(@"\r");
+                        break;
+                    case var c when c < 0x80 && SharePointRules.IsControlCharacter((char)c):
+                        text.Append(CultureInfo.InvariantCulture, $"\\x{c:X2}");
+                        break;
+                    default:
+                        text.Append(rune.ToString());
+                        break;
+                }
+            }
+            path = path[consumed..];
+        }
+        return text.ToString();
+    }
+
+    private static string? Root(Microsoft.Data.Sqlite.SqliteConnection inventory)
+    {
+        using var command = inventory.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key='root'";
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Every path (as the plan writes it) in the folders that get renames, so a new name never takes one already there (SharePoint ignores case).</summary>
+    private static HashSet<string> ExistingNames(Microsoft.Data.Sqlite.SqliteConnection inventory, InventoryTree tree, List<int> folders)
     {
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var tree = new InventoryTree(inventory);
-        var ids = new List<int>();
-        for (var id = 1; id <= tree.FolderCount; id++)
-        {
-            if (tree.Name(id).Length > 0 && folders.Contains(InventoryTree.Display(tree.RelativePath(id))))
-            {
-                ids.Add(id);
-            }
-        }
         using var command = inventory.CreateCommand();
         command.CommandText = "SELECT parent, name FROM dirs WHERE parent = $d";
         var parameter = command.Parameters.Add("$d", Microsoft.Data.Sqlite.SqliteType.Integer);
-        foreach (var id in ids)
+        foreach (var id in folders)
         {
             var pack = EntryPack.Read(ScanInventory.Pack(inventory, id));
             while (pack.MoveNext())
             {
-                taken.Add(InventoryTree.Display(tree.RelativePath(id, pack.Name)));
+                taken.Add(PlanPath(tree.RelativePath(id, pack.Name)));
             }
             parameter.Value = id;
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                taken.Add(InventoryTree.Display(tree.RelativePath(reader.GetInt32(0), (byte[])reader[1])));
+                taken.Add(PlanPath(tree.RelativePath(reader.GetInt32(0), (byte[])reader[1])));
             }
         }
         return taken;
     }
-
-    private static string EscapedBytesToUnderscore(string name) =>
-        System.Text.RegularExpressions.Regex.Replace(name, @"(\\x[0-9A-F]{2})+", "_");
 }
 
 /// <summary>One file share folder and where it goes: a SharePoint site and library (or a OneDrive), optionally a folder in it.</summary>
@@ -139,11 +175,14 @@ public static class MigrationCsv
 {
     public static string Write(IEnumerable<MigrationTarget> targets)
     {
-        var text = new StringBuilder();
+        ArgumentNullException.ThrowIfNull(targets);
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        // Read by the migration tool, not by a spreadsheet: an apostrophe before a value that starts with - or @ would
+        // become part of the target folder's name, so values are written exactly as the mappings hold them.
+        var csv = new CsvWriter(text, new CsvOptions { NeutraliseFormulas = false });
         foreach (var target in targets)
         {
-            text.Append(Field(target.SourcePath)).Append(",,,").Append(Field(target.TargetSiteUrl)).Append(',')
-                .Append(Field(target.TargetLibrary)).Append(',').Append(Field(target.TargetSubFolder)).Append("\r\n");
+            csv.WriteRow(target.SourcePath, "", "", target.TargetSiteUrl, target.TargetLibrary, target.TargetSubFolder);
         }
         return text.ToString();
     }
@@ -165,7 +204,4 @@ public static class MigrationCsv
         }
         return folders;
     }
-
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

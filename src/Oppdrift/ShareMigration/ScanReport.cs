@@ -51,6 +51,12 @@ public sealed record ScanReport(
     IReadOnlyList<IReadOnlyList<string>> DuplicateFolders,
     IReadOnlyList<CleanupRow> Cleanup)
 {
+    /// <summary>Whether duplicates were looked for (a scan with --no-hash did not, and lists none).</summary>
+    public bool DuplicatesSearched { get; init; }
+
+    /// <summary>Files whose access time the duplicate search changed: the kernel refused O_NOATIME (another user's files).</summary>
+    public long AccessTimesChanged { get; init; }
+
     public long Count(FindingSeverity severity) => Findings.Count(f => f.Severity == severity);
 
     public static readonly IReadOnlyList<string> TemporaryPatterns = ["~$*", "*.tmp", "~*.tmp", ".~lock.*#", "Thumbs.db", ".DS_Store", "*.bak", "*.temp"];
@@ -224,14 +230,24 @@ public sealed record ScanReport(
             command.CommandText = sql;
             return command.ExecuteScalar() is long value ? value : 0;
         }
-        using var rootCommand = connection.CreateCommand();
-        rootCommand.CommandText = "SELECT value FROM meta WHERE key='root'";
-        var root = rootCommand.ExecuteScalar() as string ?? "";
+        string? Meta(string key)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT value FROM meta WHERE key=$k";
+            command.Parameters.AddWithValue("$k", key);
+            return command.ExecuteScalar() as string;
+        }
+        // The root is shown like every path: a control character in it would split a report's line too.
+        var root = InventoryTree.Display(Encoding.UTF8.GetBytes(Meta("root") ?? ""));
         return new ScanReport(root,
             Scalar("SELECT count(*) FROM dirs") - 1,
             Scalar("SELECT coalesce(sum(files),0) FROM entry_packs"),
             Scalar("SELECT coalesce(sum(bytes),0) FROM entry_packs"),
-            findings, duplicateGroups, duplicateFolders, cleanup);
+            findings, duplicateGroups, duplicateFolders, cleanup)
+        {
+            DuplicatesSearched = Meta(DuplicateFinder.CompleteKey) == "complete",
+            AccessTimesChanged = long.TryParse(Meta(DuplicateFinder.AccessTimesChangedKey), CultureInfo.InvariantCulture, out var changed) ? changed : 0,
+        };
     }
 
     private static long Key(int dir, int index) => ((long)dir << 32) | (uint)index;
@@ -425,22 +441,18 @@ public sealed record ScanReport(
         || name.Equals("Thumbs.db", StringComparison.OrdinalIgnoreCase)
         || name.Equals(".DS_Store", StringComparison.Ordinal);
 
-    private static string? Propose(FindingKind kind, byte[]? name, bool isFolder, bool atRoot, long detail)
+    private static string? Propose(FindingKind kind, byte[]? name, bool isFolder, bool atRoot, long detail) => kind switch
     {
-        var text = name is null ? null : InventoryTree.Display(name);
-        return kind switch
-        {
-            FindingKind.InvalidCharacter or FindingKind.LeadingSpace or FindingKind.TrailingSpace or FindingKind.TrailingPeriod
-                or FindingKind.ReservedName or FindingKind.VtiInName or FindingKind.FormsAtLibraryRoot or FindingKind.ConnectedFilesFolder
-                or FindingKind.SegmentTooLong or FindingKind.NotUtf8Name when text is not null
-                => NameFixes.SafeName(text.Replace('\uFFFD', '_'), isFolder, atRoot),
-            FindingKind.OfficeOwnerFile => MigrationText.Get("ProposalDelete"),
-            FindingKind.PathTooLong => MigrationText.Get("ProposalShorten", detail - SharePointRules.MaxPathLength),
-            FindingKind.FolderViewThreshold => MigrationText.Get("ProposalSubfolders", (detail + SharePointRules.FolderViewThreshold - 1) / SharePointRules.FolderViewThreshold),
-            FindingKind.LibraryPermissionLimit or FindingKind.LibraryItemLimit or FindingKind.OneDriveSyncLimit => MigrationText.Get("ProposalSplitLibrary"),
-            _ => null,
-        };
-    }
+        FindingKind.InvalidCharacter or FindingKind.LeadingSpace or FindingKind.TrailingSpace or FindingKind.TrailingPeriod
+            or FindingKind.ReservedName or FindingKind.VtiInName or FindingKind.FormsAtLibraryRoot or FindingKind.ConnectedFilesFolder
+            or FindingKind.SegmentTooLong or FindingKind.NotUtf8Name or FindingKind.ControlCharacter when name is not null
+            => NameFixes.ProposedName(name, isFolder, atRoot),
+        FindingKind.OfficeOwnerFile => MigrationText.Get("ProposalDelete"),
+        FindingKind.PathTooLong => MigrationText.Get("ProposalShorten", detail - SharePointRules.MaxPathLength),
+        FindingKind.FolderViewThreshold => MigrationText.Get("ProposalSubfolders", (detail + SharePointRules.FolderViewThreshold - 1) / SharePointRules.FolderViewThreshold),
+        FindingKind.LibraryPermissionLimit or FindingKind.LibraryItemLimit or FindingKind.OneDriveSyncLimit => MigrationText.Get("ProposalSplitLibrary"),
+        _ => null,
+    };
 
     public static string FormatBytes(long bytes) => bytes switch
     {

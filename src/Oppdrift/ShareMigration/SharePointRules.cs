@@ -1,7 +1,10 @@
 using System.Runtime.CompilerServices;
 namespace Oppdrift.ShareMigration;
 
-/// <summary>Everything the scanner reports: SharePoint Online's rules, clean-up hints and what got in the way of the scan itself.</summary>
+/// <summary>
+/// Everything the scanner reports: SharePoint Online's rules, clean-up hints and what got in the way of the scan itself.
+/// Inventories store the number, so a new kind goes at the end.
+/// </summary>
 public enum FindingKind
 {
     InvalidCharacter,
@@ -29,6 +32,7 @@ public enum FindingKind
     Vanished,
     ReadError,
     FolderLoop,
+    ControlCharacter,
 }
 
 public enum FindingSeverity
@@ -58,6 +62,9 @@ public static class SharePointRules
     public const string MigrationToolUrl = "https://learn.microsoft.com/en-us/sharepointmigration/sharepoint-migration-supported-limits";
     public const string ScannerUrl = "src/Oppdrift/ShareMigration/README.md (the scanner's own findings)";
 
+    /// <summary>Windows' naming rules, which the migration tools meet: they run on Windows and read the share through it.</summary>
+    public const string WindowsNamesUrl = "https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file";
+
     public static readonly DateOnly Checked = new(2026, 11, 26);
 
     /// <summary>The decoded server-relative path, counted in UTF-16 code units, site and library included.</summary>
@@ -74,6 +81,12 @@ public static class SharePointRules
 
     /// <summary>Characters SharePoint Online and OneDrive refuse in names.</summary>
     public const string InvalidCharacters = "\"*:<>?/\\|";
+
+    /// <summary>
+    /// Control characters, which Windows refuses in names (U+0001–U+001F; U+0000 ends a name anywhere). U+007F (DEL) is
+    /// allowed there but invisible everywhere and in a name only by mistake, so the scanner treats it the same.
+    /// </summary>
+    public static bool IsControlCharacter(char c) => c < ' ' || c == '\x7F';
 
     /// <summary>Names refused whatever the extension (CON.txt is refused as well as CON).</summary>
     public static readonly IReadOnlyList<string> ReservedDeviceNames =
@@ -127,6 +140,7 @@ public static class SharePointRules
         new(FindingKind.Vanished, FindingSeverity.ScanProblem, "The item disappeared while it was being scanned", ScannerUrl, Checked),
         new(FindingKind.ReadError, FindingSeverity.ScanProblem, "The item could not be read", ScannerUrl, Checked),
         new(FindingKind.FolderLoop, FindingSeverity.ScanProblem, "The folder is one of its own ancestors (a bind mount or junction loop)", ScannerUrl, Checked),
+        new(FindingKind.ControlCharacter, FindingSeverity.Blocker, "Names must not contain control characters (U+0000–U+001F, and U+007F)", WindowsNamesUrl, Checked),
     ];
 
     public static MigrationRule For(FindingKind kind) => All[(int)kind];
@@ -159,6 +173,8 @@ public readonly record struct FindingSet(ulong Bits)
 public static class NameRules
 {
     private static readonly System.Buffers.SearchValues<char> Invalid = System.Buffers.SearchValues.Create(SharePointRules.InvalidCharacters);
+    private static readonly System.Buffers.SearchValues<char> Controls =
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(c => (char)c), '\x7F']);
 
     // Arrays, not the public lists: a foreach over an interface allocates an enumerator, and this runs for every name.
     private static readonly string[] Reserved = [.. SharePointRules.ReservedNames];
@@ -174,6 +190,10 @@ public static class NameRules
         if (name.IndexOfAny(Invalid) >= 0)
         {
             found = found.With(FindingKind.InvalidCharacter);
+        }
+        if (name.IndexOfAny(Controls) >= 0)
+        {
+            found = found.With(FindingKind.ControlCharacter);
         }
         if (name.Length > 0 && name[0] == ' ')
         {
@@ -308,6 +328,11 @@ public static class NameFixes
             {
                 chars[i] = '_';
             }
+            else if (SharePointRules.IsControlCharacter(chars[i]))
+            {
+                // A tab or line break most likely stood between words; other control characters are replaced as invalid ones are.
+                chars[i] = chars[i] is '\t' or '\n' or '\v' or '\f' or '\r' ? ' ' : '_';
+            }
         }
         var fixedName = new string(chars).Trim(' ').TrimEnd('.', ' ');
         if (fixedName.StartsWith("~$", StringComparison.Ordinal))
@@ -342,5 +367,30 @@ public static class NameFixes
             fixedName = fixedName[..(SharePointRules.MaxSegmentLength - extension.Length)].TrimEnd(' ', '.') + extension;
         }
         return fixedName;
+    }
+
+    /// <summary>
+    /// The proposed name for a name as the file system holds it: each run of bytes that are not UTF-8 becomes one '_',
+    /// then <see cref="SafeName"/> applies every rule (control characters included).
+    /// </summary>
+    public static string ProposedName(ReadOnlySpan<byte> name, bool isFolder, bool atLibraryRoot)
+    {
+        var text = new System.Text.StringBuilder(name.Length);
+        var inBadRun = false;
+        while (!name.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(name, out var rune, out var consumed) == System.Buffers.OperationStatus.Done)
+            {
+                text.Append(rune.ToString());
+                inBadRun = false;
+            }
+            else if (!inBadRun)
+            {
+                text.Append('_');
+                inBadRun = true;
+            }
+            name = name[consumed..];
+        }
+        return SafeName(text.ToString(), isFolder, atLibraryRoot);
     }
 }

@@ -31,7 +31,11 @@ public sealed record ScanOptions
 
 public sealed record ScanProgress(long Folders, long Files, long Bytes, long PendingFolders);
 
-public sealed record ScanOutcome(long Folders, long Files, long Bytes, long ReusedFolders, bool Resumed, bool Incremental, long Findings);
+/// <param name="FoldersAccessTimesChanged">
+/// Folders read without O_NOATIME because the kernel refused it (they belong to another user): listing them changed their access time.
+/// </param>
+public sealed record ScanOutcome(long Folders, long Files, long Bytes, long ReusedFolders, bool Resumed, bool Incremental, long Findings,
+    long FoldersAccessTimesChanged);
 
 /// <summary>
 /// Walks one tree into its inventory. Readers open and list folders (names as bytes, no links followed, no access
@@ -63,6 +67,7 @@ public sealed class TreeScanner
     private long _folders;
     private long _reused;
     private long _findings;
+    private long _foldersAccessTimesChanged;
 
     private sealed record DirNode(int Parent, byte[] Name, int RelativeChars, ulong Device, ulong Inode, long PreviousId);
 
@@ -144,7 +149,7 @@ public sealed class TreeScanner
                 _inventory.Execute("DETACH DATABASE prev");
                 File.Delete(previousPath);
             }
-            return new ScanOutcome(_folders, _files, _bytes, _reused, resumed, _hasPrevious, _findings);
+            return new ScanOutcome(_folders, _files, _bytes, _reused, resumed, _hasPrevious, _findings, _foldersAccessTimesChanged);
         }
         finally
         {
@@ -390,17 +395,27 @@ public sealed class TreeScanner
         {
             return PortableFiles.ReadDirectory(Encoding.UTF8.GetString(path), batch);
         }
-        var fd = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, path);
+        var fd = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, path, out var accessTimeKept);
         if (fd < 0 && LinuxFiles.LastError == LinuxFiles.ENAMETOOLONG)
         {
-            fd = OpenByChain(id);
+            fd = OpenByChain(id, out accessTimeKept);
         }
-        return fd < 0 ? LinuxFiles.LastError : LinuxFiles.ReadDirectory(fd, batch);
+        if (fd < 0)
+        {
+            return LinuxFiles.LastError;
+        }
+        if (!accessTimeKept)
+        {
+            Interlocked.Increment(ref _foldersAccessTimesChanged);
+        }
+        return LinuxFiles.ReadDirectory(fd, batch);
     }
 
     /// <summary>Opens a folder deeper than PATH_MAX one name at a time from the root.</summary>
-    private int OpenByChain(int id)
+    private int OpenByChain(int id, out bool accessTimeKept)
     {
+        // Only the last folder is read; the ones above are only opened, which leaves their access times alone.
+        accessTimeKept = false;
         var chain = new List<byte[]>();
         for (var node = id; node > 1; node = _nodes[node].Parent)
         {
@@ -414,7 +429,7 @@ public sealed class TreeScanner
             {
                 return fd;
             }
-            var next = LinuxFiles.OpenDirectory(fd, name);
+            var next = LinuxFiles.OpenDirectory(fd, name, out accessTimeKept);
             var error = LinuxFiles.LastError;
             LinuxFiles.Close(fd);
             fd = next;

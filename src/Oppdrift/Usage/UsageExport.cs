@@ -4,11 +4,10 @@
 // CSV: UTF-8 with a byte order mark, semicolons between fields and the UI language's decimal separator without
 // thousands separators, so a Norwegian Excel opens it by double-click with columns and numbers intact and other
 // tools read it as ordinary ";"-separated text. The .xlsx export is the choice when the file goes beyond Norway.
+// Both go through the shared writers (Shared/Exports), so an agency or unit name cannot become a formula.
 using System.Globalization;
 using System.Text;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
+using Oppdrift.Shared.Exports;
 
 namespace Oppdrift.Usage;
 
@@ -65,97 +64,53 @@ public static class UsageExport
 
     public static byte[] Csv(UsageSheet sheet, CultureInfo culture)
     {
-        var number = (NumberFormatInfo)culture.NumberFormat.Clone();
-        number.NumberGroupSeparator = "";
-        var text = new StringBuilder();
-        void Line(IEnumerable<string> fields) => text.Append(string.Join(Separator, fields.Select(Quote))).Append("\r\n");
-
-        Line([sheet.Title]);
-        Line([.. sheet.LabelHeaders, .. sheet.Headers]);
+        ArgumentNullException.ThrowIfNull(sheet);
+        ArgumentNullException.ThrowIfNull(culture);
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        var csv = new CsvWriter(text, new CsvOptions { Separator = Separator, Numbers = culture.NumberFormat });
+        csv.WriteRow([sheet.Title]);
+        csv.WriteRow([.. sheet.LabelHeaders, .. sheet.Headers]);
         foreach (var row in sheet.Rows)
         {
-            Line([.. row.Labels, .. row.Cells.Select((c, i) => Text(c, sheet.Decimals[i], number))]);
+            csv.WriteRow([.. row.Labels, .. row.Cells.Select((c, i) => Figure(c, sheet.Decimals[i]))]);
         }
-        text.Append("\r\n");
+        csv.WriteRow([]);
         foreach (var note in sheet.Notes)
         {
-            Line([note]);
+            csv.WriteRow([note]);
         }
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }
 
-    private static string Text(UsageCell cell, int decimals, NumberFormatInfo number) =>
-        cell.IsSuppressed ? SuppressedMarker : cell.Value is { } v ? Math.Round(v, decimals).ToString("F" + decimals, number) : "";
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([Separator, '"', '\r', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+    /// <summary>A figure as a typed value: the marker text when hidden, nothing when there is no data, else the rounded number.</summary>
+    private static object? Figure(UsageCell cell, int decimals) =>
+        cell.IsSuppressed ? SuppressedMarker : cell.Value is { } v ? new CsvFixed(v, decimals) : null;
 
     /// <summary>An .xlsx workbook of one sheet: figures as numbers, hidden figures as the marker text, notes below.</summary>
     public static byte[] Xlsx(UsageSheet sheet)
     {
+        ArgumentNullException.ThrowIfNull(sheet);
         using var stream = new MemoryStream();
-        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        using (var workbook = new XlsxWriter(stream))
         {
-            var workbook = document.AddWorkbookPart();
-            workbook.Workbook = new Workbook();
-            var worksheet = workbook.AddNewPart<WorksheetPart>();
-            var data = new SheetData();
-            worksheet.Worksheet = new Worksheet(data);
-            uint index = 0;
-            Row Add(IEnumerable<Cell> cells)
-            {
-                var row = new Row { RowIndex = ++index };
-                var column = 0;
-                foreach (var cell in cells)
-                {
-                    cell.CellReference = ColumnName(column++) + index.ToString(CultureInfo.InvariantCulture);
-                    row.Append(cell);
-                }
-                data.Append(row);
-                return row;
-            }
-
-            Add([TextCell(sheet.Title)]);
-            Add([.. sheet.LabelHeaders.Select(TextCell), .. sheet.Headers.Select(TextCell)]);
-            foreach (var row in sheet.Rows)
-            {
-                Add([.. row.Labels.Select(TextCell), .. row.Cells.Select((c, i) => FigureCell(c, sheet.Decimals[i]))]);
-            }
-            Add([]);
-            foreach (var note in sheet.Notes)
-            {
-                Add([TextCell(note)]);
-            }
-            var sheets = workbook.Workbook.AppendChild(new Sheets());
-            sheets.Append(new Sheet { Id = workbook.GetIdOfPart(worksheet), SheetId = 1, Name = SheetName(sheet.Title) });
-            workbook.Workbook.Save();
+            workbook.AddSheet(sheet.Title, Rows(sheet));
         }
         return stream.ToArray();
     }
 
-    private static Cell TextCell(string text) =>
-        new() { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve }) };
-
-    private static Cell FigureCell(UsageCell cell, int decimals) =>
-        cell.IsSuppressed ? TextCell(SuppressedMarker)
-        : cell.Value is { } v ? new Cell { DataType = CellValues.Number, CellValue = new CellValue(Math.Round(v, decimals)) }
-        : new Cell();
-
-    /// <summary>A, B, … Z, AA, AB …</summary>
-    internal static string ColumnName(int index)
+    private static IEnumerable<object?[]> Rows(UsageSheet sheet)
     {
-        var name = "";
-        for (index++; index > 0; index = (index - 1) / 26)
+        yield return [sheet.Title];
+        yield return [.. sheet.LabelHeaders, .. sheet.Headers];
+        foreach (var row in sheet.Rows)
         {
-            name = (char)('A' + ((index - 1) % 26)) + name;
+            yield return [.. row.Labels, .. row.Cells.Select((c, i) => c.IsSuppressed ? SuppressedMarker
+                : c.Value is { } v ? (object)Math.Round(v, sheet.Decimals[i]) : null)];
         }
-        return name;
-    }
-
-    // Excel refuses sheet names over 31 characters or with []:*?/\ in them.
-    private static string SheetName(string title)
-    {
-        var clean = new string([.. title.Where(c => "[]:*?/\\".IndexOf(c, StringComparison.Ordinal) < 0)]);
-        return clean.Length <= 31 ? clean : clean[..31];
+        yield return [];
+        foreach (var note in sheet.Notes)
+        {
+            yield return [note];
+        }
     }
 }

@@ -70,6 +70,15 @@ public sealed class NameRulesTests
     [InlineData("🙂 smil.txt", false, false, "")]
     [InlineData("CON .txt", false, false, "")]
     [InlineData("a:b .", false, false, "InvalidCharacter,TrailingPeriod")]
+    [InlineData("linje\nskift.txt", false, false, "ControlCharacter")]
+    [InlineData("tab\there", true, false, "ControlCharacter")]
+    [InlineData("retur\r.txt", false, false, "ControlCharacter")]
+    [InlineData("bjelle\u0007.txt", false, false, "ControlCharacter")]
+    [InlineData("escape\u001B.txt", false, false, "ControlCharacter")]
+    [InlineData("slett\u007F.txt", false, false, "ControlCharacter")]
+    [InlineData("ikke\u0080kontroll.txt", false, false, "")]
+    [InlineData("\ttab først.txt", false, false, "ControlCharacter")]
+    [InlineData("a:b\n", false, false, "InvalidCharacter,ControlCharacter")]
     public void Each_name_rule_is_found(string name, bool isFolder, bool atLibraryRoot, string expected)
     {
         var found = NameRules.CheckName(name, isFolder, atLibraryRoot);
@@ -111,6 +120,15 @@ public sealed class NameRulesTests
     [InlineData("page_files", true, false, "page_files-1")]
     [InlineData("link.lnk", false, false, "link.lnk")]
     [InlineData("æøå?.txt", false, false, "æøå_.txt")]
+    [InlineData("linje\nskift.txt", false, false, "linje skift.txt")]
+    [InlineData("tab\there", true, false, "tab here")]
+    [InlineData("retur\r\n.txt", false, false, "retur  .txt")]
+    [InlineData("\tinnrykk.txt", false, false, "innrykk.txt")]
+    [InlineData("slutt.\n", false, false, "slutt")]
+    [InlineData("bjelle\u0007.txt", false, false, "bjelle_.txt")]
+    [InlineData("slett\u007F.txt", false, false, "slett_.txt")]
+    [InlineData("\n", true, false, "_")]
+    [InlineData("CON\t", false, false, "CON_")]
     public void Safe_names_pass_every_rule(string name, bool isFolder, bool atRoot, string expected)
     {
         var safe = NameFixes.SafeName(name, isFolder, atRoot);
@@ -118,6 +136,13 @@ public sealed class NameRulesTests
         var remaining = NameRules.CheckName(safe, isFolder, atRoot);
         Assert.True(remaining.IsEmpty || remaining.Kinds().SequenceEqual([FindingKind.Shortcut]), string.Join(',', remaining.Kinds()));
     }
+
+    [Theory]
+    [InlineData(new byte[] { 0x62, 0x61, 0x64, 0xFF, 0xFE, 0x2E, 0x74, 0x78, 0x74 }, "bad_.txt")]
+    [InlineData(new byte[] { 0x61, 0xFF, 0x62, 0xC3, 0x0A, 0x63 }, "a_b_ c")]
+    [InlineData(new byte[] { 0x62, 0x6C, 0xC3, 0xA5, 0x0A, 0x62, 0xC3, 0xA6, 0x72 }, "blå bær")]
+    public void A_proposed_name_replaces_bytes_that_are_not_utf8_and_control_characters(byte[] name, string expected) =>
+        Assert.Equal(expected, NameFixes.ProposedName(name, isFolder: false, atLibraryRoot: false));
 
     [Fact]
     public void A_safe_name_for_a_long_name_keeps_its_extension()

@@ -328,6 +328,245 @@ public sealed class ScannerTests
         Assert.Equal(before, ShareFixture.Shell($"find {ShareFixture.Quote(share.Root)} -printf '%P %s %T@\\n' | sort"));
     }
 
+    [Fact]
+    public async Task Names_with_line_breaks_and_tabs_are_blockers_shown_escaped_and_the_rename_plan_parses_back_to_them()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        // Linux allows every byte in a name but '/' and NUL.
+        share.File("linje\nskift.txt", "1");
+        share.File("tab\there.txt", "2");
+        share.File("tab here.txt", "3");
+        share.File("mappe\tmed tab/inni\rogså.txt", "4");
+        share.File("slett\u007Fmeg.txt", "5");
+        share.File("#notat\t.txt", "6");
+        share.File("bak\\strek\n.txt", "7");
+        var inventories = Path.Combine(share.Work, "scans");
+        var plan = Path.Combine(share.Work, "plan.tsv");
+        var csv = Path.Combine(share.Work, "report.csv");
+        using (var process = Process.Start(Cli(["scan", share.Root, "--inventory-dir", inventories, "--no-hash", "--rename-plan", plan, "--report", csv]))!)
+        {
+            var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.True(process.ExitCode == 0, output + error);
+        }
+
+        var report = Report(Directory.GetFiles(inventories, "*.scan.sqlite").Single());
+        Assert.Equal(
+        [
+            "#notat\\x09.txt ControlCharacter",
+            "bak\\strek\\x0A.txt InvalidCharacter",
+            "bak\\strek\\x0A.txt ControlCharacter",
+            "linje\\x0Askift.txt ControlCharacter",
+            "mappe\\x09med tab ControlCharacter",
+            "mappe\\x09med tab/inni\\x0Dogså.txt ControlCharacter",
+            "slett\\x7Fmeg.txt ControlCharacter",
+            "tab\\x09here.txt ControlCharacter",
+        ], report.Findings.Select(f => $"{f.Path} {f.Kind}"));
+        Assert.All(report.Findings, f => Assert.Equal(FindingSeverity.Blocker, f.Severity));
+        Assert.Equal("linje skift.txt", report.Findings.Single(f => f.Path.StartsWith("linje", StringComparison.Ordinal)).Proposal);
+
+        // The CSV: one line per finding, eight columns each; no name splits a line.
+        var text = await File.ReadAllTextAsync(csv, TestContext.Current.CancellationToken);
+        var lines = text.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + report.Findings.Count + report.Cleanup.Count, lines.Length);
+        Assert.DoesNotContain(lines, l => l.Contains('\n', StringComparison.Ordinal) || l.Contains('\r', StringComparison.Ordinal));
+        Assert.Contains("\"finding\",\"linje\\x0Askift.txt\",\"ControlCharacter\",\"Blocker\"", text, StringComparison.Ordinal);
+
+        // The plan: one rename a line, two columns each, deepest first; numbered where a name is taken.
+        var renames = (await File.ReadAllLinesAsync(plan, TestContext.Current.CancellationToken)).Where(l => !l.StartsWith('#')).ToList();
+        Assert.Equal(
+        [
+            "mappe\\tmed tab/inni\\rogså.txt\tmappe\\tmed tab/inni også.txt",
+            "\\x23notat\\t.txt\t#notat .txt",
+            "bak\\\\strek\\n.txt\tbak_strek .txt",
+            "linje\\nskift.txt\tlinje skift.txt",
+            "mappe\\tmed tab\tmappe med tab",
+            "slett\\x7Fmeg.txt\tslett_meg.txt",
+            "tab\\there.txt\ttab here (2).txt",
+        ], renames);
+        // bash reads the escapes back to the exact name.
+        Assert.Equal("linje\nskift.txt", ShareFixture.Shell("printf '%b' " + ShareFixture.Quote("linje\\nskift.txt")));
+
+        // Applied in order, the plan leaves every file where it said, under a name that breaks no rule.
+        foreach (var line in renames)
+        {
+            var columns = line.Split('\t');
+            Assert.Equal(2, columns.Length);
+            var from = Path.Combine(share.Root, Unescape(columns[0]));
+            var to = Path.Combine(share.Root, Unescape(columns[1]));
+            if (Directory.Exists(from))
+            {
+                Directory.Move(from, to);
+            }
+            else
+            {
+                File.Move(from, to);
+            }
+        }
+        var after = await ScanAsync(share, Path.Combine(share.Work, "after.scan.sqlite"));
+        Assert.Empty(after.Findings);
+        Assert.Equal(7, after.Files);
+        Assert.Equal("4", await File.ReadAllTextAsync(Path.Combine(share.Root, "mappe med tab", "inni også.txt"), TestContext.Current.CancellationToken));
+        Assert.Equal("2", await File.ReadAllTextAsync(Path.Combine(share.Root, "tab here (2).txt"), TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>A path from the rename plan back to its text: \\ \t \n \r and \xNN (here always a whole UTF-8 character).</summary>
+    private static string Unescape(string escaped)
+    {
+        var bytes = new List<byte>();
+        for (var i = 0; i < escaped.Length; i++)
+        {
+            if (escaped[i] != '\\')
+            {
+                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(escaped[i].ToString()));
+                continue;
+            }
+            var next = escaped[++i];
+            switch (next)
+            {
+                case 'x':
+                    bytes.Add(byte.Parse(escaped.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    i += 2;
+                    break;
+                default:
+                    bytes.Add(next switch { 't' => (byte)'\t', 'n' => (byte)'\n', 'r' => (byte)'\r', '\\' => (byte)'\\', _ => throw new FormatException(escaped) });
+                    break;
+            }
+        }
+        return System.Text.Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    [Fact]
+    public async Task The_duplicate_search_tells_before_it_opens_a_file_how_many_belong_to_users_whose_access_times_it_cannot_keep()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        TwinsAndAStranger(share);
+        await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+        var owner = FileOwner(Path.Combine(share.Root, "a", "kopi.bin"));
+
+        // As root the kernel keeps every access time, so the plan for another user's rights is asked for directly;
+        // the kernel's own refusal is tested below by running the scanner as that user.
+        var plans = new List<DuplicateFinder.HashingPlan>();
+        var outcome = DuplicateFinder.Run(share.Inventory, 1, null, TestContext.Current.CancellationToken, plans.Add, new AccessTimeRights(owner + 1, AnyFile: false));
+        Assert.Equal([new DuplicateFinder.HashingPlan(3, 3, owner + 1)], plans);
+        Assert.Equal(3, outcome.Candidates);
+
+        plans.Clear();
+        var again = Path.Combine(share.Work, "again.scan.sqlite");
+        await new TreeScanner(Options(share, again)).RunAsync(null, TestContext.Current.CancellationToken);
+        DuplicateFinder.Run(again, 1, null, TestContext.Current.CancellationToken, plans.Add, new AccessTimeRights(owner, AnyFile: false));
+        Assert.Equal([new DuplicateFinder.HashingPlan(3, 0, owner)], plans);
+    }
+
+    [Fact]
+    public async Task Scanning_another_users_files_warns_before_hashing_and_the_access_times_it_names_are_the_ones_that_change()
+    {
+        if (!OperatingSystem.IsLinux() || geteuid() != 0)
+        {
+            // Only root can make files another user scans; as that user every file would be its own.
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        TwinsAndAStranger(share);
+        var (inventories, start) = AsNobody(share, ["scan", share.Root, "--language", "en"]);
+        var (output, error) = await RunAsync(start);
+
+        Assert.Contains("Duplicate search: 3 of the 3 files it may read belong to users other than uid 65534.", error, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error, "Duplicate search:"));
+        var report = Report(Directory.GetFiles(inventories, "*.scan.sqlite").Single());
+        Assert.True(report.DuplicatesSearched);
+        Assert.Equal(["a/kopi.bin", "b/kopi.bin"], report.Duplicates.Single().Paths);
+        Assert.Equal(3, report.AccessTimesChanged);
+        Assert.All(TwinFiles(share), f => Assert.NotEqual(OldAccessTime, AccessTime(f)));
+        Assert.Contains("Access times", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_scan_with_no_hash_leaves_every_files_access_time_alone_and_says_duplicates_were_not_looked_for()
+    {
+        if (!OperatingSystem.IsLinux() || geteuid() != 0)
+        {
+            // As its own files' owner the scanner keeps their access times anyway; the point is another user's files.
+            return;
+        }
+        using var share = new ShareFixture(everything: false);
+        TwinsAndAStranger(share);
+        var (inventories, start) = AsNobody(share, ["scan", share.Root, "--no-hash", "--language", "en"]);
+        var (output, error) = await RunAsync(start);
+
+        Assert.All(TwinFiles(share), f => Assert.Equal(OldAccessTime, AccessTime(f)));
+        Assert.DoesNotContain("Duplicate search:", error, StringComparison.Ordinal);
+        // Folders must be listed to be scanned at all: the scan says their access times changed.
+        Assert.Contains("folders belong to other users", error, StringComparison.Ordinal);
+        Assert.Contains("Not looked for (--no-hash)", output, StringComparison.Ordinal);
+        var report = Report(Directory.GetFiles(inventories, "*.scan.sqlite").Single());
+        Assert.False(report.DuplicatesSearched);
+        Assert.Empty(report.Duplicates);
+        Assert.DoesNotContain(report.Cleanup, c => c.Kind == CleanupKind.DuplicateFile);
+    }
+
+    private const double OldAccessTime = 1577836800;
+
+    /// <summary>Two equal files and one of the same size that differs, with access times in 2020 (older than their modification, so relatime would move them).</summary>
+    private static void TwinsAndAStranger(ShareFixture share)
+    {
+        var twin = new string('t', 10_000);
+        share.File("a/kopi.bin", twin);
+        share.File("b/kopi.bin", twin);
+        share.File("c/fremmed.bin", new string('f', 10_000));
+        foreach (var file in TwinFiles(share))
+        {
+            ShareFixture.Shell($"touch -a -d @{OldAccessTime} {ShareFixture.Quote(file)}");
+        }
+    }
+
+    private static string[] TwinFiles(ShareFixture share) =>
+        [Path.Combine(share.Root, "a", "kopi.bin"), Path.Combine(share.Root, "b", "kopi.bin"), Path.Combine(share.Root, "c", "fremmed.bin")];
+
+    private static double AccessTime(string file) => double.Parse(ShareFixture.Shell($"stat -c %X {ShareFixture.Quote(file)}"), CultureInfo.InvariantCulture);
+
+    private static uint FileOwner(string file) => uint.Parse(ShareFixture.Shell($"stat -c %u {ShareFixture.Quote(file)}"), CultureInfo.InvariantCulture);
+
+    /// <summary>The CLI as the unprivileged user nobody (setpriv), with an inventory folder it may write to.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static (string Inventories, ProcessStartInfo Start) AsNobody(ShareFixture share, string[] arguments)
+    {
+        var inventories = Path.Combine(share.Work, "scans");
+        Directory.CreateDirectory(inventories);
+        File.SetUnixFileMode(share.Work, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(inventories, (UnixFileMode)0b111_111_111);
+        var start = Cli([.. arguments, "--inventory-dir", inventories]);
+        start.ArgumentList.Insert(0, start.FileName);
+        start.ArgumentList.Insert(0, "--");
+        start.ArgumentList.Insert(0, "--clear-groups");
+        start.ArgumentList.Insert(0, "--regid=65534");
+        start.ArgumentList.Insert(0, "--reuid=65534");
+        start.FileName = "setpriv";
+        start.Environment["HOME"] = inventories;
+        start.Environment["DOTNET_CLI_HOME"] = inventories;
+        start.WorkingDirectory = inventories;
+        return (inventories, start);
+    }
+
+    private static async Task<(string Output, string Error)> RunAsync(ProcessStartInfo start)
+    {
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(process.ExitCode == 0, await output + error);
+        return (await output, error);
+    }
+
     [Theory]
     [InlineData("not sqlite at all", "InventoryCorrupt")]
     [InlineData("", "InventoryNotAScan")]
