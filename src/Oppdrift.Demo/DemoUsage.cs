@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Oppdrift.Shared.Exports;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Demo;
@@ -445,7 +446,7 @@ public sealed partial class DemoUsage
         return Convert.ToHexString(hash[..16]);
     }
 
-    private static byte[] Field(string text) => Encoding.UTF8.GetBytes(EntraUsersWriter.Quote(text));
+    private static byte[] Field(string text) => Encoding.UTF8.GetBytes(CsvWriter.Field(text, EntraUsersWriter.Format));
 
     private Site[] CreateSites(DemoMunicipality municipality)
     {

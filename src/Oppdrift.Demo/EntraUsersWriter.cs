@@ -1,4 +1,5 @@
 using System.Text;
+using Oppdrift.Shared.Exports;
 
 namespace Oppdrift.Demo;
 
@@ -12,6 +13,9 @@ public enum EntraExportFormat
 /// <summary>Writes people as the Entra ID "Download users" CSV: UTF-8 with a byte-order mark, comma-separated, quoted where needed.</summary>
 public static class EntraUsersWriter
 {
+    /// <summary>As Microsoft writes it: quoted where needed, and no apostrophes, since an importer reads the file, not a person.</summary>
+    public static readonly CsvOptions Format = new() { NeutraliseFormulas = false };
+
     public const string FileName = "entra-users.csv";
 
     public static readonly string[] DocumentedHeader =
@@ -34,8 +38,9 @@ public static class EntraUsersWriter
     {
         using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
         var header = format == EntraExportFormat.Documented ? DocumentedHeader : NewerHeader;
-        writer.WriteLine(string.Join(',', header));
-        var values = new string?[header.Length];
+        var csv = new CsvWriter(writer, Format);
+        csv.WriteHeader(header);
+        var values = new object?[header.Length];
         foreach (var person in people)
         {
             for (var i = 0; i < header.Length; i++)
@@ -64,16 +69,7 @@ public static class EntraUsersWriter
                     _ => null,
                 };
             }
-            writer.WriteLine(string.Join(',', values.Select(Quote)));
+            csv.WriteRow(values);
         }
-    }
-
-    public static string Quote(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
     }
 }

@@ -76,6 +76,15 @@ public sealed class CsvWriter(TextWriter output, CsvOptions options)
         _output.Write("\r\n");
     }
 
+    /// <summary>One text field exactly as <see cref="WriteRow"/> would write it, for code that assembles its own bytes.</summary>
+    public static string Field(string? text, CsvOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        new CsvWriter(output, options).WriteText(text ?? "", options.QuoteAll);
+        return output.ToString();
+    }
+
     /// <summary>Text as it goes into a cell: with a leading apostrophe when it would start a formula.</summary>
     public static string Neutralised(string text) =>
         text.Length > 0 && FormulaStarts.Contains(text[0], StringComparison.Ordinal) ? "'" + text : text;
