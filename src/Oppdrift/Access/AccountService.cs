@@ -261,6 +261,13 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         return account;
     }
 
+    /// <summary>
+    /// The account behind a session, as it is now; null when it is disabled or gone. A session's roles and agencies are
+    /// checked against it on every request, so an administrator's change holds at once rather than at the next sign-in.
+    /// </summary>
+    public async Task<Account?> FindActiveAsync(int id, CancellationToken cancellationToken) =>
+        await db.Accounts.AsNoTracking().Include(a => a.Agencies).SingleOrDefaultAsync(a => a.Id == id && !a.IsDisabled, cancellationToken);
+
     /// <summary>Whether sign-in for this user name is refused for now after too many wrong passwords.</summary>
     public async Task<bool> IsLockedOutAsync(string userName, CancellationToken cancellationToken)
     {
