@@ -54,6 +54,11 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         {
             return Result<BenefitGoal>.Fail(nameof(input.Name), BenefitsText.Get("ErrorRequired", BenefitsText.Get("GoalName")));
         }
+        if (TooLong((nameof(input.Name), "GoalName", input.Name, BenefitsLengths.GoalName), (nameof(input.Description), "Description", input.Description, BenefitsLengths.Text))
+            is { } tooLong)
+        {
+            return Result<BenefitGoal>.Fail(tooLong.Field, tooLong.Error);
+        }
         BenefitGoal? goal;
         object? before = null;
         if (id is { } existing)
@@ -96,6 +101,12 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         if (end < start)
         {
             return Fail(nameof(input.End), "ErrorEndBeforeStart");
+        }
+        if (TooLong((nameof(input.Name), "BenefitName", input.Name, BenefitsLengths.Name), (nameof(input.Owner), "Owner", input.Owner, BenefitsLengths.Owner),
+            (nameof(input.Description), "Description", input.Description, BenefitsLengths.Text), (nameof(input.DependsOn), "DependsOn", input.DependsOn, BenefitsLengths.Text),
+            (nameof(input.Risks), "Risks", input.Risks, BenefitsLengths.Text)) is { } tooLong)
+        {
+            return Result<Benefit>.Fail(tooLong.Field, tooLong.Error);
         }
         if (!await db.BenefitGoals.AnyAsync(g => g.Id == input.GoalId, cancellationToken))
         {
@@ -172,6 +183,17 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         {
             return Fail(nameof(input.Name), "ErrorRequired", BenefitsText.Get("IndicatorName"));
         }
+        if (TooLong((nameof(input.Name), "IndicatorName", input.Name, BenefitsLengths.Name), (nameof(input.Definition), "Definition", input.Definition, BenefitsLengths.Text),
+            (nameof(input.Unit), "Unit", input.Unit, BenefitsLengths.Unit)) is { } tooLong)
+        {
+            return Result<Indicator>.Fail(tooLong.Field, tooLong.Error);
+        }
+        if (NotANumber((nameof(input.MinValue), "MinValue", input.MinValue), (nameof(input.MaxValue), "MaxValue", input.MaxValue),
+            (nameof(input.HoursPerUnit), "HoursPerUnit", input.HoursPerUnit), ("Targets", "Targets", input.Targets.Select(t => (double?)t.Value).FirstOrDefault(v => !double.IsFinite(v!.Value))))
+            is { } notANumber)
+        {
+            return Result<Indicator>.Fail(notANumber.Field, notANumber.Error);
+        }
         if (input.BaselineDate is not { } baselineDate)
         {
             return Fail(nameof(input.BaselineDate), "ErrorRequired", BenefitsText.Get("BaselineDate"));
@@ -226,6 +248,10 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
             {
                 return Fail(nameof(input.BaselineValue), "ErrorRequired", BenefitsText.Get("BaselineValue"));
             }
+            if (NotANumber((nameof(input.BaselineValue), "BaselineValue", manual)) is { } baselineNotANumber)
+            {
+                return Result<Indicator>.Fail(baselineNotANumber.Field, baselineNotANumber.Error);
+            }
             baseline = manual;
         }
         if (string.IsNullOrEmpty(unit))
@@ -235,6 +261,10 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         if (min is { } lo && max is { } hi && lo > hi)
         {
             return Fail(nameof(input.MaxValue), "ErrorMinAboveMax");
+        }
+        if (input.Source == IndicatorSource.Manual && ((min is { } blo && baseline < blo) || (max is { } bhi && baseline > bhi)))
+        {
+            return Fail(nameof(input.BaselineValue), "ErrorImplausible", Value(baseline), unit, Bounds(min, max));
         }
         if (input.Targets.Count == 0)
         {
@@ -344,6 +374,10 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         {
             return Fail(nameof(input.Comment), "ErrorRequired", BenefitsText.Get("Comment"));
         }
+        if (TooLong((nameof(input.Comment), "Comment", input.Comment, BenefitsLengths.Comment)) is { } tooLong)
+        {
+            return Result<Measurement>.Fail(tooLong.Field, tooLong.Error);
+        }
         var measurement = new Measurement
         {
             IndicatorId = indicator.Id,
@@ -376,6 +410,19 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim().ReplaceLineEndings("\n");
+
+    /// <summary>
+    /// The first text longer than its column holds, as the field and a message naming its label; PostgreSQL would refuse
+    /// it with an error page and SQLite would keep it whole, so it is refused here on both.
+    /// </summary>
+    private static (string Field, string Error)? TooLong(params (string Field, string Label, string? Text, int Max)[] texts) =>
+        texts.Where(t => Clean(t.Text)?.Length > t.Max)
+            .Select(t => ((string, string)?)(t.Field, BenefitsText.Get("ErrorTooLong", BenefitsText.Get(t.Label), t.Max))).FirstOrDefault();
+
+    /// <summary>The first number that is not finite ("NaN" and "∞" parse as numbers), which no path or status can be drawn from.</summary>
+    private static (string Field, string Error)? NotANumber(params (string Field, string Label, double? Value)[] numbers) =>
+        numbers.Where(n => n.Value is { } v && !double.IsFinite(v))
+            .Select(n => ((string, string)?)(n.Field, BenefitsText.Get("ErrorNotANumber", BenefitsText.Get(n.Label)))).FirstOrDefault();
 
     internal static string Format(DateOnly date) => date.ToString("d", CultureInfo.CurrentCulture);
 
