@@ -42,8 +42,6 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
-
     public async Task<Result<BenefitGoal>> SaveGoalAsync(int? id, GoalInput input, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (!BenefitsAccess.CanEditGoals(user))
@@ -395,18 +393,32 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         return Result<Measurement>.Ok(measurement);
     }
 
-    public async Task<bool> DeleteMeasurementAsync(long id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes a manual measurement entered by mistake, by the central team or a leader of the measurement's agency, and
+    /// records what was removed. Automatic measurements are not removed this way: the measurer would take them again.
+    /// </summary>
+    public async Task<Result<Measurement>> DeleteMeasurementAsync(long id, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var measurement = await db.Measurements.SingleOrDefaultAsync(m => m.Id == id && !m.Automatic, cancellationToken);
-        if (measurement is null || !BenefitsAccess.CanMeasure(user, measurement.AgencyId))
+        Result<Measurement> Fail(string field, string key) => Result<Measurement>.Fail(field, BenefitsText.Get(key));
+        var measurement = await db.Measurements.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (measurement is null)
         {
-            return false;
+            return Fail("", "ErrorNotFound");
         }
+        if (measurement.Automatic)
+        {
+            return Fail("", "ErrorDeleteAutomatic");
+        }
+        if (!BenefitsAccess.CanMeasure(user, measurement.AgencyId))
+        {
+            return Fail(nameof(measurement.AgencyId), "ErrorMeasureAgency");
+        }
+        var indicator = await db.Indicators.AsNoTracking().Where(i => i.Id == measurement.IndicatorId).Select(i => i.Name).SingleAsync(cancellationToken);
         db.Measurements.Remove(measurement);
-        AuditLog.Record(db, clock, user.ActorName(), "benefits.measurement.delete", Id(measurement.IndicatorId),
-            new { measurement.IndicatorId, measurement.AgencyId, measurement.Date, measurement.Value, measurement.Comment, measurement.EnteredBy });
+        AuditLog.Record(db, clock, user.ActorName(), "benefits.measurement.delete", indicator,
+            new { measurement.IndicatorId, measurement.AgencyId, measurement.Date, measurement.Value, measurement.Comment, measurement.EnteredBy, measurement.EnteredAt });
         await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return Result<Measurement>.Ok(measurement);
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim().ReplaceLineEndings("\n");

@@ -7,7 +7,7 @@ using Oppdrift.Tests.Usage;
 
 namespace Oppdrift.Tests.Benefits;
 
-/// <summary>What the editor refuses: each refusal names the field and saves nothing.</summary>
+/// <summary>What the editor refuses (each refusal names the field and saves nothing), and removing a manual measurement.</summary>
 public sealed class BenefitsEditorTests
 {
     private static readonly DateOnly Baseline = new(2026, 6, 1);
@@ -189,5 +189,79 @@ public sealed class BenefitsEditorTests
         Assert.Equal(("endringsleder", "Jobbe smartere"), (update.Actor, update.Target));
         Assert.Equal("{\"Name\":\"Arbeide mer effektivt\",\"Description\":\"Mindre tid\\npå e-post\"}", update.Before);
         Assert.Equal("{\"Name\":\"Jobbe smartere\",\"Description\":null}", update.After);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_manual_measurement_is_deleted_only_by_the_central_team_or_a_leader_of_its_agency_and_the_audit_keeps_what_it_was(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await UsageSeed.AgenciesAsync(db);
+        var s = new BenefitsServices(db);
+        var (_, benefitId) = await s.BenefitAsync("Bedre digital arbeidsglede", Baseline);
+        var indicator = await s.SurveyAsync(benefitId, Baseline);
+        var leader = BenefitsUsers.Leader(ids["SYE"]);
+        var day = Baseline.AddMonths(3);
+        var own = await s.MeasureAsync(indicator, ids["SYE"], day, 3.9, leader);
+        var other = await s.MeasureAsync(indicator, ids["BNO"], day, 3.6);
+        var municipality = await s.MeasureAsync(indicator, null, day, 3.7);
+        db.ChangeTracker.Clear();
+
+        Refused(await s.Editor.DeleteMeasurementAsync(other, leader, default), "AgencyId", "a leader deleting another agency's measurement");
+        Refused(await s.Editor.DeleteMeasurementAsync(municipality, leader, default), "AgencyId", "a leader deleting the municipality's measurement");
+        Refused(await s.Editor.DeleteMeasurementAsync(own, BenefitsUsers.SystemOwner, default), "AgencyId", "the system owner deleting");
+        Refused(await s.Editor.DeleteMeasurementAsync(own, BenefitsUsers.Employee, default), "AgencyId", "an employee deleting");
+        Assert.Equal(3, await db.Measurements.CountAsync());
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == "benefits.measurement.delete"));
+
+        var byLeader = await s.Editor.DeleteMeasurementAsync(own, leader, default);
+        var byCentral = await s.Editor.DeleteMeasurementAsync(municipality, BenefitsUsers.Central, default);
+        var again = await s.Editor.DeleteMeasurementAsync(own, leader, default);
+
+        Assert.True(byLeader.Succeeded, byLeader.Error);
+        Assert.True(byCentral.Succeeded, byCentral.Error);
+        Refused(again, "", "a measurement already deleted");
+        await using var check = database.CreateContext();
+        Assert.Equal([other], await check.Measurements.Select(m => m.Id).ToListAsync());
+        var entries = await check.AuditEntries.Where(a => a.Action == "benefits.measurement.delete").OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(["leder", "endringsleder"], entries.Select(e => e.Actor));
+        Assert.All(entries, e => Assert.Equal("Tilfredshet med digitale verktøy", e.Target));
+        Assert.All(entries, e => Assert.Null(e.After));
+        Assert.Contains($"\"AgencyId\":{ids["SYE"]},\"Date\":\"{day:yyyy-MM-dd}\",\"Value\":3.9,\"Comment\":\"Pulsundersøkelsen\",\"EnteredBy\":\"leder\"",
+            entries[0].Before, StringComparison.Ordinal);
+        Assert.Contains("\"AgencyId\":null", entries[1].Before, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task An_automatic_measurement_cannot_be_deleted_by_anyone(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await UsageSeed.AgenciesAsync(db);
+        var s = new BenefitsServices(db);
+        var (_, benefitId) = await s.BenefitAsync("Alle bruker Teams", Baseline);
+        var indicator = await s.SurveyAsync(benefitId, Baseline);
+        var automatic = new Measurement
+        {
+            IndicatorId = indicator,
+            AgencyId = ids["SYE"],
+            Date = Baseline.AddMonths(1),
+            Value = 3.5,
+            Automatic = true,
+            EnteredBy = BenefitsMeasurer.Actor,
+            EnteredAt = s.Clock.GetUtcNow().UtcDateTime,
+        };
+        db.Measurements.Add(automatic);
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+
+        Refused(await s.Editor.DeleteMeasurementAsync(automatic.Id, BenefitsUsers.Central, default), "", "the central team deleting an automatic measurement");
+        Refused(await s.Editor.DeleteMeasurementAsync(automatic.Id, BenefitsUsers.Leader(ids["SYE"]), default), "", "a leader deleting an automatic measurement");
+
+        await using var check = database.CreateContext();
+        Assert.Equal(1, await check.Measurements.CountAsync());
+        Assert.False(await check.AuditEntries.AnyAsync(a => a.Action == "benefits.measurement.delete"));
     }
 }
