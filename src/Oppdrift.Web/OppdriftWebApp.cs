@@ -111,6 +111,7 @@ public static class OppdriftWebApp
         app.UseAuthorization();
         app.UseMiddleware<PasswordChangeGate>();
         app.UseAntiforgery();
+        app.UseMiddleware<AntiforgeryRefusal>();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddAdditionalAssemblies(typeof(Agency).Assembly)

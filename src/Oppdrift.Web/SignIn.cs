@@ -30,6 +30,7 @@ internal static class SignIn
                 options.SlidingExpiration = true;
                 options.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
+                options.Events.OnValidatePrincipal = RefreshFromAccountAsync;
             });
 
         var entra = configuration.GetSection("Authentication:Entra");
@@ -66,6 +67,29 @@ internal static class SignIn
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The cookie holds the roles and agencies the account had at sign-in, and it slides: without this check an account
+    /// an administrator disabled, or a role taken away, would keep working in an open session. A disabled or deleted
+    /// account's session ends; a changed one continues with the account as it is now.
+    /// </summary>
+    private static async Task RefreshFromAccountAsync(CookieValidatePrincipalContext context)
+    {
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
+        var account = context.Principal?.GetAccountId() is { } id ? await accounts.FindActiveAsync(id, context.HttpContext.RequestAborted) : null;
+        if (account is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+        var current = OppdriftClaims.CreatePrincipal(account, context.Principal!.Identity?.AuthenticationType ?? OppdriftClaims.AuthenticationType);
+        if (!OppdriftClaims.SameAccess(context.Principal, current))
+        {
+            context.ReplacePrincipal(current);
+            context.ShouldRenew = true;
+        }
+    }
+
     /// <summary>Replaces the token's identity with the Oppdrift account it belongs to (created on first sign-in).</summary>
     private static async Task MapEntraAccountAsync(TokenValidatedContext context)
     {
@@ -78,7 +102,7 @@ internal static class SignIn
         var account = await accounts.FindOrCreateExternalAsync(objectId, userName, name, roles, context.HttpContext.RequestAborted);
         if (account is null)
         {
-            context.Fail("The account is disabled in Oppdrift.");
+            context.Fail("The account is disabled in Oppdrift, or its user name belongs to another Entra ID identity.");
             return;
         }
         context.Principal = OppdriftClaims.CreatePrincipal(account, EntraScheme);

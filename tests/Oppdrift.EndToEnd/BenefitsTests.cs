@@ -46,4 +46,29 @@ public sealed class BenefitsTests(OppdriftApp app)
         Assert.Contains(value.ToString("N2", CultureInfo.GetCultureInfo("nb-NO")), text, StringComparison.Ordinal);
         await Expect(page.Locator($"a[href^='{path}?']")).ToHaveCountAsync(1);
     }
+
+    [Fact]
+    public async Task A_manual_measurement_entered_by_mistake_is_deleted_from_the_benefit_page()
+    {
+        await using var context = await app.NewContextAsync();
+        var page = await app.SignInAsAdminAsync(context);
+        var name = "Digital arbeidsglede " + Guid.NewGuid().ToString("N")[..6];
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        var path = await BenefitPages.CreateBenefitWithManualIndicatorAsync(page, name, "Tilfredshet", today.AddDays(-60));
+
+        await BenefitPages.MeasureAsync(page, today.AddDays(-30), "3.8", "Pulsundersøkelsen i forrige måned");
+        await BenefitPages.MeasureAsync(page, today.AddDays(-1), "3.2", "Skrevet inn for feil virksomhet");
+        var table = page.GetByRole(AriaRole.Table, new() { Name = "Målinger av «Tilfredshet» for Hele kommunen" });
+        await Expect(table.Locator("tbody tr")).ToHaveCountAsync(3);
+
+        var norwegian = CultureInfo.GetCultureInfo("nb-NO");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Slett målingen av «Tilfredshet» {today.AddDays(-1).ToString("d", norwegian)}: 3,2", Exact = true })
+            .ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Målingen er slettet");
+        Assert.EndsWith(path + "?done=MeasurementDeleted", page.Url, StringComparison.Ordinal);
+        await Expect(table.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Expect(table).Not.ToContainTextAsync("Skrevet inn for feil virksomhet");
+        await Expect(table).ToContainTextAsync("Pulsundersøkelsen i forrige måned");
+    }
 }

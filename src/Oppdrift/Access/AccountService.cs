@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
+using Oppdrift.Organisation;
 using Oppdrift.Shared;
 
 namespace Oppdrift.Access;
@@ -63,6 +64,10 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         {
             return Result<NewAccount>.Fail("agencies", AccessText.Get("AccountErrorLeaderAgencies"));
         }
+        if (!await AgenciesExistAsync(request.AgencyIds, cancellationToken))
+        {
+            return Result<NewAccount>.Fail("agencies", AccessText.Get("AccountErrorAgencyNotFound"));
+        }
         var password = GeneratePassword();
         var account = new Account
         {
@@ -95,6 +100,10 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         {
             return Result<Account>.Fail("agencies", AccessText.Get("AccountErrorLeaderAgencies"));
         }
+        if (!await AgenciesExistAsync(agencyIds, cancellationToken))
+        {
+            return Result<Account>.Fail("agencies", AccessText.Get("AccountErrorAgencyNotFound"));
+        }
         var before = Describe(account);
         account.Roles = roles | Roles.Employee;
         account.IsDisabled = disabled;
@@ -110,6 +119,21 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         AuditLog.Record(db, clock, actor, "account.update", account.UserName, before, Describe(account));
         await db.SaveChangesAsync(cancellationToken);
         return Result<Account>.Ok(account);
+    }
+
+    /// <summary>
+    /// An agency removed while the form was open (or a tampered form) is refused with a message, rather than left to the
+    /// database's foreign key as an error page.
+    /// </summary>
+    private async Task<bool> AgenciesExistAsync(IReadOnlyCollection<int> agencyIds, CancellationToken cancellationToken)
+    {
+        if (agencyIds.Count == 0)
+        {
+            return true;
+        }
+        var wanted = agencyIds.ToHashSet();
+        var found = await new OrganisationDirectory(db).AgenciesAsync(wanted, cancellationToken);
+        return found.Count == wanted.Count;
     }
 
     private async Task<bool> OtherAdministratorRemainsAsync(Account changed, CancellationToken cancellationToken)
@@ -141,7 +165,8 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
     /// <summary>
     /// The account of someone who signed in through Entra ID: found by object id, else by user name
     /// (an account an administrator prepared), else created with the app roles the token carries.
-    /// Null when the account is disabled.
+    /// Null when the account is disabled, or when the user name belongs to an account another Entra ID identity holds:
+    /// a user name given to someone new must not hand them the previous holder's account and roles.
     /// </summary>
     public async Task<Account?> FindOrCreateExternalAsync(string externalId, string userName, string displayName,
         IReadOnlyCollection<string> tokenRoles, CancellationToken cancellationToken)
@@ -149,6 +174,10 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         var normalized = Normalize(userName);
         var account = await db.Accounts.Include(a => a.Agencies).SingleOrDefaultAsync(a => a.ExternalId == externalId, cancellationToken)
             ?? await db.Accounts.Include(a => a.Agencies).SingleOrDefaultAsync(a => a.NormalizedUserName == normalized, cancellationToken);
+        if (account?.ExternalId is { } holder && holder != externalId)
+        {
+            return null;
+        }
         var roles = Roles.Employee;
         foreach (var name in tokenRoles)
         {
@@ -241,6 +270,13 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
 
     /// <summary>Whether any account exists yet (the web app creates the first administrator at its first start).</summary>
     public async Task<bool> AnyAsync(CancellationToken cancellationToken) => await db.Accounts.AnyAsync(cancellationToken);
+
+    /// <summary>
+    /// The account behind a session, as it is now; null when it is disabled or gone. A session's roles and agencies are
+    /// checked against it on every request, so an administrator's change holds at once rather than at the next sign-in.
+    /// </summary>
+    public async Task<Account?> FindActiveAsync(int id, CancellationToken cancellationToken) =>
+        await db.Accounts.AsNoTracking().Include(a => a.Agencies).SingleOrDefaultAsync(a => a.Id == id && !a.IsDisabled, cancellationToken);
 
     /// <summary>Whether sign-in for this user name is refused for now after too many wrong passwords.</summary>
     public async Task<bool> IsLockedOutAsync(string userName, CancellationToken cancellationToken)

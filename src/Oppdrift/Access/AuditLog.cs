@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
 
@@ -10,7 +12,9 @@ namespace Oppdrift.Access;
 /// </summary>
 public static class AuditLog
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    // The log is read by people: Norwegian letters stay as they are rather than \u00e6 escapes. The audit page encodes
+    // what it shows, and the encoder still escapes HTML's own characters.
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     public static void Record(OppdriftDb db, TimeProvider clock, string actor, string action, string? target,
         object? before = null, object? after = null)

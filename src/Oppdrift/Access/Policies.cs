@@ -79,6 +79,17 @@ public static class OppdriftClaims
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
     }
 
+    /// <summary>Whether two principals grant the same: name, roles, agencies and the demand to change the password.</summary>
+    public static bool SameAccess(ClaimsPrincipal a, ClaimsPrincipal b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return a.Identity?.Name == b.Identity?.Name
+            && a.GetRoles() == b.GetRoles()
+            && a.ScopedAgencies().SetEquals(b.ScopedAgencies())
+            && a.HasClaim(MustChangePassword, "true") == b.HasClaim(MustChangePassword, "true");
+    }
+
     public static Roles GetRoles(this ClaimsPrincipal user)
     {
         var roles = Roles.None;

@@ -45,8 +45,6 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
-
     public async Task<Result<BenefitGoal>> SaveGoalAsync(int? id, GoalInput input, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (!BenefitsAccess.CanEditGoals(user))
@@ -56,6 +54,11 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         if (string.IsNullOrWhiteSpace(input.Name))
         {
             return Result<BenefitGoal>.Fail(nameof(input.Name), BenefitsText.Get("ErrorRequired", BenefitsText.Get("GoalName")));
+        }
+        if (TooLong((nameof(input.Name), "GoalName", input.Name, BenefitsLengths.GoalName), (nameof(input.Description), "Description", input.Description, BenefitsLengths.Text))
+            is { } tooLong)
+        {
+            return Result<BenefitGoal>.Fail(tooLong.Field, tooLong.Error);
         }
         BenefitGoal? goal;
         object? before = null;
@@ -99,6 +102,12 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         if (end < start)
         {
             return Fail(nameof(input.End), "ErrorEndBeforeStart");
+        }
+        if (TooLong((nameof(input.Name), "BenefitName", input.Name, BenefitsLengths.Name), (nameof(input.Owner), "Owner", input.Owner, BenefitsLengths.Owner),
+            (nameof(input.Description), "Description", input.Description, BenefitsLengths.Text), (nameof(input.DependsOn), "DependsOn", input.DependsOn, BenefitsLengths.Text),
+            (nameof(input.Risks), "Risks", input.Risks, BenefitsLengths.Text)) is { } tooLong)
+        {
+            return Result<Benefit>.Fail(tooLong.Field, tooLong.Error);
         }
         if (!await db.BenefitGoals.AnyAsync(g => g.Id == input.GoalId, cancellationToken))
         {
@@ -175,6 +184,17 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         {
             return Fail(nameof(input.Name), "ErrorRequired", BenefitsText.Get("IndicatorName"));
         }
+        if (TooLong((nameof(input.Name), "IndicatorName", input.Name, BenefitsLengths.Name), (nameof(input.Definition), "Definition", input.Definition, BenefitsLengths.Text),
+            (nameof(input.Unit), "Unit", input.Unit, BenefitsLengths.Unit)) is { } tooLong)
+        {
+            return Result<Indicator>.Fail(tooLong.Field, tooLong.Error);
+        }
+        if (NotANumber((nameof(input.MinValue), "MinValue", input.MinValue), (nameof(input.MaxValue), "MaxValue", input.MaxValue),
+            (nameof(input.HoursPerUnit), "HoursPerUnit", input.HoursPerUnit), ("Targets", "Targets", input.Targets.Select(t => (double?)t.Value).FirstOrDefault(v => !double.IsFinite(v!.Value))))
+            is { } notANumber)
+        {
+            return Result<Indicator>.Fail(notANumber.Field, notANumber.Error);
+        }
         if (input.BaselineDate is not { } baselineDate)
         {
             return Fail(nameof(input.BaselineDate), "ErrorRequired", BenefitsText.Get("BaselineDate"));
@@ -229,6 +249,10 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
             {
                 return Fail(nameof(input.BaselineValue), "ErrorRequired", BenefitsText.Get("BaselineValue"));
             }
+            if (NotANumber((nameof(input.BaselineValue), "BaselineValue", manual)) is { } baselineNotANumber)
+            {
+                return Result<Indicator>.Fail(baselineNotANumber.Field, baselineNotANumber.Error);
+            }
             baseline = manual;
         }
         if (string.IsNullOrEmpty(unit))
@@ -238,6 +262,10 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         if (min is { } lo && max is { } hi && lo > hi)
         {
             return Fail(nameof(input.MaxValue), "ErrorMinAboveMax");
+        }
+        if (input.Source == IndicatorSource.Manual && ((min is { } blo && baseline < blo) || (max is { } bhi && baseline > bhi)))
+        {
+            return Fail(nameof(input.BaselineValue), "ErrorImplausible", Value(baseline), unit, Bounds(min, max));
         }
         if (input.Targets.Count == 0)
         {
@@ -347,6 +375,10 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         {
             return Fail(nameof(input.Comment), "ErrorRequired", BenefitsText.Get("Comment"));
         }
+        if (TooLong((nameof(input.Comment), "Comment", input.Comment, BenefitsLengths.Comment)) is { } tooLong)
+        {
+            return Result<Measurement>.Fail(tooLong.Field, tooLong.Error);
+        }
         var measurement = new Measurement
         {
             IndicatorId = indicator.Id,
@@ -364,21 +396,48 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         return Result<Measurement>.Ok(measurement);
     }
 
-    public async Task<bool> DeleteMeasurementAsync(long id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes a manual measurement entered by mistake, by the central team or a leader of the measurement's agency, and
+    /// records what was removed. Automatic measurements are not removed this way: the measurer would take them again.
+    /// </summary>
+    public async Task<Result<Measurement>> DeleteMeasurementAsync(long id, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var measurement = await db.Measurements.SingleOrDefaultAsync(m => m.Id == id && !m.Automatic, cancellationToken);
-        if (measurement is null || !BenefitsAccess.CanMeasure(user, measurement.AgencyId))
+        Result<Measurement> Fail(string field, string key) => Result<Measurement>.Fail(field, BenefitsText.Get(key));
+        var measurement = await db.Measurements.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (measurement is null)
         {
-            return false;
+            return Fail("", "ErrorNotFound");
         }
+        if (measurement.Automatic)
+        {
+            return Fail("", "ErrorDeleteAutomatic");
+        }
+        if (!BenefitsAccess.CanMeasure(user, measurement.AgencyId))
+        {
+            return Fail(nameof(measurement.AgencyId), "ErrorMeasureAgency");
+        }
+        var indicator = await db.Indicators.AsNoTracking().Where(i => i.Id == measurement.IndicatorId).Select(i => i.Name).SingleAsync(cancellationToken);
         db.Measurements.Remove(measurement);
-        AuditLog.Record(db, clock, user.ActorName(), "benefits.measurement.delete", Id(measurement.IndicatorId),
-            new { measurement.IndicatorId, measurement.AgencyId, measurement.Date, measurement.Value, measurement.Comment, measurement.EnteredBy });
+        AuditLog.Record(db, clock, user.ActorName(), "benefits.measurement.delete", indicator,
+            new { measurement.IndicatorId, measurement.AgencyId, measurement.Date, measurement.Value, measurement.Comment, measurement.EnteredBy, measurement.EnteredAt });
         await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return Result<Measurement>.Ok(measurement);
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim().ReplaceLineEndings("\n");
+
+    /// <summary>
+    /// The first text longer than its column holds, as the field and a message naming its label; PostgreSQL would refuse
+    /// it with an error page and SQLite would keep it whole, so it is refused here on both.
+    /// </summary>
+    private static (string Field, string Error)? TooLong(params (string Field, string Label, string? Text, int Max)[] texts) =>
+        texts.Where(t => Clean(t.Text)?.Length > t.Max)
+            .Select(t => ((string, string)?)(t.Field, BenefitsText.Get("ErrorTooLong", BenefitsText.Get(t.Label), t.Max))).FirstOrDefault();
+
+    /// <summary>The first number that is not finite ("NaN" and "∞" parse as numbers), which no path or status can be drawn from.</summary>
+    private static (string Field, string Error)? NotANumber(params (string Field, string Label, double? Value)[] numbers) =>
+        numbers.Where(n => n.Value is { } v && !double.IsFinite(v))
+            .Select(n => ((string, string)?)(n.Field, BenefitsText.Get("ErrorNotANumber", BenefitsText.Get(n.Label)))).FirstOrDefault();
 
     internal static string Format(DateOnly date) => date.ToString("d", CultureInfo.CurrentCulture);
 

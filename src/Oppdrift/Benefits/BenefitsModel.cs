@@ -150,6 +150,27 @@ public sealed class ClimateActivity
     public DateTime EnteredAt { get; set; }
 }
 
+/// <summary>The longest texts the columns hold; the editor refuses longer ones with a message naming the field.</summary>
+public static class BenefitsLengths
+{
+    public const int GoalName = 200;
+
+    /// <summary>Benefit and indicator names.</summary>
+    public const int Name = 300;
+
+    public const int Owner = 200;
+
+    /// <summary>Descriptions, definitions, dependencies and risks.</summary>
+    public const int Text = 4000;
+
+    public const int Unit = 40;
+
+    public const int Comment = 2000;
+
+    /// <summary>A climate factor's source.</summary>
+    public const int Source = 1000;
+}
+
 public static class BenefitsModel
 {
     public static void Map(ModelBuilder model)
@@ -157,18 +178,18 @@ public static class BenefitsModel
         model.Entity<BenefitGoal>(e =>
         {
             e.ToTable("BenefitGoals");
-            e.Property(x => x.Name).HasMaxLength(200);
-            e.Property(x => x.Description).HasMaxLength(4000);
+            e.Property(x => x.Name).HasMaxLength(BenefitsLengths.GoalName);
+            e.Property(x => x.Description).HasMaxLength(BenefitsLengths.Text);
             e.HasMany(x => x.Benefits).WithOne(b => b.Goal).HasForeignKey(b => b.GoalId).OnDelete(DeleteBehavior.Restrict);
         });
         model.Entity<Benefit>(e =>
         {
             e.ToTable("Benefits");
-            e.Property(x => x.Name).HasMaxLength(300);
-            e.Property(x => x.Owner).HasMaxLength(200);
-            e.Property(x => x.Description).HasMaxLength(4000);
-            e.Property(x => x.DependsOn).HasMaxLength(4000);
-            e.Property(x => x.Risks).HasMaxLength(4000);
+            e.Property(x => x.Name).HasMaxLength(BenefitsLengths.Name);
+            e.Property(x => x.Owner).HasMaxLength(BenefitsLengths.Owner);
+            e.Property(x => x.Description).HasMaxLength(BenefitsLengths.Text);
+            e.Property(x => x.DependsOn).HasMaxLength(BenefitsLengths.Text);
+            e.Property(x => x.Risks).HasMaxLength(BenefitsLengths.Text);
             e.HasMany(x => x.Agencies).WithOne().HasForeignKey(a => a.BenefitId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.Indicators).WithOne(i => i.Benefit).HasForeignKey(i => i.BenefitId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -181,9 +202,9 @@ public static class BenefitsModel
         model.Entity<Indicator>(e =>
         {
             e.ToTable("Indicators");
-            e.Property(x => x.Name).HasMaxLength(300);
-            e.Property(x => x.Definition).HasMaxLength(4000);
-            e.Property(x => x.Unit).HasMaxLength(40);
+            e.Property(x => x.Name).HasMaxLength(BenefitsLengths.Name);
+            e.Property(x => x.Definition).HasMaxLength(BenefitsLengths.Text);
+            e.Property(x => x.Unit).HasMaxLength(BenefitsLengths.Unit);
             e.Property(x => x.UsageMeasure).HasMaxLength(64);
             e.Property(x => x.Source).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Schedule).HasConversion<string>().HasMaxLength(16);
@@ -198,7 +219,7 @@ public static class BenefitsModel
         model.Entity<Measurement>(e =>
         {
             e.ToTable("Measurements");
-            e.Property(x => x.Comment).HasMaxLength(2000);
+            e.Property(x => x.Comment).HasMaxLength(BenefitsLengths.Comment);
             e.Property(x => x.EnteredBy).HasMaxLength(200);
             e.HasIndex(x => new { x.IndicatorId, x.AgencyId, x.Date });
         });
@@ -207,7 +228,7 @@ public static class BenefitsModel
             e.ToTable("ClimateFactors");
             e.HasKey(x => x.Key);
             e.Property(x => x.Key).HasMaxLength(40);
-            e.Property(x => x.Source).HasMaxLength(1000);
+            e.Property(x => x.Source).HasMaxLength(BenefitsLengths.Source);
             e.Property(x => x.ChangedBy).HasMaxLength(200);
         });
         model.Entity<ClimateActivity>(e =>

@@ -1,9 +1,11 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
@@ -53,6 +55,44 @@ public static class BenefitsModule
             CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: true, cancellationToken)).RequireAuthorization(Policies.Insight);
         app.MapGet("/benefits/report.xlsx", (HttpContext context, [AsParameters] ReportFilter filter, BenefitsQueries queries, ClimateModel climate, OppdriftDb db,
             CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: false, cancellationToken)).RequireAuthorization(Policies.Insight);
+        app.MapPost("/benefits/measurements/{id:long}/delete", DeleteMeasurementFromFormAsync).RequireAuthorization(Policies.Insight)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(DeleteFormBytes)).ExcludeFromDescription();
+    }
+
+    /// <summary>The delete form holds the antiforgery token and the date the page showed; anything larger is not from it.</summary>
+    private const long DeleteFormBytes = 16 * 1024;
+
+    /// <summary>
+    /// The delete button beside a manual measurement on the benefit page: for the central team, and for a leader of the
+    /// measurement's agency; back to the page it came from (the same agency and date) with what happened.
+    /// </summary>
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> DeleteMeasurementFromFormAsync(long id, [FromForm] DateOnly? date,
+        ClaimsPrincipal user, OppdriftDb db, BenefitsEditor editor, BenefitsQueries queries, CancellationToken cancellationToken)
+    {
+        var found = await db.Measurements.AsNoTracking().Where(m => m.Id == id)
+            .Join(db.Indicators, m => m.IndicatorId, i => i.Id, (m, i) => new { m.AgencyId, m.Automatic, i.BenefitId })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!BenefitsAccess.CanMeasure(user, found.AgencyId))
+        {
+            return TypedResults.Forbid();
+        }
+        var query = new List<string>();
+        if (found.AgencyId is { } agencyId && (await queries.AgenciesAsync(new HashSet<int> { agencyId }, cancellationToken)).SingleOrDefault() is { } agency)
+        {
+            query.Add("agency=" + Uri.EscapeDataString(agency.Code));
+        }
+        if (date is { } day)
+        {
+            query.Add("date=" + day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var result = await editor.DeleteMeasurementAsync(id, user, cancellationToken);
+        query.Add(result.Succeeded ? "done=" + BenefitPageMessages.MeasurementDeleted
+            : "error=" + (found.Automatic ? BenefitPageMessages.DeleteAutomatic : BenefitPageMessages.NotFound));
+        return TypedResults.LocalRedirect($"/benefits/{found.BenefitId}?{string.Join('&', query)}");
     }
 
     /// <summary>The agency a request names, when the user may see it: (found, id, code); an unknown or forbidden code is not found.</summary>
@@ -99,4 +139,19 @@ public static class BenefitsModule
             : TypedResults.File(BenefitsReport.Xlsx(kind, picture, footprint), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 BenefitsReport.FileName(kind, picture, code, "xlsx"));
     }
+}
+
+/// <summary>
+/// What the benefit page may be told after a form post (?done= or ?error=): resource keys from this list, so the address
+/// can never put words of its own on the page.
+/// </summary>
+public static class BenefitPageMessages
+{
+    public const string MeasurementDeleted = "MeasurementDeleted";
+    public const string DeleteAutomatic = "ErrorDeleteAutomatic";
+    public const string NotFound = "ErrorNotFound";
+
+    public static string? Done(string? key) => key is MeasurementDeleted ? key : null;
+
+    public static string? Error(string? key) => key is DeleteAutomatic or NotFound ? key : null;
 }

@@ -103,13 +103,17 @@ public sealed class ClimateModel(OppdriftDb db, UsageIndicatorQuery usage, TimeP
         {
             return Shared.Result<ClimateFactorRow>.Fail("Key", BenefitsText.Get("ErrorNotFound"));
         }
-        if (low is not { } lo || central is not { } mid || high is not { } hi || lo < 0 || lo > mid || mid > hi)
+        if (low is not { } lo || central is not { } mid || high is not { } hi || !double.IsFinite(lo) || !double.IsFinite(mid) || !double.IsFinite(hi) || lo < 0 || lo > mid || mid > hi)
         {
             return Shared.Result<ClimateFactorRow>.Fail("Low", BenefitsText.Get("ErrorFactorOrder"));
         }
         if (string.IsNullOrWhiteSpace(source))
         {
             return Shared.Result<ClimateFactorRow>.Fail("Source", BenefitsText.Get("ErrorRequired", BenefitsText.Get("FactorSource")));
+        }
+        if (source.Trim().Length > BenefitsLengths.Source)
+        {
+            return Shared.Result<ClimateFactorRow>.Fail("Source", BenefitsText.Get("ErrorTooLong", BenefitsText.Get("FactorSource"), BenefitsLengths.Source));
         }
         var before = (await FactorsAsync(cancellationToken)).Single(f => f.Key == key);
         var factor = await db.ClimateFactors.SingleOrDefaultAsync(f => f.Key == key, cancellationToken);

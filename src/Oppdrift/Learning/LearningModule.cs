@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,7 +42,9 @@ public static class LearningModule
 
     public static void MapLearningApi(this IEndpointRouteBuilder app)
     {
-        var forms = app.MapGroup("/learning").ExcludeFromDescription();
+        var forms = app.MapGroup("/learning").ExcludeFromDescription()
+            // Posts from the pages carry the antiforgery token; handlers that bind no form field would not check it by themselves.
+            .WithMetadata(new RequireAntiforgeryTokenAttribute());
         forms.MapPost("/sessions/{id:int}/register", RegisterFromFormAsync).RequireAuthorization(Policies.SignedIn);
         forms.MapPost("/sessions/{id:int}/cancel", CancelFromFormAsync).RequireAuthorization(Policies.SignedIn);
         forms.MapPost("/sessions/{id:int}/feedback", FeedbackFromFormAsync).RequireAuthorization(Policies.SignedIn);

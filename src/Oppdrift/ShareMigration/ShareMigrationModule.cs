@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -44,7 +45,9 @@ public static class ShareMigrationModule
 
     public static void MapShareMigrationApi(this IEndpointRouteBuilder app)
     {
-        var forms = app.MapGroup("/migration").ExcludeFromDescription();
+        var forms = app.MapGroup("/migration").ExcludeFromDescription()
+            // Posts from the pages carry the antiforgery token; handlers that bind no form field would not check it by themselves.
+            .WithMetadata(new RequireAntiforgeryTokenAttribute());
         forms.MapPost("/scans", AttachFromFormAsync).RequireAuthorization(Policies.Insight)
             .WithMetadata(new RequestSizeLimitAttribute(long.MaxValue)).WithFormOptions(multipartBodyLengthLimit: long.MaxValue);
         forms.MapPost("/mappings/{id:int}/state", StateFromFormAsync).RequireAuthorization(Policies.Insight);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -107,7 +108,9 @@ public static class UsageModule
             ExportAsync(context, filter, queries, csv: false, cancellationToken)).RequireAuthorization(Policies.Insight);
 
         // The upload form on /usage/imports posts here and is sent back to the page with the results.
-        app.MapPost("/usage/import", ImportFromFormAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription();
+        // It reads the form itself, so it declares the antiforgery token it needs.
+        app.MapPost("/usage/import", ImportFromFormAsync).RequireAuthorization(Policies.CentralTeam).WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .ExcludeFromDescription();
     }
 
     private static IReadOnlySet<int>? Scope(ClaimsPrincipal user) => user.SeesAllAgencies() ? null : user.ScopedAgencies();

@@ -24,22 +24,9 @@ public sealed class BenefitsDataTests
     /// <summary>The baseline five weeks before the last day of the seeded 60 days, so its 28-day window is full.</summary>
     private static readonly DateOnly BaselineDate = Last.AddDays(-35);
 
-    private static readonly ClaimsPrincipal Central = BenefitsTemplate.System("endringsleder");
+    private static readonly ClaimsPrincipal Central = BenefitsUsers.Central;
 
-    private sealed class Services(OppdriftDb db)
-    {
-        public readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
-        public UsageIndicatorQuery Usage => new(db, new UsageQueries(db, new SuppressionOptions(), Clock, new UsageFigureCache()));
-        public BenefitsEditor Editor => new(db, Clock, Usage);
-        public BenefitsMeasurer Measurer => new(db, Usage, Clock);
-        public BenefitsQueries Queries => new(db, new OrganisationDirectory(db), new BenefitsOptions(), Clock);
-        public BenefitsTemplate Template => new(db, Editor, Usage);
-        public ClimateModel Climate => new(db, Usage, Clock);
-    }
-
-    private static ClaimsPrincipal Leader(int agencyId) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "leder"), new Claim(ClaimTypes.Role, nameof(Roles.AgencyLeader)),
-            new Claim(OppdriftClaims.Agency, agencyId.ToString(CultureInfo.InvariantCulture))], "test", ClaimTypes.Name, ClaimTypes.Role));
+    private static ClaimsPrincipal Leader(int agencyId) => BenefitsUsers.Leader(agencyId);
 
     /// <summary>The share of Teams-active people among the licensed on a date, as the seed writes it, for the given groups' head counts.</summary>
     private static double TeamsActiveShare(DateOnly date, params int[] people) =>
@@ -47,7 +34,7 @@ public sealed class BenefitsDataTests
 
     private static int[] AllPeople => [.. UsageSeed.Agencies.Select(a => a.People), UsageSeed.UnplacedPeople];
 
-    private static async Task<(int Goal, int Benefit)> GoalAndBenefitAsync(Services s, IReadOnlyList<int>? agencies = null)
+    private static async Task<(int Goal, int Benefit)> GoalAndBenefitAsync(BenefitsServices s, IReadOnlyList<int>? agencies = null)
     {
         var goal = await s.Editor.SaveGoalAsync(null, new GoalInput("Arbeide mer effektivt", null), Central, default);
         var benefit = await s.Editor.SaveBenefitAsync(null, new BenefitInput(goal.Value!.Id, "Alle bruker Teams", null, "Systemeier", BaselineDate,
@@ -67,7 +54,7 @@ public sealed class BenefitsDataTests
         await using var database = await TestDatabase.CreateAsync(kind);
         await using var db = database.CreateContext();
         var ids = await UsageSeed.SeedAsync(db);
-        var s = new Services(db);
+        var s = new BenefitsServices(db);
         var (_, benefitId) = await GoalAndBenefitAsync(s);
 
         var saved = await s.Editor.SaveIndicatorAsync(null, TeamsIndicator(benefitId, BaselineDate), Central, default);
@@ -107,7 +94,7 @@ public sealed class BenefitsDataTests
         await using var database = await TestDatabase.CreateAsync(kind);
         await using var db = database.CreateContext();
         var ids = await UsageSeed.SeedAsync(db);
-        var s = new Services(db);
+        var s = new BenefitsServices(db);
         var (_, benefitId) = await GoalAndBenefitAsync(s);
 
         var targetBefore = await s.Editor.SaveIndicatorAsync(null, TeamsIndicator(benefitId, BaselineDate, new TargetInput(BaselineDate.AddDays(-1), 80)), Central, default);
@@ -154,7 +141,7 @@ public sealed class BenefitsDataTests
         await using var database = await TestDatabase.CreateAsync(kind);
         await using var db = database.CreateContext();
         var ids = await UsageSeed.SeedAsync(db);
-        var s = new Services(db);
+        var s = new BenefitsServices(db);
         var (goalId, municipalityBenefit) = await GoalAndBenefitAsync(s);
         var leader = Leader(ids["SYE"]);
         BenefitInput Input(params int[] agencies) => new(goalId, "Færre utskrifter", null, "Leder", BaselineDate, BaselineDate.AddYears(1), false, true, null, null, agencies);
@@ -173,8 +160,8 @@ public sealed class BenefitsDataTests
         Assert.True(renamed.Succeeded, renamed.Error);
         Assert.Equal(2, await db.Benefits.CountAsync());
         var update = await db.AuditEntries.SingleAsync(a => a.Action == "benefits.benefit.update");
-        Assert.Contains(System.Text.Json.JsonSerializer.Serialize("Færre utskrifter"), update.Before, StringComparison.Ordinal);
-        Assert.Contains(System.Text.Json.JsonSerializer.Serialize("Færre sider skrevet ut"), update.After, StringComparison.Ordinal);
+        Assert.Contains("\"Færre utskrifter\"", update.Before, StringComparison.Ordinal);
+        Assert.Contains("\"Færre sider skrevet ut\"", update.After, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -196,7 +183,7 @@ public sealed class BenefitsDataTests
             });
         }
         await db.SaveChangesAsync();
-        var s = new Services(db);
+        var s = new BenefitsServices(db);
 
         var loaded = await s.Template.LoadAsync(Central, BaselineDate, default);
         Assert.True(loaded.Succeeded, loaded.Error);
@@ -288,7 +275,7 @@ public sealed class BenefitsDataTests
         await using (var db = database.CreateContext())
         {
             await UsageSeed.SeedAsync(db);
-            var s = new Services(db);
+            var s = new BenefitsServices(db);
             var (_, benefitId) = await GoalAndBenefitAsync(s);
             Assert.True((await s.Editor.SaveIndicatorAsync(null, TeamsIndicator(benefitId, BaselineDate), Central, default)).Succeeded);
         }

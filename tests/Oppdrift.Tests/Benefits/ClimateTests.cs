@@ -1,4 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using Oppdrift.Benefits;
+using Oppdrift.Data;
+using Oppdrift.Tests.Infrastructure;
+using Oppdrift.Tests.Usage;
 
 namespace Oppdrift.Tests.Benefits;
 
@@ -43,5 +47,88 @@ public sealed class ClimateTests
             Assert.True(d.Low <= d.Central && d.Central <= d.High, d.Key);
             Assert.False(string.IsNullOrWhiteSpace(d.Source));
         });
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_refused_factor_or_activity_names_its_field_and_saves_nothing(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await UsageSeed.AgenciesAsync(db);
+        var climate = new BenefitsServices(db).Climate;
+        var central = BenefitsUsers.Central;
+        var year = 2026;
+
+        foreach (var (result, field, why) in new[]
+        {
+            (await climate.SaveFactorAsync(ClimateFactors.EmailSent, 0.001, 0.002, 0.003, "Egen måling", BenefitsUsers.Leader(ids["SYE"]), default), "", "a leader"),
+            (await climate.SaveFactorAsync(ClimateFactors.EmailSent, 0.001, 0.002, 0.003, "Egen måling", BenefitsUsers.SystemOwner, default), "", "the system owner"),
+            (await climate.SaveFactorAsync("fax", 0.001, 0.002, 0.003, "Egen måling", central, default), "Key", "an unknown factor"),
+            (await climate.SaveFactorAsync(ClimateFactors.EmailSent, 0.003, 0.002, 0.001, "Egen måling", central, default), "Low", "high to low"),
+            (await climate.SaveFactorAsync(ClimateFactors.EmailSent, -0.001, 0.002, 0.003, "Egen måling", central, default), "Low", "a negative factor"),
+            (await climate.SaveFactorAsync(ClimateFactors.EmailSent, 0.001, null, 0.003, "Egen måling", central, default), "Low", "no central value"),
+            (await climate.SaveFactorAsync(ClimateFactors.EmailSent, 0.001, double.NaN, 0.003, "Egen måling", central, default), "Low", "a central value that is not a number"),
+            (await climate.SaveFactorAsync(ClimateFactors.EmailSent, 0.001, 0.002, double.PositiveInfinity, "Egen måling", central, default), "Low", "an infinite high value"),
+            (await climate.SaveFactorAsync(ClimateFactors.EmailSent, 0.001, 0.002, 0.003, " ", central, default), "Source", "no source"),
+            (await climate.SaveFactorAsync(ClimateFactors.EmailSent, 0.001, 0.002, 0.003, new string('s', 1001), central, default), "Source", "a source too long to store"),
+        })
+        {
+            Assert.False(result.Succeeded, why);
+            Assert.Equal(field, result.Field);
+        }
+        foreach (var (result, field, why) in new[]
+        {
+            (await climate.SaveActivityAsync(year, ids["BNO"], 100, 10, BenefitsUsers.Leader(ids["SYE"]), default), "AgencyId", "a leader for another agency"),
+            (await climate.SaveActivityAsync(year, null, 100, 10, BenefitsUsers.Leader(ids["SYE"]), default), "AgencyId", "a leader for the municipality"),
+            (await climate.SaveActivityAsync(year, ids["SYE"], 100, 10, BenefitsUsers.SystemOwner, default), "AgencyId", "the system owner"),
+            (await climate.SaveActivityAsync(1999, null, 100, 10, central, default), "Year", "a year before 2000"),
+            (await climate.SaveActivityAsync(year + 1, null, 100, 10, central, default), "Year", "next year"),
+            (await climate.SaveActivityAsync(year, null, -1, 10, central, default), "PrintedPages", "negative pages"),
+            (await climate.SaveActivityAsync(year, null, null, 10, central, default), "PrintedPages", "no pages"),
+            (await climate.SaveActivityAsync(year, null, 100, double.NaN, central, default), "PrintedPages", "kilometres that are not a number"),
+        })
+        {
+            Assert.False(result.Succeeded, why);
+            Assert.Equal(field, result.Field);
+        }
+
+        await using var check = database.CreateContext();
+        Assert.Equal((0, 0, 0), (await check.ClimateFactors.CountAsync(), await check.ClimateActivities.CountAsync(), await check.AuditEntries.CountAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_changed_factor_and_entered_figures_change_the_footprint_and_each_change_is_audited(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await UsageSeed.AgenciesAsync(db);
+        var s = new BenefitsServices(db);
+        var leader = BenefitsUsers.Leader(ids["SYE"]);
+
+        var factor = await s.Climate.SaveFactorAsync(ClimateFactors.PrintedPage, 0.004, 0.006, 0.008, "Skrivertjenestens miljørapport 2026", BenefitsUsers.Central, default);
+        var first = await s.Climate.SaveActivityAsync(2026, ids["SYE"], 1_000, 40, leader, default);
+        var second = await s.Climate.SaveActivityAsync(2026, ids["SYE"], 2_000, 50, leader, default);
+        var footprint = await s.Climate.FootprintAsync(ids["SYE"], s.Today, default);
+        var municipality = await s.Climate.FootprintAsync(null, s.Today, default);
+
+        Assert.True(factor.Succeeded && first.Succeeded && second.Succeeded);
+        var rows = await s.Climate.FactorsAsync(default);
+        Assert.Equal((0.004, 0.006, 0.008, true), rows.Where(r => r.Key == ClimateFactors.PrintedPage).Select(r => (r.Low, r.Central, r.High, r.Changed)).Single());
+        Assert.All(rows.Where(r => r.Key != ClimateFactors.PrintedPage), r => Assert.False(r.Changed));
+        // The later figures for the same year replace the first: 2,000 pages at 6 g, 50 km avoided at 0.17 kg.
+        Assert.Equal(1, await db.ClimateActivities.CountAsync());
+        Assert.Equal((2_000L, 12.0), (footprint.PrintedPages, Math.Round(footprint.Printing.Central, 9)));
+        Assert.Equal(8.5, footprint.TravelAvoided.Central, 9);
+        Assert.Equal((0L, 0.0), (municipality.PrintedPages, municipality.Printing.Central));
+        var entries = await db.AuditEntries.OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(["benefits.climate.factor", "benefits.climate.activity", "benefits.climate.activity"], entries.Select(e => e.Action));
+        Assert.Contains("\"Central\":0.005", entries[0].Before, StringComparison.Ordinal);
+        Assert.Contains("\"Source\":\"Skrivertjenestens miljørapport 2026\"", entries[0].After, StringComparison.Ordinal);
+        Assert.Null(entries[1].Before);
+        Assert.Contains("\"PrintedPages\":1000", entries[2].Before, StringComparison.Ordinal);
+        Assert.Contains("\"PrintedPages\":2000", entries[2].After, StringComparison.Ordinal);
+        Assert.Equal("leder", entries[2].Actor);
     }
 }

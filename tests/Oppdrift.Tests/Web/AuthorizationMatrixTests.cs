@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -60,6 +61,7 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/api/agencies");
         Assert.Contains(declared, d => d.Route == "/usage/workloads/{Workload}");
         Assert.Contains(declared, d => d.Route == "/api/usage/overview");
+        Assert.Contains(declared, d => d.Route == "/benefits/measurements/{id:long}/delete" && d.Method == "POST" && d.Policy == Policies.Insight);
 
         var samples = await SampleValuesAsync(app);
         var clients = new Dictionary<string, HttpClient> { ["anonymous"] = app.Anonymous() };
@@ -110,6 +112,37 @@ public sealed class AuthorizationMatrixTests
         }
 
         Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Every_form_post_a_signed_in_browser_makes_requires_the_pages_antiforgery_token(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        var posts = app.App.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("POST") == true
+                && e.Metadata.GetMetadata<IAllowAnonymous>() is null
+                && !e.RoutePattern.RawText!.TrimStart('/').StartsWith("api/", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Contains(posts, e => e.RoutePattern.RawText == "/benefits/measurements/{id:long}/delete");
+        var unguarded = posts.Where(e => e.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: true })
+            .Select(e => e.RoutePattern.RawText).ToList();
+        Assert.True(unguarded.Count == 0, "Form posts that accept a request without the page's antiforgery token: " + string.Join(", ", unguarded));
+
+        // And as a browser on another site would post: signed in, but without the token.
+        using var administrator = await app.SignInAsync(Roles.Administrator);
+        var samples = await SampleValuesAsync(app);
+        foreach (var endpoint in posts.Where(e => !e.RoutePattern.RawText!.Contains("{*", StringComparison.Ordinal)))
+        {
+            var url = Fill("/" + endpoint.RoutePattern.RawText!.TrimStart('/'), samples);
+            if (url is null)
+            {
+                continue;
+            }
+            using var response = await administrator.PostAsync(url, new FormUrlEncodedContent([new("_handler", "x")]));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"POST {url} without a token answered {(int)response.StatusCode}");
+        }
     }
 
     [Theory]
