@@ -277,14 +277,7 @@ public sealed class ScannerTests
         var start = Cli(["scan", share.Root, "--inventory-dir", inventories, "--report", Path.Combine(inventories, "report.csv")]);
         if (Environment.UserName == "root" || geteuid() == 0)
         {
-            start.ArgumentList.Insert(0, start.FileName);
-            start.ArgumentList.Insert(0, "--");
-            start.ArgumentList.Insert(0, "--clear-groups");
-            start.ArgumentList.Insert(0, "--regid=65534");
-            start.ArgumentList.Insert(0, "--reuid=65534");
-            start.FileName = "setpriv";
-            start.Environment["HOME"] = inventories;
-            start.Environment["DOTNET_CLI_HOME"] = inventories;
+            RunAsNobody(start, inventories);
         }
         start.WorkingDirectory = inventories;
         using var process = Process.Start(start)!;
@@ -545,16 +538,23 @@ public sealed class ScannerTests
         File.SetUnixFileMode(share.Work, (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(inventories, (UnixFileMode)0b111_111_111);
         var start = Cli([.. arguments, "--inventory-dir", inventories]);
+        RunAsNobody(start, inventories);
+        start.WorkingDirectory = inventories;
+        return (inventories, start);
+    }
+
+    /// <summary>Turns a CLI start into one as the unprivileged user nobody (setpriv), with its home in <paramref name="home"/>.</summary>
+    private static void RunAsNobody(ProcessStartInfo start, string home)
+    {
+        start.ArgumentList[0] = NobodyCliAssembly.Value;
         start.ArgumentList.Insert(0, start.FileName);
         start.ArgumentList.Insert(0, "--");
         start.ArgumentList.Insert(0, "--clear-groups");
         start.ArgumentList.Insert(0, "--regid=65534");
         start.ArgumentList.Insert(0, "--reuid=65534");
         start.FileName = "setpriv";
-        start.Environment["HOME"] = inventories;
-        start.Environment["DOTNET_CLI_HOME"] = inventories;
-        start.WorkingDirectory = inventories;
-        return (inventories, start);
+        start.Environment["HOME"] = home;
+        start.Environment["DOTNET_CLI_HOME"] = home;
     }
 
     private static async Task<(string Output, string Error)> RunAsync(ProcessStartInfo start)
@@ -750,5 +750,18 @@ public sealed class ScannerTests
         var configuration = typeof(ScannerTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var path = Path.Combine(TestFiles.RepositoryRoot(), "src", "Oppdrift.Cli", "bin", configuration, "net10.0", "Oppdrift.Cli.dll");
         return File.Exists(path) ? path : throw new InvalidOperationException($"The CLI is not built: {path}");
+    });
+
+    /// <summary>
+    /// The checkout may lie in a folder only its owner can enter (mktemp -d makes such folders), where nobody could not
+    /// start the CLI; nobody runs a copy of its build output from a folder anyone may read, removed when the tests end.
+    /// </summary>
+    private static readonly Lazy<string> NobodyCliAssembly = new(() =>
+    {
+        var source = Path.GetDirectoryName(CliAssembly.Value)!;
+        var target = Path.Combine(Path.GetTempPath(), $"oppdrift-cli-{Guid.NewGuid():N}");
+        ShareFixture.Shell($"cp -r {ShareFixture.Quote(source)} {ShareFixture.Quote(target)} && chmod -R a+rX {ShareFixture.Quote(target)}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(target, recursive: true);
+        return Path.Combine(target, "Oppdrift.Cli.dll");
     });
 }
