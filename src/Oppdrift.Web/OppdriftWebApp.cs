@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Oppdrift.Access;
+using Oppdrift.Access.KeyRing;
 using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Demo;
@@ -45,10 +47,11 @@ public static class OppdriftWebApp
         }
         configure?.Invoke(builder);
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        // A test may have put its own clock in first.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOppdriftDb(builder.Configuration);
         services.AddOrganisation();
-        services.AddAccess();
+        services.AddAccess(builder.Configuration);
         services.AddUsage(builder.Configuration);
         services.AddLearning(builder.Configuration);
         services.AddKnowledge();
@@ -62,30 +65,32 @@ public static class OppdriftWebApp
         services.AddHttpContextAccessor();
         services.AddOpenApi();
         services.AddProblemDetails();
-        // Keys for sign-in cookies and antiforgery live beside the data, so a restart does not sign everyone out.
-        services.AddDataProtection().SetApplicationName("Oppdrift")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DataDirectory.Resolve(builder.Configuration), "keys")));
-        SignIn.Add(services, builder.Configuration);
+        // Keys for sign-in cookies and antiforgery live in the database, encrypted, so a restart does not sign everyone out
+        // and every web node reads the others' cookies.
+        services.AddDataProtection().SetApplicationName("Oppdrift").PersistKeysToDatabase(builder.Configuration);
+        var development = builder.Environment.IsDevelopment();
+        var access = builder.Configuration.GetSection(AccessSettings.Section).Get<AccessSettings>() ?? new AccessSettings();
+        SignIn.Add(services, builder.Configuration, development);
+        SignInLimits.Add(services, access);
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = SignIn.SecureCookies(access, development));
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         services.AddAuthorization(options =>
         {
             Policies.Add(options);
             // Anything that forgets to declare a policy still requires a signed-in user.
             options.FallbackPolicy = options.GetPolicy(Policies.SignedIn);
         });
-        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = UploadLimits.DirectoryFileBytes);
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = UploadLimits.DirectoryFileBytes);
+        // Every request body is limited; the few imports that need more raise it on their own endpoint.
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = UploadLimits.DefaultBytes);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = UploadLimits.DefaultBytes);
 
         var app = builder.Build();
         await FirstStart.RunAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
 
+        app.UseMiddleware<SecurityHeaders>();
         if (app.Configuration.GetValue<bool>("Oppdrift:BehindProxy"))
         {
-            // Behind a TLS-terminating proxy the scheme and client address arrive in X-Forwarded-* headers;
-            // trusted only when configured, since a directly exposed app would let anyone set them.
-            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-            app.UseForwardedHeaders(forwarded);
+            app.UseForwardedHeaders(Proxies.Options(app.Configuration));
         }
         if (!app.Environment.IsDevelopment())
         {
@@ -99,6 +104,9 @@ public static class OppdriftWebApp
             api => api.UseStatusCodePages());
         // Routing runs after the status code pages so a re-executed request finds the not-found page.
         app.UseRouting();
+        app.Use(UploadLimits.RefuseOversizedAsync);
+        app.Use(SignInLimits.ReadUserNameAsync);
+        app.UseRateLimiter();
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture(Cultures[0]),
@@ -138,8 +146,57 @@ public static class OppdriftWebApp
 
 public static class UploadLimits
 {
-    /// <summary>A directory export for 54,000 people is about 15 MB; allow generous headroom.</summary>
-    public const long DirectoryFileBytes = 512L * 1024 * 1024;
+    /// <summary>The limit of every request body unless its endpoint declares another (ASVS 12.1.1).</summary>
+    public const long DefaultBytes = 30L * 1024 * 1024;
+
+    /// <summary>
+    /// A request that says it is larger than its endpoint takes is answered 413 before anything reads it. (A body sent
+    /// without a length is stopped by the server's own limit when it passes it.)
+    /// </summary>
+    public static Task RefuseOversizedAsync(HttpContext context, RequestDelegate next)
+    {
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? DefaultBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return Task.CompletedTask;
+        }
+        return next(context);
+    }
+}
+
+/// <summary>
+/// Behind a TLS-terminating proxy the scheme and client address arrive in X-Forwarded-* headers. They are read only with
+/// <c>Oppdrift:BehindProxy</c>, and only from the proxies listed in <c>Oppdrift:TrustedProxies</c> (addresses or
+/// networks such as 10.0.0.0/24; the local machine when none is listed): anyone else could set them.
+/// </summary>
+internal static class Proxies
+{
+    public static ForwardedHeadersOptions Options(IConfiguration configuration)
+    {
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        var listed = Listed(configuration);
+        if (listed.Count > 0)
+        {
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var entry in listed)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry.Contains('/', StringComparison.Ordinal)
+                    ? entry
+                    : entry + (entry.Contains(':', StringComparison.Ordinal) ? "/128" : "/32")));
+            }
+        }
+        return forwarded;
+    }
+
+    /// <summary>The configured proxies, as a list (Oppdrift:TrustedProxies:0, …) or one comma-separated value.</summary>
+    private static List<string> Listed(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Oppdrift:TrustedProxies");
+        var values = section.Value is { } single ? single.Split(',') : section.GetChildren().Select(c => c.Value ?? "").ToArray();
+        return [.. values.Select(v => v.Trim()).Where(v => v.Length > 0)];
+    }
 }
 
 /// <summary>Work done when the app is built, before it starts: migrate, create the first administrator.</summary>
@@ -155,6 +212,7 @@ internal static partial class FirstStart
         var provider = scope.ServiceProvider.GetRequiredService<DatabaseProvider>();
         LogDatabase(logger, provider.Describe());
         await db.Database.MigrateAsync(cancellationToken);
+        KeyRingServices.MoveKeyFilesIntoDatabase(services, DataDirectory.Resolve(scope.ServiceProvider.GetRequiredService<IConfiguration>()), logger);
 
         var admin = await scope.ServiceProvider.GetRequiredService<AccountService>().EnsureAdministratorAsync(cancellationToken);
         if (admin is not null)

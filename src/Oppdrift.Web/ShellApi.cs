@@ -1,6 +1,9 @@
 using System.Reflection;
+using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
+using Oppdrift.Access;
 using Oppdrift.Data;
 
 namespace Oppdrift.Web;
@@ -8,7 +11,10 @@ namespace Oppdrift.Web;
 /// <summary>The shell's own endpoints: language choice and health.</summary>
 internal static class ShellApi
 {
-    public sealed record Health(string Status, string Version, string Database, long ElapsedMs);
+    public sealed record Health(string Status,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Version = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Database = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ElapsedMs = null);
 
     public static void MapShellApi(this IEndpointRouteBuilder app)
     {
@@ -23,11 +29,15 @@ internal static class ShellApi
         context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
             new CookieOptions { Expires = DateTimeOffset.UnixEpoch.AddYears(100), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true, Secure = context.Request.IsHttps });
-        var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/";
-        return TypedResults.LocalRedirect(target);
+        return TypedResults.LocalRedirect(AccessModule.SafeReturnUrl(returnUrl));
     }
 
-    private static async Task<Results<Ok<Health>, JsonHttpResult<Health>>> CheckHealthAsync(OppdriftDb db, DatabaseProvider provider, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the app and its database answer. Only administrators see the version, the database and the time taken:
+    /// for anyone else they would describe the installation to an attacker.
+    /// </summary>
+    private static async Task<Results<Ok<Health>, JsonHttpResult<Health>>> CheckHealthAsync(ClaimsPrincipal user, OppdriftDb db, DatabaseProvider provider,
+        CancellationToken cancellationToken)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var version = typeof(ShellApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -40,7 +50,10 @@ internal static class ShellApi
         {
             ok = false;
         }
-        var health = new Health(ok ? "healthy" : "unhealthy", version, provider.Describe(), watch.ElapsedMilliseconds);
+        var status = ok ? "healthy" : "unhealthy";
+        var health = user.GetRoles().HasFlag(Roles.Administrator)
+            ? new Health(status, version, provider.Describe(), watch.ElapsedMilliseconds)
+            : new Health(status);
         return ok ? TypedResults.Ok(health) : TypedResults.Json(health, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -14,8 +15,9 @@ internal static class SignIn
 {
     public const string EntraScheme = "Entra";
 
-    public static void Add(IServiceCollection services, IConfiguration configuration)
+    public static void Add(IServiceCollection services, IConfiguration configuration, bool development)
     {
+        var settings = configuration.GetSection(AccessSettings.Section).Get<AccessSettings>() ?? new AccessSettings();
         var auth = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
@@ -25,12 +27,19 @@ internal static class SignIn
                 options.Cookie.Name = "oppdrift";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.ExpireTimeSpan = TimeSpan.FromHours(10);
+                options.Cookie.SecurePolicy = SecureCookies(settings, development);
+                options.ExpireTimeSpan = settings.SessionIdleTimeout;
                 options.SlidingExpiration = true;
                 options.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
-                options.Events.OnValidatePrincipal = RefreshFromAccountAsync;
+                options.Events.OnSigningIn = context =>
+                {
+                    var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+                    context.Properties.Items[SignedInAt] = now.ToString("O", CultureInfo.InvariantCulture);
+                    context.Properties.Items[CheckedAt] = now.ToString("O", CultureInfo.InvariantCulture);
+                    return Task.CompletedTask;
+                };
+                options.Events.OnValidatePrincipal = context => CheckSessionAsync(context, settings);
             });
 
         var entra = configuration.GetSection("Authentication:Entra");
@@ -67,27 +76,51 @@ internal static class SignIn
         return Task.CompletedTask;
     }
 
+    /// <summary>HTTPS-only cookies everywhere but in Development, unless <c>Access:SecureCookies</c> says otherwise.</summary>
+    public static CookieSecurePolicy SecureCookies(AccessSettings settings, bool development) =>
+        (settings.SecureCookies ?? !development) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+
+    private const string SignedInAt = ".oppdrift.signed-in";
+    private const string CheckedAt = ".oppdrift.checked";
+
     /// <summary>
-    /// The cookie holds the roles and agencies the account had at sign-in, and it slides: without this check an account
-    /// an administrator disabled, or a role taken away, would keep working in an open session. A disabled or deleted
-    /// account's session ends; a changed one continues with the account as it is now.
+    /// The cookie holds the roles and agencies the account had at sign-in, and it slides. A session ends when it is older
+    /// than <see cref="AccessSettings.SessionLifetime"/>, however much it was used; and at most every
+    /// <see cref="AccessSettings.SessionRevalidation"/> its security stamp is compared with the account's: an account
+    /// disabled or deleted, given other roles or agencies, or whose password was reset or changed has a new stamp (or
+    /// none), and the session ends. Between checks the request costs no database query.
     /// </summary>
-    private static async Task RefreshFromAccountAsync(CookieValidatePrincipalContext context)
+    private static async Task CheckSessionAsync(CookieValidatePrincipalContext context, AccessSettings settings)
     {
-        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
-        var account = context.Principal?.GetAccountId() is { } id ? await accounts.FindActiveAsync(id, context.HttpContext.RequestAborted) : null;
-        if (account is null)
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (Read(context.Properties, SignedInAt) is not { } signedIn || now - signedIn > settings.SessionLifetime)
         {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await EndAsync(context);
             return;
         }
-        var current = OppdriftClaims.CreatePrincipal(account, context.Principal!.Identity?.AuthenticationType ?? OppdriftClaims.AuthenticationType);
-        if (!OppdriftClaims.SameAccess(context.Principal, current))
+        if (Read(context.Properties, CheckedAt) is { } checkedAt && checkedAt <= now && now - checkedAt < settings.SessionRevalidation)
         {
-            context.ReplacePrincipal(current);
-            context.ShouldRenew = true;
+            return;
         }
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
+        var stamp = context.Principal?.GetAccountId() is { } id ? await accounts.ActiveSecurityStampAsync(id, context.HttpContext.RequestAborted) : null;
+        if (stamp is null || stamp.Length == 0 || stamp != context.Principal!.FindFirstValue(OppdriftClaims.SecurityStamp))
+        {
+            await EndAsync(context);
+            return;
+        }
+        context.Properties.Items[CheckedAt] = now.ToString("O", CultureInfo.InvariantCulture);
+        context.ShouldRenew = true;
+    }
+
+    private static DateTimeOffset? Read(AuthenticationProperties properties, string key) =>
+        properties.Items.TryGetValue(key, out var value)
+        && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
+
+    private static async Task EndAsync(CookieValidatePrincipalContext context)
+    {
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
     /// <summary>Replaces the token's identity with the Oppdrift account it belongs to (created on first sign-in).</summary>
@@ -109,24 +142,44 @@ internal static class SignIn
     }
 }
 
-/// <summary>Sends a user who signed in with a one-time password to choose their own before anything else.</summary>
+/// <summary>
+/// A session still on its one-time password may do no more than an anonymous caller (sign-in page, static assets, health,
+/// language) besides choosing its own password and signing out: other pages redirect to the change-password page, and
+/// every other request (form posts, downloads, the API) is refused with 403.
+/// </summary>
 internal sealed class PasswordChangeGate(RequestDelegate next)
 {
+    public const string ChangePasswordPath = "/account/change-password";
+
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.User.HasClaim(OppdriftClaims.MustChangePassword, "true")
-            && HttpMethods.IsGet(context.Request.Method)
-            && !Path.HasExtension(context.Request.Path.Value)
-            && !context.Request.Path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase)
-            && !context.Request.Path.StartsWithSegments("/_framework", StringComparison.OrdinalIgnoreCase)
-            && !context.Request.Path.StartsWithSegments("/lib", StringComparison.OrdinalIgnoreCase)
-            && !context.Request.Path.StartsWithSegments("/css", StringComparison.OrdinalIgnoreCase)
-            && !context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
-            && !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (!context.User.HasClaim(OppdriftClaims.MustChangePassword, "true") || Open(context))
         {
-            context.Response.Redirect("/account/change-password");
-            return Task.CompletedTask;
+            return next(context);
         }
-        return next(context);
+        var page = (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            && context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null;
+        if (page)
+        {
+            context.Response.Redirect(ChangePasswordPath);
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        }
+        return Task.CompletedTask;
+    }
+
+    private static bool Open(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.Equals(ChangePasswordPath, StringComparison.OrdinalIgnoreCase)
+            || (path.Equals("/account/logout", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsPost(context.Request.Method)))
+        {
+            return true;
+        }
+        // No endpoint: a 404 (its page is re-executed through here again). Anonymous endpoints are open to anyone anyway.
+        var endpoint = context.GetEndpoint();
+        return endpoint is null || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null;
     }
 }

@@ -13,6 +13,7 @@ internal static class AccessModel
             e.HasIndex(a => a.NormalizedUserName).IsUnique();
             e.HasIndex(a => a.ExternalId);
             e.Property(a => a.Roles).HasConversion<int>();
+            e.Property(a => a.SecurityStamp).HasMaxLength(64);
             e.HasMany(a => a.Agencies).WithOne().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<AccountAgency>(e =>
@@ -20,6 +21,11 @@ internal static class AccessModel
             e.ToTable("account_agencies");
             e.HasKey(x => new { x.AccountId, x.AgencyId });
             e.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<KeyRing.ProtectionKey>(e =>
+        {
+            e.ToTable("data_protection_keys");
+            e.Property(k => k.Name).HasMaxLength(100);
         });
         model.Entity<AuditEntry>(e =>
         {

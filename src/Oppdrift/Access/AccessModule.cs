@@ -10,8 +10,11 @@ namespace Oppdrift.Access;
 
 public static class AccessModule
 {
-    public static IServiceCollection AddAccess(this IServiceCollection services) =>
-        services.AddScoped<AccountService>();
+    public static IServiceCollection AddAccess(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        services.Configure<AccessSettings>(configuration.GetSection(AccessSettings.Section));
+        return services.AddScoped<AccountService>();
+    }
 
     public static void MapAccessApi(this IEndpointRouteBuilder app)
     {

@@ -37,6 +37,13 @@ public sealed class Account
     /// <summary>Until when sign-in is refused after too many wrong passwords.</summary>
     public DateTime? LockedOutUntil { get; set; }
 
+    /// <summary>
+    /// A random value every session carries as a claim, replaced by every change that must end the account's sessions
+    /// (disabled, roles or agencies changed, password reset or changed): a session whose stamp differs is refused at its
+    /// next check against the account.
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
+
     public List<AccountAgency> Agencies { get; } = [];
 }
 

@@ -50,6 +50,7 @@ public static class OppdriftClaims
     public const string AccountId = "oppdrift:account";
     public const string Agency = "oppdrift:agency";
     public const string MustChangePassword = "oppdrift:must-change-password";
+    public const string SecurityStamp = "oppdrift:security-stamp";
     public const string AuthenticationType = "Oppdrift";
 
     public static ClaimsPrincipal CreatePrincipal(Account account, string authenticationType = AuthenticationType)
@@ -60,6 +61,7 @@ public static class OppdriftClaims
             new(AccountId, account.Id.ToString(CultureInfo.InvariantCulture)),
             new(ClaimTypes.Name, account.UserName),
             new(ClaimTypes.GivenName, account.DisplayName),
+            new(SecurityStamp, account.SecurityStamp),
         };
         foreach (var role in Enum.GetValues<Roles>())
         {

@@ -22,6 +22,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<AccountAgency> AccountAgencies => Set<AccountAgency>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Access.KeyRing.ProtectionKey> ProtectionKeys => Set<Access.KeyRing.ProtectionKey>();
 
     public DbSet<UsageImport> UsageImports => Set<UsageImport>();
     public DbSet<UsageFigure> UsageFigures => Set<UsageFigure>();

@@ -29,12 +29,17 @@ public static class OrganisationModule
         api.MapGet("/agencies/{code}", GetAgencyAsync).RequireAuthorization(Policies.Insight);
         api.MapGet("/organisation/imports", ListImportsAsync).RequireAuthorization(Policies.CentralTeam);
         api.MapPost("/organisation/imports", ImportAsync).RequireAuthorization(Policies.CentralTeam).DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes)
             .WithDescription("Imports an Entra ID user export (multipart field 'file'). Nothing is written when the file has errors, "
                 + "or when it would deactivate more than a tenth of the active people unless allowMassDeactivation=true.");
 
         // The upload form on /organisation posts here and is sent on to the result page.
-        app.MapPost("/organisation/import", ImportFromFormAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription();
+        app.MapPost("/organisation/import", ImportFromFormAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription()
+            .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes);
     }
+
+    /// <summary>A directory export for 54,000 people is about 15 MB; room for a municipality several times that size.</summary>
+    public const long ImportMaxBytes = 128L * 1024 * 1024;
 
     private static async Task<Ok<IReadOnlyList<AgencySummary>>> ListAgenciesAsync(ClaimsPrincipal user, OrganisationQueries queries, CancellationToken cancellationToken) =>
         TypedResults.Ok(await queries.AgenciesAsync(user.SeesAllAgencies() ? null : user.ScopedAgencies(), cancellationToken));

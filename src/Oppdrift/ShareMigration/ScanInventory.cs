@@ -72,6 +72,17 @@ public sealed class ScanInventory : IDisposable
             connection = Connect(path, SqliteOpenMode.ReadOnly);
             using (var check = connection.CreateCommand())
             {
+                // An uploaded inventory is untrusted: no function or view in its schema may run with the app's rights,
+                // a cell claiming more than its page holds is refused, and the file's structure is checked before use.
+                check.CommandText = "PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON; PRAGMA query_only=ON;";
+                check.ExecuteNonQuery();
+                check.CommandText = "PRAGMA quick_check(1)";
+                if (check.ExecuteScalar() as string is { } verdict && verdict != "ok")
+                {
+                    error = MigrationText.Get("InventoryCorrupt", displayName, verdict);
+                    connection.Dispose();
+                    return null!;
+                }
                 check.CommandText = "SELECT value FROM meta WHERE key='format'";
                 var format = check.ExecuteScalar() as string;
                 if (format != Format)

@@ -49,7 +49,7 @@ public static class ShareMigrationModule
             // Posts from the pages carry the antiforgery token; handlers that bind no form field would not check it by themselves.
             .WithMetadata(new RequireAntiforgeryTokenAttribute());
         forms.MapPost("/scans", AttachFromFormAsync).RequireAuthorization(Policies.Insight)
-            .WithMetadata(new RequestSizeLimitAttribute(long.MaxValue)).WithFormOptions(multipartBodyLengthLimit: long.MaxValue);
+.WithScanUploadLimit(app);
         forms.MapPost("/mappings/{id:int}/state", StateFromFormAsync).RequireAuthorization(Policies.Insight);
         forms.MapPost("/mappings/{id:int}/delete", DeleteFromFormAsync).RequireAuthorization(Policies.Insight);
         forms.MapPost("/scans/{id:int}/delete", DeleteScanFromFormAsync).RequireAuthorization(Policies.Insight);
@@ -61,9 +61,19 @@ public static class ShareMigrationModule
         api.MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight)
             .WithDescription("Per agency and share: volume, files, blockers, clean-up potential, readiness and progress, with the mappings and their checks.");
         api.MapPost("/scans", AttachAsync).RequireAuthorization(Policies.Insight).DisableAntiforgery()
-            .WithMetadata(new RequestSizeLimitAttribute(long.MaxValue)).WithFormOptions(multipartBodyLengthLimit: long.MaxValue)
+.WithScanUploadLimit(app)
             .WithDescription("Attaches a scan inventory (multipart: agency = code, share = name, sourcePath = \\\\server\\share, kind, file) to an agency's share. "
                 + "The same inventory attached again changes nothing.");
+    }
+
+    /// <summary>
+    /// A scan inventory can be large (a share of millions of files), so its endpoints take up to
+    /// <c>ShareMigration:UploadMaxBytes</c> (default 4 GB) and a little more for the form's other fields; never unlimited.
+    /// </summary>
+    private static RouteHandlerBuilder WithScanUploadLimit(this RouteHandlerBuilder endpoint, IEndpointRouteBuilder app)
+    {
+        var bytes = app.ServiceProvider.GetRequiredService<MigrationOptions>().UploadMaxBytes + (1 << 20);
+        return endpoint.WithMetadata(new RequestSizeLimitAttribute(bytes)).WithFormOptions(multipartBodyLengthLimit: bytes);
     }
 
     private static async Task<int?> AgencyIdAsync(OppdriftDb db, string? codeOrId, CancellationToken cancellationToken)

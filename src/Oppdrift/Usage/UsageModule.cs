@@ -100,6 +100,7 @@ public static class UsageModule
         api.MapGet("/metrics", Metrics).RequireAuthorization(Policies.Insight);
         api.MapGet("/imports", ImportsAsync).RequireAuthorization(Policies.CentralTeam);
         api.MapPost("/imports", UploadAsync).RequireAuthorization(Policies.CentralTeam).DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes)
             .WithDescription("Imports usage reports (multipart field 'file', one or more). Each report lands whole or not at all.");
 
         app.MapGet("/usage/export.csv", (HttpContext context, [AsParameters] UsageFilter filter, UsageQueries queries, CancellationToken cancellationToken) =>
@@ -110,8 +111,12 @@ public static class UsageModule
         // The upload form on /usage/imports posts here and is sent back to the page with the results.
         // It reads the form itself, so it declares the antiforgery token it needs.
         app.MapPost("/usage/import", ImportFromFormAsync).RequireAuthorization(Policies.CentralTeam).WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes)
             .ExcludeFromDescription();
     }
+
+    /// <summary>A usage upload may hold several daily reports for 54,000 people; more than the default request limit.</summary>
+    public const long ImportMaxBytes = 512L * 1024 * 1024;
 
     private static IReadOnlySet<int>? Scope(ClaimsPrincipal user) => user.SeesAllAgencies() ? null : user.ScopedAgencies();
 

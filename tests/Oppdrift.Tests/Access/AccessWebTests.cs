@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Tests.Infrastructure;
@@ -68,6 +69,24 @@ public sealed class AccessWebTests
         Assert.Equal("/account/change-password", Location(signedIn));
         Assert.Equal("/account/change-password", await RedirectOfAsync(client, "/benefits"));
         Assert.Equal("/account/change-password", await RedirectOfAsync(client, "/"));
+        // Nothing else either: no download, no API call, no form post, though a change leader's roles would allow them.
+        using (var api = await client.GetAsync("/api/agencies"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
+        }
+        using (var export = await client.GetAsync("/usage/export.csv"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, export.StatusCode);
+        }
+        var pageToken = RunningApp.AntiforgeryToken(await client.GetStringAsync("/account/change-password"));
+        using (var post = await client.PostAsync("/migration/scans/1/delete", new FormUrlEncodedContent([new("__RequestVerificationToken", pageToken)])))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+        }
+        using (var asset = await client.GetAsync("/favicon.svg"))
+        {
+            Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        }
 
         async Task<HttpResponseMessage> ChangeAsync(string current, string next, string repeat)
         {
@@ -123,11 +142,15 @@ public sealed class AccessWebTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task Disabling_an_account_or_taking_a_role_away_holds_from_the_next_request_of_an_open_session(DatabaseKind kind)
+    public async Task Disabling_an_account_changing_its_roles_or_resetting_its_password_ends_its_open_sessions_within_the_interval(DatabaseKind kind)
     {
-        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var app = await RunningApp.StartAsync(kind, 300, builder => builder.Services.AddSingleton<TimeProvider>(clock),
+            "--Access:SessionRevalidation=00:01:00");
         using var administrator = await app.SignInAsync(Roles.Administrator);
         using var changeLeader = await app.SignInAsync(Roles.ChangeLeader);
+        using var programmeOwner = await app.SignInAsync(Roles.ProgrammeOwner);
+        using var untouched = await app.SignInAsync(Roles.SystemOwner);
         Assert.Equal("ok", await RedirectOfAsync(administrator, "/admin/accounts"));
         Assert.Equal("ok", await RedirectOfAsync(changeLeader, "/organisation/rules"));
 
@@ -137,16 +160,43 @@ public sealed class AccessWebTests
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
             var demoted = await db.Accounts.SingleAsync(a => a.UserName.StartsWith("administrator-"));
             var disabled = await db.Accounts.SingleAsync(a => a.UserName.StartsWith("changeleader-"));
+            var reset = await db.Accounts.SingleAsync(a => a.UserName.StartsWith("programmeowner-"));
             Assert.True((await accounts.UpdateAsync(demoted.Id, Roles.Employee, [], disabled: false, "admin", default)).Succeeded);
             Assert.True((await accounts.UpdateAsync(disabled.Id, Roles.ChangeLeader, [], disabled: true, "admin", default)).Succeeded);
+            Assert.True((await accounts.ResetPasswordAsync(reset.Id, "admin", default)).Succeeded);
         }
 
-        Assert.StartsWith("/account/access-denied", await RedirectOfAsync(administrator, "/admin/accounts"), StringComparison.Ordinal);
-        Assert.Equal("ok", await RedirectOfAsync(administrator, "/"));
+        // Within the interval the session is not checked against the database: the cookie still holds.
+        Assert.Equal("ok", await RedirectOfAsync(changeLeader, "/organisation/rules"));
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.StartsWith("/account/login", await RedirectOfAsync(administrator, "/admin/accounts"), StringComparison.Ordinal);
+        Assert.StartsWith("/account/login", await RedirectOfAsync(administrator, "/"), StringComparison.Ordinal);
         Assert.StartsWith("/account/login", await RedirectOfAsync(changeLeader, "/organisation/rules"), StringComparison.Ordinal);
-        Assert.StartsWith("/account/login", await RedirectOfAsync(changeLeader, "/"), StringComparison.Ordinal);
+        Assert.StartsWith("/account/login", await RedirectOfAsync(programmeOwner, "/"), StringComparison.Ordinal);
         using var api = await changeLeader.GetAsync("/api/agencies");
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        // An account nobody changed keeps its session through the check.
+        Assert.Equal("ok", await RedirectOfAsync(untouched, "/"));
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal("ok", await RedirectOfAsync(untouched, "/"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_session_ends_at_its_absolute_lifetime_however_much_it_is_used(DatabaseKind kind)
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var app = await RunningApp.StartAsync(kind, 300, builder => builder.Services.AddSingleton<TimeProvider>(clock),
+            "--Access:SessionLifetime=02:00:00", "--Access:SessionIdleTimeout=1.00:00:00");
+        using var employee = await app.SignInAsync(Roles.Employee);
+
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal("ok", await RedirectOfAsync(employee, "/"));
+            clock.Advance(TimeSpan.FromMinutes(17));
+        }
+        Assert.StartsWith("/account/login", await RedirectOfAsync(employee, "/"), StringComparison.Ordinal);
     }
 
     [Theory]

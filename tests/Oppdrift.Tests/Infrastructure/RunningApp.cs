@@ -32,7 +32,11 @@ public sealed partial class RunningApp : IAsyncDisposable
     public Uri Address { get; }
     public TestDatabase Database => _database;
 
-    public static async Task<RunningApp> StartAsync(DatabaseKind kind, int demoPeople = 2_000, params string[] settings)
+    public static Task<RunningApp> StartAsync(DatabaseKind kind, int demoPeople = 2_000, params string[] settings) =>
+        StartAsync(kind, demoPeople, configure: null, settings);
+
+    /// <summary>Starts the app with <paramref name="configure"/> applied to its builder first (a test's own clock, say).</summary>
+    public static async Task<RunningApp> StartAsync(DatabaseKind kind, int demoPeople, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var database = await TestDatabase.CreateAsync(kind);
         await using (var db = database.CreateContext())
@@ -46,14 +50,49 @@ public sealed partial class RunningApp : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             "--environment=Production",
             "--Logging:LogLevel:Default=Warning",
+            // The tests talk plain HTTP to the loopback address; outside Development cookies are otherwise HTTPS-only.
+            "--Access:SecureCookies=false",
             .. settings,
-        ]);
+        ], configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningApp(database, app, new Uri(address));
     }
 
-    public HttpClient Anonymous() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = Address };
+    public HttpClient Anonymous() => Client(Address, new CookieContainer());
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HttpClient, CookieContainer> Jars = [];
+
+    /// <summary>A client of <paramref name="address"/> with these cookies (those of another client, say).</summary>
+    public static HttpClient Client(Uri address, CookieContainer cookies)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = address };
+        Jars.Add(client, cookies);
+        return client;
+    }
+
+    /// <summary>The cookies a client of this class holds.</summary>
+    public static CookieContainer CookiesOf(HttpClient client) => Jars.TryGetValue(client, out var cookies) ? cookies : throw new ArgumentException("Not a RunningApp client.", nameof(client));
+
+    /// <summary>
+    /// A second web node on the same database and data folder, as a load-balanced installation runs; the caller stops
+    /// and disposes it.
+    /// </summary>
+    public async Task<(WebApplication App, Uri Address)> StartSecondNodeAsync(params string[] settings)
+    {
+        var app = await OppdriftWebApp.BuildAsync(
+        [
+            $"--OPPDRIFT_DATABASE={_database.Provider.ConnectionString}",
+            $"--Oppdrift:DataDirectory={_database.Folder}",
+            "--urls=http://127.0.0.1:0",
+            "--environment=Production",
+            "--Logging:LogLevel:Default=Warning",
+            "--Access:SecureCookies=false",
+            .. settings,
+        ]);
+        await app.StartAsync();
+        return (app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
+    }
 
     /// <summary>Creates an account with the roles (password already chosen) and signs in through the login form.</summary>
     public async Task<HttpClient> SignInAsync(Roles roles, params string[] agencyCodes)

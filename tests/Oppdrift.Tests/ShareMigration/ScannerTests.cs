@@ -601,6 +601,50 @@ public sealed class ScannerTests
     }
 
     [Fact]
+    public void An_inventory_with_damaged_pages_is_refused_by_its_structure_check()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"oppdrift-damaged-{Guid.NewGuid():N}.sqlite");
+        try
+        {
+            using (var write = ScanInventory.OpenForWriting(path))
+            {
+                write.SetMeta("state", "complete");
+                write.Execute("CREATE TABLE filler(n INTEGER PRIMARY KEY, text TEXT); "
+                    + "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5000) INSERT INTO filler SELECT n, printf('%0200d', n) FROM c;");
+                write.Execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
+            }
+            SqliteConnection.ClearAllPools();
+            using (var intact = ScanInventory.OpenForReading(path, "skadet.sqlite", out var before))
+            {
+                Assert.NotNull(intact);
+                Assert.Null(before);
+            }
+            SqliteConnection.ClearAllPools();
+            // Garbage over a page near the end, which holds the filler rows rather than the meta table the reader asks first.
+            using (var file = File.OpenWrite(path))
+            {
+                var pageSize = 4096;
+                file.Seek(file.Length - (3 * pageSize), SeekOrigin.Begin);
+                var garbage = new byte[pageSize];
+                new Random(7).NextBytes(garbage);
+                file.Write(garbage);
+            }
+
+            var inventory = ScanInventory.OpenForReading(path, "skadet.sqlite", out var error);
+
+            Assert.Null(inventory);
+            Assert.NotNull(error);
+            Assert.StartsWith("skadet.sqlite: ", error, StringComparison.Ordinal);
+            Assert.Contains(MigrationText.Get("InventoryCorrupt", "skadet.sqlite", "", "")[..30], error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void An_inventory_of_another_version_is_refused_with_both_versions()
     {
         var path = Path.Combine(Path.GetTempPath(), $"oppdrift-v-{Guid.NewGuid():N}.sqlite");

@@ -29,4 +29,12 @@ public sealed class ProxyTests
 
         Assert.DoesNotContain("secure", await LanguageCookieAsync(app), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Forwarded_headers_from_an_address_not_listed_as_a_proxy_are_ignored()
+    {
+        await using var app = await RunningApp.StartAsync(DatabaseKind.Sqlite, 200, "--Oppdrift:BehindProxy=true", "--Oppdrift:TrustedProxies=10.20.30.40,10.1.0.0/16");
+
+        Assert.DoesNotContain("secure", await LanguageCookieAsync(app), StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using Oppdrift.Shared;
@@ -19,6 +20,22 @@ public static partial class DocumentText
 {
     public static IReadOnlyList<string> Extensions { get; } = [".docx", ".pdf", ".txt", ".md"];
 
+    /// <summary>The largest document read, as uploaded.</summary>
+    public const long MaxBytes = 30L * 1024 * 1024;
+
+    /// <summary>
+    /// Limits against a zip bomb: a Word document is a zip, and a small one can unpack to gigabytes. The parts' sizes
+    /// are checked as the zip declares them before it is opened, and the Open XML reader refuses a part larger than
+    /// <see cref="MaxCharactersInPart"/> whatever the zip declared.
+    /// </summary>
+    public const int MaxParts = 1_000;
+    public const long MaxUnpackedBytes = 200L * 1024 * 1024;
+    public const int MaxCompressionRatio = 100;
+    public const long MaxCharactersInPart = 50_000_000;
+
+    /// <summary>More pages than a PDF in a knowledge bank has; a larger one is refused rather than read.</summary>
+    public const int MaxPdfPages = 2_000;
+
     public static Result<string> Extract(Stream content, string fileName)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -36,12 +53,49 @@ public static partial class DocumentText
 
     private static Result<string> Fail(string fileName, string message) => Result<string>.Fail(fileName, message);
 
-    private static MemoryStream Buffer(Stream content)
+    /// <summary>The document in memory; null when it is larger than <see cref="MaxBytes"/>.</summary>
+    private static MemoryStream? Buffer(Stream content)
     {
         var buffer = new MemoryStream();
-        content.CopyTo(buffer);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = content.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                buffer.Dispose();
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
         buffer.Position = 0;
         return buffer;
+    }
+
+    private static Result<string> TooLarge(string fileName) =>
+        Fail(fileName, KnowledgeText.Get("ErrorDocumentTooLarge", fileName, MaxBytes / (1024 * 1024)));
+
+    /// <summary>Whether the zip's parts, as it declares them, stay within the limits against a zip bomb.</summary>
+    private static bool WithinZipLimits(Stream buffer)
+    {
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
+        {
+            if (zip.Entries.Count > MaxParts)
+            {
+                return false;
+            }
+            long total = 0;
+            foreach (var entry in zip.Entries)
+            {
+                total += entry.Length;
+                if (total > MaxUnpackedBytes || (entry.Length > 1024 * 1024 && entry.Length > (long)MaxCompressionRatio * Math.Max(1, entry.CompressedLength)))
+                {
+                    return false;
+                }
+            }
+        }
+        buffer.Position = 0;
+        return true;
     }
 
     private static Result<string> Docx(Stream content, string fileName)
@@ -49,7 +103,12 @@ public static partial class DocumentText
         try
         {
             using var buffer = Buffer(content);
-            using var document = WordprocessingDocument.Open(buffer, isEditable: false);
+            if (buffer is null || !WithinZipLimits(buffer))
+            {
+                return TooLarge(fileName);
+            }
+            using var document = WordprocessingDocument.Open(buffer, isEditable: false,
+                new OpenSettings { MaxCharactersInPart = MaxCharactersInPart });
             var body = document.MainDocumentPart?.Document?.Body;
             if (body is null)
             {
@@ -96,7 +155,15 @@ public static partial class DocumentText
         try
         {
             using var buffer = Buffer(content);
+            if (buffer is null)
+            {
+                return TooLarge(fileName);
+            }
             using var document = PdfDocument.Open(buffer.ToArray());
+            if (document.NumberOfPages > MaxPdfPages)
+            {
+                return TooLarge(fileName);
+            }
             var text = new StringBuilder();
             foreach (var page in document.GetPages())
             {
@@ -130,6 +197,10 @@ public static partial class DocumentText
     private static Result<string> PlainText(Stream content, string fileName)
     {
         using var buffer = Buffer(content);
+        if (buffer is null)
+        {
+            return TooLarge(fileName);
+        }
         var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         try
         {

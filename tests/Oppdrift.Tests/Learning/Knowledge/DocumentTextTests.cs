@@ -106,4 +106,48 @@ public sealed class DocumentTextTests
         Assert.Equal(5, passages.Sum(p => p.Text.Split('\n').Length));
         Assert.All(passages, p => Assert.Null(p.Anchor));
     }
+
+    /// <summary>A .docx (a zip) whose parts are <paramref name="parts"/>, each its name and how many zero bytes it holds.</summary>
+    private static MemoryStream Zip(params (string Name, int Bytes)[] parts)
+    {
+        var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, bytes) in parts)
+            {
+                using var entry = zip.CreateEntry(name, System.IO.Compression.CompressionLevel.Fastest).Open();
+                entry.Write(new byte[bytes]);
+            }
+        }
+        stream.Position = 0;
+        return stream;
+    }
+
+    [Fact]
+    public void A_zip_bomb_is_refused_before_it_is_unpacked_by_its_ratio_or_its_number_of_parts()
+    {
+        using var bomb = Zip(("word/document.xml", 20 * 1024 * 1024));
+        using var swarm = Zip([.. Enumerable.Range(0, DocumentText.MaxParts + 1).Select(i => ($"word/media/{i}.bin", 1))]);
+
+        var ratio = DocumentText.Extract(bomb, "bombe.docx");
+        var parts = DocumentText.Extract(swarm, "mange.docx");
+
+        Assert.True(bomb.Length < 1024 * 1024, bomb.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.False(ratio.Succeeded);
+        Assert.Equal(KnowledgeText.Get("ErrorDocumentTooLarge", "bombe.docx", 30), ratio.Error);
+        Assert.False(parts.Succeeded);
+        Assert.Equal(KnowledgeText.Get("ErrorDocumentTooLarge", "mange.docx", 30), parts.Error);
+    }
+
+    [Fact]
+    public void A_document_over_the_size_limit_is_refused_without_reading_it_all()
+    {
+        using var large = new MemoryStream(new byte[DocumentText.MaxBytes + 1]);
+
+        var result = DocumentText.Extract(large, "stor.txt");
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("stor.txt", result.Error, StringComparison.Ordinal);
+        Assert.Equal(KnowledgeText.Get("ErrorDocumentTooLarge", "stor.txt", 30), result.Error);
+    }
 }
