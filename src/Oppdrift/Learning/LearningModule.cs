@@ -64,7 +64,7 @@ public static class LearningModule
 
         var api = app.MapGroup("/api/learning").WithTags("Learning");
         api.MapGet("/programmes", ListProgrammesAsync).RequireAuthorization(Policies.SignedIn);
-        api.MapPost("/sessions/{id:int}/registration", RegisterAsync).RequireAuthorization(Policies.SignedIn).DisableAntiforgery()
+        api.MapPost("/sessions/{id:int}/registration", RegisterAsync).RequireAuthorization(Policies.SignedIn)
             .WithDescription("Registers the signed-in person for the session, or puts them on its waiting list when it is full.");
         api.MapDelete("/sessions/{id:int}/registration", CancelAsync).RequireAuthorization(Policies.SignedIn)
             .WithDescription("Cancels the signed-in person's seat or waiting place; the first on the waiting list takes a freed seat.");

@@ -60,7 +60,7 @@ public static class ShareMigrationModule
         var api = app.MapGroup("/api/migration").WithTags("Migration");
         api.MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight)
             .WithDescription("Per agency and share: volume, files, blockers, clean-up potential, readiness and progress, with the mappings and their checks.");
-        api.MapPost("/scans", AttachAsync).RequireAuthorization(Policies.Insight).DisableAntiforgery()
+        api.MapPost("/scans", AttachAsync).RequireAuthorization(Policies.Insight)
             .WithMetadata(new RequestSizeLimitAttribute(long.MaxValue)).WithFormOptions(multipartBodyLengthLimit: long.MaxValue)
             .WithDescription("Attaches a scan inventory (multipart: agency = code, share = name, sourcePath = \\\\server\\share, kind, file) to an agency's share. "
                 + "The same inventory attached again changes nothing.");

@@ -99,7 +99,7 @@ public static class UsageModule
             .WithDescription("Daily figures of one agency's charts from 'from' to 'to' (default: the 90 days up to the latest).");
         api.MapGet("/metrics", Metrics).RequireAuthorization(Policies.Insight);
         api.MapGet("/imports", ImportsAsync).RequireAuthorization(Policies.CentralTeam);
-        api.MapPost("/imports", UploadAsync).RequireAuthorization(Policies.CentralTeam).DisableAntiforgery()
+        api.MapPost("/imports", UploadAsync).RequireAuthorization(Policies.CentralTeam)
             .WithDescription("Imports usage reports (multipart field 'file', one or more). Each report lands whole or not at all.");
 
         app.MapGet("/usage/export.csv", (HttpContext context, [AsParameters] UsageFilter filter, UsageQueries queries, CancellationToken cancellationToken) =>

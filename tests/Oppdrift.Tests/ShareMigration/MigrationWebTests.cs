@@ -37,9 +37,9 @@ public sealed class MigrationWebTests
             codes = [.. await scope.ServiceProvider.GetRequiredService<OppdriftDb>().Agencies.OrderBy(a => a.Code).Select(a => a.Code).Take(2).ToListAsync()];
         }
         var (own, other) = (codes[0], codes[1]);
-        using var leader = await app.SignInAsync(Roles.AgencyLeader, own);
-        using var central = await app.SignInAsync(Roles.ChangeLeader);
-        using var employee = await app.SignInAsync(Roles.Employee);
+        using var leader = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.AgencyLeader, own));
+        using var central = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.ChangeLeader));
+        using var employee = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.Employee));
 
         var attached = await leader.PostAsync("/api/migration/scans", Upload(share.Inventory, own, "Fellesområde"));
         var forbidden = await leader.PostAsync("/api/migration/scans", Upload(share.Inventory, other, "Fellesområde"));
