@@ -277,7 +277,7 @@ public static class ShareMigrationModule
 
     private static async Task<Ok<OverviewResponse>> OverviewAsync(ClaimsPrincipal user, MigrationQueries queries, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var agencies = await queries.AgenciesAsync(user.SeesAllAgencies() ? null : [.. user.ScopedAgencies()], null, cancellationToken);
+        var agencies = await queries.AgenciesAsync(user.AgencyScope() is { } scoped ? [.. scoped] : null, null, cancellationToken);
         var picture = new MigrationProgressPicture(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), agencies);
         return TypedResults.Ok(new OverviewResponse(picture.Bytes, picture.MovedBytes, picture.BytesMovedPercent, picture.AgenciesWithShares, picture.AgenciesMoved,
             picture.AgenciesMovedPercent, [.. agencies.Where(a => a.Shares.Count > 0).Select(a => new AgencyResponse(a.Code, a.Name, a.Files, a.Bytes, a.Blockers,

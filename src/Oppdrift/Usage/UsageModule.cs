@@ -113,7 +113,7 @@ public static class UsageModule
             .ExcludeFromDescription();
     }
 
-    private static IReadOnlySet<int>? Scope(ClaimsPrincipal user) => user.SeesAllAgencies() ? null : user.ScopedAgencies();
+    private static IReadOnlySet<int>? Scope(ClaimsPrincipal user) => user.AgencyScope();
 
     private static async Task<Ok<TableResponse>> OverviewAsync(ClaimsPrincipal user, [AsParameters] UsageFilter filter, UsageQueries queries, CancellationToken cancellationToken)
     {
