@@ -112,6 +112,8 @@ public static class OppdriftWebApp
         app.UseMiddleware<PasswordChangeGate>();
         app.UseAntiforgery();
         app.UseMiddleware<AntiforgeryRefusal>();
+        // Downloads and views of one agency's figures that succeed are recorded in the audit log (AuditedReadAttribute).
+        app.UseAuditedReads();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddAdditionalAssemblies(typeof(Agency).Assembly)

@@ -49,12 +49,14 @@ public static class BenefitsModule
 
     public static void MapBenefitsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/benefits").WithTags("Benefits").MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight)
+        app.MapGroup("/api/benefits").WithTags("Benefits").MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight).AuditsView("benefits")
             .WithDescription("Goals, benefits and indicators with the latest measurement and status on a date (default today), for the municipality or one agency (?agency=CODE).");
         app.MapGet("/benefits/report.docx", (HttpContext context, [AsParameters] ReportFilter filter, BenefitsQueries queries, ClimateModel climate, OppdriftDb db,
-            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: true, cancellationToken)).RequireAuthorization(Policies.Insight);
+            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: true, cancellationToken)).RequireAuthorization(Policies.Insight)
+            .AuditsExport("benefits.report");
         app.MapGet("/benefits/report.xlsx", (HttpContext context, [AsParameters] ReportFilter filter, BenefitsQueries queries, ClimateModel climate, OppdriftDb db,
-            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: false, cancellationToken)).RequireAuthorization(Policies.Insight);
+            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: false, cancellationToken)).RequireAuthorization(Policies.Insight)
+            .AuditsExport("benefits.report");
         app.MapPost("/benefits/measurements/{id:long}/delete", DeleteMeasurementFromFormAsync).RequireAuthorization(Policies.Insight)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(DeleteFormBytes)).ExcludeFromDescription();
     }

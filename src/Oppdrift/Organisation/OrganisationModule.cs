@@ -26,7 +26,7 @@ public static class OrganisationModule
     {
         var api = app.MapGroup("/api").WithTags("Organisation");
         api.MapGet("/agencies", ListAgenciesAsync).RequireAuthorization(Policies.Insight);
-        api.MapGet("/agencies/{code}", GetAgencyAsync).RequireAuthorization(Policies.Insight);
+        api.MapGet("/agencies/{code}", GetAgencyAsync).RequireAuthorization(Policies.Insight).AuditsView("organisation.agency");
         api.MapGet("/organisation/imports", ListImportsAsync).RequireAuthorization(Policies.CentralTeam);
         api.MapPost("/organisation/imports", ImportAsync).RequireAuthorization(Policies.CentralTeam)
             .WithDescription("Imports an Entra ID user export (multipart field 'file'). Nothing is written when the file has errors, "

@@ -53,9 +53,9 @@ public static class ShareMigrationModule
         forms.MapPost("/mappings/{id:int}/state", StateFromFormAsync).RequireAuthorization(Policies.Insight);
         forms.MapPost("/mappings/{id:int}/delete", DeleteFromFormAsync).RequireAuthorization(Policies.Insight);
         forms.MapPost("/scans/{id:int}/delete", DeleteScanFromFormAsync).RequireAuthorization(Policies.Insight);
-        forms.MapGet("/shares/{id:int}/spmt.csv", ShareCsvAsync).RequireAuthorization(Policies.Insight);
-        forms.MapGet("/agencies/{code}/spmt.csv", AgencyCsvAsync).RequireAuthorization(Policies.Insight);
-        forms.MapGet("/shares/{id:int}/findings.xlsx", WorkbookAsync).RequireAuthorization(Policies.Insight);
+        forms.MapGet("/shares/{id:int}/spmt.csv", ShareCsvAsync).RequireAuthorization(Policies.Insight).AuditsExport("migration.spmt");
+        forms.MapGet("/agencies/{code}/spmt.csv", AgencyCsvAsync).RequireAuthorization(Policies.Insight).AuditsExport("migration.spmt");
+        forms.MapGet("/shares/{id:int}/findings.xlsx", WorkbookAsync).RequireAuthorization(Policies.Insight).AuditsExport("migration.findings");
 
         var api = app.MapGroup("/api/migration").WithTags("Migration");
         api.MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight)

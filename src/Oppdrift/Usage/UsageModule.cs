@@ -95,7 +95,7 @@ public static class UsageModule
         api.MapGet("/overview", OverviewAsync).RequireAuthorization(Policies.Insight)
             .WithDescription("Agencies by the key adoption metrics for a date (default: the latest) and a 7- or 28-day window. Figures over fewer people than the minimum group size, and those hidden with them, have no value.");
         api.MapGet("/workloads/{workload}", WorkloadAsync).RequireAuthorization(Policies.Insight);
-        api.MapGet("/agencies/{code}", AgencySeriesAsync).RequireAuthorization(Policies.Insight)
+        api.MapGet("/agencies/{code}", AgencySeriesAsync).RequireAuthorization(Policies.Insight).AuditsView("usage.agency")
             .WithDescription("Daily figures of one agency's charts from 'from' to 'to' (default: the 90 days up to the latest).");
         api.MapGet("/metrics", Metrics).RequireAuthorization(Policies.Insight);
         api.MapGet("/imports", ImportsAsync).RequireAuthorization(Policies.CentralTeam);
@@ -103,9 +103,9 @@ public static class UsageModule
             .WithDescription("Imports usage reports (multipart field 'file', one or more). Each report lands whole or not at all.");
 
         app.MapGet("/usage/export.csv", (HttpContext context, [AsParameters] UsageFilter filter, UsageQueries queries, CancellationToken cancellationToken) =>
-            ExportAsync(context, filter, queries, csv: true, cancellationToken)).RequireAuthorization(Policies.Insight);
+            ExportAsync(context, filter, queries, csv: true, cancellationToken)).RequireAuthorization(Policies.Insight).AuditsExport("usage.csv");
         app.MapGet("/usage/export.xlsx", (HttpContext context, [AsParameters] UsageFilter filter, UsageQueries queries, CancellationToken cancellationToken) =>
-            ExportAsync(context, filter, queries, csv: false, cancellationToken)).RequireAuthorization(Policies.Insight);
+            ExportAsync(context, filter, queries, csv: false, cancellationToken)).RequireAuthorization(Policies.Insight).AuditsExport("usage.xlsx");
 
         // The upload form on /usage/imports posts here and is sent back to the page with the results.
         // It reads the form itself, so it declares the antiforgery token it needs.
