@@ -32,6 +32,7 @@ public static class UsageModule
             (provider, sources, cancellationToken) => ImportPulledAsync(provider.GetRequiredService<UsageImporter>(), sources, cancellationToken),
             (provider, cancellationToken) => ImportedAsync(provider.GetRequiredService<OppdriftDb>(), cancellationToken));
         services.AddSingleton<UsageLoadStatus>();
+        services.AddHostedService<UsageRetentionJob>();
         return services;
     }
 
