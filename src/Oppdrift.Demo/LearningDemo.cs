@@ -305,11 +305,11 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
             db.Feedback.Add(new Feedback
             {
                 SessionId = session.Id,
-                PersonId = person.Id,
                 Rating = 3 + random.Next(3),
                 Comment = random.Next(3) == 0 ? comments[random.Next(comments.Length)] : null,
-                GivenAt = session.EndsAt.AddHours(1),
+                GivenAt = session.EndsAt.Date,
             });
+            db.FeedbackGiven.Add(new FeedbackGiven { SessionId = session.Id, PersonId = person.Id });
         }
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -120,6 +120,8 @@ public static class OppdriftWebApp
         app.UseMiddleware<PasswordChangeGate>();
         app.UseAntiforgery();
         app.UseMiddleware<AntiforgeryRefusal>();
+        // Downloads and views of one agency's figures that succeed are recorded in the audit log (AuditedReadAttribute).
+        app.UseAuditedReads();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddAdditionalAssemblies(typeof(Agency).Assembly)
@@ -205,12 +207,21 @@ internal static partial class FirstStart
     [LoggerMessage(Level = LogLevel.Information, Message = "Database: {Database}")]
     private static partial void LogDatabase(ILogger logger, string database);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The pseudonymisation key file {KeyFile} is inside the data folder, so a backup of the folder "
+        + "holds both the per-person usage rows and the key that links them to user names. Move it elsewhere and set Privacy:PseudonymKeyFile, "
+        + "or give the key in Privacy:PseudonymKey from a secret store (docs/privacy.md).")]
+    private static partial void LogKeyBesideData(ILogger logger, string keyFile);
+
     public static async Task RunAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
         var provider = scope.ServiceProvider.GetRequiredService<DatabaseProvider>();
         LogDatabase(logger, provider.Describe());
+        if (Oppdrift.Shared.Privacy.PrivacyServices.KeyFileInsideDataDirectory(scope.ServiceProvider.GetRequiredService<IConfiguration>()) is { } keyFile)
+        {
+            LogKeyBesideData(logger, keyFile);
+        }
         await db.Database.MigrateAsync(cancellationToken);
         KeyRingServices.MoveKeyFilesIntoDatabase(services, DataDirectory.Resolve(scope.ServiceProvider.GetRequiredService<IConfiguration>()), logger);
 

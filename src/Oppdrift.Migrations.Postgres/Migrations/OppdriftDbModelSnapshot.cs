@@ -603,9 +603,6 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.Property<DateTime>("GivenAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("PersonId")
-                        .HasColumnType("integer");
-
                     b.Property<int>("Rating")
                         .HasColumnType("integer");
 
@@ -614,12 +611,24 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PersonId");
-
-                    b.HasIndex("SessionId", "PersonId")
-                        .IsUnique();
+                    b.HasIndex("SessionId");
 
                     b.ToTable("learning_feedback", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.FeedbackGiven", b =>
+                {
+                    b.Property<int>("SessionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("SessionId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("learning_feedback_given", (string)null);
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItem", b =>
@@ -2003,6 +2012,15 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Feedback", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.LearningSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.FeedbackGiven", b =>
                 {
                     b.HasOne("Oppdrift.Organisation.Person", null)
                         .WithMany()

@@ -572,9 +572,6 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("GivenAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("PersonId")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("Rating")
                         .HasColumnType("INTEGER");
 
@@ -583,12 +580,24 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PersonId");
-
-                    b.HasIndex("SessionId", "PersonId")
-                        .IsUnique();
+                    b.HasIndex("SessionId");
 
                     b.ToTable("learning_feedback", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.FeedbackGiven", b =>
+                {
+                    b.Property<int>("SessionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SessionId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("learning_feedback_given", (string)null);
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Knowledge.KnowledgeItem", b =>
@@ -1930,6 +1939,15 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Feedback", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.LearningSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.FeedbackGiven", b =>
                 {
                     b.HasOne("Oppdrift.Organisation.Person", null)
                         .WithMany()

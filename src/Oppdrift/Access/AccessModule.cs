@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Oppdrift.Access;
 
+public sealed record AntiforgeryTokenResponse(string HeaderName, string Token);
+
 public static class AccessModule
 {
     public static IServiceCollection AddAccess(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
@@ -23,6 +25,16 @@ public static class AccessModule
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return TypedResults.LocalRedirect("/account/login");
         }).RequireAuthorization(Policies.SignedIn).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+
+        // The JSON API's POST, PUT and DELETE take the antiforgery token in a header when the sign-in cookie authenticates
+        // them (see AntiforgeryRefusal in the host): a script signed in with the cookie asks for it here first.
+        app.MapGet("/api/antiforgery", (HttpContext context, IAntiforgery antiforgery) =>
+        {
+            var tokens = antiforgery.GetAndStoreTokens(context);
+            context.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Ok(new AntiforgeryTokenResponse(tokens.HeaderName!, tokens.RequestToken!));
+        }).RequireAuthorization(Policies.SignedIn).WithTags("Access")
+            .WithDescription("The antiforgery token to send in the named header with every POST, PUT and DELETE under /api made with the sign-in cookie.");
 
         app.MapGet("/account/login/entra", (string? returnUrl) =>
             TypedResults.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, ["Entra"]))

@@ -30,6 +30,58 @@ public static class AuditLog
         });
     }
 
+    /// <summary>The start of the action of a read: <c>export.</c> or <c>view.</c>; changes have none of these.</summary>
+    public static string Prefix(AuditKind kind) => kind switch
+    {
+        AuditKind.Export => "export.",
+        AuditKind.View => "view.",
+        _ => "",
+    };
+
+    public static AuditKind KindOf(string action) =>
+        action.StartsWith(Prefix(AuditKind.Export), StringComparison.Ordinal) ? AuditKind.Export
+        : action.StartsWith(Prefix(AuditKind.View), StringComparison.Ordinal) ? AuditKind.View
+        : AuditKind.Change;
+
+    /// <summary>
+    /// The audit page's filter: a kind (changes, exports or views), an action prefix, a user (the user name or its beginning) and
+    /// dates from and to (inclusive, UTC days). Null leaves that part open.
+    /// </summary>
+    public static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> entries, AuditKind? kind, string? action, string? actor, DateOnly? from, DateOnly? to)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var export = Prefix(AuditKind.Export);
+        var view = Prefix(AuditKind.View);
+        entries = kind switch
+        {
+            AuditKind.Export => entries.Where(e => e.Action.StartsWith(export)),
+            AuditKind.View => entries.Where(e => e.Action.StartsWith(view)),
+            AuditKind.Change => entries.Where(e => !e.Action.StartsWith(export) && !e.Action.StartsWith(view)),
+            _ => entries,
+        };
+        if (!string.IsNullOrWhiteSpace(action))
+        {
+            var prefix = action.Trim();
+            entries = entries.Where(e => e.Action.StartsWith(prefix));
+        }
+        if (!string.IsNullOrWhiteSpace(actor))
+        {
+            var name = actor.Trim();
+            entries = entries.Where(e => e.Actor.StartsWith(name));
+        }
+        if (from is { } start)
+        {
+            var at = start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            entries = entries.Where(e => e.At >= at);
+        }
+        if (to is { } end)
+        {
+            var before = end.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            entries = entries.Where(e => e.At < before);
+        }
+        return entries;
+    }
+
     /// <summary>
     /// The id of the newest entry whose action starts with <paramref name="actionPrefix"/> (such as "migration."), 0 when
     /// there is none: it changes whenever what those entries record does, so another module can tell when to recompute.

@@ -114,6 +114,12 @@ public static class OppdriftClaims
     public static bool SeesAllAgencies(this ClaimsPrincipal user) =>
         (user.GetRoles() & (Roles.Administrator | Roles.ChangeLeader | Roles.SystemOwner)) != 0;
 
+    /// <summary>
+    /// The agencies whose figures the user may read: null for the whole municipality, otherwise their own. Usage, migration
+    /// and benefits scope every page, export and API call through this.
+    /// </summary>
+    public static IReadOnlySet<int>? AgencyScope(this ClaimsPrincipal user) => user.SeesAllAgencies() ? null : user.ScopedAgencies();
+
     public static IReadOnlySet<int> ScopedAgencies(this ClaimsPrincipal user) =>
         user.FindAll(Agency)
             .Select(c => int.TryParse(c.Value, CultureInfo.InvariantCulture, out var id) ? id : -1)

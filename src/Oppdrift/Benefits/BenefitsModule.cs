@@ -49,12 +49,14 @@ public static class BenefitsModule
 
     public static void MapBenefitsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/benefits").WithTags("Benefits").MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight)
+        app.MapGroup("/api/benefits").WithTags("Benefits").MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight).AuditsView("benefits")
             .WithDescription("Goals, benefits and indicators with the latest measurement and status on a date (default today), for the municipality or one agency (?agency=CODE).");
         app.MapGet("/benefits/report.docx", (HttpContext context, [AsParameters] ReportFilter filter, BenefitsQueries queries, ClimateModel climate, OppdriftDb db,
-            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: true, cancellationToken)).RequireAuthorization(Policies.Insight);
+            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: true, cancellationToken)).RequireAuthorization(Policies.Insight)
+            .AuditsExport("benefits.report");
         app.MapGet("/benefits/report.xlsx", (HttpContext context, [AsParameters] ReportFilter filter, BenefitsQueries queries, ClimateModel climate, OppdriftDb db,
-            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: false, cancellationToken)).RequireAuthorization(Policies.Insight);
+            CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: false, cancellationToken)).RequireAuthorization(Policies.Insight)
+            .AuditsExport("benefits.report");
         app.MapPost("/benefits/measurements/{id:long}/delete", DeleteMeasurementFromFormAsync).RequireAuthorization(Policies.Insight)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(DeleteFormBytes)).ExcludeFromDescription();
     }
@@ -95,26 +97,14 @@ public static class BenefitsModule
         return TypedResults.LocalRedirect($"/benefits/{found.BenefitId}?{string.Join('&', query)}");
     }
 
-    /// <summary>The agency a request names, when the user may see it: (found, id, code); an unknown or forbidden code is not found.</summary>
-    private static async Task<(bool Allowed, int? Id, string? Code)> AgencyAsync(ClaimsPrincipal user, string? code, OppdriftDb db, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(code))
-        {
-            return (true, null, null);
-        }
-        var agency = await new OrganisationDirectory(db).AgencyAsync(code, cancellationToken);
-        return agency is not null && user.CanSeeAgency(agency.Id) ? (true, agency.Id, agency.Code) : (false, null, null);
-    }
-
     private static async Task<Results<Ok<OverviewResponse>, ForbidHttpResult>> OverviewAsync(ClaimsPrincipal user, [AsParameters] ReportFilter filter,
         BenefitsQueries queries, OppdriftDb db, CancellationToken cancellationToken)
     {
-        var (allowed, id, _) = await AgencyAsync(user, filter.Agency, db, cancellationToken);
-        if (!allowed)
+        if (await queries.ScopeAsync(user, filter.Agency, cancellationToken) is not { } scope)
         {
             return TypedResults.Forbid();
         }
-        var picture = await queries.PictureAsync(id, filter.Date, cancellationToken);
+        var picture = await queries.PictureAsync(scope.AgencyId, filter.Date, cancellationToken);
         return TypedResults.Ok(new OverviewResponse(picture.Date, picture.ScopeName, picture.HourlyCost, [.. picture.Goals.Select(g => new GoalResponse(
             g.Goal.Id, g.Goal.Name, g.Status.ToString(), [.. g.Benefits.Select(b => new BenefitResponse(b.Benefit.Id, b.Benefit.Name, b.Benefit.Owner, b.Benefit.Priced,
                 [.. b.Agencies.Select(a => a.Code)], b.Status.ToString(), [.. b.Indicators.Select(i => new IndicatorResponse(i.Indicator.Id, i.Indicator.Name,
@@ -126,11 +116,11 @@ public static class BenefitsModule
         bool docx, CancellationToken cancellationToken)
     {
         var kind = string.Equals(filter.Kind, "plan", StringComparison.OrdinalIgnoreCase) ? BenefitsReportKind.Plan : BenefitsReportKind.Status;
-        var (allowed, id, code) = await AgencyAsync(user, filter.Agency, db, cancellationToken);
-        if (!allowed)
+        if (await queries.ScopeAsync(user, filter.Agency, cancellationToken) is not { } scope)
         {
             return TypedResults.Forbid();
         }
+        var (id, code) = (scope.AgencyId, scope.Code);
         var picture = await queries.PictureAsync(id, filter.Date, cancellationToken);
         var footprint = kind == BenefitsReportKind.Status ? await climate.FootprintAsync(id, picture.Date, cancellationToken) : null;
         return docx

@@ -1,6 +1,8 @@
 // Reads goals, benefits and indicators with their measurements as they stood on a date, for the whole municipality
 // or one agency: the one picture the pages and both reports are drawn from.
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
 
@@ -72,8 +74,28 @@ public sealed record BenefitsPicture(DateOnly Date, int? AgencyId, string ScopeN
         }
     }
 
+    /// <summary>
+    /// Only the benefits for the whole municipality and those naming one of <paramref name="scope"/>'s agencies (null: all),
+    /// for a view such as the benefit map that lists benefits without an agency chosen.
+    /// </summary>
+    public BenefitsPicture VisibleTo(IReadOnlySet<int>? scope) => scope is null ? this : this with
+    {
+        Goals = [.. Goals.Select(g => g with { Benefits = [.. g.Benefits.Where(b => b.Agencies.Count == 0 || b.Agencies.Any(a => scope.Contains(a.Id)))] })],
+    };
+
     /// <summary>A year's end, or the picture's date for the current year (realised cannot be known beyond it).</summary>
     public DateOnly YearEnd(int year) => new DateOnly(year, 12, 31) is var end && end > Date && year == Date.Year ? Date : new DateOnly(year, 12, 31);
+}
+
+/// <summary>
+/// What a benefits page, report or API call shows a user: the agencies they may choose among, the one shown (null: the
+/// municipality's own figures), and whether the municipality's view is theirs to choose at all.
+/// </summary>
+public sealed record BenefitsScope(IReadOnlyList<AgencyRow> Agencies, AgencyRow? Agency, bool SeesMunicipality)
+{
+    public int? AgencyId => Agency?.Id;
+
+    public string? Code => Agency?.Code;
 }
 
 public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organisation, BenefitsOptions options, TimeProvider clock)
@@ -92,6 +114,27 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
 
     public async Task<IReadOnlyList<AgencyRow>> AgenciesAsync(IReadOnlySet<int>? scope, CancellationToken cancellationToken) =>
         await organisation.AgenciesAsync(scope, cancellationToken);
+
+    /// <summary>
+    /// Scopes benefits as usage and migration are (<see cref="OppdriftClaims.AgencyScope"/>): an agency named by
+    /// <paramref name="code"/> must be one the user sees (null when not: answer 403); without one, those who see the whole
+    /// municipality get its view and an agency leader their own (first) agency, never the municipality's with every
+    /// agency's benefits in it. A leader without agencies sees nothing (null).
+    /// </summary>
+    public async Task<BenefitsScope?> ScopeAsync(ClaimsPrincipal user, string? code, CancellationToken cancellationToken)
+    {
+        var scope = user.AgencyScope();
+        var agencies = await organisation.AgenciesAsync(scope, cancellationToken);
+        if (!string.IsNullOrEmpty(code))
+        {
+            return agencies.FirstOrDefault(a => a.Code == code) is { } named ? new BenefitsScope(agencies, named, scope is null) : null;
+        }
+        if (scope is null)
+        {
+            return new BenefitsScope(agencies, null, true);
+        }
+        return agencies.Count == 0 ? null : new BenefitsScope(agencies, agencies[0], false);
+    }
 
     /// <summary>
     /// The picture on <paramref name="date"/>: measurements taken up to then for <paramref name="agencyId"/> (null: the

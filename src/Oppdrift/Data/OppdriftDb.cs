@@ -40,6 +40,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<Recording> Recordings => Set<Recording>();
     public DbSet<LearningDocument> LearningDocuments => Set<LearningDocument>();
     public DbSet<Feedback> Feedback => Set<Feedback>();
+    public DbSet<FeedbackGiven> FeedbackGiven => Set<FeedbackGiven>();
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
     public DbSet<OutgoingMail> OutgoingMail => Set<OutgoingMail>();
     public DbSet<KnowledgeItem> KnowledgeItems => Set<KnowledgeItem>();

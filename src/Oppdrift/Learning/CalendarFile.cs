@@ -71,16 +71,16 @@ public static class CalendarFile
             }
             if (e.Url is { Length: > 0 })
             {
-                Line(text, "URL:" + e.Url);
+                Line(text, "URL:" + Value(e.Url));
             }
             if (organizer is not null)
             {
-                Line(text, $"ORGANIZER;CN={Parameter(organizer.Name)}:mailto:{organizer.Email}");
+                Line(text, $"ORGANIZER;CN={Parameter(organizer.Name)}:mailto:{Address(organizer.Email)}");
             }
             if (attendee is not null)
             {
                 var status = method == CalendarMethod.Cancel ? "DECLINED" : "ACCEPTED";
-                Line(text, $"ATTENDEE;CN={Parameter(attendee.Name)};ROLE=REQ-PARTICIPANT;PARTSTAT={status}:mailto:{attendee.Email}");
+                Line(text, $"ATTENDEE;CN={Parameter(attendee.Name)};ROLE=REQ-PARTICIPANT;PARTSTAT={status}:mailto:{Address(attendee.Email)}");
             }
             Line(text, "STATUS:" + (e.Cancelled || method == CalendarMethod.Cancel ? "CANCELLED" : "CONFIRMED"));
             Line(text, "TRANSP:OPAQUE");
@@ -102,8 +102,20 @@ public static class CalendarFile
             .Replace("\n", "\\n", StringComparison.Ordinal)
             .Replace("\r", "\\n", StringComparison.Ordinal);
 
-    // Parameter values cannot be escaped, only quoted; quotes themselves are not allowed inside.
-    private static string Parameter(string value) => "\"" + value.Replace("\"", "'", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// A parameter value (a person's name in CN=) from data we do not control: parameter values cannot be escaped, only
+    /// quoted, so line breaks and every control character (which would start a new property, such as a second ATTENDEE),
+    /// the ; and : that end a parameter, and the quote itself are removed rather than trusted to the quoting.
+    /// </summary>
+    public static string Parameter(string value) =>
+        "\"" + new string([.. (value ?? "").Where(c => !char.IsControl(c) && c is not ('"' or ';' or ':'))]) + "\"";
+
+    /// <summary>A URI value (URL:) written as it is, without line breaks or other control characters that would end the line.</summary>
+    public static string Value(string value) => new([.. (value ?? "").Where(c => !char.IsControl(c))]);
+
+    /// <summary>An e-mail address after mailto:, without control characters, spaces, ; or : that would change the line's meaning.</summary>
+    public static string Address(string value) =>
+        new([.. (value ?? "").Where(c => !char.IsControl(c) && !char.IsWhiteSpace(c) && c is not (';' or ':' or '"'))]);
 
     /// <summary>Writes a content line folded at 75 octets of UTF-8 without splitting a character (RFC 5545 3.1).</summary>
     private static void Line(StringBuilder text, string line)

@@ -209,15 +209,26 @@ public sealed class LearningDocument
     public required string UploadedBy { get; set; }
 }
 
-/// <summary>A rating and comment on a session; the person is kept only so they cannot answer twice, and is never shown.</summary>
+/// <summary>
+/// A rating and comment on a session, with no link to who gave it: whether a person has answered is a separate
+/// <see cref="FeedbackGiven"/> row, written in the same transaction and never joined to the answer.
+/// </summary>
 public sealed class Feedback
 {
     public int Id { get; set; }
     public int SessionId { get; set; }
-    public int PersonId { get; set; }
     public int Rating { get; set; }
     public string? Comment { get; set; }
+
+    /// <summary>The day the answer was given (midnight UTC): no time of day to match against a sign-in or a log line.</summary>
     public DateTime GivenAt { get; set; }
+}
+
+/// <summary>That a person has answered a session's feedback, so they cannot answer twice; it says nothing of what they answered.</summary>
+public sealed class FeedbackGiven
+{
+    public int SessionId { get; set; }
+    public int PersonId { get; set; }
 }
 
 /// <summary>The secret in a person's calendar feed address: calendar apps cannot sign in, so the address is the key.</summary>

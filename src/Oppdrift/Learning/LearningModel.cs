@@ -104,8 +104,14 @@ internal static class LearningModel
         model.Entity<Feedback>(e =>
         {
             e.ToTable("learning_feedback");
-            e.HasIndex(f => new { f.SessionId, f.PersonId }).IsUnique();
+            e.HasIndex(f => f.SessionId);
             e.Property(f => f.Comment).HasMaxLength(2000);
+            e.HasOne<LearningSession>().WithMany().HasForeignKey(f => f.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<FeedbackGiven>(e =>
+        {
+            e.ToTable("learning_feedback_given");
+            e.HasKey(f => new { f.SessionId, f.PersonId });
             e.HasOne<LearningSession>().WithMany().HasForeignKey(f => f.SessionId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Person>().WithMany().HasForeignKey(f => f.PersonId).OnDelete(DeleteBehavior.Cascade);
         });

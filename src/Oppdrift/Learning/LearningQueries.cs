@@ -17,7 +17,7 @@ public sealed record ProgrammeView(
 public sealed record CohortRow(Cohort Cohort, int Participants);
 
 public sealed record SessionView(SessionRow Row, Programme Programme, IReadOnlyList<Recording> Recordings, IReadOnlyList<LearningDocument> Documents,
-    Feedback? MyFeedback, AttendanceImport? LastImport);
+    bool FeedbackGiven, AttendanceImport? LastImport);
 
 public sealed record AttendanceRow(LearningSession Session, int Seated, int Attended, int Guests, int? RecordingViews);
 
@@ -26,7 +26,12 @@ public sealed record AgencyAttendance(string Agency, int? People, bool Hidden);
 
 public sealed record AttendanceSummary(IReadOnlyList<AttendanceRow> Sessions, IReadOnlyList<AgencyAttendance> Agencies, int? TotalPeople, bool TotalHidden, int MinimumGroupSize);
 
-public sealed record FeedbackRow(LearningSession Session, int Answers, double? Average, IReadOnlyList<int> Distribution, IReadOnlyList<string> Comments);
+/// <summary>
+/// A session's feedback: the number of answers always; the average, spread and comments only from the minimum group size
+/// (<see cref="Hidden"/> below it, with all three empty), since with a few answers each one can be told apart.
+/// </summary>
+public sealed record FeedbackRow(LearningSession Session, int Answers, double? Average, IReadOnlyList<int> Distribution, IReadOnlyList<string> Comments,
+    bool Hidden = false);
 
 /// <summary>Read-only views of programmes and sessions for the pages and feeds.</summary>
 public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppression)
@@ -89,7 +94,7 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
         var row = (await RowsAsync([session], personId, cancellationToken))[0];
         var recordings = await db.Recordings.AsNoTracking().Where(r => r.SessionId == id).ToListAsync(cancellationToken);
         var documents = await db.LearningDocuments.AsNoTracking().Where(d => d.SessionId == id).ToListAsync(cancellationToken);
-        var feedback = personId is { } pid ? await db.Feedback.AsNoTracking().SingleOrDefaultAsync(f => f.SessionId == id && f.PersonId == pid, cancellationToken) : null;
+        var feedback = personId is { } pid && await db.FeedbackGiven.AnyAsync(f => f.SessionId == id && f.PersonId == pid, cancellationToken);
         var import = await db.AttendanceImports.AsNoTracking().Where(i => i.SessionId == id).OrderByDescending(i => i.Id).FirstOrDefaultAsync(cancellationToken);
         return new SessionView(row, session.Programme!, recordings, documents, feedback, import);
     }
@@ -176,9 +181,15 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
         var answers = await db.Feedback.AsNoTracking().Where(f => ids.Contains(f.SessionId))
             .Select(f => new { f.SessionId, f.Rating, f.Comment, f.GivenAt }).ToListAsync(cancellationToken);
         var bySession = answers.ToLookup(a => a.SessionId);
+        // Each session's answers are a group of people: no programme total is shown, so only small groups are hidden.
+        var groups = SmallGroupSuppression.Groups(bySession.Select(g => KeyValuePair.Create(g.Key, g.Count())), totalPublished: false, suppression);
         return [.. sessions.Where(s => bySession.Contains(s.Id)).Select(s =>
         {
             var list = bySession[s.Id].ToList();
+            if (groups.IsSuppressed(s.Id))
+            {
+                return new FeedbackRow(s, list.Count, null, [], [], Hidden: true);
+            }
             return new FeedbackRow(s, list.Count, list.Average(a => a.Rating),
                 [.. Enumerable.Range(1, 5).Select(r => list.Count(a => a.Rating == r))],
                 // Comments in a fixed, meaningless order, so their order says nothing about who wrote them when.

@@ -392,7 +392,11 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         return true;
     }
 
-    /// <summary>Records a person's rating (1–5) and comment on a session they could attend, once; a second answer replaces the first.</summary>
+    /// <summary>
+    /// Records a person's rating (1–5) and comment on a session they could attend, once. The answer is stored without the
+    /// person; a separate marker says only that they have answered, so a second answer is refused rather than replacing
+    /// the first (which could not be found again).
+    /// </summary>
     public async Task<Result<Feedback>> GiveFeedbackAsync(int sessionId, int personId, int rating, string? comment, CancellationToken cancellationToken)
     {
         if (rating is < 1 or > 5)
@@ -412,18 +416,31 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         {
             return Result<Feedback>.Fail("session", LearningText.Get("FeedbackTooEarly"));
         }
-        var feedback = await db.Feedback.SingleOrDefaultAsync(f => f.SessionId == sessionId && f.PersonId == personId, cancellationToken);
-        if (feedback is null)
+        if (await db.FeedbackGiven.AnyAsync(f => f.SessionId == sessionId && f.PersonId == personId, cancellationToken))
         {
-            feedback = new Feedback { SessionId = sessionId, PersonId = personId };
-            db.Feedback.Add(feedback);
+            return Result<Feedback>.Fail("session", LearningText.Get("FeedbackAlreadyGiven"));
         }
-        feedback.Rating = rating;
-        feedback.Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
-        feedback.GivenAt = clock.GetUtcNow().UtcDateTime;
+        var feedback = new Feedback
+        {
+            SessionId = sessionId,
+            Rating = rating,
+            Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(),
+            GivenAt = clock.GetUtcNow().UtcDateTime.Date,
+        };
+        db.Feedback.Add(feedback);
+        db.FeedbackGiven.Add(new FeedbackGiven { SessionId = sessionId, PersonId = personId });
         // The audit entry records that feedback was given, never by whom: feedback is anonymous.
         AuditLog.Record(db, clock, "anonymous", "learning.feedback", $"session:{sessionId}");
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two answers from the same person at once: the marker's key lets one in.
+            db.ChangeTracker.Clear();
+            return Result<Feedback>.Fail("session", LearningText.Get("FeedbackAlreadyGiven"));
+        }
         return Result<Feedback>.Ok(feedback);
     }
 

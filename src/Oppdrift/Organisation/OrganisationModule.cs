@@ -26,9 +26,9 @@ public static class OrganisationModule
     {
         var api = app.MapGroup("/api").WithTags("Organisation");
         api.MapGet("/agencies", ListAgenciesAsync).RequireAuthorization(Policies.Insight);
-        api.MapGet("/agencies/{code}", GetAgencyAsync).RequireAuthorization(Policies.Insight);
+        api.MapGet("/agencies/{code}", GetAgencyAsync).RequireAuthorization(Policies.Insight).AuditsView("organisation.agency");
         api.MapGet("/organisation/imports", ListImportsAsync).RequireAuthorization(Policies.CentralTeam);
-        api.MapPost("/organisation/imports", ImportAsync).RequireAuthorization(Policies.CentralTeam).DisableAntiforgery()
+        api.MapPost("/organisation/imports", ImportAsync).RequireAuthorization(Policies.CentralTeam)
             .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes)
             .WithDescription("Imports an Entra ID user export (multipart field 'file'). Nothing is written when the file has errors, "
                 + "or when it would deactivate more than a tenth of the active people unless allowMassDeactivation=true.");

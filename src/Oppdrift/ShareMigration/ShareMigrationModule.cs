@@ -53,15 +53,15 @@ public static class ShareMigrationModule
         forms.MapPost("/mappings/{id:int}/state", StateFromFormAsync).RequireAuthorization(Policies.Insight);
         forms.MapPost("/mappings/{id:int}/delete", DeleteFromFormAsync).RequireAuthorization(Policies.Insight);
         forms.MapPost("/scans/{id:int}/delete", DeleteScanFromFormAsync).RequireAuthorization(Policies.Insight);
-        forms.MapGet("/shares/{id:int}/spmt.csv", ShareCsvAsync).RequireAuthorization(Policies.Insight);
-        forms.MapGet("/agencies/{code}/spmt.csv", AgencyCsvAsync).RequireAuthorization(Policies.Insight);
-        forms.MapGet("/shares/{id:int}/findings.xlsx", WorkbookAsync).RequireAuthorization(Policies.Insight);
+        forms.MapGet("/shares/{id:int}/spmt.csv", ShareCsvAsync).RequireAuthorization(Policies.Insight).AuditsExport("migration.spmt");
+        forms.MapGet("/agencies/{code}/spmt.csv", AgencyCsvAsync).RequireAuthorization(Policies.Insight).AuditsExport("migration.spmt");
+        forms.MapGet("/shares/{id:int}/findings.xlsx", WorkbookAsync).RequireAuthorization(Policies.Insight).AuditsExport("migration.findings");
 
         var api = app.MapGroup("/api/migration").WithTags("Migration");
         api.MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight)
             .WithDescription("Per agency and share: volume, files, blockers, clean-up potential, readiness and progress, with the mappings and their checks.");
-        api.MapPost("/scans", AttachAsync).RequireAuthorization(Policies.Insight).DisableAntiforgery()
-.WithScanUploadLimit(app)
+        api.MapPost("/scans", AttachAsync).RequireAuthorization(Policies.Insight)
+            .WithScanUploadLimit(app)
             .WithDescription("Attaches a scan inventory (multipart: agency = code, share = name, sourcePath = \\\\server\\share, kind, file) to an agency's share. "
                 + "The same inventory attached again changes nothing.");
     }
@@ -287,7 +287,7 @@ public static class ShareMigrationModule
 
     private static async Task<Ok<OverviewResponse>> OverviewAsync(ClaimsPrincipal user, MigrationQueries queries, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var agencies = await queries.AgenciesAsync(user.SeesAllAgencies() ? null : [.. user.ScopedAgencies()], null, cancellationToken);
+        var agencies = await queries.AgenciesAsync(user.AgencyScope() is { } scoped ? [.. scoped] : null, null, cancellationToken);
         var picture = new MigrationProgressPicture(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), agencies);
         return TypedResults.Ok(new OverviewResponse(picture.Bytes, picture.MovedBytes, picture.BytesMovedPercent, picture.AgenciesWithShares, picture.AgenciesMoved,
             picture.AgenciesMovedPercent, [.. agencies.Where(a => a.Shares.Count > 0).Select(a => new AgencyResponse(a.Code, a.Name, a.Files, a.Bytes, a.Blockers,

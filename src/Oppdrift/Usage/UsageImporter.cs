@@ -112,13 +112,9 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
     }
 
     /// <summary>Deletes per-person rows older than the retention; figures stay.</summary>
-    public async Task<int> PruneAsync(CancellationToken cancellationToken = default)
-    {
-        var floor = RetentionFloor();
-        return await db.UsageActivity.Where(a => a.Date < floor).ExecuteDeleteAsync(cancellationToken);
-    }
+    public Task<int> PruneAsync(CancellationToken cancellationToken = default) => UsageRetentionJob.PruneAsync(db, options, clock, cancellationToken);
 
-    private DateOnly RetentionFloor() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-options.RetentionDays);
+    private DateOnly RetentionFloor() => UsageRetentionJob.RetentionFloor(options, clock);
 
     // Reports are imported oldest first so each day finds the days before it; a file that cannot even be opened
     // sorts first and fails on its own.

@@ -32,6 +32,7 @@ public static class UsageModule
             (provider, sources, cancellationToken) => ImportPulledAsync(provider.GetRequiredService<UsageImporter>(), sources, cancellationToken),
             (provider, cancellationToken) => ImportedAsync(provider.GetRequiredService<OppdriftDb>(), cancellationToken));
         services.AddSingleton<UsageLoadStatus>();
+        services.AddHostedService<UsageRetentionJob>();
         return services;
     }
 
@@ -95,18 +96,18 @@ public static class UsageModule
         api.MapGet("/overview", OverviewAsync).RequireAuthorization(Policies.Insight)
             .WithDescription("Agencies by the key adoption metrics for a date (default: the latest) and a 7- or 28-day window. Figures over fewer people than the minimum group size, and those hidden with them, have no value.");
         api.MapGet("/workloads/{workload}", WorkloadAsync).RequireAuthorization(Policies.Insight);
-        api.MapGet("/agencies/{code}", AgencySeriesAsync).RequireAuthorization(Policies.Insight)
+        api.MapGet("/agencies/{code}", AgencySeriesAsync).RequireAuthorization(Policies.Insight).AuditsView("usage.agency")
             .WithDescription("Daily figures of one agency's charts from 'from' to 'to' (default: the 90 days up to the latest).");
         api.MapGet("/metrics", Metrics).RequireAuthorization(Policies.Insight);
         api.MapGet("/imports", ImportsAsync).RequireAuthorization(Policies.CentralTeam);
-        api.MapPost("/imports", UploadAsync).RequireAuthorization(Policies.CentralTeam).DisableAntiforgery()
+        api.MapPost("/imports", UploadAsync).RequireAuthorization(Policies.CentralTeam)
             .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes)
             .WithDescription("Imports usage reports (multipart field 'file', one or more). Each report lands whole or not at all.");
 
         app.MapGet("/usage/export.csv", (HttpContext context, [AsParameters] UsageFilter filter, UsageQueries queries, CancellationToken cancellationToken) =>
-            ExportAsync(context, filter, queries, csv: true, cancellationToken)).RequireAuthorization(Policies.Insight);
+            ExportAsync(context, filter, queries, csv: true, cancellationToken)).RequireAuthorization(Policies.Insight).AuditsExport("usage.csv");
         app.MapGet("/usage/export.xlsx", (HttpContext context, [AsParameters] UsageFilter filter, UsageQueries queries, CancellationToken cancellationToken) =>
-            ExportAsync(context, filter, queries, csv: false, cancellationToken)).RequireAuthorization(Policies.Insight);
+            ExportAsync(context, filter, queries, csv: false, cancellationToken)).RequireAuthorization(Policies.Insight).AuditsExport("usage.xlsx");
 
         // The upload form on /usage/imports posts here and is sent back to the page with the results.
         // It reads the form itself, so it declares the antiforgery token it needs.
@@ -118,7 +119,7 @@ public static class UsageModule
     /// <summary>A usage upload may hold several daily reports for 54,000 people; more than the default request limit.</summary>
     public const long ImportMaxBytes = 512L * 1024 * 1024;
 
-    private static IReadOnlySet<int>? Scope(ClaimsPrincipal user) => user.SeesAllAgencies() ? null : user.ScopedAgencies();
+    private static IReadOnlySet<int>? Scope(ClaimsPrincipal user) => user.AgencyScope();
 
     private static async Task<Ok<TableResponse>> OverviewAsync(ClaimsPrincipal user, [AsParameters] UsageFilter filter, UsageQueries queries, CancellationToken cancellationToken)
     {

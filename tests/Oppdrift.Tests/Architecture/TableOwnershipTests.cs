@@ -26,6 +26,7 @@ public sealed partial class TableOwnershipTests
         ("src/Oppdrift.Demo/LearningDemo.cs", "Participants", LearningSeeding),
         ("src/Oppdrift.Demo/LearningDemo.cs", "LearningSessions", LearningSeeding),
         ("src/Oppdrift.Demo/LearningDemo.cs", "Feedback", LearningSeeding),
+        ("src/Oppdrift.Demo/LearningDemo.cs", "FeedbackGiven", LearningSeeding),
         ("src/Oppdrift.Demo/LearningDemo.cs", "OutgoingMail", LearningSeeding),
     ];
 

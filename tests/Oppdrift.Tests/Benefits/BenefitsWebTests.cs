@@ -126,6 +126,47 @@ public sealed class BenefitsWebTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Without_an_agency_chosen_a_leader_sees_their_own_agency_never_the_municipality_with_other_agencies_benefits(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        var seeded = await SeedAsync(app);
+        using var leader = await app.SignInAsync(Roles.AgencyLeader, "SYE");
+        using var systemOwner = await app.SignInAsync(Roles.SystemOwner);
+
+        // The API and the pages default to the leader's agency, with its own figures (3.9), not the municipality's (3.7).
+        Assert.Equal(["Bedre digital arbeidsglede", "Færre utskrifter i Sykehjemsetaten"], BenefitNames(await leader.GetStringAsync("/api/benefits")));
+        using (var json = JsonDocument.Parse(await leader.GetStringAsync("/api/benefits")))
+        {
+            Assert.Equal("Sykehjemsetaten", json.RootElement.GetProperty("scope").GetString());
+        }
+        Assert.Equal(["Bedre digital arbeidsglede", "Færre utskrifter i Bydel Nord", "Færre utskrifter i Sykehjemsetaten"],
+            BenefitNames(await systemOwner.GetStringAsync("/api/benefits")));
+        foreach (var url in new[] { "/benefits", "/benefits/map", "/benefits/climate", $"/benefits/{seeded.Whole}" })
+        {
+            using var response = await leader.GetAsync(url);
+            var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
+            Assert.DoesNotContain("Bydel Nord", html, StringComparison.Ordinal);
+            Assert.DoesNotContain(">Hele kommunen</option>", html, StringComparison.Ordinal);
+        }
+        using (var otherBenefit = await leader.GetAsync($"/benefits/{seeded.ForBno}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, otherBenefit.StatusCode);
+            Assert.DoesNotContain("Færre utskrifter i Bydel Nord", await otherBenefit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var report = await leader.GetAsync("/benefits/report.docx?kind=plan"))
+        {
+            Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+            using var word = WordprocessingDocument.Open(new MemoryStream(await report.Content.ReadAsByteArrayAsync()), false);
+            var text = word.MainDocumentPart!.Document.Body!.InnerText;
+            Assert.Contains("Sykehjemsetaten", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Bydel Nord", text, StringComparison.Ordinal);
+        }
+        Assert.Contains(">Hele kommunen</option>", WebUtility.HtmlDecode(await systemOwner.GetStringAsync("/benefits")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task A_manual_measurement_is_deleted_from_the_benefit_page_only_by_those_who_may_enter_it(DatabaseKind kind)
     {
         await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);

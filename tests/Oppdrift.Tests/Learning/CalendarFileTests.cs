@@ -53,4 +53,35 @@ public sealed class CalendarFileTests
         Assert.Equal("CANCELLED", parsed.Status);
         Assert.Equal("Nordmann, Ola", parsed.Attendees.Single().CommonName);
     }
+
+    [Fact]
+    public void Names_addresses_and_links_from_the_directory_cannot_add_a_property_or_parameter_to_an_invitation()
+    {
+        var hostile = "Kari\r\nATTENDEE;CN=Angriper:mailto:angriper@example.com\r\nX-EXTRA:1;ROLE=CHAIR:\"x\"";
+        var session = new CalendarEvent
+        {
+            Uid = "s1@oppdrift",
+            Sequence = 0,
+            Summary = "Bedre møter",
+            StartsAt = Stamp,
+            EndsAt = Stamp.AddHours(1),
+            Url = "https://oppdrift.example/learning/sessions/1\r\nORGANIZER:mailto:x@example.com",
+        };
+
+        var text = CalendarFile.Write("Frokostwebinar", [session], Stamp, CalendarMethod.Request,
+            new CalendarPerson(hostile, "kurs@nordvik.kommune.no\r\nX-EVIL:1"), new CalendarPerson(hostile, "kari@nordvik.kommune.no;RSVP=TRUE:x"));
+
+        var unfolded = text.Replace("\r\n ", "", StringComparison.Ordinal);
+        var lines = unfolded.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines, l => l.StartsWith("ATTENDEE", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("ORGANIZER", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("X-EXTRA", StringComparison.Ordinal) || l.StartsWith("X-EVIL", StringComparison.Ordinal));
+        var attendee = lines.Single(l => l.StartsWith("ATTENDEE", StringComparison.Ordinal));
+        // One CN parameter whose quoted value holds no ; : or quote, then the fixed parameters, then the address.
+        Assert.Equal("ATTENDEE;CN=\"KariATTENDEECN=Angripermailtoangriper@example.comX-EXTRA1ROLE=CHAIRx\";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:kari@nordvik.kommune.noRSVP=TRUEx",
+            attendee);
+        var calendar = Calendar.Load(text)!;
+        var parsed = Assert.Single(calendar.Events);
+        Assert.Equal("https://oppdrift.example/learning/sessions/1ORGANIZER:mailto:x@example.com", parsed.Url!.OriginalString);
+    }
 }

@@ -37,9 +37,9 @@ public sealed class MigrationWebTests
             codes = [.. await scope.ServiceProvider.GetRequiredService<OppdriftDb>().Agencies.OrderBy(a => a.Code).Select(a => a.Code).Take(2).ToListAsync()];
         }
         var (own, other) = (codes[0], codes[1]);
-        using var leader = await app.SignInAsync(Roles.AgencyLeader, own);
-        using var central = await app.SignInAsync(Roles.ChangeLeader);
-        using var employee = await app.SignInAsync(Roles.Employee);
+        using var leader = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.AgencyLeader, own));
+        using var central = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.ChangeLeader));
+        using var employee = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.Employee));
 
         var attached = await leader.PostAsync("/api/migration/scans", Upload(share.Inventory, own, "Fellesområde"));
         var forbidden = await leader.PostAsync("/api/migration/scans", Upload(share.Inventory, other, "Fellesområde"));
@@ -72,6 +72,13 @@ public sealed class MigrationWebTests
         var refused = await leader.GetAsync($"/migration/shares/{otherShare}/findings.xlsx");
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
         Assert.StartsWith("/account/access-denied", refused.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        await using (var db = app.Database.CreateContext())
+        {
+            // The workbook names people's folders: its download is recorded, the refused one is not.
+            var recorded = await db.AuditEntries.Where(a => a.Action == "export.migration.findings").ToListAsync();
+            Assert.Equal([$"/migration/shares/{shareId}/findings.xlsx"], recorded.Select(a => a.Target));
+            Assert.StartsWith("agencyleader-", recorded[0].Actor, StringComparison.Ordinal);
+        }
         var hidden = await leader.GetAsync($"/migration/shares/{otherShare}");
         Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
         Assert.DoesNotContain("Arkiv", await hidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -30,6 +30,25 @@ public static class PrivacyServices
         };
     }
 
+    /// <summary>
+    /// The key file in use when it lies inside the data folder, else null. The data folder is what gets backed up with the
+    /// database; a backup holding both the per-person rows and the key they were hashed with can re-identify people, so
+    /// the host warns at start (see docs/privacy.md, "The pseudonymisation key"). A key from configuration
+    /// (<c>Privacy:PseudonymKey</c>) uses no file and gets no warning.
+    /// </summary>
+    public static string? KeyFileInsideDataDirectory(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = PseudonymiserOptionsFrom(configuration);
+        if (!string.IsNullOrEmpty(options.Key) || options.KeyFile is null)
+        {
+            return null;
+        }
+        var data = Path.TrimEndingDirectorySeparator(Path.GetFullPath(DataDirectory.Resolve(configuration))) + Path.DirectorySeparatorChar;
+        var key = Path.GetFullPath(options.KeyFile);
+        return key.StartsWith(data, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal) ? key : null;
+    }
+
     public static SuppressionOptions SuppressionOptionsFrom(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
