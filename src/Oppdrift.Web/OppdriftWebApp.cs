@@ -11,6 +11,7 @@ using Oppdrift.Demo;
 using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
+using Oppdrift.Processes;
 using Oppdrift.Shared;
 using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
@@ -54,6 +55,7 @@ public static class OppdriftWebApp
         services.AddKnowledge();
         services.AddBenefits(builder.Configuration);
         services.AddShareMigration(builder.Configuration);
+        services.AddProcesses();
         // The demo is a guest: its first-start load runs before the server listens, and only with Oppdrift:LoadDemo.
         services.AddDemo(builder.Configuration);
         services.AddLocalization();
@@ -132,6 +134,7 @@ public static class OppdriftWebApp
         app.MapKnowledgeApi();
         app.MapBenefitsApi();
         app.MapShareMigrationApi();
+        app.MapProcessesApi();
         return app;
     }
 }

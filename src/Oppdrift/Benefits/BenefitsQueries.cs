@@ -87,6 +87,11 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
         return found is null ? null : (found.Id, found.BaselineDate);
     }
 
+    /// <summary>Every benefit's id and name, by name: what another module (Processes) offers to link to.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> BenefitNamesAsync(CancellationToken cancellationToken) =>
+        [.. (await db.Benefits.AsNoTracking().Select(b => new { b.Id, b.Name }).ToListAsync(cancellationToken))
+            .OrderBy(b => b.Name, OrganisationQueries.NorwegianOrder).Select(b => (b.Id, b.Name))];
+
     public async Task<IReadOnlyList<BenefitGoal>> GoalsAsync(CancellationToken cancellationToken) =>
         await db.BenefitGoals.AsNoTracking().OrderBy(g => g.SortOrder).ThenBy(g => g.Id).ToListAsync(cancellationToken);
 

@@ -207,66 +207,11 @@ public static class BenefitsReport
 
     private static string Count(GoalView goal, BenefitStatus status) => goal.Benefits.Count(b => b.Status == status).ToString(Norwegian);
 
-    private static Paragraph Para(string text, string? style = null)
-    {
-        var paragraph = new Paragraph(new Run(new Text(text) { Space = SpaceProcessingModeValues.Preserve }));
-        if (style is not null)
-        {
-            paragraph.PrependChild(new ParagraphProperties(new ParagraphStyleId { Val = style }));
-        }
-        return paragraph;
-    }
+    private static Paragraph Para(string text, string? style = null) => WordWriter.Paragraph(text, style);
 
-    private static Table Table(string[] headers, IReadOnlyList<string[]> rows, bool header = true)
-    {
-        var border = () => new BorderValues?(BorderValues.Single);
-        var table = new Table(new TableProperties(
-            new TableWidth { Type = TableWidthUnitValues.Pct, Width = "5000" },
-            new TableBorders(
-                new TopBorder { Val = border(), Size = 4 }, new BottomBorder { Val = border(), Size = 4 },
-                new LeftBorder { Val = border(), Size = 4 }, new RightBorder { Val = border(), Size = 4 },
-                new InsideHorizontalBorder { Val = border(), Size = 4 }, new InsideVerticalBorder { Val = border(), Size = 4 })));
-        if (header)
-        {
-            var head = new TableRow(new TableRowProperties(new TableHeader()));
-            foreach (var h in headers)
-            {
-                head.Append(new TableCell(new Paragraph(new Run(new RunProperties(new Bold()), new Text(h) { Space = SpaceProcessingModeValues.Preserve }))));
-            }
-            table.Append(head);
-        }
-        foreach (var row in rows)
-        {
-            var tr = new TableRow();
-            foreach (var cell in row)
-            {
-                tr.Append(new TableCell(new Paragraph(new Run(new Text(cell) { Space = SpaceProcessingModeValues.Preserve }))));
-            }
-            table.Append(tr);
-        }
-        return table;
-    }
+    private static Table Table(string[] headers, IReadOnlyList<string[]> rows, bool header = true) => WordWriter.Table(headers, rows, header);
 
-    private static void AddStyles(MainDocumentPart main)
-    {
-        var styles = main.AddNewPart<StyleDefinitionsPart>();
-        Style Heading(string id, string name, string size, bool bold = true) => new(
-            new StyleName { Val = name }, new BasedOn { Val = "Normal" }, new NextParagraphStyle { Val = "Normal" },
-            new StyleParagraphProperties(new KeepNext(), new SpacingBetweenLines { Before = "240", After = "120" }),
-            new StyleRunProperties(bold ? new Bold() : new Italic(), new FontSize { Val = size }))
-        { Type = StyleValues.Paragraph, StyleId = id };
-        styles.Styles = new Styles(
-            new DocDefaults(
-                new RunPropertiesDefault(new RunPropertiesBaseStyle(new RunFonts { Ascii = "Calibri", HighAnsi = "Calibri" }, new FontSize { Val = "21" },
-                    new Languages { Val = "nb-NO" })),
-                new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(new SpacingBetweenLines { After = "120" }))),
-            new Style(new StyleName { Val = "Normal" }) { Type = StyleValues.Paragraph, StyleId = "Normal", Default = true },
-            Heading("Title", "Title", "40"),
-            Heading("Subtitle", "Subtitle", "24", bold: false),
-            Heading("Heading1", "heading 1", "30"),
-            Heading("Heading2", "heading 2", "24"));
-        styles.Styles.Save();
-    }
+    private static void AddStyles(MainDocumentPart main) => WordWriter.AddStyles(main);
 
     // ---------------------------------------------------------------- Excel
 
