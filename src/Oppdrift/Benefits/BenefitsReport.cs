@@ -57,6 +57,7 @@ public static class BenefitsReport
     {
         IndicatorSource.Usage when UsageMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Bruksdata: " + m.Key,
         IndicatorSource.Migration when MigrationMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Migreringsplanen: " + m.Key,
+        IndicatorSource.Process when ProcessMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Prosessregisteret: " + m.Key,
         _ => "Manuell registrering",
     };
 
@@ -165,6 +166,10 @@ public static class BenefitsReport
                                 i.Plan.FinalTarget is { } t ? $"{Number(t.Value)} ({Date(t.Date)})" : "–",
                                 Status(i.Status),
                             })]));
+                    if (benefit.Indicators.Any(i => i.Indicator.Source == IndicatorSource.Process))
+                    {
+                        body.Append(ProcessesBehind(benefit, picture.Date));
+                    }
                 }
             }
 
@@ -201,6 +206,26 @@ public static class BenefitsReport
             main.Document.Save();
         }
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// The processes behind a benefit's process indicators: each linked process with its state, move date and yearly gain,
+    /// and whether it counts on the report's date (moved by then).
+    /// </summary>
+    private static OpenXmlElement ProcessesBehind(BenefitView benefit, DateOnly date)
+    {
+        if (benefit.Processes.Count == 0)
+        {
+            return Para("Ingen prosesser i prosessregisteret er knyttet til gevinsten.");
+        }
+        var counted = ProcessMeasures.MovedBy(benefit.Processes, date).Select(p => p.ProcessId).ToHashSet();
+        return Table(["Prosess bak tallene", "Eier", "Status", "Flyttet", "Timer spart per år", "Utskrifter unngått per år", "Telles"],
+            [.. benefit.Processes.Select(p => new[]
+            {
+                p.Name, p.OwnerAgencyName, Oppdrift.Processes.ProcessesText.Resources.GetString("State_" + p.State, Norwegian) ?? p.State.ToString(),
+                p.MovedOn is { } moved ? Date(moved) : "–", p.Gain.HoursSavedPerYear is { } h ? Number(h, 0) : "–",
+                p.Gain.PrintsAvoidedPerYear is { } prints ? Number(prints, 0) : "–", counted.Contains(p.ProcessId) ? "Ja" : "Nei",
+            })]);
     }
 
     private static string[] Row(string label, ClimateRange range) => [label, Number(range.Low, 0), Number(range.Central, 0), Number(range.High, 0)];

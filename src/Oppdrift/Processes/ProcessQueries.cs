@@ -44,10 +44,10 @@ public sealed record ProcessFilter(int? AgencyId = null, ProcessState? State = n
 public sealed record ProcessTotals(GainTotals Municipality, IReadOnlyList<(AgencyRow Agency, GainTotals Totals)> Agencies);
 
 /// <summary>A process linked to a benefit, as the Benefits module reads it: enough to sum its gain on a date.</summary>
-public sealed record LinkedProcess(int BenefitId, int ProcessId, string Name, int OwnerAgencyId, IReadOnlyList<int> InvolvedAgencyIds, ProcessState State,
+public sealed record LinkedProcess(int BenefitId, int ProcessId, string Name, int OwnerAgencyId, string OwnerAgencyName, IReadOnlyList<int> InvolvedAgencyIds, ProcessState State,
     DateOnly? MovedOn, ProcessGainFigures Gain);
 
-public sealed class ProcessQueries(OppdriftDb db, ClimateModel climate, BenefitsOptions options)
+public sealed class ProcessQueries(OppdriftDb db, BenefitsOptions options)
 {
     /// <summary>Changes whenever a process, its state or its measures change: the id of the latest "processes." audit entry.</summary>
     public static Task<long> VersionAsync(OppdriftDb db, CancellationToken cancellationToken) => AuditLog.LatestAsync(db, "processes.", cancellationToken);
@@ -55,7 +55,7 @@ public sealed class ProcessQueries(OppdriftDb db, ClimateModel climate, Benefits
     /// <summary>The hourly cost (the Benefits module's setting) and the climate factors as the municipality has set them.</summary>
     public async Task<GainFactors> FactorsAsync(CancellationToken cancellationToken)
     {
-        var factors = (await climate.FactorsAsync(cancellationToken)).ToDictionary(f => f.Key, f => new ClimateRange(f.Low, f.Central, f.High));
+        var factors = (await ClimateModel.FactorsAsync(db, cancellationToken)).ToDictionary(f => f.Key, f => new ClimateRange(f.Low, f.Central, f.High));
         return new GainFactors(options.HourlyCost, factors[ClimateFactors.PrintedPage], factors[ClimateFactors.EmailSent]);
     }
 
@@ -117,8 +117,9 @@ public sealed class ProcessQueries(OppdriftDb db, ClimateModel climate, Benefits
         var processes = await db.Processes.AsNoTracking().Where(p => p.Benefits.Any(b => ids.Contains(b.BenefitId)))
             .Include(p => p.Agencies).Include(p => p.Measures).Include(p => p.Benefits).AsSplitQuery().ToListAsync(cancellationToken);
         var factors = await FactorsAsync(cancellationToken);
+        var names = await new OrganisationDirectory(db).AgencyNamesAsync([.. processes.Select(p => p.OwnerAgencyId).Distinct()], cancellationToken);
         return [.. processes.SelectMany(p => p.Benefits.Where(b => ids.Contains(b.BenefitId)).Select(b => new LinkedProcess(b.BenefitId, p.Id, p.Name,
-                p.OwnerAgencyId, [.. p.Agencies.Select(a => a.AgencyId)], p.State, p.MovedOn, Gain(p, factors))))
+                p.OwnerAgencyId, names.GetValueOrDefault(p.OwnerAgencyId, "?"), [.. p.Agencies.Select(a => a.AgencyId)], p.State, p.MovedOn, Gain(p, factors))))
             .OrderBy(l => l.BenefitId).ThenBy(l => l.Name, OrganisationQueries.NorwegianOrder)];
     }
 

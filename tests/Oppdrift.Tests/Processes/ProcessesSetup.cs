@@ -28,9 +28,11 @@ internal sealed class ProcessServices(OppdriftDb db)
 
     public ClimateModel Climate => new(db, Usage, Clock);
 
+    public BenefitsMeasurer BenefitsMeasurer() => new(db, Usage, Clock, Options);
+
     public ProcessEditor Editor => new(db, Benefits, Clock);
 
-    public ProcessQueries Queries => new(db, Climate, Options);
+    public ProcessQueries Queries => new(db, Options);
 
     public static Dictionary<ProcessMeasureKind, MeasureInput> Measures(double? minutes, int? sample = null, double? prints = null, double? emails = null,
         double? errors = null, double? leadTime = null)
