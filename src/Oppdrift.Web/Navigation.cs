@@ -19,6 +19,7 @@ public static class Navigation
         new("/knowledge", "NavKnowledge", Policies.SignedIn),
         new("/benefits", "NavBenefits", Policies.Insight),
         new("/migration", "NavMigration", Policies.Insight),
+        new("/processes", "NavProcesses", Policies.Insight),
         new("/organisation", "NavOrganisation", Policies.CentralTeam),
         new("/admin/accounts", "NavAccounts", Policies.Administrator),
         new("/admin/audit", "NavAudit", Policies.Administrator),

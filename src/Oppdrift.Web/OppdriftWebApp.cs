@@ -13,6 +13,7 @@ using Oppdrift.Demo;
 using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
+using Oppdrift.Processes;
 using Oppdrift.Shared;
 using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
@@ -57,6 +58,7 @@ public static class OppdriftWebApp
         services.AddKnowledge();
         services.AddBenefits(builder.Configuration);
         services.AddShareMigration(builder.Configuration);
+        services.AddProcesses();
         // The demo is a guest: its first-start load runs before the server listens, and only with Oppdrift:LoadDemo.
         services.AddDemo(builder.Configuration);
         services.AddLocalization();
@@ -142,6 +144,7 @@ public static class OppdriftWebApp
         app.MapKnowledgeApi();
         app.MapBenefitsApi();
         app.MapShareMigrationApi();
+        app.MapProcessesApi();
         return app;
     }
 }

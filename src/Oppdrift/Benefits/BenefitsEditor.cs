@@ -204,6 +204,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         double baseline;
         UsageMeasure? measure = null;
         string? migrationKey = null;
+        string? processKey = null;
         if (input.Source == IndicatorSource.Usage)
         {
             measure = UsageMeasures.Find(input.UsageMeasure);
@@ -242,6 +243,23 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
             var progress = await new Oppdrift.ShareMigration.MigrationQueries(db).ProgressAsync(baselineDate, cancellationToken);
             baseline = Math.Round(migrationMeasure.Municipality(progress) ?? 0, 2);
             migrationKey = migrationMeasure.Key;
+        }
+        else if (input.Source == IndicatorSource.Process)
+        {
+            if (ProcessMeasures.Find(input.UsageMeasure) is not { } processMeasure)
+            {
+                return Fail(nameof(input.UsageMeasure), "ErrorRequired", BenefitsText.Get("UsageMeasure"));
+            }
+            if (baselineDate > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            {
+                return Fail(nameof(input.BaselineDate), "ErrorBaselineInFuture");
+            }
+            unit = string.IsNullOrEmpty(unit) ? processMeasure.Unit : unit;
+            min ??= 0;
+            // The baseline is what the processes linked to the benefit had gained by the baseline date (0 before any moved).
+            var linked = await new Oppdrift.Processes.ProcessQueries(db, new BenefitsOptions()).LinkedAsync([input.BenefitId], cancellationToken);
+            baseline = Math.Round(processMeasure.Sum(ProcessMeasures.MovedBy(linked, baselineDate)), 2);
+            processKey = processMeasure.Key;
         }
         else
         {
@@ -301,7 +319,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
                 return Fail("", "ErrorNotFound");
             }
             before = Snapshot(indicator);
-            if (indicator.Source != input.Source || indicator.UsageMeasure != (measure?.Key ?? migrationKey))
+            if (indicator.Source != input.Source || indicator.UsageMeasure != (measure?.Key ?? migrationKey ?? processKey))
             {
                 // Automatic measurements of another source would be mixed with the new one's: start them afresh.
                 await db.Measurements.Where(m => m.IndicatorId == indicator.Id && m.Automatic).ExecuteDeleteAsync(cancellationToken);
@@ -313,11 +331,12 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
             benefit.Indicators.Add(indicator);
         }
         indicator.Name = input.Name.Trim();
-        indicator.Definition = Clean(input.Definition) ?? measure?.HowComputed ?? MigrationMeasures.Find(migrationKey)?.HowComputed;
+        indicator.Definition = Clean(input.Definition) ?? measure?.HowComputed ?? MigrationMeasures.Find(migrationKey)?.HowComputed
+            ?? ProcessMeasures.Find(processKey)?.HowComputed;
         indicator.Unit = unit;
         indicator.HigherIsBetter = input.HigherIsBetter;
         indicator.Source = input.Source;
-        indicator.UsageMeasure = measure?.Key ?? migrationKey;
+        indicator.UsageMeasure = measure?.Key ?? migrationKey ?? processKey;
         indicator.BaselineDate = baselineDate;
         indicator.BaselineValue = baseline;
         indicator.Schedule = input.Schedule;

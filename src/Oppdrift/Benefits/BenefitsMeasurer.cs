@@ -6,12 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
+using Oppdrift.Processes;
 using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Benefits;
 
-public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, TimeProvider clock)
+public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, TimeProvider clock, BenefitsOptions? options = null)
 {
     public const string Actor = "oppdrift";
 
@@ -38,11 +39,11 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
     }
 
     /// <summary>
-    /// Measures every usage and migration indicator (or only <paramref name="only"/>); returns the number of
+    /// Measures every usage, migration and process indicator (or only <paramref name="only"/>); returns the number of
     /// measurements written.
     /// </summary>
     public async Task<int> MeasureAllAsync(CancellationToken cancellationToken, int? only = null) =>
-        await MeasureUsageAsync(only, cancellationToken) + await MeasureMigrationAsync(only, cancellationToken);
+        await MeasureUsageAsync(only, cancellationToken) + await MeasureMigrationAsync(only, cancellationToken) + await MeasureProcessesAsync(only, cancellationToken);
 
     private sealed record Scoped(int Id, int BenefitId, string? Measure, DateOnly BaselineDate, MeasurementSchedule Schedule);
 
@@ -124,6 +125,42 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
     }
 
     /// <summary>
+    /// Process indicators are measured on their schedule up to today: the sum over the processes linked to the benefit
+    /// that had moved by each date, for the municipality and for each agency that owns one of them (within the benefit's
+    /// agencies, when it names some).
+    /// </summary>
+    private async Task<int> MeasureProcessesAsync(int? only, CancellationToken cancellationToken)
+    {
+        var (indicators, scopes) = await IndicatorsAsync(IndicatorSource.Process, only, cancellationToken);
+        if (indicators.Count == 0)
+        {
+            return 0;
+        }
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var linked = (await new ProcessQueries(db, options ?? new BenefitsOptions()).LinkedAsync([.. indicators.Select(i => i.BenefitId).Distinct()], cancellationToken))
+            .ToLookup(l => l.BenefitId);
+        var written = 0;
+        foreach (var indicator in indicators)
+        {
+            if (ProcessMeasures.Find(indicator.Measure) is not { } measure)
+            {
+                continue;
+            }
+            var scope = scopes[indicator.BenefitId].ToHashSet();
+            var processes = linked[indicator.BenefitId].ToList();
+            var owners = processes.Select(p => p.OwnerAgencyId).Distinct().Where(a => scope.Count == 0 || scope.Contains(a)).ToList();
+            var values = new List<(DateOnly Date, int? AgencyId, double? Value)>();
+            foreach (var date in Dates(indicator.Schedule, indicator.BaselineDate, today))
+            {
+                values.Add((date, null, measure.Sum(ProcessMeasures.MovedBy(processes, date))));
+                values.AddRange(owners.Select(a => (date, (int?)a, (double?)measure.Sum(ProcessMeasures.MovedBy(processes, date, a)))));
+            }
+            written += await StoreAsync(indicator.Id, values, cancellationToken);
+        }
+        return written;
+    }
+
+    /// <summary>
     /// Writes the values that are new or changed, and removes automatic measurements whose value is gone (hidden or no
     /// longer known), in one transaction per indicator; returns the number written.
     /// </summary>
@@ -188,7 +225,7 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
 /// <summary>
 /// Takes the automatic measurements whenever the usage figures have changed (an import, a Graph pull, a background
 /// batch such as the demo's history once it has ended), the migration plan has (a scan attached, a mapping or its
-/// state changed), or a new day has begun, checking every <see cref="BenefitsOptions.CheckEvery"/>.
+/// state changed), the process register has (a process, its state or its measures changed), or a new day has begun, checking every <see cref="BenefitsOptions.CheckEvery"/>.
 /// </summary>
 public sealed partial class BenefitsMeasurementJob(IServiceProvider services, BenefitsOptions options, UsageLoadStatus usageLoad,
     ILogger<BenefitsMeasurementJob> logger, TimeProvider clock) : BackgroundService
@@ -201,7 +238,7 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
         {
             return;
         }
-        (UsageDataVersion?, long, DateOnly)? measured = null;
+        (UsageDataVersion?, long, long, DateOnly)? measured = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -215,8 +252,9 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
                 var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
                 // The day is part of the version: migration indicators are measured up to today, so a new day can bring a
                 // new measurement date even when the plan has not changed.
-                (UsageDataVersion?, long, DateOnly) version = (await UsageDataVersion.ReadAsync(db, stoppingToken),
-                    await MigrationQueries.VersionAsync(db, stoppingToken), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+                (UsageDataVersion?, long, long, DateOnly) version = (await UsageDataVersion.ReadAsync(db, stoppingToken),
+                    await MigrationQueries.VersionAsync(db, stoppingToken), await ProcessQueries.VersionAsync(db, stoppingToken),
+                    DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
                 if (version == measured)
                 {
                     continue;
@@ -238,9 +276,9 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Benefit indicators measured from usage and the migration plan: {Written} measurements written")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Benefit indicators measured from usage, the migration plan and the process register: {Written} measurements written")]
     private static partial void LogMeasured(ILogger logger, int written);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Measuring benefit indicators from usage and the migration plan failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Measuring benefit indicators from usage, the migration plan and the process register failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

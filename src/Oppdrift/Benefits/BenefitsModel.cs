@@ -65,6 +65,8 @@ public enum IndicatorSource
     Usage,
     /// <summary>Computed from the migration plan: the share of agencies, or of bytes, moved off the file servers.</summary>
     Migration,
+    /// <summary>Computed from the process register: the gain of the processes linked to the benefit, moved by the measured date.</summary>
+    Process,
 }
 
 public enum MeasurementSchedule

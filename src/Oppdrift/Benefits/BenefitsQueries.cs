@@ -20,6 +20,7 @@ public sealed record IndicatorView(Indicator Indicator, IndicatorPlan Plan, IRea
     {
         IndicatorSource.Usage when UsageMeasures.Find(Indicator.UsageMeasure) is { } m => BenefitsText.Get("SourceUsage", m.Name),
         IndicatorSource.Migration when MigrationMeasures.Find(Indicator.UsageMeasure) is { } m => BenefitsText.Get("SourceMigration", m.Name),
+        IndicatorSource.Process when ProcessMeasures.Find(Indicator.UsageMeasure) is { } m => BenefitsText.Get("SourceProcess", m.Name),
         _ => BenefitsText.Get("SourceManual"),
     };
 }
@@ -28,6 +29,9 @@ public sealed record BenefitView(Benefit Benefit, string GoalName, IReadOnlyList
     IReadOnlyList<IndicatorView> Indicators, int Employees)
 {
     public BenefitStatus Status => IndicatorPlan.Worst(Indicators.Select(i => i.Status));
+
+    /// <summary>The processes linked to the benefit in the process register: what its process indicators sum.</summary>
+    public IReadOnlyList<Processes.LinkedProcess> Processes { get; init; } = [];
 
     public string AgencyNames => Agencies.Count == 0 ? BenefitsText.Get("WholeMunicipality") : string.Join(", ", Agencies.Select(a => a.Name));
 
@@ -109,6 +113,11 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
         return found is null ? null : (found.Id, found.BaselineDate);
     }
 
+    /// <summary>Every benefit's id and name, by name: what another module (Processes) offers to link to.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> BenefitNamesAsync(CancellationToken cancellationToken) =>
+        [.. (await db.Benefits.AsNoTracking().Select(b => new { b.Id, b.Name }).ToListAsync(cancellationToken))
+            .OrderBy(b => b.Name, OrganisationQueries.NorwegianOrder).Select(b => (b.Id, b.Name))];
+
     public async Task<IReadOnlyList<BenefitGoal>> GoalsAsync(CancellationToken cancellationToken) =>
         await db.BenefitGoals.AsNoTracking().OrderBy(g => g.SortOrder).ThenBy(g => g.Id).ToListAsync(cancellationToken);
 
@@ -151,6 +160,9 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
             benefits = [.. benefits.Where(b => b.Agencies.Count == 0 || b.Agencies.Any(a => a.AgencyId == id))];
         }
         var indicatorIds = benefits.SelectMany(b => b.Indicators).Select(i => i.Id).ToList();
+        var processBenefits = benefits.Where(b => b.Indicators.Any(i => i.Source == IndicatorSource.Process)).Select(b => b.Id).ToList();
+        var linked = (processBenefits.Count == 0 ? [] : await new Processes.ProcessQueries(db, options).LinkedAsync(processBenefits, cancellationToken))
+            .ToLookup(l => l.BenefitId);
         var measurements = (await db.Measurements.AsNoTracking()
             .Where(m => indicatorIds.Contains(m.IndicatorId) && m.AgencyId == agencyId && m.Date <= day)
             .ToListAsync(cancellationToken)).ToLookup(m => m.IndicatorId);
@@ -180,7 +192,7 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
                         .ToList();
                     return new IndicatorView(i, plan, list);
                 }).ToList();
-                goalBenefits.Add(new BenefitView(benefit, goal.Name, named, indicators, employees));
+                goalBenefits.Add(new BenefitView(benefit, goal.Name, named, indicators, employees) { Processes = [.. linked[benefit.Id]] });
             }
             views.Add(new GoalView(goal, goalBenefits));
         }

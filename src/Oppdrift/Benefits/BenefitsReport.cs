@@ -57,6 +57,7 @@ public static class BenefitsReport
     {
         IndicatorSource.Usage when UsageMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Bruksdata: " + m.Key,
         IndicatorSource.Migration when MigrationMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Migreringsplanen: " + m.Key,
+        IndicatorSource.Process when ProcessMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Prosessregisteret: " + m.Key,
         _ => "Manuell registrering",
     };
 
@@ -165,6 +166,10 @@ public static class BenefitsReport
                                 i.Plan.FinalTarget is { } t ? $"{Number(t.Value)} ({Date(t.Date)})" : "–",
                                 Status(i.Status),
                             })]));
+                    if (benefit.Indicators.Any(i => i.Indicator.Source == IndicatorSource.Process))
+                    {
+                        body.Append(ProcessesBehind(benefit, picture.Date));
+                    }
                 }
             }
 
@@ -203,70 +208,35 @@ public static class BenefitsReport
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// The processes behind a benefit's process indicators: each linked process with its state, move date and yearly gain,
+    /// and whether it counts on the report's date (moved by then).
+    /// </summary>
+    private static OpenXmlElement ProcessesBehind(BenefitView benefit, DateOnly date)
+    {
+        if (benefit.Processes.Count == 0)
+        {
+            return Para("Ingen prosesser i prosessregisteret er knyttet til gevinsten.");
+        }
+        var counted = ProcessMeasures.MovedBy(benefit.Processes, date).Select(p => p.ProcessId).ToHashSet();
+        return Table(["Prosess bak tallene", "Eier", "Status", "Flyttet", "Timer spart per år", "Utskrifter unngått per år", "Telles"],
+            [.. benefit.Processes.Select(p => new[]
+            {
+                p.Name, p.OwnerAgencyName, Oppdrift.Processes.ProcessesText.Resources.GetString("State_" + p.State, Norwegian) ?? p.State.ToString(),
+                p.MovedOn is { } moved ? Date(moved) : "–", p.Gain.HoursSavedPerYear is { } h ? Number(h, 0) : "–",
+                p.Gain.PrintsAvoidedPerYear is { } prints ? Number(prints, 0) : "–", counted.Contains(p.ProcessId) ? "Ja" : "Nei",
+            })]);
+    }
+
     private static string[] Row(string label, ClimateRange range) => [label, Number(range.Low, 0), Number(range.Central, 0), Number(range.High, 0)];
 
     private static string Count(GoalView goal, BenefitStatus status) => goal.Benefits.Count(b => b.Status == status).ToString(Norwegian);
 
-    private static Paragraph Para(string text, string? style = null)
-    {
-        var paragraph = new Paragraph(new Run(new Text(text) { Space = SpaceProcessingModeValues.Preserve }));
-        if (style is not null)
-        {
-            paragraph.PrependChild(new ParagraphProperties(new ParagraphStyleId { Val = style }));
-        }
-        return paragraph;
-    }
+    private static Paragraph Para(string text, string? style = null) => WordWriter.Paragraph(text, style);
 
-    private static Table Table(string[] headers, IReadOnlyList<string[]> rows, bool header = true)
-    {
-        var border = () => new BorderValues?(BorderValues.Single);
-        var table = new Table(new TableProperties(
-            new TableWidth { Type = TableWidthUnitValues.Pct, Width = "5000" },
-            new TableBorders(
-                new TopBorder { Val = border(), Size = 4 }, new BottomBorder { Val = border(), Size = 4 },
-                new LeftBorder { Val = border(), Size = 4 }, new RightBorder { Val = border(), Size = 4 },
-                new InsideHorizontalBorder { Val = border(), Size = 4 }, new InsideVerticalBorder { Val = border(), Size = 4 })));
-        if (header)
-        {
-            var head = new TableRow(new TableRowProperties(new TableHeader()));
-            foreach (var h in headers)
-            {
-                head.Append(new TableCell(new Paragraph(new Run(new RunProperties(new Bold()), new Text(h) { Space = SpaceProcessingModeValues.Preserve }))));
-            }
-            table.Append(head);
-        }
-        foreach (var row in rows)
-        {
-            var tr = new TableRow();
-            foreach (var cell in row)
-            {
-                tr.Append(new TableCell(new Paragraph(new Run(new Text(cell) { Space = SpaceProcessingModeValues.Preserve }))));
-            }
-            table.Append(tr);
-        }
-        return table;
-    }
+    private static Table Table(string[] headers, IReadOnlyList<string[]> rows, bool header = true) => WordWriter.Table(headers, rows, header);
 
-    private static void AddStyles(MainDocumentPart main)
-    {
-        var styles = main.AddNewPart<StyleDefinitionsPart>();
-        Style Heading(string id, string name, string size, bool bold = true) => new(
-            new StyleName { Val = name }, new BasedOn { Val = "Normal" }, new NextParagraphStyle { Val = "Normal" },
-            new StyleParagraphProperties(new KeepNext(), new SpacingBetweenLines { Before = "240", After = "120" }),
-            new StyleRunProperties(bold ? new Bold() : new Italic(), new FontSize { Val = size }))
-        { Type = StyleValues.Paragraph, StyleId = id };
-        styles.Styles = new Styles(
-            new DocDefaults(
-                new RunPropertiesDefault(new RunPropertiesBaseStyle(new RunFonts { Ascii = "Calibri", HighAnsi = "Calibri" }, new FontSize { Val = "21" },
-                    new Languages { Val = "nb-NO" })),
-                new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(new SpacingBetweenLines { After = "120" }))),
-            new Style(new StyleName { Val = "Normal" }) { Type = StyleValues.Paragraph, StyleId = "Normal", Default = true },
-            Heading("Title", "Title", "40"),
-            Heading("Subtitle", "Subtitle", "24", bold: false),
-            Heading("Heading1", "heading 1", "30"),
-            Heading("Heading2", "heading 2", "24"));
-        styles.Styles.Save();
-    }
+    private static void AddStyles(MainDocumentPart main) => WordWriter.AddStyles(main);
 
     // ---------------------------------------------------------------- Excel
 

@@ -1,5 +1,5 @@
 // The starter template: the four goals the municipality bought Microsoft 365 for, with benefits and indicators wired
-// to the usage figures and the migration plan where they measure the benefit, and manual indicators (survey results,
+// to the usage figures, the migration plan and the process register where they measure the benefit, and manual indicators (survey results,
 // printing) where no source exists yet. Loaded through the same editor a user would use.
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +32,12 @@ public sealed class BenefitsTemplate(OppdriftDb db, BenefitsEditor editor, Usage
                 "Flytting fra filservere til SharePoint og OneDrive\nOpplæring i deling og samskriving",
                 "Eksterne mottakere uten tilgang får fortsatt vedlegg.",
                 [new("Andel deling med lenke (av lenkedeling og e-post)", "%", true, "linksShared", 0, [5, 10], HoursPerUnit: 0.3)]),
+            new("Mindre tid på e-post og samordning i arbeidsprosesser", "Saksbehandling, møtepapirer og skjema flyttes fra e-post, papir og felles postkasser til Teams, SharePoint og Power Automate.",
+                "Endringsleder, UKE", false, true,
+                "Prosessregisteret: prosesser som kartlegges, flyttes og måles før og etter\nOpplæring i SharePoint-lister og Power Automate",
+                "Gevinsten avhenger av at virksomhetene måler minutter per sak både før og etter flyttingen.",
+                [new("Timer spart per år i flyttede prosesser", "timer", true, ProcessMeasures.HoursSaved, 0, [1500, 4000], 0,
+                    Definition: "Summen av timer spart per år i prosessene i prosessregisteret som er knyttet til gevinsten og er flyttet.")]),
             new("Alle ansatte bruker Teams", "Teams er samhandlingsflaten for hele kommunen.", "Systemeier M365", false, true,
                 "Utrulling av Teams til alle virksomheter\nSuperbrukernettverk",
                 "Ansatte uten egen PC når ikke Teams.",
@@ -127,7 +133,8 @@ public sealed class BenefitsTemplate(OppdriftDb db, BenefitsEditor editor, Usage
                     }
                     var targets = i.Change.Select((change, n) => new TargetInput(baseline.AddYears(n + 1), Math.Round(Clamp(i.Relative ? start * (1 + change) : start + change, i.Min ?? 0, i.Max ?? (i.Unit == "%" ? 100 : null)), 2))).ToList();
                     var saved = await editor.SaveIndicatorAsync(null, new IndicatorInput(benefit.Value!.Id, i.Name, i.Definition, i.Unit, i.HigherIsBetter,
-                        i.Measure is null ? IndicatorSource.Manual : MigrationMeasures.IsMigration(i.Measure) ? IndicatorSource.Migration : IndicatorSource.Usage, i.Measure, baseline, i.ManualBaseline, MeasurementSchedule.Monthly,
+                        i.Measure is null ? IndicatorSource.Manual : MigrationMeasures.IsMigration(i.Measure) ? IndicatorSource.Migration
+                            : ProcessMeasures.IsProcess(i.Measure) ? IndicatorSource.Process : IndicatorSource.Usage, i.Measure, baseline, i.ManualBaseline, MeasurementSchedule.Monthly,
                         i.Min, i.Max, i.HoursPerUnit, targets), user, cancellationToken);
                     if (!saved.Succeeded)
                     {

@@ -84,8 +84,12 @@ public sealed class ClimateModel(OppdriftDb db, UsageIndicatorQuery usage, TimeP
     private static readonly string[] Links = ["onedrive.sharedInternally", "onedrive.sharedExternally", "sharepoint.sharedInternally", "sharepoint.sharedExternally"];
     private static readonly string[] Storage = ["exchange.storageBytes", "onedrive.storageBytes", "sharepoint.storageBytes"];
 
-    public async Task<IReadOnlyList<ClimateFactorRow>> FactorsAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ClimateFactorRow>> FactorsAsync(CancellationToken cancellationToken) => FactorsAsync(db, cancellationToken);
+
+    /// <summary>The factors as the municipality has set them (the defaults where it has not), for readers without the usage figures.</summary>
+    public static async Task<IReadOnlyList<ClimateFactorRow>> FactorsAsync(OppdriftDb db, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var changed = await db.ClimateFactors.AsNoTracking().ToDictionaryAsync(f => f.Key, cancellationToken);
         return [.. ClimateFactors.Defaults.Select(d => changed.TryGetValue(d.Key, out var c)
             ? new ClimateFactorRow(d.Key, c.Low, c.Central, c.High, c.Source, true)

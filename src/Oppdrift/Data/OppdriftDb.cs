@@ -4,6 +4,7 @@ using Oppdrift.Benefits;
 using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
+using Oppdrift.Processes;
 using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
 
@@ -60,6 +61,12 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<ShareScanFolder> ShareScanFolders => Set<ShareScanFolder>();
     public DbSet<ShareMapping> ShareMappings => Set<ShareMapping>();
     public DbSet<ShareMappingChange> ShareMappingChanges => Set<ShareMappingChange>();
+    public DbSet<WorkProcess> Processes => Set<WorkProcess>();
+    public DbSet<ProcessAgency> ProcessAgencies => Set<ProcessAgency>();
+    public DbSet<ProcessStateChange> ProcessStateChanges => Set<ProcessStateChange>();
+    public DbSet<ProcessMeasure> ProcessMeasures => Set<ProcessMeasure>();
+    public DbSet<ProcessBenefit> ProcessBenefits => Set<ProcessBenefit>();
+    public DbSet<ProcessCandidateDismissal> ProcessCandidateDismissals => Set<ProcessCandidateDismissal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -70,6 +77,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         KnowledgeModel.Map(modelBuilder);
         BenefitsModel.Map(modelBuilder);
         MigrationModel.Map(modelBuilder);
+        ProcessesModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -29,8 +29,8 @@ public sealed class BenefitsTemplateTests
         var again = await s.Template.LoadAsync(BenefitsUsers.Central, BaselineDate, default);
 
         Assert.True(loaded.Succeeded, loaded.Error);
-        Assert.Equal(9, loaded.Value);
-        Assert.Equal((4, 8, 9, 18), (counts.Goals, counts.Benefits, counts.Indicators, counts.Targets));
+        Assert.Equal(10, loaded.Value);
+        Assert.Equal((4, 9, 10, 20), (counts.Goals, counts.Benefits, counts.Indicators, counts.Targets));
         Assert.False(again.Succeeded);
         await using var check = database.CreateContext();
         Assert.Equal(counts, await CountAsync(check));
@@ -41,6 +41,9 @@ public sealed class BenefitsTemplateTests
         Assert.Equal(5, indicators.Count(i => i.Source == IndicatorSource.Usage));
         Assert.Equal(2, indicators.Count(i => i.Source == IndicatorSource.Migration));
         Assert.Equal(2, indicators.Count(i => i.Source == IndicatorSource.Manual));
+        // Hours saved by the processes linked to the benefit: none are linked yet, so it starts from nothing.
+        var processes = Assert.Single(indicators, i => i.Source == IndicatorSource.Process);
+        Assert.Equal((ProcessMeasures.HoursSaved, 0.0), (processes.UsageMeasure, processes.BaselineValue));
         Assert.All(indicators, i => Assert.Equal(BaselineDate, i.BaselineDate));
         Assert.All(indicators, i => Assert.All(i.Targets, t => Assert.True(t.Date > i.BaselineDate)));
         // A usage indicator starts from the municipality's figure on the baseline date, as the editor would take it.
@@ -53,7 +56,7 @@ public sealed class BenefitsTemplateTests
         Assert.Equal([BaselineDate.AddYears(1), BaselineDate.AddYears(2)], teams.Targets.OrderBy(t => t.Date).Select(t => t.Date));
         // Before anything is scanned nothing has moved off the file servers.
         Assert.All(indicators.Where(i => i.Source == IndicatorSource.Migration), i => Assert.Equal(0, i.BaselineValue));
-        Assert.Equal(9, await check.AuditEntries.CountAsync(a => a.Action == "benefits.indicator.create" && a.Actor == "endringsleder"));
+        Assert.Equal(10, await check.AuditEntries.CountAsync(a => a.Action == "benefits.indicator.create" && a.Actor == "endringsleder"));
     }
 
     [Theory]

@@ -62,6 +62,11 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/usage/workloads/{Workload}");
         Assert.Contains(declared, d => d.Route == "/api/usage/overview");
         Assert.Contains(declared, d => d.Route == "/benefits/measurements/{id:long}/delete" && d.Method == "POST" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/api/processes/" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/processes/export.csv" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/processes/export.xlsx" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/processes/{id:int}/summary.docx" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/processes/{ProcessId:int}" && d.Policy == Policies.Insight);
 
         var samples = await SampleValuesAsync(app);
         var clients = new Dictionary<string, HttpClient> { ["anonymous"] = app.Anonymous() };
@@ -228,6 +233,7 @@ public sealed class AuthorizationMatrixTests
         {
             ["code"] = "SYE",
             ["workload"] = "teams",
+            ["processid"] = "1",
             ["id"] = (await db.DirectoryImports.Select(i => i.Id).FirstAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
