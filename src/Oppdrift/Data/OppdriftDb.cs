@@ -5,6 +5,7 @@ using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.ShareMigration;
+using Oppdrift.Surveys;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Data;
@@ -59,6 +60,16 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<ShareMapping> ShareMappings => Set<ShareMapping>();
     public DbSet<ShareMappingChange> ShareMappingChanges => Set<ShareMappingChange>();
 
+    public DbSet<Survey> Surveys => Set<Survey>();
+    public DbSet<SurveyTheme> SurveyThemes => Set<SurveyTheme>();
+    public DbSet<SurveyQuestion> SurveyQuestions => Set<SurveyQuestion>();
+    public DbSet<SurveyRound> SurveyRounds => Set<SurveyRound>();
+    public DbSet<SurveyRoundGroup> SurveyRoundGroups => Set<SurveyRoundGroup>();
+    public DbSet<SurveyInvitation> SurveyInvitations => Set<SurveyInvitation>();
+    public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
+    public DbSet<SurveyAnswer> SurveyAnswers => Set<SurveyAnswer>();
+    public DbSet<SurveyImport> SurveyImports => Set<SurveyImport>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         OrganisationModel.Map(modelBuilder);
@@ -68,6 +79,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         KnowledgeModel.Map(modelBuilder);
         BenefitsModel.Map(modelBuilder);
         MigrationModel.Map(modelBuilder);
+        SurveysModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
