@@ -13,6 +13,7 @@ using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
 using Oppdrift.ShareMigration;
+using Oppdrift.Surveys;
 using Oppdrift.Usage;
 using Oppdrift.Web.Components;
 
@@ -54,6 +55,7 @@ public static class OppdriftWebApp
         services.AddKnowledge();
         services.AddBenefits(builder.Configuration);
         services.AddShareMigration(builder.Configuration);
+        services.AddSurveys(builder.Configuration);
         // The demo is a guest: its first-start load runs before the server listens, and only with Oppdrift:LoadDemo.
         services.AddDemo(builder.Configuration);
         services.AddLocalization();
@@ -132,6 +134,7 @@ public static class OppdriftWebApp
         app.MapKnowledgeApi();
         app.MapBenefitsApi();
         app.MapShareMigrationApi();
+        app.MapSurveysApi();
         return app;
     }
 }

@@ -204,6 +204,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         double baseline;
         UsageMeasure? measure = null;
         string? migrationKey = null;
+        string? surveyKey = null;
         if (input.Source == IndicatorSource.Usage)
         {
             measure = UsageMeasures.Find(input.UsageMeasure);
@@ -245,6 +246,17 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         }
         else
         {
+            if (input.Source == IndicatorSource.Survey)
+            {
+                if (SurveyMeasures.Parse(input.UsageMeasure) is not { } survey)
+                {
+                    return Fail(nameof(input.UsageMeasure), "ErrorRequired", BenefitsText.Get("UsageMeasure"));
+                }
+                surveyKey = input.UsageMeasure;
+                unit = string.IsNullOrEmpty(unit) ? survey.Unit : unit;
+                min ??= survey.Min;
+                max ??= survey.Max;
+            }
             if (input.BaselineValue is not { } manual)
             {
                 return Fail(nameof(input.BaselineValue), "ErrorRequired", BenefitsText.Get("BaselineValue"));
@@ -301,7 +313,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
                 return Fail("", "ErrorNotFound");
             }
             before = Snapshot(indicator);
-            if (indicator.Source != input.Source || indicator.UsageMeasure != (measure?.Key ?? migrationKey))
+            if (indicator.Source != input.Source || indicator.UsageMeasure != (measure?.Key ?? migrationKey ?? surveyKey))
             {
                 // Automatic measurements of another source would be mixed with the new one's: start them afresh.
                 await db.Measurements.Where(m => m.IndicatorId == indicator.Id && m.Automatic).ExecuteDeleteAsync(cancellationToken);
@@ -317,7 +329,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         indicator.Unit = unit;
         indicator.HigherIsBetter = input.HigherIsBetter;
         indicator.Source = input.Source;
-        indicator.UsageMeasure = measure?.Key ?? migrationKey;
+        indicator.UsageMeasure = measure?.Key ?? migrationKey ?? surveyKey;
         indicator.BaselineDate = baselineDate;
         indicator.BaselineValue = baseline;
         indicator.Schedule = input.Schedule;

@@ -65,6 +65,8 @@ public enum IndicatorSource
     Usage,
     /// <summary>Computed from the migration plan: the share of agencies, or of bytes, moved off the file servers.</summary>
     Migration,
+    /// <summary>Read from a survey's results at each of its rounds: a statement's or theme's share favourable, a mean or an eNPS.</summary>
+    Survey,
 }
 
 public enum MeasurementSchedule

@@ -57,6 +57,7 @@ public static class BenefitsReport
     {
         IndicatorSource.Usage when UsageMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Bruksdata: " + m.Key,
         IndicatorSource.Migration when MigrationMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Migreringsplanen: " + m.Key,
+        IndicatorSource.Survey when SurveyMeasures.Parse(i.Indicator.UsageMeasure) is { } m => "Undersøkelse: " + m.Name,
         _ => "Manuell registrering",
     };
 

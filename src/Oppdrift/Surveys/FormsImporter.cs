@@ -24,6 +24,12 @@ public sealed record FormsImportRequest
 
     /// <summary>Column header → question id, from the mapping step; headers matched to question texts when not given.</summary>
     public IReadOnlyDictionary<string, int>? Mapping { get; init; }
+
+    /// <summary>
+    /// How many were asked per agency, when the form went to a sample rather than everyone; by default a new round's
+    /// response rate is taken against each agency's head count in the directory.
+    /// </summary>
+    public IReadOnlyDictionary<int, int>? Invited { get; init; }
 }
 
 public enum FormsImportStatus
@@ -123,7 +129,7 @@ public sealed class FormsImporter(OppdriftDb db, OrganisationDirectory directory
         var people = await directory.PeopleByNameAsync(export.Rows.Select(r => r.Email).Where(e => e is not null && !e.Equals(FormsExportReader.Anonymous, StringComparison.OrdinalIgnoreCase)),
             null, activeOnly: false, cancellationToken);
         var rowAgency = new List<int?>(export.Rows.Count);
-        var answers = new List<List<SurveyAnswer>>(export.Rows.Count);
+        var answers = new List<List<(SurveyQuestion Question, SurveyAnswer Answer)>>(export.Rows.Count);
         foreach (var row in export.Rows)
         {
             int? agencyId = null;
@@ -143,7 +149,7 @@ public sealed class FormsImporter(OppdriftDb db, OrganisationDirectory directory
                 agencyId = person.AgencyId;
             }
             rowAgency.Add(agencyId);
-            var list = new List<SurveyAnswer>();
+            var list = new List<(SurveyQuestion, SurveyAnswer)>();
             foreach (var (index, question) in map)
             {
                 if (!row.Values.TryGetValue(index, out var text))
@@ -156,7 +162,7 @@ public sealed class FormsImporter(OppdriftDb db, OrganisationDirectory directory
                     errors.Add(new InputError(fileName, row.Line, column.Number, column.Header, problem));
                     continue;
                 }
-                list.AddRange(values);
+                list.AddRange(values.Select(v => (question, v)));
             }
             answers.Add(list);
             if (errors.Count >= 50)
@@ -205,7 +211,7 @@ public sealed class FormsImporter(OppdriftDb db, OrganisationDirectory directory
 
             // An agency is a group of its own only when its people are enough to be one; otherwise its answers count
             // with the others', and the agency is not stored with them.
-            var heads = await directory.HeadCountsAsync(null, cancellationToken);
+            var heads = request.Invited ?? await directory.HeadCountsAsync(null, cancellationToken);
             var answered = rowAgency.OfType<int>().GroupBy(a => a).ToDictionary(g => g.Key, g => g.Count());
             bool OwnGroup(int agency) => heads.TryGetValue(agency, out var h) && h > 0 ? h >= options.MinimumRespondents : answered[agency] >= options.MinimumRespondents;
             if (newRound && heads.Count > 0)
@@ -227,8 +233,10 @@ public sealed class FormsImporter(OppdriftDb db, OrganisationDirectory directory
             {
                 var response = new SurveyResponse { Id = Guid.NewGuid(), RoundId = round.Id, AgencyId = rowAgency[i] is { } a && OwnGroup(a) ? a : null, ImportId = import.Id };
                 db.SurveyResponses.Add(response);
-                foreach (var answer in answers[i])
+                foreach (var (question, answer) in answers[i])
                 {
+                    // Set here: a survey made from the file has its question ids only now.
+                    answer.QuestionId = question.Id;
                     answer.ResponseId = response.Id;
                     db.SurveyAnswers.Add(answer);
                 }

@@ -54,7 +54,7 @@ public static class SurveyLibrary
 
     public static LibraryQuestion? Find(string key) => Questions.FirstOrDefault(q => q.Key == key);
 
-    /// <summary>The pulse the demo and a new team start with: one statement per theme, the rating, eNPS and a comment.</summary>
+    /// <summary>The pulse a new team starts with: one statement per theme, the rating, eNPS and a comment.</summary>
     public static IReadOnlyList<string> PulseKeys { get; } =
         ["info-find", "meet-effective", "share-links", "lead-included", "conf-tools", "time-saved", "rating-overall", "enps", "comment"];
 }

@@ -8,11 +8,14 @@ namespace Oppdrift.Surveys;
 
 public sealed record SurveySummary(int Id, string Name, string? Description, int Questions, int Rounds, int Responses, DateTime? LastClosesAt);
 
-/// <summary>A measure of a survey a benefit indicator can use: a statement's or theme's share favourable, or an eNPS.</summary>
-public sealed record SurveyMeasureRef(int SurveyId, string Survey, string Key, string Name, string Unit);
+/// <summary>
+/// A figure of a survey a benefit indicator can follow: "theme:KEY" or "favourable:Q" (share favourable, %), "mean:Q"
+/// (the mean) or "enps:Q", where Q is the question's library key or "q" and its id.
+/// </summary>
+public sealed record SurveyMeasureRef(string Survey, string Measure, string Name);
 
-/// <summary>One round's value of a survey measure for the municipality or one agency; null when suppressed or unanswered.</summary>
-public sealed record SurveyMeasureValue(int Round, string RoundName, DateOnly Date, double? Value, string? Suppressed);
+/// <summary>A survey measure at one round (dated by its close): the municipality's value and each agency's, null where hidden or unanswered.</summary>
+public sealed record SurveyMeasurePoint(DateOnly Date, string Round, double? Municipality, IReadOnlyDictionary<int, double?> Agencies);
 
 public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory, SurveysOptions options)
 {
@@ -41,6 +44,91 @@ public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory
     {
         var counts = await CountsAsync(surveyId, cancellationToken);
         return counts is null ? null : SurveyResults.Compute(counts, options, scope, english);
+    }
+
+    /// <summary>Every measure of every survey, for the indicator form.</summary>
+    public async Task<IReadOnlyList<SurveyMeasureRef>> MeasuresAsync(bool english, CancellationToken cancellationToken)
+    {
+        var surveys = await db.Surveys.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(cancellationToken);
+        var themes = await db.SurveyThemes.AsNoTracking().OrderBy(t => t.SortOrder).ToListAsync(cancellationToken);
+        var questions = await db.SurveyQuestions.AsNoTracking().OrderBy(q => q.SortOrder).ToListAsync(cancellationToken);
+        var measures = new List<SurveyMeasureRef>();
+        foreach (var survey in surveys)
+        {
+            foreach (var theme in themes.Where(t => t.SurveyId == survey.Id && questions.Any(q => q.ThemeId == t.Id && q.Kind is QuestionKind.Likert or QuestionKind.Rating)))
+            {
+                measures.Add(new(survey.Name, "theme:" + theme.Key, SurveysText.Get("MeasureTheme", english ? theme.NameEn : theme.NameNb)));
+            }
+            foreach (var question in questions.Where(q => q.SurveyId == survey.Id))
+            {
+                var reference = Reference(question);
+                if (question.Kind is QuestionKind.Likert or QuestionKind.Rating)
+                {
+                    measures.Add(new(survey.Name, "favourable:" + reference, SurveysText.Get("MeasureFavourable", question.Text(english))));
+                    measures.Add(new(survey.Name, "mean:" + reference, SurveysText.Get("MeasureMean", question.Text(english))));
+                }
+                else if (question.Kind == QuestionKind.Enps)
+                {
+                    measures.Add(new(survey.Name, "enps:" + reference, SurveysText.Get("MeasureEnps", question.Text(english))));
+                }
+            }
+        }
+        return measures;
+    }
+
+    /// <summary>A question as measures name it: its library key, or "q" and its id.</summary>
+    public static string Reference(SurveyQuestion question)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        return question.LibraryKey ?? "q" + question.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A measure at each round of the survey that has closed by <paramref name="until"/>, with the suppression of the
+    /// results page (a hidden figure is null); empty when the survey or the measure does not exist.
+    /// </summary>
+    public async Task<IReadOnlyList<SurveyMeasurePoint>> MeasureAsync(string survey, string measure, DateOnly until, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        if (await FindAsync(survey, cancellationToken) is not { } id || await CountsAsync(id, cancellationToken) is not { } counts)
+        {
+            return [];
+        }
+        var view = SurveyResults.Compute(counts, options, null, english: false);
+        var colon = measure.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return [];
+        }
+        var (kind, reference) = (measure[..colon], measure[(colon + 1)..]);
+        IReadOnlyList<GroupScores>? groups = kind == "theme"
+            ? view.Themes.FirstOrDefault(t => t.Key == reference)?.Groups
+            : counts.Questions.FirstOrDefault(q => Reference(q) == reference) is { } question ? view.Questions.First(q => q.QuestionId == question.Id).Groups : null;
+        if (groups is null || groups.Count == 0)
+        {
+            return [];
+        }
+        double? Value(ScoreCell cell) => kind switch
+        {
+            "mean" => cell.Mean,
+            "enps" => cell.Enps,
+            _ => cell.Favourable,
+        };
+        var agencyOf = view.Groups.Where(g => g.AgencyId is not null).ToDictionary(g => g.Key, g => g.AgencyId!.Value);
+        var points = new List<SurveyMeasurePoint>();
+        var rounds = counts.Rounds.OrderBy(r => r.Number).ToList();
+        for (var r = 0; r < rounds.Count; r++)
+        {
+            var date = DateOnly.FromDateTime(rounds[r].ClosesAt);
+            if (date > until)
+            {
+                continue;
+            }
+            var municipality = groups.First(g => g.Group == GroupKeys.Municipality).Rounds[r];
+            var agencies = groups.Where(g => agencyOf.ContainsKey(g.Group)).ToDictionary(g => agencyOf[g.Group], g => Value(g.Rounds[r]));
+            points.Add(new SurveyMeasurePoint(date, rounds[r].Name, Value(municipality), agencies));
+        }
+        return points;
     }
 
     /// <summary>Everything a survey's results are computed from, counted in the database (no single answer leaves it, comments excepted).</summary>

@@ -27,7 +27,7 @@ public sealed class SurveyResultsTests
         Assert.Equal((10, 3.0, 40.0), (a1[0].Respondents!.Value, a1[0].Mean!.Value, a1[0].Favourable!.Value));
         Assert.Equal([2, 2, 2, 2, 2], a1[0].Distribution!);
         Assert.Null(a1[0].Change);
-        Assert.Equal((4.0, 80.0, 40.0), (a1[1].Mean!.Value, a1[1].Favourable!.Value, a1[1].Change!.Value));
+        Assert.Equal((4.1, 80.0, 40.0), (a1[1].Mean!.Value, a1[1].Favourable!.Value, a1[1].Change!.Value));
         var municipality = likert.Groups.Single(g => g.Group == GroupKeys.Municipality).Rounds;
         Assert.Equal((20, 70.0), (municipality[0].Respondents!.Value, municipality[0].Favourable!.Value));
         var enps = view.Questions.Single(q => q.QuestionId == CountsBuilder.Enps).Groups.Single(g => g.Group == "A").Rounds;

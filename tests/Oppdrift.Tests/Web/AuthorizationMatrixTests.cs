@@ -62,6 +62,13 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/usage/workloads/{Workload}");
         Assert.Contains(declared, d => d.Route == "/api/usage/overview");
         Assert.Contains(declared, d => d.Route == "/benefits/measurements/{id:long}/delete" && d.Method == "POST" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/surveys" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/surveys/new" && d.Policy == Policies.CentralTeam);
+        Assert.Contains(declared, d => d.Route == "/surveys/import/upload" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
+        Assert.Contains(declared, d => d.Route == "/surveys/{id:int}/results.csv" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/api/surveys/import" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
+        // The answer page is reached by the personal link alone.
+        Assert.Contains(declared, d => d.Route == "/survey/answer/{Token}" && d.Anonymous);
 
         var samples = await SampleValuesAsync(app);
         var clients = new Dictionary<string, HttpClient> { ["anonymous"] = app.Anonymous() };
@@ -126,6 +133,7 @@ public sealed class AuthorizationMatrixTests
             .ToList();
 
         Assert.Contains(posts, e => e.RoutePattern.RawText == "/benefits/measurements/{id:long}/delete");
+        Assert.Contains(posts, e => e.RoutePattern.RawText == "/surveys/import/upload");
         var unguarded = posts.Where(e => e.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: true })
             .Select(e => e.RoutePattern.RawText).ToList();
         Assert.True(unguarded.Count == 0, "Form posts that accept a request without the page's antiforgery token: " + string.Join(", ", unguarded));
