@@ -18,6 +18,10 @@ if (args is ["registration-burst", .. var burst])
 {
     return await Oppdrift.Benchmarks.RegistrationBurst.RunAsync(burst);
 }
+if (args is ["survey-results", .. var surveys])
+{
+    return await Oppdrift.Benchmarks.SurveyResultsTiming.RunAsync(surveys);
+}
 if (args is ["scan-tree", .. var scanTree])
 {
     return Oppdrift.Benchmarks.ScanTreeComparison.Run(scanTree);

@@ -53,6 +53,7 @@ internal static class OppdriftCommand
             AccountCommands.Create(),
             ScanCommands.Create(),
             MigrationCommands.Create(),
+            SurveyCommands.Create(),
         };
 
     public static async Task<int> RunAsync(string[] args)

@@ -53,6 +53,7 @@ public static class DemoModule
         services.AddScoped<DemoLoader>();
         services.AddScoped<LearningDemo>();
         services.AddScoped<DemoMigration>();
+        services.AddScoped<DemoSurveys>();
         services.AddHostedService<DemoFirstStart>();
         services.AddHostedService<DemoUsageJob>();
         return services;
@@ -90,6 +91,9 @@ public sealed partial class DemoFirstStart(IServiceProvider services, DemoOption
         started = clock.GetTimestamp();
         var migration = await scope.ServiceProvider.GetRequiredService<DemoMigration>().LoadAsync(options.Seed, options.Folder, cancellationToken);
         LogMigrationDemoLoaded(logger, clock.GetElapsedTime(started).TotalSeconds, migration.Shares, migration.Files, migration.Mappings);
+        started = clock.GetTimestamp();
+        var surveys = await scope.ServiceProvider.GetRequiredService<DemoSurveys>().LoadAsync(options.Seed, options.Folder, cancellationToken);
+        LogSurveysDemoLoaded(logger, clock.GetElapsedTime(started).TotalSeconds, surveys.Rounds, surveys.Responses);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -110,4 +114,7 @@ public sealed partial class DemoFirstStart(IServiceProvider services, DemoOption
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo migration loaded in {Seconds:F1} s: {Shares} file shares scanned ({Files} files), {Mappings} mappings")]
     private static partial void LogMigrationDemoLoaded(ILogger logger, double seconds, int shares, long files, int mappings);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo surveys loaded in {Seconds:F1} s: {Rounds} rounds, {Responses} responses")]
+    private static partial void LogSurveysDemoLoaded(ILogger logger, double seconds, int rounds, int responses);
 }

@@ -18,6 +18,7 @@ public static class Navigation
         new("/learning", "NavLearning", Policies.SignedIn),
         new("/knowledge", "NavKnowledge", Policies.SignedIn),
         new("/benefits", "NavBenefits", Policies.Insight),
+        new("/surveys", "NavSurveys", Policies.Insight),
         new("/migration", "NavMigration", Policies.Insight),
         new("/processes", "NavProcesses", Policies.Insight),
         new("/organisation", "NavOrganisation", Policies.CentralTeam),

@@ -16,6 +16,7 @@ using Oppdrift.Organisation;
 using Oppdrift.Processes;
 using Oppdrift.Shared;
 using Oppdrift.ShareMigration;
+using Oppdrift.Surveys;
 using Oppdrift.Usage;
 using Oppdrift.Web.Components;
 
@@ -59,6 +60,7 @@ public static class OppdriftWebApp
         services.AddBenefits(builder.Configuration);
         services.AddShareMigration(builder.Configuration);
         services.AddProcesses();
+        services.AddSurveys(builder.Configuration);
         // The demo is a guest: its first-start load runs before the server listens, and only with Oppdrift:LoadDemo.
         services.AddDemo(builder.Configuration);
         services.AddLocalization();
@@ -145,6 +147,7 @@ public static class OppdriftWebApp
         app.MapBenefitsApi();
         app.MapShareMigrationApi();
         app.MapProcessesApi();
+        app.MapSurveysApi();
         return app;
     }
 }

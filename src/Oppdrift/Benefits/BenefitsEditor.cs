@@ -205,6 +205,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         UsageMeasure? measure = null;
         string? migrationKey = null;
         string? processKey = null;
+        string? surveyKey = null;
         if (input.Source == IndicatorSource.Usage)
         {
             measure = UsageMeasures.Find(input.UsageMeasure);
@@ -263,6 +264,17 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         }
         else
         {
+            if (input.Source == IndicatorSource.Survey)
+            {
+                if (SurveyMeasures.Parse(input.UsageMeasure) is not { } survey)
+                {
+                    return Fail(nameof(input.UsageMeasure), "ErrorRequired", BenefitsText.Get("UsageMeasure"));
+                }
+                surveyKey = input.UsageMeasure;
+                unit = string.IsNullOrEmpty(unit) ? survey.Unit : unit;
+                min ??= survey.Min;
+                max ??= survey.Max;
+            }
             if (input.BaselineValue is not { } manual)
             {
                 return Fail(nameof(input.BaselineValue), "ErrorRequired", BenefitsText.Get("BaselineValue"));
@@ -319,7 +331,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
                 return Fail("", "ErrorNotFound");
             }
             before = Snapshot(indicator);
-            if (indicator.Source != input.Source || indicator.UsageMeasure != (measure?.Key ?? migrationKey ?? processKey))
+            if (indicator.Source != input.Source || indicator.UsageMeasure != (measure?.Key ?? migrationKey ?? processKey ?? surveyKey))
             {
                 // Automatic measurements of another source would be mixed with the new one's: start them afresh.
                 await db.Measurements.Where(m => m.IndicatorId == indicator.Id && m.Automatic).ExecuteDeleteAsync(cancellationToken);
@@ -336,7 +348,7 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         indicator.Unit = unit;
         indicator.HigherIsBetter = input.HigherIsBetter;
         indicator.Source = input.Source;
-        indicator.UsageMeasure = measure?.Key ?? migrationKey ?? processKey;
+        indicator.UsageMeasure = measure?.Key ?? migrationKey ?? processKey ?? surveyKey;
         indicator.BaselineDate = baselineDate;
         indicator.BaselineValue = baseline;
         indicator.Schedule = input.Schedule;

@@ -7,12 +7,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
 using Oppdrift.Processes;
+using Oppdrift.Organisation;
 using Oppdrift.ShareMigration;
+using Oppdrift.Surveys;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Benefits;
 
-public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, TimeProvider clock, BenefitsOptions? options = null)
+public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, TimeProvider clock, BenefitsOptions? options = null, SurveyQueries? surveys = null)
 {
     public const string Actor = "oppdrift";
 
@@ -43,7 +45,31 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
     /// measurements written.
     /// </summary>
     public async Task<int> MeasureAllAsync(CancellationToken cancellationToken, int? only = null) =>
-        await MeasureUsageAsync(only, cancellationToken) + await MeasureMigrationAsync(only, cancellationToken) + await MeasureProcessesAsync(only, cancellationToken);
+        await MeasureUsageAsync(only, cancellationToken) + await MeasureMigrationAsync(only, cancellationToken) + await MeasureProcessesAsync(only, cancellationToken)
+            + await MeasureSurveysAsync(only, cancellationToken);
+
+    /// <summary>Survey indicators are measured at each round that has closed since the baseline, as the results page shows it (hidden stays unmeasured).</summary>
+    private async Task<int> MeasureSurveysAsync(int? only, CancellationToken cancellationToken)
+    {
+        var (indicators, scopes) = await IndicatorsAsync(IndicatorSource.Survey, only, cancellationToken);
+        if (indicators.Count == 0)
+        {
+            return 0;
+        }
+        var queries = surveys ?? new SurveyQueries(db, new OrganisationDirectory(db), new SurveysOptions());
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var written = 0;
+        foreach (var indicator in indicators)
+        {
+            if (SurveyMeasures.Parse(indicator.Measure) is not { } measure)
+            {
+                continue;
+            }
+            var values = await SurveyMeasures.ValuesAsync(queries, measure, indicator.BaselineDate, today, scopes[indicator.BenefitId].ToHashSet(), cancellationToken);
+            written += await StoreAsync(indicator.Id, values, cancellationToken);
+        }
+        return written;
+    }
 
     private sealed record Scoped(int Id, int BenefitId, string? Measure, DateOnly BaselineDate, MeasurementSchedule Schedule);
 

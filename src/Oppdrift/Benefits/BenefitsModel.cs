@@ -67,6 +67,8 @@ public enum IndicatorSource
     Migration,
     /// <summary>Computed from the process register: the gain of the processes linked to the benefit, moved by the measured date.</summary>
     Process,
+    /// <summary>Read from a survey's results at each of its rounds: a statement's or theme's share favourable, a mean or an eNPS.</summary>
+    Survey,
 }
 
 public enum MeasurementSchedule

@@ -21,6 +21,7 @@ public sealed record IndicatorView(Indicator Indicator, IndicatorPlan Plan, IRea
         IndicatorSource.Usage when UsageMeasures.Find(Indicator.UsageMeasure) is { } m => BenefitsText.Get("SourceUsage", m.Name),
         IndicatorSource.Migration when MigrationMeasures.Find(Indicator.UsageMeasure) is { } m => BenefitsText.Get("SourceMigration", m.Name),
         IndicatorSource.Process when ProcessMeasures.Find(Indicator.UsageMeasure) is { } m => BenefitsText.Get("SourceProcess", m.Name),
+        IndicatorSource.Survey when SurveyMeasures.Parse(Indicator.UsageMeasure) is { } m => BenefitsText.Get("SourceSurvey", m.Name),
         _ => BenefitsText.Get("SourceManual"),
     };
 }

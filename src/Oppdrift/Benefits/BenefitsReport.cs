@@ -58,6 +58,7 @@ public static class BenefitsReport
         IndicatorSource.Usage when UsageMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Bruksdata: " + m.Key,
         IndicatorSource.Migration when MigrationMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Migreringsplanen: " + m.Key,
         IndicatorSource.Process when ProcessMeasures.Find(i.Indicator.UsageMeasure) is { } m => "Prosessregisteret: " + m.Key,
+        IndicatorSource.Survey when SurveyMeasures.Parse(i.Indicator.UsageMeasure) is { } m => "Undersøkelse: " + m.Name,
         _ => "Manuell registrering",
     };
 

@@ -60,8 +60,9 @@ public sealed class BenefitsTemplate(OppdriftDb db, BenefitsEditor editor, Usage
             new("Bedre digital arbeidsglede", "Ansatte er tilfredse med de digitale verktøyene og får hjelp til å bruke dem.", "HR-direktør", false, true,
                 "Digital arbeidsglede-kampanjen\nLederprogram i Teams",
                 "Opplevd tilfredshet påvirkes av mye mer enn verktøyene.",
-                [new("Tilfredshet med digitale verktøy (1–5)", "poeng", true, null, 3.4, [0.3, 0.6], 1, 5,
-                    Definition: "Gjennomsnittlig svar i medarbeiderundersøkelsen. Registreres for hånd inntil undersøkelsesmodulen finnes.")]),
+                [new("Tilfredshet med digitale verktøy (1–5)", "poeng", true, SurveyMeasures.Key(SurveyMeasures.StarterSurvey, "mean:rating-overall"), 3.4, [0.3, 0.6], 1, 5,
+                    Definition: "Gjennomsnittlig svar på «Hvor fornøyd er du alt i alt med de digitale verktøyene på jobb?» (1–5) i pulsundersøkelsen "
+                        + "«" + SurveyMeasures.StarterSurvey + "», målt ved hver runde. Grunnlinjen er satt for hånd til første runde er stengt.")]),
         ]),
         new("Redusert klimaavtrykk", "Mindre papir, færre reiser og et mindre digitalt fotavtrykk.",
         [
@@ -121,7 +122,7 @@ public sealed class BenefitsTemplate(OppdriftDb db, BenefitsEditor editor, Usage
                     {
                         start = Math.Round(migration.Municipality(await new Oppdrift.ShareMigration.MigrationQueries(db).ProgressAsync(baseline, cancellationToken)) ?? 0, 2);
                     }
-                    else if (i.Measure is not null && UsageMeasures.Find(i.Measure) is { } measure)
+                    else if (i.Measure is not null && !SurveyMeasures.IsSurvey(i.Measure) && UsageMeasures.Find(i.Measure) is { } measure)
                     {
                         var figures = await usage.AtAsync(measure.Column, baseline, cancellationToken);
                         if (figures.Municipality.Value is not { } value)
@@ -134,7 +135,8 @@ public sealed class BenefitsTemplate(OppdriftDb db, BenefitsEditor editor, Usage
                     var targets = i.Change.Select((change, n) => new TargetInput(baseline.AddYears(n + 1), Math.Round(Clamp(i.Relative ? start * (1 + change) : start + change, i.Min ?? 0, i.Max ?? (i.Unit == "%" ? 100 : null)), 2))).ToList();
                     var saved = await editor.SaveIndicatorAsync(null, new IndicatorInput(benefit.Value!.Id, i.Name, i.Definition, i.Unit, i.HigherIsBetter,
                         i.Measure is null ? IndicatorSource.Manual : MigrationMeasures.IsMigration(i.Measure) ? IndicatorSource.Migration
-                            : ProcessMeasures.IsProcess(i.Measure) ? IndicatorSource.Process : IndicatorSource.Usage, i.Measure, baseline, i.ManualBaseline, MeasurementSchedule.Monthly,
+                            : ProcessMeasures.IsProcess(i.Measure) ? IndicatorSource.Process
+                            : SurveyMeasures.IsSurvey(i.Measure) ? IndicatorSource.Survey : IndicatorSource.Usage, i.Measure, baseline, i.ManualBaseline, MeasurementSchedule.Monthly,
                         i.Min, i.Max, i.HoursPerUnit, targets), user, cancellationToken);
                     if (!saved.Succeeded)
                     {

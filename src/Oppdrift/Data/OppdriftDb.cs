@@ -6,6 +6,7 @@ using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
 using Oppdrift.Processes;
 using Oppdrift.ShareMigration;
+using Oppdrift.Surveys;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Data;
@@ -68,6 +69,16 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<ProcessBenefit> ProcessBenefits => Set<ProcessBenefit>();
     public DbSet<ProcessCandidateDismissal> ProcessCandidateDismissals => Set<ProcessCandidateDismissal>();
 
+    public DbSet<Survey> Surveys => Set<Survey>();
+    public DbSet<SurveyTheme> SurveyThemes => Set<SurveyTheme>();
+    public DbSet<SurveyQuestion> SurveyQuestions => Set<SurveyQuestion>();
+    public DbSet<SurveyRound> SurveyRounds => Set<SurveyRound>();
+    public DbSet<SurveyRoundGroup> SurveyRoundGroups => Set<SurveyRoundGroup>();
+    public DbSet<SurveyInvitation> SurveyInvitations => Set<SurveyInvitation>();
+    public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
+    public DbSet<SurveyAnswer> SurveyAnswers => Set<SurveyAnswer>();
+    public DbSet<SurveyImport> SurveyImports => Set<SurveyImport>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         OrganisationModel.Map(modelBuilder);
@@ -78,6 +89,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         BenefitsModel.Map(modelBuilder);
         MigrationModel.Map(modelBuilder);
         ProcessesModel.Map(modelBuilder);
+        SurveysModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -34,6 +34,8 @@ public sealed record PersonRow
 
     public int? AgencyId { get; init; }
 
+    public int? UnitId { get; init; }
+
     public bool IsLeader { get; init; }
 
     /// <summary>Present in the latest directory import and enabled.</summary>
@@ -84,6 +86,7 @@ public sealed class OrganisationDirectory(OppdriftDb db)
         DisplayName = p.DisplayName,
         Mail = p.Mail,
         AgencyId = p.AgencyId,
+        UnitId = p.UnitId,
         IsLeader = p.IsLeader,
         IsActive = p.IsActive,
     };

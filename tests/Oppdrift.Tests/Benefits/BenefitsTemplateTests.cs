@@ -40,10 +40,13 @@ public sealed class BenefitsTemplateTests
         var indicators = await check.Indicators.AsNoTracking().Include(i => i.Targets).ToListAsync();
         Assert.Equal(5, indicators.Count(i => i.Source == IndicatorSource.Usage));
         Assert.Equal(2, indicators.Count(i => i.Source == IndicatorSource.Migration));
-        Assert.Equal(2, indicators.Count(i => i.Source == IndicatorSource.Manual));
+        Assert.Equal(1, indicators.Count(i => i.Source == IndicatorSource.Manual));
         // Hours saved by the processes linked to the benefit: none are linked yet, so it starts from nothing.
         var processes = Assert.Single(indicators, i => i.Source == IndicatorSource.Process);
         Assert.Equal((ProcessMeasures.HoursSaved, 0.0), (processes.UsageMeasure, processes.BaselineValue));
+        // Satisfaction follows the starter pulse's overall rating at each round, from a baseline set by hand.
+        var satisfaction = indicators.Single(i => i.Source == IndicatorSource.Survey);
+        Assert.Equal(("survey:mean:rating-overall@Digital arbeidshverdag", 3.4), (satisfaction.UsageMeasure, satisfaction.BaselineValue));
         Assert.All(indicators, i => Assert.Equal(BaselineDate, i.BaselineDate));
         Assert.All(indicators, i => Assert.All(i.Targets, t => Assert.True(t.Date > i.BaselineDate)));
         // A usage indicator starts from the municipality's figure on the baseline date, as the editor would take it.

@@ -47,6 +47,9 @@ public sealed class CliTests : IAsyncDisposable
     [InlineData("--help", "migration")]
     [InlineData("migration attach --help", "--source-unc")]
     [InlineData("scan --help", "--max-folders-per-second")]
+    [InlineData("--help", "surveys")]
+    [InlineData("surveys import --help", "--survey")]
+    [InlineData("surveys results --help", "--json")]
     public async Task Help_lists_each_verb_and_option(string arguments, string expected)
     {
         var run = await RunAsync(arguments.Split(' '));
@@ -449,6 +452,45 @@ public sealed class CliTests : IAsyncDisposable
             Assert.Equal(("Økonomi fellesområde", @"\\fil01\okonomi$"), (stored.Name, stored.SourcePath));
             Assert.Equal((2L, 1L), (stored.Scans.Single().Files, stored.Scans.Single().Blockers));
         }
+    }
+
+    [Fact]
+    public async Task Surveys_import_creates_the_survey_from_a_Forms_export_and_results_print_hidden_figures_as_null_with_the_reason()
+    {
+        var file = Path.Combine(_folder, "puls.xlsx");
+        string[] questions = ["Hvilken virksomhet jobber du i?", "Hvor enig er du?.Møtene mine i Teams er effektive."];
+        // Twelve answers from Bydel Nord, three from Kulturetaten: too few to be stored as Kulturetaten's, they count as
+        // "other", which is hidden, and Bydel Nord with it (or the municipality minus Bydel Nord would give them).
+        await File.WriteAllBytesAsync(file, Oppdrift.Tests.Surveys.FormsWorkbook.Write(questions,
+            [.. Enumerable.Range(0, 15).Select(i => new Oppdrift.Tests.Surveys.FormsWorkbook.Response("anonymous", new DateTime(2026, 3, 2, 9, i, 0), [i < 12 ? "BNO" : "KUL", "Enig"]))]),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await RunAsync("db", "migrate", "--data", Data)).ExitCode);
+        await using (var db = CreateDb(DatabaseKind.Sqlite))
+        {
+            db.Agencies.AddRange(new Oppdrift.Organisation.Agency { Code = "BNO", Name = "Bydel Nord" }, new Oppdrift.Organisation.Agency { Code = "KUL", Name = "Kulturetaten" });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var imported = await RunAsync("surveys", "import", file, "--survey", "Puls", "--data", Data);
+        var again = await RunAsync("surveys", "import", file, "--survey", "Puls", "--data", Data);
+        var results = await RunAsync("surveys", "results", "Puls", "--json", "--data", Data);
+        var missing = await RunAsync("surveys", "results", "Ingen slik", "--data", Data);
+
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Contains("15 responses imported", imported.Output, StringComparison.Ordinal);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("puls.xlsx: ", again.Error, StringComparison.Ordinal);
+        Assert.True(results.ExitCode == 0, results.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(results.Output);
+        var groups = json.RootElement.GetProperty("questions")[0].GetProperty("groups").EnumerateArray()
+            .ToDictionary(g => g.GetProperty("group").GetString()!, g => g.GetProperty("rounds")[0]);
+        Assert.Equal(15, groups["municipality"].GetProperty("respondents").GetInt32());
+        Assert.Equal(100.0, groups["municipality"].GetProperty("favourable").GetDouble());
+        Assert.False(groups.ContainsKey("KUL"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, groups["other"].GetProperty("mean").ValueKind);
+        Assert.Equal("SmallGroup", groups["other"].GetProperty("suppressed").GetString());
+        Assert.Equal("Complementary", groups["BNO"].GetProperty("suppressed").GetString());
+        Assert.Equal(2, missing.ExitCode);
     }
 
     private string[] DatabaseArguments(DatabaseKind kind)

@@ -67,6 +67,13 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/processes/export.xlsx" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/{id:int}/summary.docx" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/{ProcessId:int}" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/surveys" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/surveys/new" && d.Policy == Policies.CentralTeam);
+        Assert.Contains(declared, d => d.Route == "/surveys/import/upload" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
+        Assert.Contains(declared, d => d.Route == "/surveys/{id:int}/results.csv" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/api/surveys/import" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
+        // The answer page is reached by the personal link alone.
+        Assert.Contains(declared, d => d.Route == "/survey/answer/{Token}" && d.Anonymous);
 
         var samples = await SampleValuesAsync(app);
         var clients = new Dictionary<string, HttpClient> { ["anonymous"] = app.Anonymous() };
@@ -131,6 +138,7 @@ public sealed class AuthorizationMatrixTests
             .ToList();
 
         Assert.Contains(posts, e => e.RoutePattern.RawText == "/benefits/measurements/{id:long}/delete");
+        Assert.Contains(posts, e => e.RoutePattern.RawText == "/surveys/import/upload");
         var unguarded = posts.Where(e => e.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: true })
             .Select(e => e.RoutePattern.RawText).ToList();
         Assert.True(unguarded.Count == 0, "Form posts that accept a request without the page's antiforgery token: " + string.Join(", ", unguarded));

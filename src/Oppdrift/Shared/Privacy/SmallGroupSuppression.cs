@@ -49,7 +49,7 @@ public static class SmallGroupSuppression
                 throw new ArgumentException($"Cell ({cell.Row}, {cell.Column}) appears twice.", nameof(cells));
             }
         }
-        grid.Suppress(options.MinimumGroupSize);
+        grid.Suppress(options.MinimumGroupSize, options.ProtectHiddenSums);
         return new SuppressedTable<TRow, TColumn>(rows, columns, rowIndex, columnIndex, grid, options.MinimumGroupSize);
     }
 
@@ -152,7 +152,7 @@ internal sealed class Grid
         return true;
     }
 
-    public void Suppress(int minimumGroupSize)
+    public void Suppress(int minimumGroupSize, bool protectHiddenSums = false)
     {
         // Zero people is not a group anyone can be picked out of, so only 1..minimum-1 is small.
         for (var at = 0; at < _people.Length; at++)
@@ -175,12 +175,53 @@ internal sealed class Grid
                     _reasons[Complement(line)] = SuppressionReason.Complementary;
                     changed = true;
                 }
+                else if (protectHiddenSums && SmallHiddenSum(line, minimumGroupSize) && SmallestPublished(line) is { } more)
+                {
+                    _reasons[more] = SuppressionReason.Complementary;
+                    changed = true;
+                }
             }
         }
         while (changed);
     }
 
     private bool IsHidden(int at) => _reasons[at] != SuppressionReason.None;
+
+    /// <summary>
+    /// Whether the hidden members of a line add up to a small group a reader can work out as a whole: the line's total
+    /// minus its published members. When the total itself is hidden, the sum cannot be worked out from this line.
+    /// </summary>
+    private bool SmallHiddenSum(int[] line, int minimumGroupSize)
+    {
+        if (IsHidden(line[^1]))
+        {
+            return false;
+        }
+        var hidden = 0;
+        foreach (var at in line)
+        {
+            if (IsHidden(at))
+            {
+                hidden += _people[at];
+            }
+        }
+        return hidden > 0 && hidden < minimumGroupSize;
+    }
+
+    private int? SmallestPublished(int[] line)
+    {
+        int? best = null;
+        // The total (last) is never chosen here: hiding it would hide the sum, but also the figure a page most needs.
+        for (var k = 0; k < line.Length - 1; k++)
+        {
+            var at = line[k];
+            if (!IsHidden(at) && _people[at] > 0 && (best is null || _people[at] < _people[best.Value]))
+            {
+                best = at;
+            }
+        }
+        return best;
+    }
 
     /// <summary>
     /// The smallest published, non-zero member of a line with one hidden member. A zero is never

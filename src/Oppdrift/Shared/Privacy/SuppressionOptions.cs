@@ -21,4 +21,11 @@ public sealed record SuppressionOptions
         get => _minimumGroupSize;
         init => _minimumGroupSize = Math.Max(value, LowestMinimumGroupSize);
     }
+
+    /// <summary>
+    /// Also hide more figures until the hidden members of every published line add up to at least the minimum (or to
+    /// none). Without it two hidden groups of one person each are safe from subtraction one by one, but their sum, a
+    /// group of two, is the total minus the rest; a survey's mean or distribution over that pair is then known.
+    /// </summary>
+    public bool ProtectHiddenSums { get; init; }
 }
