@@ -128,6 +128,36 @@ public sealed partial class SurveyPulseTests
         Assert.Null(await pulse.ScheduleNextAsync(round.SurveyId, "test", default));
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_job_sends_a_round_when_it_opens_reminds_three_days_before_it_closes_and_schedules_the_next_quarter(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        await SurveySeed.DirectoryAsync(db);
+        var clock = new FakeTimeProvider(Monday);
+        var (pulse, round) = await PulseAsync(db, clock, recurrence: 3, population: RoundPopulation.Leaders);
+
+        await SurveysJob.RunOnceAsync(db, pulse, clock, default);
+
+        db.ChangeTracker.Clear();
+        var rounds = await db.SurveyRounds.AsNoTracking().OrderBy(r => r.Number).ToListAsync();
+        Assert.NotNull(rounds[0].SentAt);
+        // One leader per agency in the seed: four links, every agency too small a group to be stored by name.
+        Assert.Equal(4, await db.OutgoingMail.CountAsync());
+        Assert.Equal(new Dictionary<int, int> { [0] = 4 }, await db.SurveyRoundGroups.AsNoTracking().ToDictionaryAsync(g => g.AgencyId ?? 0, g => g.Invited));
+        Assert.Equal(2, rounds.Count);
+        Assert.Equal((round.OpensAt.AddMonths(3), (DateTime?)null), (rounds[1].OpensAt, rounds[1].SentAt));
+
+        // Two days before the round closes: one reminder, however often the job runs.
+        clock.Advance(TimeSpan.FromDays(12));
+        await SurveysJob.RunOnceAsync(db, pulse, clock, default);
+        await SurveysJob.RunOnceAsync(db, pulse, clock, default);
+
+        Assert.Equal(8, await db.OutgoingMail.CountAsync());
+        Assert.Equal(2, await db.SurveyRounds.CountAsync());
+    }
+
     private static async Task<(SurveyPulse Pulse, SurveyRound Round)> PulseAsync(OppdriftDb db, FakeTimeProvider clock, int? recurrence,
         RoundPopulation population = RoundPopulation.Everyone, string? agency = null)
     {
