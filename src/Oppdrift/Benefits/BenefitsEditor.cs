@@ -35,6 +35,13 @@ public static class BenefitsAccess
     public static bool CanEditBenefit(ClaimsPrincipal user, IReadOnlyCollection<int> agencyIds) =>
         IsCentral(user) || (user.GetRoles().HasFlag(Roles.AgencyLeader) && agencyIds.Count > 0 && agencyIds.All(user.ScopedAgencies().Contains));
 
+    /// <summary>
+    /// Whether the user may see a benefit at all: one for the whole municipality (no agencies), or one naming an agency in
+    /// their scope (<see cref="OppdriftClaims.AgencyScope"/>). Another agency's benefit is answered as not found.
+    /// </summary>
+    public static bool CanSee(ClaimsPrincipal user, IReadOnlyCollection<int> agencyIds) =>
+        user.AgencyScope() is not { } scope || agencyIds.Count == 0 || agencyIds.Any(scope.Contains);
+
     public static bool CanMeasure(ClaimsPrincipal user, int? agencyId) =>
         IsCentral(user) || (agencyId is { } id && user.GetRoles().HasFlag(Roles.AgencyLeader) && user.ScopedAgencies().Contains(id));
 }

@@ -220,6 +220,93 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains("Fant ikke siden", await missingPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Routes with ids, with real objects in two agencies: the leader of one gets their own objects (200: a 404 here would
+    /// be a wrong id, not a pass) and, for the other agency's, 403 or 404 (or the access-denied page) without its data.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Another_agencys_objects_answer_an_agency_leader_403_or_404_and_never_show_their_data(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        int ownBenefit, otherBenefit, ownIndicator, otherIndicator;
+        long otherMeasurement;
+        string otherName;
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+            var editor = scope.ServiceProvider.GetRequiredService<Oppdrift.Benefits.BenefitsEditor>();
+            var central = Oppdrift.Benefits.BenefitsTemplate.System("endringsleder");
+            var agencies = await db.Agencies.Where(a => a.Code == "SYE" || a.Code == "BNO").ToDictionaryAsync(a => a.Code);
+            otherName = agencies["BNO"].Name;
+            var baseline = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(-30);
+            var goal = (await editor.SaveGoalAsync(null, new Oppdrift.Benefits.GoalInput("Mindre papir", null), central, default)).Value!.Id;
+            async Task<(int Benefit, int Indicator)> SeedAsync(string name, int agencyId)
+            {
+                var benefit = (await editor.SaveBenefitAsync(null, new Oppdrift.Benefits.BenefitInput(goal, name, null, "Direktør", baseline, baseline.AddYears(1),
+                    false, true, null, null, [agencyId]), central, default)).Value!.Id;
+                var indicator = (await editor.SaveIndicatorAsync(null, Oppdrift.Tests.Benefits.BenefitsServices.Survey(benefit, baseline), central, default)).Value!.Id;
+                return (benefit, indicator);
+            }
+            (ownBenefit, ownIndicator) = await SeedAsync("Hemmelig gevinst i egen etat", agencies["SYE"].Id);
+            (otherBenefit, otherIndicator) = await SeedAsync("Hemmelig gevinst i Bydel Nord", agencies["BNO"].Id);
+            otherMeasurement = (await editor.AddMeasurementAsync(new Oppdrift.Benefits.MeasurementInput(otherIndicator, agencies["BNO"].Id, baseline.AddDays(10), 4.2,
+                "Kun for Bydel Nord"), central, default)).Value!.Id;
+        }
+        using var leader = await app.SignInAsync(Roles.AgencyLeader, "SYE");
+
+        string[] own =
+        [
+            "/agencies/SYE", "/api/agencies/SYE", "/usage/agencies/SYE", "/api/usage/agencies/SYE", $"/benefits/{ownBenefit}", $"/benefits/{ownBenefit}/edit",
+            $"/benefits/{ownBenefit}/indicators/new", $"/benefits/{ownBenefit}/indicators/{ownIndicator}", "/api/benefits?agency=SYE",
+            "/benefits/report.docx?agency=SYE", "/benefits/report.xlsx?agency=SYE", "/migration/agencies/SYE/spmt.csv",
+        ];
+        string[] other =
+        [
+            "/agencies/BNO", "/api/agencies/BNO", "/usage/agencies/BNO", "/api/usage/agencies/BNO", $"/benefits/{otherBenefit}", $"/benefits/{otherBenefit}?agency=BNO",
+            $"/benefits/{otherBenefit}/edit", $"/benefits/{otherBenefit}/indicators/new", $"/benefits/{otherBenefit}/indicators/{otherIndicator}",
+            "/api/benefits?agency=BNO", "/benefits/report.docx?agency=BNO", "/benefits/report.xlsx?agency=BNO", "/migration/agencies/BNO/spmt.csv",
+            "/usage/export.csv?view=agency&agency=BNO", "/benefits/climate?agency=BNO",
+        ];
+        var failures = new List<string>();
+        foreach (var url in own)
+        {
+            using var response = await leader.GetAsync(url);
+            if (response.StatusCode != HttpStatusCode.OK && !(response.StatusCode == HttpStatusCode.Redirect && url.EndsWith("spmt.csv", StringComparison.Ordinal)))
+            {
+                failures.Add($"own {url}: {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        }
+        foreach (var url in other)
+        {
+            using var response = await leader.GetAsync(url);
+            var body = System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+            var refused = response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound
+                || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/account/access-denied", StringComparison.Ordinal) == true);
+            if (!refused)
+            {
+                failures.Add($"other {url}: {(int)response.StatusCode} {response.Headers.Location}");
+            }
+            foreach (var secret in new[] { "Hemmelig gevinst i Bydel Nord", "Kun for Bydel Nord", otherName })
+            {
+                if (WebUtility.HtmlDecode(body).Contains(secret, StringComparison.Ordinal))
+                {
+                    failures.Add($"other {url} shows \"{secret}\"");
+                }
+            }
+        }
+        // The other agency's measurement cannot be deleted either (with the page's token, so it is the check that refuses).
+        var token = RunningApp.AntiforgeryToken(await leader.GetStringAsync("/"));
+        using (var delete = await leader.PostAsync($"/benefits/measurements/{otherMeasurement}/delete", new FormUrlEncodedContent([new("__RequestVerificationToken", token)])))
+        {
+            if (Classify(delete) != "forbidden")
+            {
+                failures.Add($"delete of the other agency's measurement: {(int)delete.StatusCode} {delete.Headers.Location}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
     private static string Classify(HttpResponseMessage response)
     {
         var location = response.Headers.Location?.OriginalString ?? "";
