@@ -31,4 +31,10 @@ public sealed class AccessSettings
     /// Development environment; set false only for a test server on plain HTTP.
     /// </summary>
     public bool? SecureCookies { get; set; }
+
+    /// <summary>
+    /// When Entra ID sign-in is configured, the one local account that may still sign in with a password (for when Entra
+    /// ID is unreachable); every such sign-in is audited as <c>account.break-glass-sign-in</c>. Default <c>admin</c>.
+    /// </summary>
+    public string BreakGlassAccount { get; set; } = AccountService.FirstAdministrator;
 }

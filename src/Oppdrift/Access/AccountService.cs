@@ -251,19 +251,22 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
     /// locked after <see cref="MaxFailedSignIns"/> wrong passwords in a row (for <see cref="LockoutTime"/>),
     /// which stops password guessing without locking anyone out for long. An unknown, disabled or locked account costs
     /// one hash check all the same, so the time of the answer does not tell which user names exist. Every attempt is
-    /// audited; a hash made with fewer iterations than today's is replaced on success.
+    /// audited; a hash made with fewer iterations than today's is replaced on success. With
+    /// <paramref name="breakGlassOnly"/> (Entra ID sign-in is configured) only that one account may sign in with a
+    /// password, and its sign-ins are audited as break-glass.
     /// </summary>
-    public async Task<Account?> VerifyAsync(string userName, string password, CancellationToken cancellationToken)
+    public async Task<Account?> VerifyAsync(string userName, string password, CancellationToken cancellationToken, string? breakGlassOnly = null)
     {
         var normalized = Normalize(userName);
         var typed = userName.Trim() is { Length: > 200 } longName ? longName[..200] : userName.Trim();
-        var account = await db.Accounts.Include(a => a.Agencies)
+        var localOff = breakGlassOnly is not null && normalized != Normalize(breakGlassOnly);
+        var account = localOff ? null : await db.Accounts.Include(a => a.Agencies)
             .SingleOrDefaultAsync(a => a.NormalizedUserName == normalized, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         if (account?.PasswordHash is null || account.IsDisabled || account.LockedOutUntil > now)
         {
             Hasher.VerifyHashedPassword(null!, DummyHash.Value, password);
-            var reason = account is null ? "unknown" : account.IsDisabled ? "disabled" : account.PasswordHash is null ? "no-local-password" : "locked-out";
+            var reason = localOff ? "local-sign-in-off" : account is null ? "unknown" : account.IsDisabled ? "disabled" : account.PasswordHash is null ? "no-local-password" : "locked-out";
             AuditLog.Record(db, clock, typed, "account.sign-in-failed", typed, after: new { Reason = reason });
             await db.SaveChangesAsync(cancellationToken);
             return null;
@@ -294,7 +297,7 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         account.FailedSignIns = 0;
         account.LockedOutUntil = null;
         account.LastSignInAt = now;
-        AuditLog.Record(db, clock, account.UserName, "account.sign-in", account.UserName);
+        AuditLog.Record(db, clock, account.UserName, breakGlassOnly is null ? "account.sign-in" : "account.break-glass-sign-in", account.UserName);
         await db.SaveChangesAsync(cancellationToken);
         return account;
     }

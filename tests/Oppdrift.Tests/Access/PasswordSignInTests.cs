@@ -84,6 +84,26 @@ public sealed class PasswordSignInTests
     }
 
     [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task With_Entra_ID_only_the_break_glass_account_signs_in_with_a_password_and_it_is_audited(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var accounts = new AccountService(db, _clock);
+        var admin = (await accounts.EnsureAdministratorAsync(default))!;
+        var kari = (await accounts.CreateAsync(new AccountRequest("kari@k.no", "Kari", Roles.ChangeLeader, []), "admin", default)).Value!;
+
+        Assert.Null(await accounts.VerifyAsync("kari@k.no", kari.OneTimePassword, default, breakGlassOnly: "admin"));
+        Assert.NotNull(await accounts.VerifyAsync("Admin", admin.OneTimePassword, default, breakGlassOnly: "admin"));
+        Assert.NotNull(await accounts.VerifyAsync("kari@k.no", kari.OneTimePassword, default));
+
+        var entries = await db.AuditEntries.Where(e => e.Action.StartsWith("account.") && e.Action.Contains("sign-in")).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(["account.sign-in-failed", "account.break-glass-sign-in", "account.sign-in"], entries.Select(e => e.Action));
+        Assert.Contains("local-sign-in-off", entries[0].After, StringComparison.Ordinal);
+        Assert.Equal("admin", entries[1].Target);
+    }
+
+    [Theory]
     [InlineData("Password1234!")]
     [InlineData("winniethepooh")]
     [InlineData("qwertyqwertyqwerty")]
