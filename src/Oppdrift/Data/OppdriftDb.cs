@@ -64,7 +64,6 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<ProcessStateChange> ProcessStateChanges => Set<ProcessStateChange>();
     public DbSet<ProcessMeasure> ProcessMeasures => Set<ProcessMeasure>();
     public DbSet<ProcessBenefit> ProcessBenefits => Set<ProcessBenefit>();
-    public DbSet<ProcessCandidateDismissal> ProcessCandidateDismissals => Set<ProcessCandidateDismissal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
