@@ -45,7 +45,7 @@ public static class DemoModule
     /// <summary>
     /// The loaders, the first-start load and the background usage load. Both loads do nothing unless
     /// <c>Oppdrift:LoadDemo</c> is set, so a host may call this whether or not the demo is wanted. Call it after the
-    /// modules the demo loads through (Organisation, Usage, Learning, Benefits, ShareMigration).
+    /// modules the demo loads through (Organisation, Usage, Learning, Benefits, ShareMigration, Processes).
     /// </summary>
     public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration)
     {
@@ -54,6 +54,7 @@ public static class DemoModule
         services.AddScoped<LearningDemo>();
         services.AddScoped<DemoMigration>();
         services.AddScoped<DemoSurveys>();
+        services.AddScoped<DemoProcesses>();
         services.AddHostedService<DemoFirstStart>();
         services.AddHostedService<DemoUsageJob>();
         return services;
@@ -94,6 +95,9 @@ public sealed partial class DemoFirstStart(IServiceProvider services, DemoOption
         started = clock.GetTimestamp();
         var surveys = await scope.ServiceProvider.GetRequiredService<DemoSurveys>().LoadAsync(options.Seed, options.Folder, cancellationToken);
         LogSurveysDemoLoaded(logger, clock.GetElapsedTime(started).TotalSeconds, surveys.Rounds, surveys.Responses);
+        var processes = await scope.ServiceProvider.GetRequiredService<DemoProcesses>()
+            .LoadAsync(Benefits.BenefitsTemplate.System(DemoLoader.Actor), cancellationToken);
+        LogProcessesDemoLoaded(logger, processes);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -111,6 +115,9 @@ public sealed partial class DemoFirstStart(IServiceProvider services, DemoOption
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo learning loaded: {Programmes} programmes, {Sessions} sessions, {Files} attendance reports imported, {Recordings} recordings, {Documents} documents")]
     private static partial void LogLearningDemoLoaded(ILogger logger, int programmes, int sessions, int files, int recordings, int documents);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo process register loaded: {Processes} processes")]
+    private static partial void LogProcessesDemoLoaded(ILogger logger, int processes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo migration loaded in {Seconds:F1} s: {Shares} file shares scanned ({Files} files), {Mappings} mappings")]
     private static partial void LogMigrationDemoLoaded(ILogger logger, double seconds, int shares, long files, int mappings);

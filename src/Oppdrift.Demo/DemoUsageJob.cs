@@ -94,6 +94,7 @@ public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions 
             return;
         }
         await DemoBenefits.EnterManualMeasurementsAsync(provider, user, clock, cancellationToken);
+        await DemoProcesses.LinkToBenefitsAsync(provider, user, cancellationToken);
         var written = await provider.GetRequiredService<Benefits.BenefitsMeasurer>().MeasureAllAsync(cancellationToken);
         LogBenefitsLoaded(logger, loaded.Value, written);
     }

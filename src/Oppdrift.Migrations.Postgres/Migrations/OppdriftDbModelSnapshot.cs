@@ -1494,25 +1494,6 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.ToTable("ProcessBenefits", (string)null);
                 });
 
-            modelBuilder.Entity("Oppdrift.Processes.ProcessCandidateDismissal", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)");
-
-                    b.Property<DateTime>("DismissedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("DismissedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.HasKey("Key");
-
-                    b.ToTable("ProcessCandidateDismissals", (string)null);
-                });
-
             modelBuilder.Entity("Oppdrift.Processes.ProcessMeasure", b =>
                 {
                     b.Property<long>("Id")

@@ -1433,25 +1433,6 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.ToTable("ProcessBenefits", (string)null);
                 });
 
-            modelBuilder.Entity("Oppdrift.Processes.ProcessCandidateDismissal", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("DismissedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DismissedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Key");
-
-                    b.ToTable("ProcessCandidateDismissals", (string)null);
-                });
-
             modelBuilder.Entity("Oppdrift.Processes.ProcessMeasure", b =>
                 {
                     b.Property<long>("Id")

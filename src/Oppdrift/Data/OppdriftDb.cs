@@ -67,7 +67,6 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<ProcessStateChange> ProcessStateChanges => Set<ProcessStateChange>();
     public DbSet<ProcessMeasure> ProcessMeasures => Set<ProcessMeasure>();
     public DbSet<ProcessBenefit> ProcessBenefits => Set<ProcessBenefit>();
-    public DbSet<ProcessCandidateDismissal> ProcessCandidateDismissals => Set<ProcessCandidateDismissal>();
 
     public DbSet<Survey> Surveys => Set<Survey>();
     public DbSet<SurveyTheme> SurveyThemes => Set<SurveyTheme>();

@@ -138,14 +138,6 @@ public sealed class ProcessBenefit
     public int BenefitId { get; set; }
 }
 
-/// <summary>A suggested process the team dismissed, by the suggestion's key, so it is not suggested again.</summary>
-public sealed class ProcessCandidateDismissal
-{
-    public required string Key { get; set; }
-    public required string DismissedBy { get; set; }
-    public DateTime DismissedAt { get; set; }
-}
-
 /// <summary>The longest texts the columns hold; the editor refuses longer ones naming the field.</summary>
 public static class ProcessLengths
 {
@@ -203,13 +195,6 @@ public static class ProcessesModel
             e.ToTable("ProcessBenefits");
             e.HasKey(x => new { x.ProcessId, x.BenefitId });
             e.HasOne<Benefits.Benefit>().WithMany().HasForeignKey(x => x.BenefitId).OnDelete(DeleteBehavior.Cascade);
-        });
-        model.Entity<ProcessCandidateDismissal>(e =>
-        {
-            e.ToTable("ProcessCandidateDismissals");
-            e.HasKey(x => x.Key);
-            e.Property(x => x.Key).HasMaxLength(400);
-            e.Property(x => x.DismissedBy).HasMaxLength(200);
         });
     }
 }

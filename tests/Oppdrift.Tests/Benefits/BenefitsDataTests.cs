@@ -187,7 +187,7 @@ public sealed class BenefitsDataTests
 
         var loaded = await s.Template.LoadAsync(Central, BaselineDate, default);
         Assert.True(loaded.Succeeded, loaded.Error);
-        Assert.Equal(9, loaded.Value);
+        Assert.Equal(10, loaded.Value);
         await s.Measurer.MeasureAllAsync(default);
         var picture = await s.Queries.PictureAsync(ids["SYE"], Last, default);
         var footprint = await s.Climate.FootprintAsync(ids["SYE"], Last, default);

@@ -12,19 +12,6 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "ProcessCandidateDismissals",
-                columns: table => new
-                {
-                    Key = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    DismissedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    DismissedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ProcessCandidateDismissals", x => x.Key);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Processes",
                 columns: table => new
                 {
@@ -188,9 +175,6 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "ProcessBenefits");
-
-            migrationBuilder.DropTable(
-                name: "ProcessCandidateDismissals");
 
             migrationBuilder.DropTable(
                 name: "ProcessMeasures");

@@ -13,19 +13,6 @@ namespace Oppdrift.Migrations.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "ProcessCandidateDismissals",
-                columns: table => new
-                {
-                    Key = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    DismissedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    DismissedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ProcessCandidateDismissals", x => x.Key);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Processes",
                 columns: table => new
                 {
@@ -189,9 +176,6 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "ProcessBenefits");
-
-            migrationBuilder.DropTable(
-                name: "ProcessCandidateDismissals");
 
             migrationBuilder.DropTable(
                 name: "ProcessMeasures");
