@@ -118,7 +118,7 @@ internal static class SurveyCommands
         }
         var english = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
         var view = (await queries.ResultsAsync(id, null, english, cancellationToken))!;
-        AuditLog.Record(db, TimeProvider.System, OrgCommands.DefaultActor, "surveys.export", view.Survey, null, new { Format = json ? "json" : "table" });
+        AuditLog.Record(db, TimeProvider.System, OrgCommands.DefaultActor, "export.surveys.results", view.Survey, null, new { Format = json ? "json" : "table" });
         await db.SaveChangesAsync(cancellationToken);
         if (json)
         {

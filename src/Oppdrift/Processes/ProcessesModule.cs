@@ -50,10 +50,12 @@ public static class ProcessesModule
             .WithDescription("The process register with each process's state, dates, volume, measures before and after and computed gain, "
                 + "scoped to the agencies the caller may see; ?agency=CODE (owning or involved) and ?state=Identified|Analysed|Planned|Moved|Measured filter it.");
         app.MapGet("/processes/export.csv", (HttpContext context, [AsParameters] ListFilter filter, ProcessQueries queries, OppdriftDb db, TimeProvider clock,
-            CancellationToken cancellationToken) => ExportAsync(context.User, filter, queries, db, clock, csv: true, cancellationToken)).RequireAuthorization(Policies.Insight);
+            CancellationToken cancellationToken) => ExportAsync(context.User, filter, queries, db, clock, csv: true, cancellationToken)).RequireAuthorization(Policies.Insight)
+            .AuditsExport("processes.register");
         app.MapGet("/processes/export.xlsx", (HttpContext context, [AsParameters] ListFilter filter, ProcessQueries queries, OppdriftDb db, TimeProvider clock,
-            CancellationToken cancellationToken) => ExportAsync(context.User, filter, queries, db, clock, csv: false, cancellationToken)).RequireAuthorization(Policies.Insight);
-        app.MapGet("/processes/{id:int}/summary.docx", SummaryAsync).RequireAuthorization(Policies.Insight);
+            CancellationToken cancellationToken) => ExportAsync(context.User, filter, queries, db, clock, csv: false, cancellationToken)).RequireAuthorization(Policies.Insight)
+            .AuditsExport("processes.register");
+        app.MapGet("/processes/{id:int}/summary.docx", SummaryAsync).RequireAuthorization(Policies.Insight).AuditsExport("processes.summary");
     }
 
     /// <summary>The filter as ids: (valid, agency id, state). An unknown or unseen agency, or an unknown state, is not valid.</summary>
@@ -125,14 +127,12 @@ public static class ProcessesModule
         var rows = await queries.ListAsync(parsed, ProcessAccess.Scope(user), cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var name = ProcessExport.FileName(csv ? "csv" : "xlsx", today);
-        AuditLog.Record(db, clock, user.ActorName(), "export.processes.register", name, null, new { filter.Agency, filter.State, Rows = rows.Count });
-        await db.SaveChangesAsync(cancellationToken);
         return csv
             ? TypedResults.File(ProcessExport.Csv(rows, CultureInfo.CurrentCulture), "text/csv; charset=utf-8", name)
             : TypedResults.File(ProcessExport.Xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
     }
 
-    private static async Task<IResult> SummaryAsync(int id, ClaimsPrincipal user, ProcessQueries queries, OppdriftDb db, BenefitsOptions options, TimeProvider clock,
+    private static async Task<IResult> SummaryAsync(int id, ClaimsPrincipal user, ProcessQueries queries, BenefitsOptions options, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var detail = await queries.FindAsync(id, ProcessAccess.Scope(user), cancellationToken);
@@ -143,8 +143,6 @@ public static class ProcessesModule
         }
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var name = ProcessExport.SummaryFileName(detail.Process, today);
-        AuditLog.Record(db, clock, user.ActorName(), "export.processes.summary", detail.Process.Name, null, new { detail.Process.Id, File = name });
-        await db.SaveChangesAsync(cancellationToken);
         return TypedResults.File(ProcessExport.SummaryDocx(detail, options.HourlyCost, today),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document", name);
     }

@@ -47,7 +47,7 @@ public static class SurveysModule
         // The upload form on /surveys/import posts here; the file waits for the mapping step on /surveys/import/{upload}.
         app.MapPost("/surveys/import/upload", UploadForMappingAsync).RequireAuthorization(Policies.CentralTeam)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(UploadBytes)).ExcludeFromDescription();
-        app.MapGet("/surveys/{id:int}/results.csv", ExportAsync).RequireAuthorization(Policies.Insight).ExcludeFromDescription();
+        app.MapGet("/surveys/{id:int}/results.csv", ExportAsync).RequireAuthorization(Policies.Insight).AuditsExport("surveys.results").ExcludeFromDescription();
     }
 
     public static IReadOnlySet<int>? Scope(ClaimsPrincipal user)
@@ -113,18 +113,17 @@ public static class SurveysModule
     }
 
     /// <summary>The results page's figures as CSV: one row per question (or theme), group and round; hidden figures empty with the reason.</summary>
-    private static async Task<IResult> ExportAsync(int id, HttpContext context, SurveyQueries queries, OppdriftDb db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportAsync(int id, HttpContext context, SurveyQueries queries, CancellationToken cancellationToken)
     {
         var view = await queries.ResultsAsync(id, Scope(context.User), English, cancellationToken);
         if (view is null)
         {
             return TypedResults.NotFound();
         }
-        AuditLog.Record(db, clock, context.User.ActorName(), "surveys.export", view.Survey, null, new { Format = "csv" });
-        await db.SaveChangesAsync(cancellationToken);
         var names = view.Groups.ToDictionary(g => g.Key, g => g.Name);
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        var csv = new CsvWriter(text, new CsvOptions());
+        // The same layout as the other exports: semicolons and the reader's number format, as Norwegian Excel opens it.
+        var csv = new CsvWriter(text, new CsvOptions { Separator = ';', Numbers = CultureInfo.CurrentCulture.NumberFormat });
         csv.WriteHeader(SurveysText.Get("CsvQuestion"), SurveysText.Get("CsvGroup"), SurveysText.Get("CsvRound"), SurveysText.Get("Respondents"), SurveysText.Get("Mean"),
             SurveysText.Get("Favourable"), "eNPS", SurveysText.Get("Change"), SurveysText.Get("HiddenColumn"));
         void Add(string what, IReadOnlyList<GroupScores> groups)

@@ -59,7 +59,7 @@ public sealed partial class SurveysWebTests
         Assert.Contains("For få svar", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await using (var db = app.Database.CreateContext())
         {
-            Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "surveys.export"));
+            Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "export.surveys.results"));
             Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "surveys.send"));
         }
     }

@@ -6,8 +6,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Processes;
 using Oppdrift.Shared;
+using Oppdrift.Surveys;
 using Oppdrift.Tests.Infrastructure;
+using Oppdrift.Tests.Processes;
 using Oppdrift.Tests.Usage;
 
 namespace Oppdrift.Tests.Web;
@@ -38,6 +41,22 @@ public sealed class CsvInjectionTests
             agencies.First(a => a.Code != "SYE" && a.Code != "BNO").Name = "@SUM(1+1)";
             await db.SaveChangesAsync();
         }
+        int process, survey;
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var services = scope.ServiceProvider;
+            var db = services.GetRequiredService<OppdriftDb>();
+            var sye = await db.Agencies.Where(a => a.Code == "SYE").Select(a => a.Id).SingleAsync();
+            var saved = await services.GetRequiredService<ProcessEditor>().SaveAsync(null, ProcessServices.Input(sye) with { Name = "-2+3 saker" }, ProcessUsers.Central, default);
+            Assert.True(saved.Succeeded, saved.Error);
+            process = saved.Value!.Id;
+            var designer = services.GetRequiredService<SurveyDesigner>();
+            var created = await designer.CreateAsync("Digital puls", null, SurveyLibrary.PulseKeys, 3, "test", default);
+            survey = created.Value!.Id;
+            var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+            await designer.AddRoundAsync(survey, Formula, RoundKind.Pulse, now.AddHours(-1), now.AddDays(14), "test", default);
+            await db.SaveChangesAsync();
+        }
 
         var routes = app.App.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Get) == true)
@@ -48,6 +67,8 @@ public sealed class CsvInjectionTests
         {
             ["/usage/export.csv"] = ["/usage/export.csv?view=overview&window=7", "/usage/export.csv?view=agency&agency=SYE&from=2026-11-11&to=2026-11-24",
                 "/usage/export.csv?view=workload&workload=teams&window=7"],
+            ["/processes/export.csv"] = ["/processes/export.csv"],
+            ["/surveys/{id:int}/results.csv"] = [$"/surveys/{survey}/results.csv"],
         };
         var uncovered = routes.Except(downloads.Keys).Except(ReadByAProgram).ToList();
         Assert.True(uncovered.Count == 0, "CSV exports the injection test does not cover: " + string.Join(", ", uncovered));
@@ -65,7 +86,16 @@ public sealed class CsvInjectionTests
             {
                 cells.AddRange(record.Fields);
             }
-            if (!url.Contains("view=agency", StringComparison.Ordinal))
+            if (!url.StartsWith("/usage", StringComparison.Ordinal))
+            {
+                // The process's owning agency and the survey round's name are hostile text.
+                Assert.Contains(cells, c => c.StartsWith("'=HYPERLINK", StringComparison.Ordinal));
+            }
+            if (url.StartsWith("/processes", StringComparison.Ordinal))
+            {
+                Assert.Contains("'-2+3 saker", cells);
+            }
+            if (url.StartsWith("/usage", StringComparison.Ordinal) && !url.Contains("view=agency", StringComparison.Ordinal))
             {
                 // The tables name every agency: the hostile names are there, neutralised.
                 Assert.Contains(cells, c => c.StartsWith("'=HYPERLINK", StringComparison.Ordinal));
