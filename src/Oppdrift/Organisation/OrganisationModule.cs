@@ -42,7 +42,7 @@ public static class OrganisationModule
     public const long ImportMaxBytes = 128L * 1024 * 1024;
 
     private static async Task<Ok<IReadOnlyList<AgencySummary>>> ListAgenciesAsync(ClaimsPrincipal user, OrganisationQueries queries, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await queries.AgenciesAsync(user.SeesAllAgencies() ? null : user.ScopedAgencies(), cancellationToken));
+        TypedResults.Ok(await queries.AgenciesAsync(user.AgencyScope(), cancellationToken));
 
     private static async Task<Results<Ok<AgencyDetail>, NotFound, ForbidHttpResult>> GetAgencyAsync(
         string code, ClaimsPrincipal user, OrganisationQueries queries, CancellationToken cancellationToken)

@@ -40,8 +40,8 @@ public static class SurveysModule
         api.MapGet("", ListAsync).RequireAuthorization(Policies.Insight).WithDescription("Every survey with its number of questions, rounds and responses.");
         api.MapGet("/{id:int}/results", ResultsAsync).RequireAuthorization(Policies.Insight)
             .WithDescription("A survey's results per agency (an agency leader: their own) and the municipality, per question and theme, over its rounds. Hidden figures are null with the reason beside them.");
-        api.MapPost("/import", UploadAsync).RequireAuthorization(Policies.CentralTeam).DisableAntiforgery()
-            .WithMetadata(new RequestSizeLimitAttribute(UploadBytes))
+        api.MapPost("/import", UploadAsync).RequireAuthorization(Policies.CentralTeam)
+            .WithMetadata(new RequestSizeLimitAttribute(UploadBytes)).WithFormOptions(multipartBodyLengthLimit: UploadBytes)
             .WithDescription("Imports a Microsoft Forms export (multipart: 'file', 'survey', optional 'round' and 'agencyColumn'); created from the file when the survey does not exist. Lands whole or not at all.");
 
         // The upload form on /surveys/import posts here; the file waits for the mapping step on /surveys/import/{upload}.
@@ -53,7 +53,7 @@ public static class SurveysModule
     public static IReadOnlySet<int>? Scope(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return user.SeesAllAgencies() ? null : user.ScopedAgencies();
+        return user.AgencyScope();
     }
 
     public static bool English => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";

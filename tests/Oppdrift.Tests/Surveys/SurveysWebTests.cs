@@ -109,6 +109,40 @@ public sealed partial class SurveysWebTests
         Assert.True(Refused(await employee.GetAsync(surveyPath)));
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_import_api_takes_a_Forms_export_with_the_antiforgery_header_and_refuses_it_without(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        using var central = await app.SignInAsync(Roles.ChangeLeader);
+        var file = FormsWorkbook.Write(["Hvilken virksomhet jobber du i?", "Hvor enig er du?.Møtene mine i Teams er effektive."],
+            [.. Enumerable.Range(0, 12).Select(i => new FormsWorkbook.Response("anonymous", new DateTime(2026, 2, 1, 10, i, 0), [i < 6 ? "SYE" : "BNO", "Enig"]))]);
+        MultipartFormDataContent Upload() => new()
+        {
+            { new StringContent("API-puls"), "survey" },
+            { new StringContent("Hvilken virksomhet jobber du i?"), "agencyColumn" },
+            { new ByteArrayContent(file), "file", "puls.xlsx" },
+        };
+
+        using (var refused = await central.PostAsync("/api/surveys/import", Upload()))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        await using (var db = app.Database.CreateContext())
+        {
+            Assert.False(await db.Surveys.AnyAsync());
+        }
+        await RunningApp.WithApiTokenAsync(central);
+        using var imported = await central.PostAsync("/api/surveys/import", Upload());
+        var body = await imported.Content.ReadAsStringAsync();
+        Assert.True(imported.StatusCode == HttpStatusCode.OK, body);
+        Assert.Contains("\"responses\":12", body, StringComparison.Ordinal);
+        await using (var db = app.Database.CreateContext())
+        {
+            Assert.Equal(12, await db.SurveyResponses.CountAsync());
+        }
+    }
+
     /// <summary>Pages answer a signed-in user without the policy with the access-denied page.</summary>
     private static bool Refused(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.Forbidden
