@@ -40,23 +40,32 @@ public static class AuditedReads
     public static TBuilder AuditsView<TBuilder>(this TBuilder builder, string what) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AuditedReadAttribute(AuditKind.View, what));
 
-    /// <summary>After authorisation: records every successful (2xx) signed-in read of an endpoint marked <see cref="AuditedReadAttribute"/>.</summary>
+    /// <summary>
+    /// After authorisation: records every successful (2xx) signed-in read of an endpoint marked <see cref="AuditedReadAttribute"/>.
+    /// The entry is saved as the response starts, before any of the read leaves the server: a client that has its file has
+    /// always been recorded, and one that went away after the headers cannot stop it.
+    /// </summary>
     public static IApplicationBuilder UseAuditedReads(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AuditedReadAttribute>() is { } audited)
+        {
+            context.Response.OnStarting(() => RecordAsync(context, audited));
+        }
         await next(context);
-        if (context.GetEndpoint()?.Metadata.GetMetadata<AuditedReadAttribute>() is not { } audited
-            || context.Response.StatusCode is < 200 or >= 300
-            || context.User.Identity?.IsAuthenticated != true)
+    });
+
+    private static async Task RecordAsync(HttpContext context, AuditedReadAttribute audited)
+    {
+        if (context.Response.StatusCode is < 200 or >= 300 || context.User.Identity?.IsAuthenticated != true)
         {
             return;
         }
-        // Its own scope and unit of work: whatever the page's context still tracks is not saved with the entry. The read has
-        // happened; a client that went away must not stop it being recorded.
+        // Its own scope and unit of work: whatever the page's context still tracks is not saved with the entry.
         await using var scope = context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
         var target = context.Request.Path.Value + context.Request.QueryString.Value;
         AuditLog.Record(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), context.User.ActorName(), audited.Action,
             target.Length > 1000 ? target[..1000] : target);
         await db.SaveChangesAsync(CancellationToken.None);
-    });
+    }
 }
