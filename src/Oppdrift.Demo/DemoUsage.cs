@@ -45,7 +45,7 @@ public sealed record DemoTrainingJump(string AgencyCode, DateOnly Date, double J
 public sealed record DemoAdoptionProfile(string AgencyCode, DemoAdopterKind Kind, double StartShare, double EndShare, DateOnly Midpoint, DemoTrainingJump? Training)
 {
     /// <summary>The share of the agency's licensed people who have started using Teams by this day.</summary>
-    internal double ShareOn(int day)
+    public double ShareOn(int day)
     {
         var share = StartShare + ((EndShare - StartShare) / (1 + Math.Exp(-(day - Midpoint.DayNumber) / 40.0)));
         if (Training is { } training && day >= training.Date.DayNumber)
