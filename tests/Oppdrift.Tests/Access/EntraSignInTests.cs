@@ -171,6 +171,10 @@ public sealed class EntraSignInTests
         await using var _app = app;
         using var office = await SignedInAsync(app, entra, Oid(1), "kari@nordvik.kommune.no", "Administrator", "ChangeLeader");
         Assert.Equal("ok", await RedirectOfAsync(office, "/admin/accounts"));
+        // The account page tells the roles from Entra ID apart from those set here (none but Employee).
+        var page = WebUtility.HtmlDecode(await office.GetStringAsync($"/admin/accounts/{(await AccountAsync(app, Oid(1))).Id}"));
+        Assert.Contains("Roller fra approllene i Entra ID ved siste innlogging: Administrator", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("checked", page[page.IndexOf("Input.RoleNames", StringComparison.Ordinal)..page.IndexOf("Input.IsDisabled", StringComparison.Ordinal)], StringComparison.Ordinal);
 
         // The Administrator app role is removed in Entra ID; Kari signs in again on another device.
         using var laptop = await SignedInAsync(app, entra, Oid(1), "kari@nordvik.kommune.no", "ChangeLeader");
