@@ -42,27 +42,44 @@ internal static class SignIn
                 options.Events.OnValidatePrincipal = context => CheckSessionAsync(context, settings);
             });
 
-        var entra = configuration.GetSection("Authentication:Entra");
-        if (!string.IsNullOrEmpty(entra["ClientId"]))
+        var entra = configuration.GetSection(EntraSettings.Section).Get<EntraSettings>() ?? new EntraSettings();
+        if (entra.Configured)
         {
+            if (entra.Problems() is { Count: > 0 } problems)
+            {
+                throw new InvalidOperationException("Entra ID sign-in is configured incompletely: " + string.Join("; ", problems) + ". See docs/operations.md.");
+            }
             auth.AddOpenIdConnect(EntraScheme, "Microsoft Entra ID", options =>
             {
-                options.Authority = entra["Authority"] ?? $"https://login.microsoftonline.com/{entra["TenantId"]}/v2.0";
-                options.ClientId = entra["ClientId"];
-                options.ClientSecret = entra["ClientSecret"];
+                options.Authority = entra.EffectiveAuthority;
+                options.ClientId = entra.ClientId;
+                options.ClientSecret = entra.ClientSecret;
                 options.ResponseType = "code";
                 options.CallbackPath = "/signin-oidc";
                 options.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
                 options.Scope.Add("profile");
                 options.Scope.Add("email");
                 options.MapInboundClaims = false;
-                options.Events.OnTokenValidated = MapEntraAccountAsync;
+                // Only the configured tenants' issuers are valid: with other tenants allowed the authority is
+                // "organizations", whose metadata names no single issuer.
+                options.TokenValidationParameters.ValidIssuers = entra.Issuers;
+                // The correlation and nonce cookies follow the sign-in cookie: HTTPS-only outside Development.
+                options.CorrelationCookie.SecurePolicy = SecureCookies(settings, development);
+                options.NonceCookie.SecurePolicy = SecureCookies(settings, development);
+                options.Events.OnTokenValidated = context => MapEntraAccountAsync(context, entra);
+                options.Events.OnRemoteFailure = context =>
+                {
+                    // A refused or failed sign-in returns to the login page with a message (the reason is in the audit log).
+                    context.Response.Redirect("/account/login?entra=" + (context.Failure is EntraRefusedException refused ? refused.Key : "failed"));
+                    context.HandleResponse();
+                    return Task.CompletedTask;
+                };
             });
         }
     }
 
     public static bool EntraConfigured(IConfiguration configuration) =>
-        !string.IsNullOrEmpty(configuration["Authentication:Entra:ClientId"]);
+        configuration.GetSection(EntraSettings.Section).Get<EntraSettings>()?.Configured == true;
 
     /// <summary>API callers get a status code, not a redirect to an HTML page.</summary>
     private static Task ApiAware(RedirectContext<CookieAuthenticationOptions> context, int status)
@@ -123,23 +140,43 @@ internal static class SignIn
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
-    /// <summary>Replaces the token's identity with the Oppdrift account it belongs to (created on first sign-in).</summary>
-    private static async Task MapEntraAccountAsync(TokenValidatedContext context)
+    /// <summary>
+    /// Replaces the token's identity with the Oppdrift account linked to its tenant id and object id (created on first
+    /// sign-in), with the token's app roles; see <see cref="AccountService.SignInWithEntraAsync"/>. The token was validated
+    /// by then (signature, issuer of an allowed tenant, audience, lifetime, nonce).
+    /// </summary>
+    internal static async Task MapEntraAccountAsync(TokenValidatedContext context, EntraSettings settings)
     {
         var principal = context.Principal!;
-        var objectId = principal.FindFirstValue("oid") ?? principal.FindFirstValue("sub")!;
-        var userName = principal.FindFirstValue("preferred_username") ?? principal.FindFirstValue("upn") ?? objectId;
-        var name = principal.FindFirstValue("name") ?? userName;
-        var roles = principal.FindAll("roles").Select(c => c.Value).ToArray();
+        var userName = principal.FindFirstValue("preferred_username") ?? principal.FindFirstValue("upn");
+        var identity = new EntraIdentity(
+            principal.FindFirstValue("tid"),
+            principal.FindFirstValue("oid"),
+            userName,
+            principal.FindFirstValue("name") ?? userName,
+            [.. principal.FindAll("roles").Select(c => c.Value)]);
         var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
-        var account = await accounts.FindOrCreateExternalAsync(objectId, userName, name, roles, context.HttpContext.RequestAborted);
-        if (account is null)
+        var result = await accounts.SignInWithEntraAsync(identity, settings, context.HttpContext.RequestAborted);
+        if (result.Account is null)
         {
-            context.Fail("The account is disabled in Oppdrift, or its user name belongs to another Entra ID identity.");
+            context.Fail(new EntraRefusedException(result.Refusal!.Value));
             return;
         }
-        context.Principal = OppdriftClaims.CreatePrincipal(account, EntraScheme);
+        context.Principal = OppdriftClaims.CreatePrincipal(result.Account, EntraScheme);
     }
+}
+
+/// <summary>An Entra ID sign-in Oppdrift refused; <see cref="Key"/> picks the login page's message.</summary>
+internal sealed class EntraRefusedException(EntraRefusal refusal) : Exception($"The Entra ID sign-in was refused: {refusal}.")
+{
+    public EntraRefusal Refusal { get; } = refusal;
+
+    public string Key => Refusal switch
+    {
+        EntraRefusal.OtherTenant => "tenant",
+        EntraRefusal.UserNameHeld => "not-linked",
+        _ => "refused",
+    };
 }
 
 /// <summary>

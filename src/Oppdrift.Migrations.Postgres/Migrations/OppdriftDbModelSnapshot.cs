@@ -33,9 +33,15 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("DisabledInDirectory")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int>("EntraRoles")
+                        .HasColumnType("integer");
 
                     b.Property<string>("ExternalId")
                         .HasColumnType("text");
@@ -70,15 +76,20 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExternalId");
-
                     b.HasIndex("NormalizedUserName")
+                        .IsUnique();
+
+                    b.HasIndex("ExternalId", "TenantId")
                         .IsUnique();
 
                     b.ToTable("accounts", (string)null);

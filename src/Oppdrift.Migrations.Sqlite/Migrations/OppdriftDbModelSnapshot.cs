@@ -26,9 +26,15 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DisabledInDirectory")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("EntraRoles")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ExternalId")
                         .HasColumnType("TEXT");
@@ -63,15 +69,20 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExternalId");
-
                     b.HasIndex("NormalizedUserName")
+                        .IsUnique();
+
+                    b.HasIndex("ExternalId", "TenantId")
                         .IsUnique();
 
                     b.ToTable("accounts", (string)null);

@@ -11,8 +11,12 @@ internal static class AccessModel
         {
             e.ToTable("accounts");
             e.HasIndex(a => a.NormalizedUserName).IsUnique();
-            e.HasIndex(a => a.ExternalId);
+            // An Entra ID identity is its tenant and object id; at most one account holds it.
+            e.HasIndex(a => new { a.ExternalId, a.TenantId }).IsUnique();
+            e.Property(a => a.TenantId).HasMaxLength(36);
             e.Property(a => a.Roles).HasConversion<int>();
+            e.Property(a => a.EntraRoles).HasConversion<int>();
+            e.Ignore(a => a.EffectiveRoles);
             e.Property(a => a.SecurityStamp).HasMaxLength(64);
             e.HasMany(a => a.Agencies).WithOne().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });

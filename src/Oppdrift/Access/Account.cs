@@ -14,8 +14,8 @@ public enum Roles
 }
 
 /// <summary>
-/// Someone who signs in: a local account in embedded mode, or an Entra ID identity (matched on
-/// <see cref="ExternalId"/>, the token's object id) in production.
+/// Someone who signs in: a local account in embedded mode, or an Entra ID identity in production, linked only by
+/// <see cref="TenantId"/> and <see cref="ExternalId"/> (the token's <c>tid</c> and <c>oid</c>), never by user name.
 /// </summary>
 public sealed class Account
 {
@@ -25,9 +25,36 @@ public sealed class Account
     public required string DisplayName { get; set; }
     public string? PasswordHash { get; set; }
     public bool MustChangePassword { get; set; }
+
+    /// <summary>The Entra ID object id (<c>oid</c>) of the identity this account is linked to; null for a local account.</summary>
     public string? ExternalId { get; set; }
+
+    /// <summary>
+    /// The Entra ID tenant (<c>tid</c>) of that identity. Null with an <see cref="ExternalId"/> only on a link made before
+    /// tenant ids were stored; the next sign-in from the home tenant fills it.
+    /// </summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>The roles an administrator set here (Employee always); see <see cref="EffectiveRoles"/>.</summary>
     public Roles Roles { get; set; }
+
+    /// <summary>
+    /// The roles the Entra ID app roles of the last sign-in granted, replaced at every sign-in: a role removed in Entra ID
+    /// goes, and never takes a role an administrator set here with it.
+    /// </summary>
+    public Roles EntraRoles { get; set; }
+
+    /// <summary>What the account may do: the roles set here and those from Entra ID.</summary>
+    public Roles EffectiveRoles => Roles | EntraRoles;
+
+    /// <summary>Disabled by an administrator here.</summary>
     public bool IsDisabled { get; set; }
+
+    /// <summary>
+    /// The linked person is disabled in Entra ID or gone from it, by the last directory import; cleared when a later import
+    /// or a new Entra ID sign-in shows the person enabled. Such an account is refused like a disabled one.
+    /// </summary>
+    public bool DisabledInDirectory { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? LastSignInAt { get; set; }
 

@@ -12,6 +12,28 @@ public sealed record AccountRequest(string UserName, string DisplayName, Roles R
 
 public sealed record NewAccount(Account Account, string OneTimePassword);
 
+/// <summary>What a validated Entra ID token says about who signed in.</summary>
+public sealed record EntraIdentity(string? TenantId, string? ObjectId, string? UserName, string? DisplayName, IReadOnlyCollection<string> Roles);
+
+/// <summary>Why an Entra ID sign-in was refused.</summary>
+public enum EntraRefusal
+{
+    /// <summary>The token has no tenant id or no object id.</summary>
+    NoIdentity,
+
+    /// <summary>The token is from a tenant that is not configured.</summary>
+    OtherTenant,
+
+    /// <summary>No account holds the identity, and another account has its user name.</summary>
+    UserNameHeld,
+
+    /// <summary>The account is disabled here.</summary>
+    Disabled,
+}
+
+/// <summary>The account signed in, or why not.</summary>
+public sealed record EntraSignIn(Account? Account, EntraRefusal? Refusal);
+
 /// <summary>Local accounts for the embedded mode, and the first administrator.</summary>
 public sealed class AccountService(OppdriftDb db, TimeProvider clock)
 {
@@ -40,7 +62,7 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
     /// </summary>
     public async Task<NewAccount?> EnsureAdministratorAsync(CancellationToken cancellationToken)
     {
-        var any = await db.Accounts.AnyAsync(a => ((int)a.Roles & (int)Roles.Administrator) != 0 && !a.IsDisabled, cancellationToken);
+        var any = await db.Accounts.AnyAsync(a => (((int)a.Roles | (int)a.EntraRoles) & (int)Roles.Administrator) != 0 && !a.IsDisabled && !a.DisabledInDirectory, cancellationToken);
         if (any)
         {
             return null;
@@ -160,11 +182,12 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
 
     private async Task<bool> OtherAdministratorRemainsAsync(Account changed, CancellationToken cancellationToken)
     {
-        if (changed.Roles.HasFlag(Roles.Administrator) && !changed.IsDisabled)
+        if (changed.EffectiveRoles.HasFlag(Roles.Administrator) && !changed.IsDisabled && !changed.DisabledInDirectory)
         {
             return true;
         }
-        return await db.Accounts.AnyAsync(a => a.Id != changed.Id && ((int)a.Roles & (int)Roles.Administrator) != 0 && !a.IsDisabled, cancellationToken);
+        return await db.Accounts.AnyAsync(a => a.Id != changed.Id && (((int)a.Roles | (int)a.EntraRoles) & (int)Roles.Administrator) != 0
+            && !a.IsDisabled && !a.DisabledInDirectory, cancellationToken);
     }
 
     public async Task<Result<string>> ResetPasswordAsync(int id, string actor, CancellationToken cancellationToken)
@@ -186,61 +209,208 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
     }
 
     /// <summary>
-    /// The account of someone who signed in through Entra ID: found by object id, else by user name
-    /// (an account an administrator prepared), else created with the app roles the token carries.
-    /// Null when the account is disabled, or when the user name belongs to an account another Entra ID identity holds:
-    /// a user name given to someone new must not hand them the previous holder's account and roles.
+    /// The account of someone who signed in through Entra ID, linked only by tenant id and object id (the token's
+    /// <c>tid</c> and <c>oid</c>), never by user name:
+    /// <list type="bullet">
+    /// <item>a token without both, or from a tenant <paramref name="settings"/> does not admit, is refused;</item>
+    /// <item>the account holding that tenant and object id is used (one an administrator linked by entering the object id
+    /// on the account page, or one an earlier sign-in created); a link made before tenant ids were stored is taken up by
+    /// the home tenant and gets its tenant id;</item>
+    /// <item>otherwise a new account is created with no rights beyond Employee and the token's app roles, unless another
+    /// account already has the token's user name: then the sign-in is refused, since that account (someone else's, or
+    /// one an administrator prepared by name) must not be taken over by whoever now has the name in Entra ID.
+    /// The administrator links it by object id on the account page.</item>
+    /// </list>
+    /// The token's app roles replace the account's <see cref="Account.EntraRoles"/> at every sign-in, so a role removed in
+    /// Entra ID is removed here, and the roles an administrator set here stay; a change of rights renews the security
+    /// stamp, which ends the account's other sessions at their next check. Every sign-in and refusal is audited.
     /// </summary>
-    public async Task<Account?> FindOrCreateExternalAsync(string externalId, string userName, string displayName,
-        IReadOnlyCollection<string> tokenRoles, CancellationToken cancellationToken)
+    public async Task<EntraSignIn> SignInWithEntraAsync(EntraIdentity identity, EntraSettings settings, CancellationToken cancellationToken)
     {
-        var normalized = Normalize(userName);
-        var account = await db.Accounts.Include(a => a.Agencies).SingleOrDefaultAsync(a => a.ExternalId == externalId, cancellationToken)
-            ?? await db.Accounts.Include(a => a.Agencies).SingleOrDefaultAsync(a => a.NormalizedUserName == normalized, cancellationToken);
-        if (account?.ExternalId is { } holder && holder != externalId)
+        var tenantId = EntraSettings.Identifier(identity.TenantId);
+        var objectId = EntraSettings.Identifier(identity.ObjectId);
+        var userName = string.IsNullOrWhiteSpace(identity.UserName) ? objectId ?? "" : identity.UserName.Trim();
+        if (userName.Length > 200)
         {
-            return null;
+            userName = userName[..200];
         }
-        var roles = Roles.Employee;
-        foreach (var name in tokenRoles)
+        if (tenantId is null || objectId is null)
         {
-            if (Enum.TryParse<Roles>(name, ignoreCase: true, out var role))
+            return await RefuseAsync(EntraRefusal.NoIdentity, identity, userName, cancellationToken);
+        }
+        if (!settings.Admits(tenantId))
+        {
+            return await RefuseAsync(EntraRefusal.OtherTenant, identity, userName, cancellationToken);
+        }
+        var account = await db.Accounts.Include(a => a.Agencies)
+            .SingleOrDefaultAsync(a => a.ExternalId == objectId && a.TenantId == tenantId, cancellationToken);
+        if (account is null && tenantId == settings.HomeTenant)
+        {
+            account = await db.Accounts.Include(a => a.Agencies)
+                .SingleOrDefaultAsync(a => a.ExternalId == objectId && a.TenantId == null, cancellationToken);
+            if (account is not null)
             {
-                roles |= role;
+                // A link from before tenant ids were stored: the roles it holds that the token grants now count as coming
+                // from Entra ID (so they go when Entra ID removes them); the rest stay as set here.
+                account.TenantId = tenantId;
+                account.Roles = (account.Roles & ~ParseRoles(identity.Roles)) | Roles.Employee;
             }
         }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var entraRoles = ParseRoles(identity.Roles);
         if (account is null)
         {
+            var normalized = Normalize(userName);
+            if (await db.Accounts.AnyAsync(a => a.NormalizedUserName == normalized, cancellationToken))
+            {
+                return await RefuseAsync(EntraRefusal.UserNameHeld, identity, userName, cancellationToken);
+            }
             account = new Account
             {
                 UserName = userName,
                 NormalizedUserName = normalized,
-                DisplayName = displayName,
-                ExternalId = externalId,
-                Roles = roles,
-                CreatedAt = clock.GetUtcNow().UtcDateTime,
+                DisplayName = string.IsNullOrWhiteSpace(identity.DisplayName) ? userName : identity.DisplayName.Trim(),
+                ExternalId = objectId,
+                TenantId = tenantId,
+                Roles = Roles.Employee,
+                EntraRoles = entraRoles,
+                CreatedAt = now,
                 SecurityStamp = NewSecurityStamp(),
             };
             db.Accounts.Add(account);
             AuditLog.Record(db, clock, userName, "account.create-external", userName, after: Describe(account));
         }
-        else
-        {
-            account.ExternalId ??= externalId;
-            // App roles granted in Entra ID add to what an administrator set here; they never remove.
-            if ((account.Roles | roles) != account.Roles)
-            {
-                account.Roles |= roles;
-                account.SecurityStamp = NewSecurityStamp();
-            }
-        }
         if (account.IsDisabled)
         {
-            return null;
+            return await RefuseAsync(EntraRefusal.Disabled, identity, account.UserName, cancellationToken);
         }
-        account.LastSignInAt = clock.GetUtcNow().UtcDateTime;
+        if (account.DisabledInDirectory)
+        {
+            // Entra ID issues no token to a disabled or deleted user: this sign-in shows the person is enabled again.
+            account.DisabledInDirectory = false;
+            AuditLog.Record(db, clock, account.UserName, "account.enabled-in-entra", account.UserName, after: new { Source = "sign-in" });
+        }
+        if (account.EntraRoles != entraRoles)
+        {
+            var before = Describe(account);
+            var effective = account.EffectiveRoles;
+            account.EntraRoles = entraRoles;
+            if (account.EffectiveRoles != effective)
+            {
+                account.SecurityStamp = NewSecurityStamp();
+            }
+            AuditLog.Record(db, clock, account.UserName, "account.entra-roles", account.UserName, before, Describe(account));
+        }
+        if (account.SecurityStamp.Length == 0)
+        {
+            account.SecurityStamp = NewSecurityStamp();
+        }
+        account.LastSignInAt = now;
+        AuditLog.Record(db, clock, account.UserName, "account.entra-sign-in", account.UserName, after: new { Tenant = tenantId, ObjectId = objectId });
         await db.SaveChangesAsync(cancellationToken);
-        return account;
+        return new EntraSignIn(account, null);
+    }
+
+    private async Task<EntraSignIn> RefuseAsync(EntraRefusal reason, EntraIdentity identity, string userName, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var actor = userName.Length > 0 ? userName : "entra";
+        AuditLog.Record(db, clock, actor, "account.entra-sign-in-failed", actor, after: new
+        {
+            Reason = reason.ToString(),
+            Tenant = identity.TenantId is { Length: <= 100 } tenant ? tenant : null,
+            ObjectId = identity.ObjectId is { Length: <= 100 } objectId ? objectId : null,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return new EntraSignIn(null, reason);
+    }
+
+    /// <summary>The app roles a token carries, by name; unknown names and Employee (everyone has it) are ignored.</summary>
+    public static Roles ParseRoles(IEnumerable<string> names)
+    {
+        var roles = Roles.None;
+        foreach (var name in names)
+        {
+            if (Enum.TryParse<Roles>(name, ignoreCase: true, out var role) && Enum.IsDefined(role) && !int.TryParse(name, out _))
+            {
+                roles |= role;
+            }
+        }
+        return roles & ~Roles.Employee;
+    }
+
+    /// <summary>
+    /// Links an account to an Entra ID identity (its object id, in the home tenant) as an administrator decides, or
+    /// unlinks it with an empty object id. This is how an account prepared for someone is taken up by them: on their first
+    /// sign-in, by the object id, never by the user name. The account's sessions end, since it now belongs to an identity.
+    /// </summary>
+    public async Task<Result<Account>> LinkEntraAsync(int id, string? objectId, EntraSettings settings, string actor, CancellationToken cancellationToken)
+    {
+        var account = await db.Accounts.Include(a => a.Agencies).SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (account is null)
+        {
+            return Result<Account>.Fail("id", AccessText.Get("AccountErrorNotFound"));
+        }
+        string? linked = null;
+        if (!string.IsNullOrWhiteSpace(objectId))
+        {
+            linked = EntraSettings.Identifier(objectId);
+            if (linked is null || settings.HomeTenant is null)
+            {
+                return Result<Account>.Fail("objectId", AccessText.Get(linked is null ? "AccountErrorObjectId" : "AccountErrorEntraNotConfigured"));
+            }
+            var home = settings.HomeTenant;
+            if (await db.Accounts.AnyAsync(a => a.Id != id && a.ExternalId == linked && (a.TenantId == home || a.TenantId == null), cancellationToken))
+            {
+                return Result<Account>.Fail("objectId", AccessText.Get("AccountErrorObjectIdTaken"));
+            }
+        }
+        var tenant = linked is null ? null : settings.HomeTenant;
+        if (account.ExternalId == linked && account.TenantId == tenant)
+        {
+            return Result<Account>.Ok(account);
+        }
+        var before = new { Tenant = account.TenantId, ObjectId = account.ExternalId, EntraRoles = account.EntraRoles.ToString() };
+        account.ExternalId = linked;
+        account.TenantId = tenant;
+        account.EntraRoles = Roles.None;
+        account.DisabledInDirectory = false;
+        account.SecurityStamp = NewSecurityStamp();
+        AuditLog.Record(db, clock, actor, "account.link-entra", account.UserName, before,
+            new { Tenant = account.TenantId, ObjectId = account.ExternalId, EntraRoles = account.EntraRoles.ToString() });
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<Account>.Ok(account);
+    }
+
+    /// <summary>
+    /// After a directory import: accounts linked to a person now disabled in Entra ID or gone from it are disabled here and
+    /// get a new security stamp, so their open sessions end at their next check (<c>Access:SessionRevalidation</c>);
+    /// those whose person is enabled again are enabled. Matched by object id only. Changes are left to the caller's save
+    /// (the import's transaction), with an audit entry each. Returns how many accounts were disabled and enabled.
+    /// </summary>
+    public async Task<(int Disabled, int Enabled)> FollowDirectoryAsync(IReadOnlySet<string> disabledObjectIds, IReadOnlySet<string> enabledObjectIds,
+        string actor, CancellationToken cancellationToken)
+    {
+        var linked = await db.Accounts.Where(a => a.ExternalId != null).ToListAsync(cancellationToken);
+        int disabled = 0, enabled = 0;
+        foreach (var account in linked)
+        {
+            var objectId = account.ExternalId!;
+            if (!account.DisabledInDirectory && disabledObjectIds.Contains(objectId))
+            {
+                account.DisabledInDirectory = true;
+                account.SecurityStamp = NewSecurityStamp();
+                AuditLog.Record(db, clock, actor, "account.disabled-in-entra", account.UserName, after: new { ObjectId = objectId });
+                disabled++;
+            }
+            else if (account.DisabledInDirectory && enabledObjectIds.Contains(objectId))
+            {
+                account.DisabledInDirectory = false;
+                AuditLog.Record(db, clock, actor, "account.enabled-in-entra", account.UserName, after: new { ObjectId = objectId, Source = "directory" });
+                enabled++;
+            }
+        }
+        return (disabled, enabled);
     }
 
     public const int MaxFailedSignIns = 5;
@@ -263,10 +433,10 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         var account = localOff ? null : await db.Accounts.Include(a => a.Agencies)
             .SingleOrDefaultAsync(a => a.NormalizedUserName == normalized, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (account?.PasswordHash is null || account.IsDisabled || account.LockedOutUntil > now)
+        if (account?.PasswordHash is null || account.IsDisabled || account.DisabledInDirectory || account.LockedOutUntil > now)
         {
             Hasher.VerifyHashedPassword(null!, DummyHash.Value, password);
-            var reason = localOff ? "local-sign-in-off" : account is null ? "unknown" : account.IsDisabled ? "disabled" : account.PasswordHash is null ? "no-local-password" : "locked-out";
+            var reason = localOff ? "local-sign-in-off" : account is null ? "unknown" : account.IsDisabled || account.DisabledInDirectory ? "disabled" : account.PasswordHash is null ? "no-local-password" : "locked-out";
             AuditLog.Record(db, clock, typed, "account.sign-in-failed", typed, after: new { Reason = reason });
             await db.SaveChangesAsync(cancellationToken);
             return null;
@@ -314,10 +484,10 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
 
     /// <summary>
     /// The security stamp of the account behind a session, as it is now; null when the account is disabled or gone. A
-    /// session is checked against it every few minutes at most (<c>Access:SessionRevalidation</c>), not on every request.
+    /// session is checked against it every minute at most (<c>Access:SessionRevalidation</c>), not on every request.
     /// </summary>
     public async Task<string?> ActiveSecurityStampAsync(int id, CancellationToken cancellationToken) =>
-        await db.Accounts.AsNoTracking().Where(a => a.Id == id && !a.IsDisabled).Select(a => a.SecurityStamp).SingleOrDefaultAsync(cancellationToken);
+        await db.Accounts.AsNoTracking().Where(a => a.Id == id && !a.IsDisabled && !a.DisabledInDirectory).Select(a => a.SecurityStamp).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Whether sign-in for this user name is refused for now after too many wrong passwords.</summary>
     public async Task<bool> IsLockedOutAsync(string userName, CancellationToken cancellationToken)
@@ -373,6 +543,7 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         account.UserName,
         account.DisplayName,
         Roles = account.Roles.ToString(),
+        EntraRoles = account.EntraRoles.ToString(),
         Agencies = account.Agencies.Select(a => a.AgencyId).Order().ToArray(),
         account.IsDisabled,
     };

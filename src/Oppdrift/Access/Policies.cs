@@ -65,7 +65,7 @@ public static class OppdriftClaims
         };
         foreach (var role in Enum.GetValues<Roles>())
         {
-            if (role != Roles.None && account.Roles.HasFlag(role))
+            if (role != Roles.None && account.EffectiveRoles.HasFlag(role))
             {
                 claims.Add(new Claim(ClaimTypes.Role, role.ToString()));
             }
@@ -74,7 +74,9 @@ public static class OppdriftClaims
         {
             claims.Add(new Claim(Agency, agency.AgencyId.ToString(CultureInfo.InvariantCulture)));
         }
-        if (account.MustChangePassword)
+        // The one-time password gate is for sessions signed in with it; a prepared account taken up through Entra ID
+        // never uses its one-time password.
+        if (account.MustChangePassword && authenticationType == AuthenticationType)
         {
             claims.Add(new Claim(MustChangePassword, "true"));
         }

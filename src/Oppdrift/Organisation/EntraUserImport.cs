@@ -222,6 +222,18 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                 }
             }
 
+            // Accounts linked to people (by object id) follow them: disabled or deleted in Entra ID ends their sessions.
+            var disabledIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var enabledIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var person in people.Concat(seen))
+            {
+                if (person.ObjectId is { } objectId)
+                {
+                    (person.IsActive ? enabledIds : disabledIds).Add(objectId);
+                }
+            }
+            var (accountsDisabled, accountsEnabled) = await new AccountService(db, clock).FollowDirectoryAsync(disabledIds, enabledIds, actor, cancellationToken);
+
             progress?.Report(new DirectoryImportProgress("save", 0.8));
             record.Status = ImportStatus.Succeeded;
             record.FinishedAt = clock.GetUtcNow().UtcDateTime;
@@ -235,6 +247,8 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                 record.Moved,
                 record.Deactivated,
                 record.Reactivated,
+                AccountsDisabled = accountsDisabled,
+                AccountsEnabled = accountsEnabled,
             });
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);

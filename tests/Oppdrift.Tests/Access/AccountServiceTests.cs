@@ -93,6 +93,15 @@ public sealed class AccountServiceTests
         Assert.Contains("\"Roles\":\"Employee, ProgrammeOwner, AgencyLeader\"", update.After, StringComparison.Ordinal);
     }
 
+    private const string Home = "5b3c8a1e-7d42-4f0e-9c61-2a8e4f1d9b07";
+    private const string Other = "0e6f2a4c-1b3d-4e5f-8a7b-9c0d1e2f3a4b";
+    private static readonly EntraSettings Entra = new() { TenantId = Home, ClientId = "client" };
+
+    private static string Oid(int n) => $"00000000-0000-4000-8000-{n:D12}";
+
+    private static EntraIdentity Token(int oid, string userName, params string[] roles) =>
+        new(Home, Oid(oid), userName, userName, roles);
+
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task An_Entra_sign_in_creates_an_account_with_the_app_roles_of_the_token_once(DatabaseKind kind)
@@ -101,12 +110,92 @@ public sealed class AccountServiceTests
         await using var db = database.CreateContext();
         var accounts = new AccountService(db, _clock);
 
-        var first = await accounts.FindOrCreateExternalAsync("oid-1", "kari@nordvik.kommune.no", "Kari", ["ChangeLeader", "Unknown"], default);
-        var again = await accounts.FindOrCreateExternalAsync("oid-1", "kari@nordvik.kommune.no", "Kari", [], default);
+        var first = await accounts.SignInWithEntraAsync(Token(1, "kari@nordvik.kommune.no", "ChangeLeader", "Unknown", "16"), Entra, default);
+        var again = await accounts.SignInWithEntraAsync(Token(1, "kari@nordvik.kommune.no", "ChangeLeader"), Entra, default);
 
-        Assert.Equal(first!.Id, again!.Id);
-        Assert.Equal(Roles.Employee | Roles.ChangeLeader, again.Roles);
-        Assert.Null(again.PasswordHash);
+        Assert.Equal(first.Account!.Id, again.Account!.Id);
+        Assert.Equal(Roles.Employee, again.Account.Roles);
+        Assert.Equal(Roles.ChangeLeader, again.Account.EntraRoles);
+        Assert.Equal((Home, Oid(1)), (again.Account.TenantId, again.Account.ExternalId));
+        Assert.Null(again.Account.PasswordHash);
+        Assert.Equal(first.Account.SecurityStamp, again.Account.SecurityStamp);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_token_without_tenant_or_object_id_or_from_a_tenant_not_configured_is_refused_and_audited(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var accounts = new AccountService(db, _clock);
+        var multi = new EntraSettings { TenantId = Home, ClientId = "client" };
+        multi.AllowedTenants.Add(Other.ToUpperInvariant());
+
+        var noTenant = await accounts.SignInWithEntraAsync(new EntraIdentity(null, Oid(1), "kari@k.no", "Kari", []), Entra, default);
+        var noObject = await accounts.SignInWithEntraAsync(new EntraIdentity(Home, null, "kari@k.no", "Kari", []), Entra, default);
+        var notGuid = await accounts.SignInWithEntraAsync(new EntraIdentity(Home, "kari", "kari@k.no", "Kari", []), Entra, default);
+        var otherTenant = await accounts.SignInWithEntraAsync(new EntraIdentity(Other, Oid(1), "kari@k.no", "Kari", []), Entra, default);
+        var allowedOther = await accounts.SignInWithEntraAsync(new EntraIdentity(Other, Oid(1), "kari@k.no", "Kari", []), multi, default);
+
+        Assert.Equal([EntraRefusal.NoIdentity, EntraRefusal.NoIdentity, EntraRefusal.NoIdentity, EntraRefusal.OtherTenant],
+            new[] { noTenant, noObject, notGuid, otherTenant }.Select(r => r.Refusal!.Value));
+        Assert.Equal(Other, allowedOther.Account!.TenantId);
+        Assert.Equal(1, await db.Accounts.CountAsync());
+        Assert.Equal(4, await db.AuditEntries.CountAsync(e => e.Action == "account.entra-sign-in-failed"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task An_app_role_removed_in_Entra_is_removed_here_and_roles_set_here_stay(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var accounts = new AccountService(db, _clock);
+        await accounts.EnsureAdministratorAsync(default);
+        var first = (await accounts.SignInWithEntraAsync(Token(1, "kari@k.no", "Administrator", "ChangeLeader"), Entra, default)).Account!;
+        // An administrator here grants ChangeLeader too, and ProgrammeOwner.
+        Assert.True((await accounts.UpdateAsync(first.Id, Roles.ChangeLeader | Roles.ProgrammeOwner, [], disabled: false, "admin", default)).Succeeded);
+        var stamp = (await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == first.Id)).SecurityStamp;
+
+        var later = (await accounts.SignInWithEntraAsync(Token(1, "kari@k.no", "SystemOwner"), Entra, default)).Account!;
+
+        Assert.Equal(Roles.SystemOwner, later.EntraRoles);
+        Assert.Equal(Roles.Employee | Roles.ChangeLeader | Roles.ProgrammeOwner, later.Roles);
+        Assert.Equal(Roles.Employee | Roles.ChangeLeader | Roles.ProgrammeOwner | Roles.SystemOwner, later.EffectiveRoles);
+        Assert.NotEqual(stamp, later.SecurityStamp);
+        var claims = OppdriftClaims.CreatePrincipal(later);
+        Assert.False(claims.IsInRole("Administrator"));
+        Assert.True(claims.IsInRole("SystemOwner") && claims.IsInRole("ChangeLeader"));
+        Assert.Contains(await db.AuditEntries.Select(e => e.Action).ToListAsync(), a => a == "account.entra-roles");
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_link_made_before_tenant_ids_were_stored_is_taken_up_by_the_home_tenant_and_its_token_roles_then_come_from_Entra(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var accounts = new AccountService(db, _clock);
+        db.Accounts.Add(new Account
+        {
+            UserName = "per@k.no",
+            NormalizedUserName = "per@k.no",
+            DisplayName = "Per",
+            ExternalId = Oid(5),
+            Roles = Roles.Employee | Roles.Administrator | Roles.SystemOwner,
+            SecurityStamp = AccountService.NewSecurityStamp(),
+        });
+        await db.SaveChangesAsync();
+
+        var fromOther = await accounts.SignInWithEntraAsync(new EntraIdentity(Other, Oid(5), "per@k.no", "Per", ["Administrator"]), Entra, default);
+        var first = (await accounts.SignInWithEntraAsync(Token(5, "per@k.no", "Administrator"), Entra, default)).Account!;
+        var afterFirst = (first.TenantId, first.Roles, first.EntraRoles);
+        var removed = (await accounts.SignInWithEntraAsync(Token(5, "per@k.no"), Entra, default)).Account!;
+
+        Assert.Equal(EntraRefusal.OtherTenant, fromOther.Refusal);
+        Assert.Equal((Home, Roles.Employee | Roles.SystemOwner, Roles.Administrator), afterFirst);
+        Assert.Equal(Roles.Employee | Roles.SystemOwner, removed.EffectiveRoles);
+        Assert.Equal(1, await db.Accounts.CountAsync());
     }
 
     [Theory]
@@ -248,7 +337,7 @@ public sealed class AccountServiceTests
         await using var db = database.CreateContext();
         var accounts = new AccountService(db, _clock);
         var user = await AccountAsync(accounts, "kari@k.no", Roles.Employee);
-        var external = await accounts.FindOrCreateExternalAsync("oid-7", "ola@k.no", "Ola", [], default);
+        var external = (await accounts.SignInWithEntraAsync(Token(7, "ola@k.no"), Entra, default)).Account;
 
         var tooShort = await accounts.ChangePasswordAsync(user.Id, OwnPassword, new string('x', AccountService.MinimumPasswordLength - 1), default);
         var same = await accounts.ChangePasswordAsync(user.Id, OwnPassword, OwnPassword, default);
@@ -409,24 +498,37 @@ public sealed class AccountServiceTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task An_Entra_sign_in_takes_up_a_prepared_account_adds_the_token_roles_and_never_removes_any(DatabaseKind kind)
+    public async Task A_prepared_account_is_taken_up_only_by_the_object_id_an_administrator_linked_never_by_user_name(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
         await using var db = database.CreateContext();
         var sye = await AgencyAsync(db, "SYE");
         var accounts = new AccountService(db, _clock);
-        var prepared = await accounts.CreateAsync(new AccountRequest("Kari@Nordvik.kommune.no", "Kari", Roles.AgencyLeader, [sye]), "admin", default);
+        var prepared = (await accounts.CreateAsync(new AccountRequest("Kari@Nordvik.kommune.no", "Kari", Roles.AgencyLeader, [sye]), "admin", default)).Value!.Account;
 
-        var first = await accounts.FindOrCreateExternalAsync("oid-1", "kari@nordvik.kommune.no", "Kari N.", ["SystemOwner"], default);
-        var later = await accounts.FindOrCreateExternalAsync("oid-1", "kari.nordmann@nordvik.kommune.no", "Kari N.", [], default);
+        // The same user name with an object id nobody linked: not this account, and no new one under the name.
+        var byName = await accounts.SignInWithEntraAsync(Token(1, "kari@nordvik.kommune.no", "SystemOwner"), Entra, default);
+        var badId = await accounts.LinkEntraAsync(prepared.Id, "kari", Entra, "admin", default);
+        var linked = await accounts.LinkEntraAsync(prepared.Id, Oid(2).ToUpperInvariant(), Entra, "admin", default);
+        var first = await accounts.SignInWithEntraAsync(Token(2, "kari.nordmann@nordvik.kommune.no", "SystemOwner"), Entra, default);
+        var stillNot = await accounts.SignInWithEntraAsync(Token(1, "kari@nordvik.kommune.no"), Entra, default);
+        var other = (await accounts.CreateAsync(new AccountRequest("ola@k.no", "Ola", Roles.Employee, []), "admin", default)).Value!.Account;
+        var taken = await accounts.LinkEntraAsync(other.Id, Oid(2), Entra, "admin", default);
 
-        Assert.Equal(prepared.Value!.Account.Id, first!.Id);
-        Assert.Equal(first.Id, later!.Id);
-        Assert.Equal("oid-1", later.ExternalId);
-        Assert.Equal(Roles.Employee | Roles.AgencyLeader | Roles.SystemOwner, later.Roles);
-        Assert.Equal([sye], later.Agencies.Select(a => a.AgencyId));
-        Assert.Equal(_clock.GetUtcNow().UtcDateTime, later.LastSignInAt);
-        Assert.Equal(1, await db.Accounts.CountAsync());
+        Assert.Equal(EntraRefusal.UserNameHeld, byName.Refusal);
+        Assert.Equal("objectId", badId.Field);
+        Assert.True(linked.Succeeded);
+        Assert.Equal(prepared.Id, first.Account!.Id);
+        Assert.Equal((Home, Oid(2)), (first.Account.TenantId, first.Account.ExternalId));
+        Assert.Equal(Roles.Employee | Roles.AgencyLeader | Roles.SystemOwner, first.Account.EffectiveRoles);
+        Assert.Equal([sye], first.Account.Agencies.Select(a => a.AgencyId));
+        Assert.Equal(_clock.GetUtcNow().UtcDateTime, first.Account.LastSignInAt);
+        Assert.Equal(EntraRefusal.UserNameHeld, stillNot.Refusal);
+        Assert.Equal("objectId", taken.Field);
+        Assert.Equal(2, await db.Accounts.CountAsync());
+        var audit = await db.AuditEntries.Select(e => e.Action).ToListAsync();
+        Assert.Contains("account.link-entra", audit);
+        Assert.Contains("account.entra-sign-in", audit);
     }
 
     [Theory]
@@ -437,19 +539,19 @@ public sealed class AccountServiceTests
         await using var db = database.CreateContext();
         var accounts = new AccountService(db, _clock);
         await accounts.EnsureAdministratorAsync(default);
-        var held = await accounts.FindOrCreateExternalAsync("oid-old", "per@nordvik.kommune.no", "Per", ["Administrator"], default);
-        var kari = await accounts.FindOrCreateExternalAsync("oid-kari", "kari@nordvik.kommune.no", "Kari", [], default);
+        var held = (await accounts.SignInWithEntraAsync(Token(1, "per@nordvik.kommune.no", "Administrator"), Entra, default)).Account;
+        var kari = (await accounts.SignInWithEntraAsync(Token(2, "kari@nordvik.kommune.no"), Entra, default)).Account;
         await accounts.UpdateAsync(kari!.Id, Roles.Employee, [], disabled: true, "admin", default);
 
         // A user name given to someone new (another object id) must not hand them the old holder's account and roles.
-        var newcomer = await accounts.FindOrCreateExternalAsync("oid-new", "per@nordvik.kommune.no", "Per Nyansatt", [], default);
-        var disabled = await accounts.FindOrCreateExternalAsync("oid-kari", "kari@nordvik.kommune.no", "Kari", ["ChangeLeader"], default);
+        var newcomer = await accounts.SignInWithEntraAsync(Token(3, "per@nordvik.kommune.no"), Entra, default);
+        var disabled = await accounts.SignInWithEntraAsync(Token(2, "kari@nordvik.kommune.no", "ChangeLeader"), Entra, default);
 
-        Assert.Null(newcomer);
-        Assert.Null(disabled);
+        Assert.Equal(EntraRefusal.UserNameHeld, newcomer.Refusal);
+        Assert.Equal(EntraRefusal.Disabled, disabled.Refusal);
         await using var check = database.CreateContext();
-        Assert.Equal("oid-old", (await check.Accounts.SingleAsync(a => a.Id == held!.Id)).ExternalId);
-        Assert.Equal(Roles.Employee, (await check.Accounts.SingleAsync(a => a.Id == kari.Id)).Roles);
+        Assert.Equal(Oid(1), (await check.Accounts.SingleAsync(a => a.Id == held!.Id)).ExternalId);
+        Assert.Equal(Roles.Employee, (await check.Accounts.SingleAsync(a => a.Id == kari.Id)).EffectiveRoles);
         Assert.Equal(3, await check.Accounts.CountAsync());
     }
 
