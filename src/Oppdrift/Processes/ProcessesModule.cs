@@ -21,6 +21,7 @@ public static class ProcessesModule
     {
         services.AddScoped<ProcessQueries>();
         services.AddScoped<ProcessEditor>();
+        services.AddScoped<ProcessCandidates>();
         return services;
     }
 
