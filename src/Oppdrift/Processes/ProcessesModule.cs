@@ -22,6 +22,7 @@ public static class ProcessesModule
         services.AddScoped<ProcessQueries>();
         services.AddScoped<ProcessEditor>();
         services.AddScoped<ProcessCandidates>();
+        services.AddScoped<ProcessUsageReader>();
         return services;
     }
 
