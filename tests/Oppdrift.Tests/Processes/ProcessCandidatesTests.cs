@@ -5,8 +5,8 @@ using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
 using Oppdrift.Processes;
-using Oppdrift.ShareMigration;
 using Oppdrift.Shared.Privacy;
+using Oppdrift.ShareMigration;
 using Oppdrift.Tests.Infrastructure;
 using Oppdrift.Usage;
 
@@ -116,7 +116,12 @@ public sealed class ProcessCandidatesTests
             var scan = new ShareScan { UploadedAt = scanned, UploadedBy = "drift", ScannedAt = scanned, Root = "/srv/" + name, StoredName = name + ".scan.sqlite", Sha256 = new string('a', 64) };
             scan.FolderProfile.AddRange(folders.Select(f => new ShareScanFolder
             {
-                Path = f.Path, Depth = f.Path.Count(c => c == '/') + 1, Files = f.Files, Bytes = f.Files * 100_000, Lengths = "", NewestModified = scanned.AddDays(-3),
+                Path = f.Path,
+                Depth = f.Path.Count(c => c == '/') + 1,
+                Files = f.Files,
+                Bytes = f.Files * 100_000,
+                Lengths = "",
+                NewestModified = scanned.AddDays(-3),
             }));
             share.Scans.Add(scan);
             db.SourceShares.Add(share);
