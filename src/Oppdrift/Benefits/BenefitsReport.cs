@@ -169,7 +169,7 @@ public static class BenefitsReport
                             })]));
                     if (benefit.Indicators.Any(i => i.Indicator.Source == IndicatorSource.Process))
                     {
-                        body.Append(ProcessesBehind(benefit, picture.Date));
+                        body.Append(ProcessesBehindTable(benefit, picture));
                     }
                 }
             }
@@ -210,22 +210,38 @@ public static class BenefitsReport
     }
 
     /// <summary>
-    /// The processes behind a benefit's process indicators: each linked process with its state, move date and yearly gain,
-    /// and whether it counts on the report's date (moved by then).
+    /// The processes behind a benefit's process indicators, as far as the report's scope goes: all of them for the
+    /// municipality, those an agency owns or takes part in for the agency's report. Counted: moved by the report's date
+    /// (and, in an agency's report, owned by the agency), as the indicator's figure counts them.
     /// </summary>
-    private static OpenXmlElement ProcessesBehind(BenefitView benefit, DateOnly date)
+    public static IReadOnlyList<(Processes.LinkedProcess Process, bool Counted)> ProcessesBehind(BenefitView benefit, BenefitsPicture picture)
     {
-        if (benefit.Processes.Count == 0)
+        ArgumentNullException.ThrowIfNull(benefit);
+        ArgumentNullException.ThrowIfNull(picture);
+        var counted = ProcessMeasures.MovedBy(benefit.Processes, picture.Date, picture.AgencyId).Select(p => p.ProcessId).ToHashSet();
+        return [.. benefit.Processes
+            .Where(p => picture.AgencyId is not { } agency || p.OwnerAgencyId == agency || p.InvolvedAgencyIds.Contains(agency))
+            .Select(p => (p, counted.Contains(p.ProcessId)))];
+    }
+
+    private static string ProcessState(Processes.LinkedProcess p) =>
+        Oppdrift.Processes.ProcessesText.Resources.GetString("State_" + p.State, Norwegian) ?? p.State.ToString();
+
+    /// <summary>The processes behind a benefit's process indicators as a table of the Word report.</summary>
+    private static OpenXmlElement ProcessesBehindTable(BenefitView benefit, BenefitsPicture picture)
+    {
+        var rows = ProcessesBehind(benefit, picture);
+        if (rows.Count == 0)
         {
             return Para("Ingen prosesser i prosessregisteret er knyttet til gevinsten.");
         }
-        var counted = ProcessMeasures.MovedBy(benefit.Processes, date).Select(p => p.ProcessId).ToHashSet();
-        return Table(["Prosess bak tallene", "Eier", "Status", "Flyttet", "Timer spart per år", "Utskrifter unngått per år", "Telles"],
-            [.. benefit.Processes.Select(p => new[]
+        return Table(["Prosess bak tallene", "Eier", "Status", "Flyttet", "Timer spart per år", "Verdi per år", "Utskrifter unngått per år", "Telles"],
+            [.. rows.Select(r => new[]
             {
-                p.Name, p.OwnerAgencyName, Oppdrift.Processes.ProcessesText.Resources.GetString("State_" + p.State, Norwegian) ?? p.State.ToString(),
-                p.MovedOn is { } moved ? Date(moved) : "–", p.Gain.HoursSavedPerYear is { } h ? Number(h, 0) : "–",
-                p.Gain.PrintsAvoidedPerYear is { } prints ? Number(prints, 0) : "–", counted.Contains(p.ProcessId) ? "Ja" : "Nei",
+                r.Process.Name, r.Process.OwnerAgencyName, ProcessState(r.Process),
+                r.Process.MovedOn is { } moved ? Date(moved) : "–", r.Process.Gain.HoursSavedPerYear is { } h ? Number(h, 0) : "–",
+                r.Process.Gain.ValueNokPerYear is { } v ? Kroner(v) : "–",
+                r.Process.Gain.PrintsAvoidedPerYear is { } prints ? Number(prints, 0) : "–", r.Counted ? "Ja" : "Nei",
             })]);
     }
 
@@ -273,6 +289,32 @@ public static class BenefitsReport
             priced.Add([r.Year, r.Goal, Math.Round(r.Value.Planned), Math.Round(r.Value.Realised), Math.Round(r.Value.PlannedHours), Math.Round(r.Value.RealisedHours)]);
         }
         sheets.Add(("Prissatte", priced));
+
+        var processBenefits = picture.Benefits.Where(b => b.Indicators.Any(i => i.Indicator.Source == IndicatorSource.Process)).ToList();
+        if (processBenefits.Count > 0)
+        {
+            var processes = new List<object?[]>
+            {
+                new object?[] { $"Prosessene bak tallene – {picture.ScopeName} – per {Date(picture.Date)}, timekostnad {Kroner(picture.HourlyCost)}" },
+                new object?[] { "Gevinst", "Prosess", "Eier", "Status", "Flyttet", "Timer spart per år", "Verdi per år (kr)", "Utskrifter unngått per år",
+                    "kg CO2e unngått per år", "Sikkerhet", "Telles" },
+            };
+            foreach (var benefit in processBenefits)
+            {
+                foreach (var (p, counted) in ProcessesBehind(benefit, picture))
+                {
+                    processes.Add([benefit.Benefit.Name, p.Name, p.OwnerAgencyName, ProcessState(p), p.MovedOn is { } moved ? Date(moved) : null,
+                        p.Gain.HoursSavedPerYear is { } h ? Math.Round(h, 1) : null, p.Gain.ValueNokPerYear is { } v ? Math.Round(v) : null,
+                        p.Gain.PrintsAvoidedPerYear is { } prints ? Math.Round(prints) : null, p.Gain.Co2eKgPerYear is { } co2 ? Math.Round(co2.Central, 1) : null,
+                        Oppdrift.Processes.ProcessesText.Resources.GetString("Confidence_" + p.Gain.Confidence, Norwegian) ?? p.Gain.Confidence.ToString(),
+                        counted ? "Ja" : "Nei"]);
+                }
+            }
+            processes.Add([]);
+            processes.Add(["Telles: flyttet innen rapportens dato" + (picture.AgencyId is null ? "" : " og eid av virksomheten") + ", slik indikatorens tall regner dem. "
+                + "Gevinsten er den prosessens målinger gir nå."]);
+            sheets.Add(("Prosesser", processes));
+        }
 
         if (kind == BenefitsReportKind.Status)
         {

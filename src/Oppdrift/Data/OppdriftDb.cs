@@ -63,6 +63,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<ShareMapping> ShareMappings => Set<ShareMapping>();
     public DbSet<ShareMappingChange> ShareMappingChanges => Set<ShareMappingChange>();
     public DbSet<WorkProcess> Processes => Set<WorkProcess>();
+    public DbSet<ProcessCandidate> ProcessCandidates => Set<ProcessCandidate>();
     public DbSet<ProcessAgency> ProcessAgencies => Set<ProcessAgency>();
     public DbSet<ProcessStateChange> ProcessStateChanges => Set<ProcessStateChange>();
     public DbSet<ProcessMeasure> ProcessMeasures => Set<ProcessMeasure>();

@@ -138,6 +138,52 @@ public sealed class ProcessBenefit
     public int BenefitId { get; set; }
 }
 
+/// <summary>Where a suggested process comes from: the usage figures of an agency, or a folder of a scanned file share.</summary>
+public enum CandidateKind
+{
+    Usage,
+    Folder,
+}
+
+public enum CandidateDecision
+{
+    /// <summary>Taken into the register as a process (state identified).</summary>
+    Confirmed,
+
+    /// <summary>Not worth moving; kept so it is not suggested again.</summary>
+    Dismissed,
+}
+
+/// <summary>
+/// The team's answer to one suggested process: confirmed (with the process it became) or dismissed, who and when, and
+/// the figures that made it a candidate at the time. Open candidates are worked out from the usage figures and the
+/// scans each time; only the answers are kept.
+/// </summary>
+public sealed class ProcessCandidate
+{
+    public int Id { get; set; }
+
+    /// <summary>What identifies the candidate from one computation to the next: "usage:{agency id}" or "folder:{share id}:{hash of the path}".</summary>
+    public required string Key { get; set; }
+
+    public CandidateKind Kind { get; set; }
+    public int AgencyId { get; set; }
+
+    /// <summary>The name it was suggested under (a folder's path within its share, or the agency's pattern).</summary>
+    public required string Name { get; set; }
+
+    /// <summary>Why it was suggested: the figures as they were shown when the team answered.</summary>
+    public required string Reason { get; set; }
+
+    public CandidateDecision Decision { get; set; }
+
+    /// <summary>The process a confirmed candidate became; null when dismissed, or when that process was deleted.</summary>
+    public int? ProcessId { get; set; }
+
+    public required string DecidedBy { get; set; }
+    public DateTime DecidedAt { get; set; }
+}
+
 /// <summary>The longest texts the columns hold; the editor refuses longer ones naming the field.</summary>
 public static class ProcessLengths
 {
@@ -189,6 +235,20 @@ public static class ProcessesModel
             e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(24);
             e.Property(x => x.EnteredBy).HasMaxLength(200);
             e.HasIndex(x => new { x.ProcessId, x.Phase, x.Kind }).IsUnique();
+        });
+        model.Entity<ProcessCandidate>(e =>
+        {
+            e.ToTable("ProcessCandidates");
+            e.Property(x => x.Key).HasMaxLength(100);
+            e.HasIndex(x => x.Key).IsUnique();
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Decision).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Name).HasMaxLength(ProcessLengths.Name);
+            e.Property(x => x.Reason).HasMaxLength(ProcessLengths.Description);
+            e.Property(x => x.DecidedBy).HasMaxLength(200);
+            e.HasIndex(x => x.ProcessId);
+            e.HasOne<Organisation.Agency>().WithMany().HasForeignKey(x => x.AgencyId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<WorkProcess>().WithMany().HasForeignKey(x => x.ProcessId).OnDelete(DeleteBehavior.SetNull);
         });
         model.Entity<ProcessBenefit>(e =>
         {

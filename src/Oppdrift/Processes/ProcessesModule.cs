@@ -21,6 +21,8 @@ public static class ProcessesModule
     {
         services.AddScoped<ProcessQueries>();
         services.AddScoped<ProcessEditor>();
+        services.AddScoped<ProcessCandidates>();
+        services.AddScoped<ProcessUsageReader>();
         return services;
     }
 

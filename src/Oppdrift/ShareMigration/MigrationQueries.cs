@@ -74,8 +74,39 @@ public sealed record MigrationProgressPicture(DateOnly Date, IReadOnlyList<Agenc
     public double? AgenciesMovedPercent => AgenciesWithShares == 0 ? null : 100.0 * AgenciesMoved / AgenciesWithShares;
 }
 
+/// <summary>A folder near the top of a department share as its latest scan profiled it (home folders are never listed).</summary>
+public sealed record DepartmentFolder(int ShareId, string ShareName, string? SourcePath, int AgencyId, string Path, long Files, long Bytes, DateTime? NewestModified,
+    DateTime ScannedAt);
+
 public sealed class MigrationQueries(OppdriftDb db)
 {
+    /// <summary>
+    /// The profiled folders (depth 1 to 3) of the latest scan of every department share of the agencies given (all for
+    /// null). Shares of home folders are left out whole: their folder names are people's names.
+    /// </summary>
+    public async Task<IReadOnlyList<DepartmentFolder>> DepartmentFoldersAsync(IReadOnlyCollection<int>? agencies, CancellationToken cancellationToken)
+    {
+        var ids = agencies?.ToList();
+        var shares = await db.SourceShares.AsNoTracking().Where(s => s.Kind == ShareKind.Department && (ids == null || ids.Contains(s.AgencyId)))
+            .ToDictionaryAsync(s => s.Id, cancellationToken);
+        if (shares.Count == 0)
+        {
+            return [];
+        }
+        var shareIds = shares.Keys.ToList();
+        var latest = (await db.ShareScans.AsNoTracking().Where(s => shareIds.Contains(s.ShareId)).Select(s => new { s.Id, s.ShareId, s.ScannedAt }).ToListAsync(cancellationToken))
+            .GroupBy(s => s.ShareId).Select(g => g.OrderByDescending(s => s.ScannedAt).ThenByDescending(s => s.Id).First()).ToDictionary(s => s.Id);
+        var scanIds = latest.Keys.ToList();
+        var folders = await db.ShareScanFolders.AsNoTracking().Where(f => scanIds.Contains(f.ScanId) && f.Depth >= 1)
+            .Select(f => new { f.ScanId, f.Path, f.Files, f.Bytes, f.NewestModified }).ToListAsync(cancellationToken);
+        return [.. folders.Select(f =>
+        {
+            var scan = latest[f.ScanId];
+            var share = shares[scan.ShareId];
+            return new DepartmentFolder(share.Id, share.Name, share.SourcePath, share.AgencyId, f.Path, f.Files, f.Bytes, f.NewestModified, scan.ScannedAt);
+        }).OrderBy(f => f.ShareId).ThenBy(f => f.Path, StringComparer.Ordinal)];
+    }
+
     /// <summary>
     /// Every share (of the agencies given, or all) as it stood at the end of <paramref name="asOf"/> (now when null): its
     /// latest scan by then, the mappings that existed, in the state they had.

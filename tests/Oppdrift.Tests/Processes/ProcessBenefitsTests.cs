@@ -4,6 +4,7 @@ using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Processes;
 using Oppdrift.Tests.Infrastructure;
+using Oppdrift.Tests.Shared.Exports;
 using Oppdrift.Tests.Usage;
 
 namespace Oppdrift.Tests.Processes;
@@ -75,5 +76,29 @@ public sealed class ProcessBenefitsTests
         Assert.Contains("Byggesøknader", text, StringComparison.Ordinal);
         Assert.Contains("Timelister", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Ikke knyttet", text, StringComparison.Ordinal);
+        Assert.Contains("Verdi per år", text, StringComparison.Ordinal);
+        Assert.Contains(BenefitsReport.Kroner(82_500), text, StringComparison.Ordinal);
+
+        // The workbook lists them on a sheet of their own, figures as numbers.
+        var sheets = WorkbookCells.Read(BenefitsReport.Xlsx(BenefitsReportKind.Status, picture, null));
+        Assert.Equal(["Indikatorer", "Prissatte", "Prosesser", "Målinger"], sheets.Keys);
+        var rows = sheets["Prosesser"];
+        Assert.Equal(["Gevinst", "Prosess", "Eier", "Status", "Flyttet", "Timer spart per år", "Verdi per år (kr)", "Utskrifter unngått per år",
+            "kg CO2e unngått per år", "Sikkerhet", "Telles"], rows[1].Select(c => c.Text));
+        var listed = rows.Skip(2).Where(r => r.Count > 2).ToList();
+        Assert.Equal(["Byggesøknader", "Saksbehandling mellom etater på e-post", "Timelister"], listed.Select(r => r[1].Text));
+        var bygg = listed[0];
+        Assert.Equal(["Mindre tid på e-post og samordning", "Byggesøknader", "Bydel Nord", "Målt", "15.07.2026"], bygg[..5].Select(c => c.Text));
+        Assert.True(bygg[5].IsNumber && bygg[6].IsNumber);
+        Assert.Equal(150, double.Parse(bygg[5].Text, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(82_500, double.Parse(bygg[6].Text, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(3000, double.Parse(bygg[7].Text, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["Middels", "Ja"], bygg[9..].Select(c => c.Text));
+        Assert.Equal(165_000, double.Parse(listed[1][6].Text, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(("", "Nei"), (listed[2][6].Text, listed[2][^1].Text)); // not moved: no gain, not counted
+
+        // An agency's report lists only the processes the agency owns or takes part in.
+        var bnoReport = WorkbookCells.Read(BenefitsReport.Xlsx(BenefitsReportKind.Status, await s.Benefits.PictureAsync(ids["BNO"], s.Today, default), null));
+        Assert.Equal(["Byggesøknader"], bnoReport["Prosesser"].Skip(2).Where(r => r.Count > 2).Select(r => r[1].Text));
     }
 }

@@ -122,6 +122,7 @@ public sealed class ProcessesWebTests
         Assert.Equal(HttpStatusCode.NotFound, (await leader.GetAsync($"/processes/{seeded.Bno}")).StatusCode);
         var own = await leader.GetStringAsync($"/processes/{seeded.Sye}");
         Assert.Contains("Historikk", own, StringComparison.Ordinal);
+        Assert.Contains("Lest fra bruksdata", own, StringComparison.Ordinal); // moved: the usage around the move date is read
         Assert.DoesNotContain("Endre status", own, StringComparison.Ordinal); // involved, not the owner
 
         async Task<HttpResponseMessage> CreateAsync(int owner) =>

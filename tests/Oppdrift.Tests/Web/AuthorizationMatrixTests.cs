@@ -67,6 +67,7 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/processes/export.xlsx" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/{id:int}/summary.docx" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/{ProcessId:int}" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/processes/candidates" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/surveys" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/surveys/new" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/surveys/import/upload" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
