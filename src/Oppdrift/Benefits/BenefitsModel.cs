@@ -59,7 +59,7 @@ public sealed class BenefitAgency
 
 public enum IndicatorSource
 {
-    /// <summary>Entered by hand, with a comment, who and when: survey results and process measures until those modules exist.</summary>
+    /// <summary>Entered by hand, with a comment, who and when: whatever no module measures.</summary>
     Manual,
     /// <summary>Computed from the usage figures (a metric, or a ratio of metrics) over a 28-day window.</summary>
     Usage,
