@@ -29,7 +29,7 @@ public static class SurveyResultsTiming
             ?? throw new InvalidOperationException("Set OPPDRIFT_TEST_POSTGRES to a PostgreSQL server.");
         var name = $"oppdrift_bench_surveys_{Environment.ProcessId}";
         var sqliteFile = Path.Combine(Path.GetTempPath(), $"oppdrift-surveys-{Environment.ProcessId}.db");
-        Console.WriteLine($"Survey results: {Invitations:N0} invited, {responses:N0} responses, {Agencies} agencies, {runs} runs per database, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Survey results: {Invitations:N0} invited, {responses:N0} responses, {Agencies} agencies, {runs} runs per database, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine("| database | results p50 ms | results p95 ms | Forms import of the responses s |");
         Console.WriteLine("|---|---:|---:|---:|");
@@ -59,6 +59,7 @@ public static class SurveyResultsTiming
                 }
                 Array.Sort(times);
                 Console.WriteLine($"| {label} | {Percentile(times, 0.50):F1} | {Percentile(times, 0.95):F1} | {importSeconds:F1} |");
+                Console.WriteLine($"  (load average {LoadAverage()})");
             }
         }
         finally
@@ -123,6 +124,8 @@ public static class SurveyResultsTiming
         watch.Stop();
         return result.Status == FormsImportStatus.Imported ? (result.SurveyId, watch.Elapsed.TotalSeconds) : throw new InvalidOperationException(string.Join('\n', result.Errors.Take(5)));
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 

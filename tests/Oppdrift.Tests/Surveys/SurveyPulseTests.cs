@@ -91,6 +91,8 @@ public sealed partial class SurveyPulseTests
         await pulse.SubmitAsync(links[SurveySeed.Mail("MOB", 1)], answers, default);
         Assert.Equal(1, await db.SurveyResponses.CountAsync(r => r.AgencyId == null));
         Assert.Equal(0, await db.SurveyResponses.CountAsync(r => r.AgencyId == ids["MOB"]));
+        // The counts results read were kept with each answer, the "other" group's included.
+        await SurveySeed.AssertCountsMatchAnswersAsync(db, round.SurveyId);
     }
 
     [Theory]
