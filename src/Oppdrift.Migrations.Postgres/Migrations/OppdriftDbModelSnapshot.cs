@@ -2070,6 +2070,40 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.ToTable("SurveyAnswers", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Surveys.SurveyAnswerCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("AgencyId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("QuestionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RoundId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Value")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId");
+
+                    b.HasIndex("QuestionId");
+
+                    b.HasIndex("RoundId", "QuestionId", "AgencyId", "Value");
+
+                    b.ToTable("SurveyAnswerCounts", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Surveys.SurveyImport", b =>
                 {
                     b.Property<int>("Id")
@@ -2972,6 +3006,26 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.HasOne("Oppdrift.Surveys.SurveyResponse", null)
                         .WithMany()
                         .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Surveys.SurveyAnswerCount", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Oppdrift.Surveys.SurveyQuestion", null)
+                        .WithMany()
+                        .HasForeignKey("QuestionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Surveys.SurveyRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

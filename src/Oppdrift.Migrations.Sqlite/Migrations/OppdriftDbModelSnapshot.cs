@@ -1989,6 +1989,38 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.ToTable("SurveyAnswers", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Surveys.SurveyAnswerCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AgencyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("QuestionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RoundId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId");
+
+                    b.HasIndex("QuestionId");
+
+                    b.HasIndex("RoundId", "QuestionId", "AgencyId", "Value");
+
+                    b.ToTable("SurveyAnswerCounts", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Surveys.SurveyImport", b =>
                 {
                     b.Property<int>("Id")
@@ -2877,6 +2909,26 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.HasOne("Oppdrift.Surveys.SurveyResponse", null)
                         .WithMany()
                         .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Surveys.SurveyAnswerCount", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Oppdrift.Surveys.SurveyQuestion", null)
+                        .WithMany()
+                        .HasForeignKey("QuestionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Surveys.SurveyRound", null)
+                        .WithMany()
+                        .HasForeignKey("RoundId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -77,6 +77,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<SurveyInvitation> SurveyInvitations => Set<SurveyInvitation>();
     public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
     public DbSet<SurveyAnswer> SurveyAnswers => Set<SurveyAnswer>();
+    public DbSet<SurveyAnswerCount> SurveyAnswerCounts => Set<SurveyAnswerCount>();
     public DbSet<SurveyImport> SurveyImports => Set<SurveyImport>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

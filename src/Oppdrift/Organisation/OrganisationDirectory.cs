@@ -20,6 +20,9 @@ public sealed record AgencyRow
     public string? Sector { get; init; }
 }
 
+/// <summary>A unit within an agency, as other modules name it.</summary>
+public sealed record UnitRow(int Id, int AgencyId, string Name);
+
 /// <summary>A person as other modules need them: who, where mail reaches them, their agency and whether they lead.</summary>
 /// <remarks>Directory facts only, like <see cref="Person"/>; init-only members for the same reason as <see cref="AgencyRow"/>.</remarks>
 public sealed record PersonRow
@@ -118,6 +121,18 @@ public sealed class OrganisationDirectory(OppdriftDb db)
             query = query.Where(a => list.Contains(a.Id));
         }
         return [.. (await query.ToListAsync(cancellationToken)).OrderBy(a => a.Name, OrganisationQueries.NorwegianOrder)];
+    }
+
+    /// <summary>Every unit of these agencies (all when null), in Norwegian order of name.</summary>
+    public async Task<IReadOnlyList<UnitRow>> UnitsAsync(IReadOnlyCollection<int>? agencies, CancellationToken cancellationToken)
+    {
+        var query = db.Units.AsNoTracking();
+        if (agencies is not null)
+        {
+            var list = agencies.Distinct().ToList();
+            query = query.Where(u => list.Contains(u.AgencyId));
+        }
+        return [.. (await query.Select(u => new UnitRow(u.Id, u.AgencyId, u.Name)).ToListAsync(cancellationToken)).OrderBy(u => u.Name, OrganisationQueries.NorwegianOrder)];
     }
 
     /// <summary>Agency names by id, for those of <paramref name="ids"/> that exist (all when null).</summary>

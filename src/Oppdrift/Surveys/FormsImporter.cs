@@ -227,20 +227,30 @@ public sealed class FormsImporter(OppdriftDb db, OrganisationDirectory directory
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);
 
-            // Rows in a random order, with random ids: nothing stored keeps the order the answers came in.
-            var order = Enumerable.Range(0, export.Rows.Count).OrderBy(_ => RandomNumberGenerator.GetInt32(int.MaxValue)).ToList();
-            foreach (var i in order)
+            // Random ids, and rows written in the order of their ids, which is random: nothing stored keeps the order
+            // the answers came in, and both databases add to their primary keys' indexes in order. Written in batches
+            // (not through the change tracker), with the counts results read, in this transaction.
+            var responses = new List<SurveyResponse>(export.Rows.Count);
+            var rows = new List<SurveyAnswer>(export.Rows.Count * map.Count);
+            for (var i = 0; i < export.Rows.Count; i++)
             {
                 var response = new SurveyResponse { Id = Guid.NewGuid(), RoundId = round.Id, AgencyId = rowAgency[i] is { } a && OwnGroup(a) ? a : null, ImportId = import.Id };
-                db.SurveyResponses.Add(response);
+                responses.Add(response);
                 foreach (var (question, answer) in answers[i])
                 {
                     // Set here: a survey made from the file has its question ids only now.
                     answer.QuestionId = question.Id;
                     answer.ResponseId = response.Id;
-                    db.SurveyAnswers.Add(answer);
+                    rows.Add(answer);
                 }
             }
+            // Guid's order is the order of its text, which is how SQLite (upper-case text) and PostgreSQL (uuid) sort it.
+            responses.Sort((a, b) => a.Id.CompareTo(b.Id));
+            rows.Sort((a, b) => a.ResponseId != b.ResponseId ? a.ResponseId.CompareTo(b.ResponseId) : a.QuestionId != b.QuestionId ? a.QuestionId.CompareTo(b.QuestionId) : a.Choice.CompareTo(b.Choice));
+            await SurveyStore.InsertResponsesAsync(db, responses, cancellationToken);
+            await SurveyStore.InsertAnswersAsync(db, rows, cancellationToken);
+            var answersOf = rows.ToLookup(r => r.ResponseId);
+            SurveyStore.AddCounts(db, round.Id, SurveyStore.Count(responses.Select(r => (r.AgencyId, answersOf[r.Id]))));
             AuditLog.Record(db, clock, request.Actor, "surveys.import", survey.Name, null, new { File = import.FileName, Round = round.Name, Rows = import.Rows });
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);

@@ -218,6 +218,7 @@ public sealed class SurveyPulse(OppdriftDb db, OrganisationDirectory directory, 
             row.ResponseId = response.Id;
             db.SurveyAnswers.Add(row);
         }
+        await SurveyStore.AddResponseCountsAsync(db, group.RoundId, group.GroupAgencyId, form.Questions, rows, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (LinkState.Used, null, null);

@@ -149,29 +149,17 @@ public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory
         var responses = await db.SurveyResponses.AsNoTracking().Where(r => roundIds.Contains(r.RoundId))
             .GroupBy(r => new { r.RoundId, r.AgencyId }).Select(g => new { g.Key.RoundId, g.Key.AgencyId, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        var answers = db.SurveyAnswers.AsNoTracking()
-            .Join(db.SurveyResponses.Where(r => roundIds.Contains(r.RoundId)), a => a.ResponseId, r => r.Id, (a, r) => new { r.RoundId, r.AgencyId, a.QuestionId, a.Choice, a.Value, a.Text, a.ResponseId });
-        var values = await answers.Where(a => a.Value != null)
-            .GroupBy(a => new { a.RoundId, a.AgencyId, a.QuestionId, a.Value })
-            .Select(g => new { g.Key.RoundId, g.Key.AgencyId, g.Key.QuestionId, g.Key.Value, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        // Every answer but a multiple choice is one row per response, Choice 0; a multiple choice has a row per choice ticked.
-        var respondents = await answers.Where(a => a.Choice == 0)
-            .GroupBy(a => new { a.RoundId, a.AgencyId, a.QuestionId })
-            .Select(g => new { g.Key.RoundId, g.Key.AgencyId, g.Key.QuestionId, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        var multiple = questions.Where(q => q.Kind == QuestionKind.MultipleChoice).Select(q => q.Id).ToList();
-        var multipleRespondents = multiple.Count == 0 ? [] : await answers.Where(a => multiple.Contains(a.QuestionId))
-            .GroupBy(a => new { a.RoundId, a.AgencyId, a.QuestionId })
-            .Select(g => new { g.Key.RoundId, g.Key.AgencyId, g.Key.QuestionId, Count = g.Select(x => x.ResponseId).Distinct().Count() })
+        // The counts kept with each response and import (SurveyAnswerCount): a few thousand rows, not every answer.
+        var counts = await db.SurveyAnswerCounts.AsNoTracking().Where(c => roundIds.Contains(c.RoundId))
+            .GroupBy(c => new { c.RoundId, c.AgencyId, c.QuestionId, c.Value })
+            .Select(g => new { g.Key.RoundId, g.Key.AgencyId, g.Key.QuestionId, g.Key.Value, Count = g.Sum(c => c.Count) })
             .ToListAsync(cancellationToken);
         var freeText = questions.Where(q => q.Kind == QuestionKind.FreeText).Select(q => q.Id).ToList();
-        var texts = freeText.Count == 0 ? [] : await answers.Where(a => freeText.Contains(a.QuestionId) && a.Text != null && a.Text != "")
-            .Select(a => new { a.RoundId, a.AgencyId, a.QuestionId, Text = a.Text! })
+        var texts = freeText.Count == 0 ? [] : await db.SurveyAnswers.AsNoTracking()
+            .Where(a => freeText.Contains(a.QuestionId) && a.Text != null && a.Text != "")
+            .Join(db.SurveyResponses.Where(r => roundIds.Contains(r.RoundId)), a => a.ResponseId, r => r.Id, (a, r) => new { r.RoundId, r.AgencyId, a.QuestionId, Text = a.Text! })
             .ToListAsync(cancellationToken);
 
-        var respondentCounts = respondents.Where(r => !multiple.Contains(r.QuestionId)).Concat(multipleRespondents)
-            .ToDictionary(r => (r.RoundId, r.AgencyId, r.QuestionId), r => r.Count);
         var agencyIds = invited.Select(i => i.AgencyId).Concat(responses.Select(r => r.AgencyId)).OfType<int>().Distinct().ToList();
         var agencies = agencyIds.Count == 0 ? [] : await directory.AgenciesAsync(agencyIds, cancellationToken);
         return new SurveyCounts
@@ -184,8 +172,9 @@ public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory
             Agencies = [.. agencies.Select(a => (a.Id, a.Code, a.Name))],
             Invited = invited.ToDictionary(i => (i.RoundId, i.AgencyId), i => i.Invited),
             Responses = responses.ToDictionary(r => (r.RoundId, r.AgencyId), r => r.Count),
-            Respondents = respondentCounts,
-            Values = values.ToDictionary(v => (v.RoundId, v.AgencyId, v.QuestionId, v.Value!.Value), v => v.Count),
+            // A group's rows are made at zero with its first response; a zero is no answer.
+            Respondents = counts.Where(c => c.Value is null && c.Count > 0).ToDictionary(c => (c.RoundId, c.AgencyId, c.QuestionId), c => c.Count),
+            Values = counts.Where(c => c.Value is not null && c.Count > 0).ToDictionary(c => (c.RoundId, c.AgencyId, c.QuestionId, c.Value!.Value), c => c.Count),
             Texts = texts.GroupBy(t => (t.RoundId, t.AgencyId, t.QuestionId)).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(t => t.Text)]),
         };
     }

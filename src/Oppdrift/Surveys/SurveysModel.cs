@@ -197,6 +197,22 @@ public sealed class SurveyAnswer
     public string? Text { get; set; }
 }
 
+/// <summary>
+/// How many answered a question with a value, per round and group, kept with every response and import in the same
+/// transaction, so results read these few thousand rows instead of every answer. A row with no value counts the
+/// respondents to the question (a multiple choice counts each respondent once). Two rows for the same key can exist (two
+/// first answers at once); readers add them up.
+/// </summary>
+public sealed class SurveyAnswerCount
+{
+    public long Id { get; set; }
+    public int RoundId { get; set; }
+    public int? AgencyId { get; set; }
+    public int QuestionId { get; set; }
+    public int? Value { get; set; }
+    public int Count { get; set; }
+}
+
 /// <summary>A Microsoft Forms export imported into a round; the file's hash makes a second import of it change nothing.</summary>
 public sealed class SurveyImport
 {
@@ -298,6 +314,14 @@ public static class SurveysModel
             e.HasOne<SurveyResponse>().WithMany().HasForeignKey(x => x.ResponseId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<SurveyQuestion>().WithMany().HasForeignKey(x => x.QuestionId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.QuestionId);
+        });
+        model.Entity<SurveyAnswerCount>(e =>
+        {
+            e.ToTable("SurveyAnswerCounts");
+            e.HasOne<SurveyRound>().WithMany().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Organisation.Agency>().WithMany().HasForeignKey(x => x.AgencyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<SurveyQuestion>().WithMany().HasForeignKey(x => x.QuestionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.RoundId, x.QuestionId, x.AgencyId, x.Value });
         });
         model.Entity<SurveyImport>(e =>
         {

@@ -16,7 +16,7 @@ public sealed partial class OppdriftApp : IAsyncLifetime
 {
     public const string AdminUserName = "admin";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(300);
 
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource<string> _oneTimePassword = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -85,6 +85,7 @@ public sealed class FormsImportTests
         var comments = view.Questions[5].Comments.ToDictionary(c => c.Group, c => c.Rounds[0]);
         Assert.Equal(14, comments["municipality"].Texts!.Count);
         Assert.Null(comments["SYE"].Texts);
+        await SurveySeed.AssertCountsMatchAnswersAsync(db, result.SurveyId);
     }
 
     [Theory]
@@ -112,6 +113,13 @@ public sealed class FormsImportTests
         var error = Assert.Single(refused.Errors);
         Assert.Equal(("sen.xlsx", 4, 3, "Completion time"), (error.File, error.Line, error.Column, error.ColumnName));
         Assert.Equal(40, await db.SurveyResponses.CountAsync());
+        Assert.Equal(0, await db.SurveyAnswerCounts.CountAsync(c => c.RoundId != db.SurveyRounds.Single().Id));
+
+        // Answers in time go into the same round, and its counts grow by exactly theirs.
+        var more = await Importer(db).ImportAsync(FormsWorkbook.Write(Questions, Responses(3).Select(r => r with { Completed = March.AddMinutes(1) })), "mer.xlsx", Request("Mars"), default);
+        Assert.True(more.Status == FormsImportStatus.Imported, string.Join("\n", more.Errors));
+        Assert.Equal(43, await db.SurveyResponses.CountAsync());
+        await SurveySeed.AssertCountsMatchAnswersAsync(db, more.SurveyId);
     }
 
     [Theory]
@@ -139,6 +147,7 @@ public sealed class FormsImportTests
         Assert.Equal((7, 6, AgencyQuestion), (unknownAgency.Errors.Single().Line, unknownAgency.Errors.Single().Column!.Value, unknownAgency.Errors.Single().ColumnName));
         Assert.Equal(0, await db.Surveys.CountAsync());
         Assert.Equal(0, await db.SurveyResponses.CountAsync());
+        Assert.Equal(0, await db.SurveyAnswerCounts.CountAsync());
     }
 
     [Theory]
@@ -175,5 +184,6 @@ public sealed class FormsImportTests
             Request("April") with { Mapping = new Dictionary<string, int> { ["Hvor enig er du?.Jeg finner informasjon."] = questionId } }, default);
         Assert.True(mapped.Status == FormsImportStatus.Imported, string.Join("\n", mapped.Errors));
         Assert.Equal(20, await db.SurveyResponses.CountAsync());
+        await SurveySeed.AssertCountsMatchAnswersAsync(db, mapped.SurveyId);
     }
 }

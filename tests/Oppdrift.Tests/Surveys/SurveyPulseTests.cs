@@ -91,6 +91,8 @@ public sealed partial class SurveyPulseTests
         await pulse.SubmitAsync(links[SurveySeed.Mail("MOB", 1)], answers, default);
         Assert.Equal(1, await db.SurveyResponses.CountAsync(r => r.AgencyId == null));
         Assert.Equal(0, await db.SurveyResponses.CountAsync(r => r.AgencyId == ids["MOB"]));
+        // The counts results read were kept with each answer, the "other" group's included.
+        await SurveySeed.AssertCountsMatchAnswersAsync(db, round.SurveyId);
     }
 
     [Theory]
@@ -158,15 +160,40 @@ public sealed partial class SurveyPulseTests
         Assert.Equal(2, await db.SurveyRounds.CountAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_round_to_a_unit_asks_its_people_alone_counted_in_their_agency(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await SurveySeed.DirectoryAsync(db);
+        var unit = new Unit { AgencyId = ids["SYE"], Name = "Hjemmetjenesten" };
+        db.Units.Add(unit);
+        await db.SaveChangesAsync();
+        // Seven of Sykehjemsetaten's 30 people work in the unit.
+        await db.People.Where(p => p.AgencyId == ids["SYE"]).OrderBy(p => p.Id).Take(7).ExecuteUpdateAsync(s => s.SetProperty(p => p.UnitId, unit.Id));
+        var clock = new FakeTimeProvider(Monday);
+        var (pulse, round) = await PulseAsync(db, clock, recurrence: null, population: RoundPopulation.Unit, unit: unit.Id);
+
+        var sent = await pulse.SendAsync(round.Id, "test", default);
+
+        Assert.True(sent.Succeeded, sent.Error);
+        Assert.Equal(7, sent.Value);
+        var unitMails = await db.People.Where(p => p.UnitId == unit.Id).Select(p => p.Mail).ToListAsync();
+        Assert.Equal(unitMails.Order(StringComparer.Ordinal), (await db.OutgoingMail.Select(m => m.To).ToListAsync()).Order(StringComparer.Ordinal));
+        // Only the agency is a group: the unit is not stored with the invitations or the answers.
+        Assert.Equal(new Dictionary<int, int> { [ids["SYE"]] = 7 }, await db.SurveyRoundGroups.AsNoTracking().ToDictionaryAsync(g => g.AgencyId ?? 0, g => g.Invited));
+    }
+
     private static async Task<(SurveyPulse Pulse, SurveyRound Round)> PulseAsync(OppdriftDb db, FakeTimeProvider clock, int? recurrence,
-        RoundPopulation population = RoundPopulation.Everyone, string? agency = null)
+        RoundPopulation population = RoundPopulation.Everyone, string? agency = null, int? unit = null)
     {
         var designer = new SurveyDesigner(db, clock);
         var survey = await designer.CreateAsync("Digital puls", null, SurveyLibrary.PulseKeys, recurrence, "test", default);
         Assert.True(survey.Succeeded, survey.Error);
         int? agencyId = agency is null ? null : await db.Agencies.Where(a => a.Code == agency).Select(a => a.Id).SingleAsync();
         var now = clock.GetUtcNow().UtcDateTime;
-        var round = await designer.AddRoundAsync(survey.Value!.Id, SurveyPulse.RoundName(now), RoundKind.Pulse, now, now.AddDays(14), "test", default, population, agencyId);
+        var round = await designer.AddRoundAsync(survey.Value!.Id, SurveyPulse.RoundName(now), RoundKind.Pulse, now, now.AddDays(14), "test", default, population, agencyId, unit);
         await db.SaveChangesAsync();
         return (new SurveyPulse(db, new OrganisationDirectory(db), new SurveysOptions { PublicUrl = "https://oppdrift.kommune.no" }, clock), round);
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
+using Oppdrift.Surveys;
 
 namespace Oppdrift.Tests.Surveys;
 
@@ -44,5 +45,26 @@ internal static class SurveySeed
         }
         await db.SaveChangesAsync();
         return await db.Agencies.ToDictionaryAsync(a => a.Code, a => a.Id);
+    }
+
+    /// <summary>
+    /// Checks the counts results are read from (kept with each response and import) against the answers themselves,
+    /// counted here one by one: the respondents per round, group and question, and the answers per value.
+    /// </summary>
+    public static async Task AssertCountsMatchAnswersAsync(OppdriftDb db, int surveyId)
+    {
+        var rounds = await db.SurveyRounds.AsNoTracking().Where(r => r.SurveyId == surveyId).Select(r => r.Id).ToListAsync();
+        var responses = await db.SurveyResponses.AsNoTracking().Where(r => rounds.Contains(r.RoundId)).ToDictionaryAsync(r => r.Id);
+        var answers = (await db.SurveyAnswers.AsNoTracking().ToListAsync()).Where(a => responses.ContainsKey(a.ResponseId)).ToList();
+        var respondents = answers.GroupBy(a => (responses[a.ResponseId].RoundId, responses[a.ResponseId].AgencyId, a.QuestionId))
+            .ToDictionary(g => g.Key, g => g.Select(a => a.ResponseId).Distinct().Count());
+        var values = answers.Where(a => a.Value is not null).GroupBy(a => (responses[a.ResponseId].RoundId, responses[a.ResponseId].AgencyId, a.QuestionId, a.Value!.Value))
+            .ToDictionary(g => g.Key, g => g.Count());
+
+        var counts = (await new SurveyQueries(db, new OrganisationDirectory(db), new SurveysOptions()).CountsAsync(surveyId, default))!;
+
+        Assert.NotEmpty(answers);
+        Assert.Equal(respondents.OrderBy(p => p.Key.ToString()), counts.Respondents.Select(p => KeyValuePair.Create((p.Key.Round, p.Key.Agency, p.Key.Question), p.Value)).OrderBy(p => p.Key.ToString()));
+        Assert.Equal(values.OrderBy(p => p.Key.ToString()), counts.Values.Select(p => KeyValuePair.Create((p.Key.Round, p.Key.Agency, p.Key.Question, p.Key.Value), p.Value)).OrderBy(p => p.Key.ToString()));
     }
 }
