@@ -35,6 +35,19 @@ public static class LearningAccess
             && (programme.Audience != ProgrammeAudience.Leaders || person.IsLeader);
     }
 
+    /// <summary>The programmes whose documents the signed-in user may not read, to leave out of knowledge-bank searches.</summary>
+    public static async Task<IReadOnlyCollection<int>> ProgrammesWithHiddenDocumentsAsync(OppdriftDb db, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var restricted = await db.Programmes.AsNoTracking().Include(p => p.Agencies)
+            .Where(p => p.Agencies.Count > 0 || p.Audience != ProgrammeAudience.Everyone).ToListAsync(cancellationToken);
+        if (restricted.Count == 0)
+        {
+            return [];
+        }
+        var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
+        return [.. restricted.Where(p => !user.CanReadDocuments(p, person)).Select(p => p.Id)];
+    }
+
     /// <summary>Whether the signed-in user may read the documents of programme <paramref name="programmeId"/> (false when there is none).</summary>
     public static async Task<bool> CanReadDocumentsAsync(OppdriftDb db, ClaimsPrincipal user, int programmeId, CancellationToken cancellationToken)
     {

@@ -28,6 +28,14 @@ public sealed class LearningAccessTests
         return (programme.Id, session.Id, document.Value!.Id);
     }
 
+    /// <summary>The titles of the documents a knowledge-bank search for "lønnsplan" finds.</summary>
+    private static async Task<List<string>> DocumentHitsAsync(HttpClient client)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/knowledge/search?q=l%C3%B8nnsplan"));
+        return [.. json.RootElement.GetProperty("hits").EnumerateArray().Where(h => h.GetProperty("kind").GetString() == "Document")
+            .Select(h => h.GetProperty("title").GetString()!)];
+    }
+
     private static async Task<string> PersonOfAsync(RunningApp app, string code)
     {
         await using var db = app.Database.CreateContext();
@@ -56,11 +64,15 @@ public sealed class LearningAccessTests
             // The pages do not offer it either.
             Assert.DoesNotContain($"/learning/documents/{document}", await refused.GetStringAsync($"/learning/programmes/{programme}"), StringComparison.Ordinal);
             Assert.DoesNotContain($"/learning/documents/{document}", await refused.GetStringAsync($"/learning/sessions/{session}"), StringComparison.Ordinal);
+            // Nor does the knowledge bank, which indexes the documents' text.
+            Assert.Empty(await DocumentHitsAsync(refused));
+            Assert.DoesNotContain($"/learning/documents/{document}", await refused.GetStringAsync("/knowledge?q=l%C3%B8nnsplan"), StringComparison.Ordinal);
         }
         foreach (var admitted in new[] { member, central })
         {
             Assert.Equal("Lønnsplan for Bydel Nord", await admitted.GetStringAsync($"/learning/documents/{document}"));
             Assert.Contains($"/learning/documents/{document}", await admitted.GetStringAsync($"/learning/programmes/{programme}"), StringComparison.Ordinal);
+            Assert.Equal(["Lønnsplan"], await DocumentHitsAsync(admitted));
         }
         using var missing = await member.GetAsync("/learning/documents/999999");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
