@@ -36,8 +36,11 @@ public static class AccessModule
         }).RequireAuthorization(Policies.SignedIn).WithTags("Access")
             .WithDescription("The antiforgery token to send in the named header with every POST, PUT and DELETE under /api made with the sign-in cookie.");
 
-        app.MapGet("/account/login/entra", (string? returnUrl) =>
-            TypedResults.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, ["Entra"]))
+        // Without Entra ID configured there is no one to ask: back to the login form rather than a server error.
+        app.MapGet("/account/login/entra", async Task<IResult> (string? returnUrl, IAuthenticationSchemeProvider schemes) =>
+            await schemes.GetSchemeAsync("Entra") is null
+                ? TypedResults.LocalRedirect("/account/login?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)))
+                : TypedResults.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, ["Entra"]))
             .AllowAnonymous().ExcludeFromDescription();
     }
 

@@ -22,6 +22,12 @@ public static class Policies
     /// <summary>Those who run learning programmes.</summary>
     public const string ProgrammeOwner = nameof(ProgrammeOwner);
 
+    /// <summary>
+    /// Those who change an agency's plans (migration mappings and scans, work processes, benefit measurements): the central team for every agency,
+    /// agency leaders for their own. System owners read them under <see cref="Insight"/> but change nothing.
+    /// </summary>
+    public const string Planning = nameof(Planning);
+
     /// <summary>Anyone signed in, employees included.</summary>
     public const string SignedIn = nameof(SignedIn);
 
@@ -31,6 +37,7 @@ public static class Policies
         [CentralTeam] = Roles.Administrator | Roles.ChangeLeader,
         [Insight] = Roles.Administrator | Roles.ChangeLeader | Roles.SystemOwner | Roles.AgencyLeader,
         [ProgrammeOwner] = Roles.Administrator | Roles.ChangeLeader | Roles.ProgrammeOwner,
+        [Planning] = Roles.Administrator | Roles.ChangeLeader | Roles.AgencyLeader,
         [SignedIn] = Roles.Employee | Roles.ProgrammeOwner | Roles.AgencyLeader | Roles.ChangeLeader | Roles.Administrator | Roles.SystemOwner,
     };
 

@@ -57,7 +57,7 @@ public static class BenefitsModule
         app.MapGet("/benefits/report.xlsx", (HttpContext context, [AsParameters] ReportFilter filter, BenefitsQueries queries, ClimateModel climate, OppdriftDb db,
             CancellationToken cancellationToken) => ReportAsync(context.User, filter, queries, climate, db, docx: false, cancellationToken)).RequireAuthorization(Policies.Insight)
             .AuditsExport("benefits.report");
-        app.MapPost("/benefits/measurements/{id:long}/delete", DeleteMeasurementFromFormAsync).RequireAuthorization(Policies.Insight)
+        app.MapPost("/benefits/measurements/{id:long}/delete", DeleteMeasurementFromFormAsync).RequireAuthorization(Policies.Planning)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(DeleteFormBytes)).ExcludeFromDescription();
     }
 

@@ -9,9 +9,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Shared;
 
 namespace Oppdrift.Learning;
 
@@ -27,6 +29,7 @@ public static class LearningModule
         services.AddScoped<KnowledgeSync>();
         services.AddScoped<AttendanceImporter>();
         services.AddScoped<LearningQueries>();
+        services.TryAddSingleton<PageMessages>();
         services.AddHostedService<LearningMailJob>();
         return services;
     }
@@ -106,38 +109,38 @@ public static class LearningModule
             : TypedResults.BadRequest(new ProblemDetails { Title = answer.Error });
     }
 
-    private static async Task<RedirectHttpResult> RegisterFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db, Registrations registrations, CancellationToken cancellationToken)
+    private static async Task<RedirectHttpResult> RegisterFromFormAsync(int id, ClaimsPrincipal user, PageMessages messages, OppdriftDb db, Registrations registrations, CancellationToken cancellationToken)
     {
         var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
         if (person is null)
         {
-            return Back(id, "error", LearningText.Get("NoPersonForAccount"));
+            return Failed(messages, id, LearningText.Get("NoPersonForAccount"));
         }
         var answer = await registrations.RegisterAsync(id, person.Id, user.ActorName(), cancellationToken);
-        return answer.Succeeded ? Back(id, "done", answer.Value!.Status.ToString()) : Back(id, "error", answer.Error!);
+        return answer.Succeeded ? Back(id, "done", answer.Value!.Status.ToString()) : Failed(messages, id, answer.Error!);
     }
 
-    private static async Task<RedirectHttpResult> CancelFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db, Registrations registrations, CancellationToken cancellationToken)
+    private static async Task<RedirectHttpResult> CancelFromFormAsync(int id, ClaimsPrincipal user, PageMessages messages, OppdriftDb db, Registrations registrations, CancellationToken cancellationToken)
     {
         var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
         if (person is null)
         {
-            return Back(id, "error", LearningText.Get("NoPersonForAccount"));
+            return Failed(messages, id, LearningText.Get("NoPersonForAccount"));
         }
         var answer = await registrations.CancelAsync(id, person.Id, user.ActorName(), cancellationToken);
-        return answer.Succeeded ? Back(id, "done", "Cancelled") : Back(id, "error", answer.Error!);
+        return answer.Succeeded ? Back(id, "done", "Cancelled") : Failed(messages, id, answer.Error!);
     }
 
     private static async Task<RedirectHttpResult> FeedbackFromFormAsync(int id, [FromForm] int rating, [FromForm] string? comment,
-        ClaimsPrincipal user, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
+        ClaimsPrincipal user, PageMessages messages, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
     {
         var person = await LearningPeople.CurrentAsync(db, user, cancellationToken);
         if (person is null)
         {
-            return Back(id, "error", LearningText.Get("NoPersonForAccount"));
+            return Failed(messages, id, LearningText.Get("NoPersonForAccount"));
         }
         var result = await programmes.GiveFeedbackAsync(id, person.Id, rating, comment, cancellationToken);
-        return result.Succeeded ? Back(id, "done", "Feedback") : Back(id, "error", result.Error!);
+        return result.Succeeded ? Back(id, "done", "Feedback") : Failed(messages, id, result.Error!);
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound, ForbidHttpResult>> InvitationAsync(
@@ -193,7 +196,7 @@ public static class LearningModule
     }
 
     private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> AttendanceFromFormAsync(int id, [FromForm] IFormFile? file,
-        ClaimsPrincipal user, OppdriftDb db, AttendanceImporter importer, CancellationToken cancellationToken)
+        ClaimsPrincipal user, PageMessages messages, OppdriftDb db, AttendanceImporter importer, CancellationToken cancellationToken)
     {
         var programme = await ProgrammeOfSessionAsync(db, id, cancellationToken);
         if (programme is null)
@@ -206,13 +209,13 @@ public static class LearningModule
         }
         if (file is null || file.Length == 0)
         {
-            return Back(id, "error", LearningText.Get("NoFile"));
+            return Failed(messages, id, LearningText.Get("NoFile"));
         }
         await using var stream = file.OpenReadStream();
         var result = await importer.ImportAsync(id, stream, file.FileName, user.ActorName(), cancellationToken);
         return result.Succeeded
             ? Back(id, "done", "Attendance")
-            : Back(id, "error", string.Join("\n", result.Errors.Take(8).Select(e => e.ToString())) + (result.Errors.Count > 8 ? "\n" + LearningText.Get("MoreErrors", result.Errors.Count - 8) : ""));
+            : Failed(messages, id, string.Join("\n", result.Errors.Take(8).Select(e => e.ToString())) + (result.Errors.Count > 8 ? "\n" + LearningText.Get("MoreErrors", result.Errors.Count - 8) : ""));
     }
 
     private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> CancelSessionFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db,
@@ -232,7 +235,7 @@ public static class LearningModule
     }
 
     private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> DocumentFromFormAsync(int id, [FromForm] IFormFile? file, [FromForm] string? title,
-        [FromForm] int? sessionId, ClaimsPrincipal user, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
+        [FromForm] int? sessionId, ClaimsPrincipal user, PageMessages messages, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
     {
         var programme = await db.Programmes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (programme is null)
@@ -245,16 +248,16 @@ public static class LearningModule
         }
         if (file is null || file.Length == 0)
         {
-            return BackToProgramme(id, "error", LearningText.Get("NoFile"));
+            return FailedInProgramme(messages, id, LearningText.Get("NoFile"));
         }
         await using var stream = file.OpenReadStream();
         var result = await programmes.AddDocumentAsync(id, sessionId is > 0 ? sessionId : null, title, stream, file.FileName, file.Length, file.ContentType, user.ActorName(), cancellationToken);
-        return result.Succeeded ? BackToProgramme(id, "done", "Document") : BackToProgramme(id, "error", result.Error!);
+        return result.Succeeded ? BackToProgramme(id, "done", "Document") : FailedInProgramme(messages, id, result.Error!);
     }
 
     private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> RecordingFromFormAsync(int id, [FromForm] string? title, [FromForm] string? url,
         [FromForm] string? duration, [FromForm] int? sessionId, [FromForm] int? views, [FromForm] IFormFile? transcript,
-        ClaimsPrincipal user, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
+        ClaimsPrincipal user, PageMessages messages, OppdriftDb db, Programmes programmes, CancellationToken cancellationToken)
     {
         var programme = await db.Programmes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (programme is null)
@@ -268,12 +271,12 @@ public static class LearningModule
         var length = ParseLength(duration);
         if (length is null)
         {
-            return BackToProgramme(id, "error", LearningText.Get("RecordingBadDuration"));
+            return FailedInProgramme(messages, id, LearningText.Get("RecordingBadDuration"));
         }
         await using var stream = transcript is { Length: > 0 } ? transcript.OpenReadStream() : null;
         var result = await programmes.AddRecordingAsync(id, new RecordingInput(title ?? "", url ?? "", length.Value, sessionId is > 0 ? sessionId : null, views),
             stream, transcript?.FileName, user.ActorName(), cancellationToken);
-        return result.Succeeded ? TypedResults.LocalRedirect($"/learning/recordings/{result.Value!.Id}") : BackToProgramme(id, "error", result.Error!);
+        return result.Succeeded ? TypedResults.LocalRedirect($"/learning/recordings/{result.Value!.Id}") : FailedInProgramme(messages, id, result.Error!);
     }
 
     private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> DeleteDocumentFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db,
@@ -310,10 +313,19 @@ public static class LearningModule
         return BackToProgramme(programme.Id, "done", "RecordingDeleted");
     }
 
-    private static async Task<Results<FileStreamHttpResult, NotFound>> DownloadAsync(int id, OppdriftDb db, LearningStorage storage, CancellationToken cancellationToken)
+    private static async Task<Results<FileStreamHttpResult, NotFound, ForbidHttpResult>> DownloadAsync(int id, ClaimsPrincipal user, OppdriftDb db, LearningStorage storage,
+        CancellationToken cancellationToken)
     {
         var document = await db.LearningDocuments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
-        var stream = document is null ? null : storage.Open(document.StoredName);
+        if (document is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!await LearningAccess.CanReadDocumentsAsync(db, user, document.ProgrammeId, cancellationToken))
+        {
+            return TypedResults.Forbid();
+        }
+        var stream = storage.Open(document.StoredName);
         return stream is null ? TypedResults.NotFound() : TypedResults.File(stream, document!.ContentType, document.FileName);
     }
 
@@ -352,6 +364,13 @@ public static class LearningModule
 
     private static RedirectHttpResult BackToProgramme(int programmeId, string key, string value) =>
         TypedResults.LocalRedirect($"/learning/programmes/{programmeId}?{key}={Uri.EscapeDataString(Truncate(value))}");
+
+    /// <summary>Back to the session page with a message it shows only because the server wrote it (see <see cref="PageMessages"/>).</summary>
+    private static RedirectHttpResult Failed(PageMessages messages, int sessionId, string message) =>
+        TypedResults.LocalRedirect($"/learning/sessions/{sessionId}?error={Uri.EscapeDataString(messages.Protect(Truncate(message)))}");
+
+    private static RedirectHttpResult FailedInProgramme(PageMessages messages, int programmeId, string message) =>
+        TypedResults.LocalRedirect($"/learning/programmes/{programmeId}?error={Uri.EscapeDataString(messages.Protect(Truncate(message)))}");
 
     private static string Truncate(string value) => value.Length > 1500 ? value[..1500] + "…" : value;
 }

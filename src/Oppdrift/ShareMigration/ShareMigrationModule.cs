@@ -4,13 +4,16 @@ using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
@@ -48,11 +51,11 @@ public static class ShareMigrationModule
         var forms = app.MapGroup("/migration").ExcludeFromDescription()
             // Posts from the pages carry the antiforgery token; handlers that bind no form field would not check it by themselves.
             .WithMetadata(new RequireAntiforgeryTokenAttribute());
-        forms.MapPost("/scans", AttachFromFormAsync).RequireAuthorization(Policies.Insight)
+        forms.MapPost("/scans", AttachFromFormAsync).RequireAuthorization(Policies.Planning)
 .WithScanUploadLimit(app);
-        forms.MapPost("/mappings/{id:int}/state", StateFromFormAsync).RequireAuthorization(Policies.Insight);
-        forms.MapPost("/mappings/{id:int}/delete", DeleteFromFormAsync).RequireAuthorization(Policies.Insight);
-        forms.MapPost("/scans/{id:int}/delete", DeleteScanFromFormAsync).RequireAuthorization(Policies.Insight);
+        forms.MapPost("/mappings/{id:int}/state", StateFromFormAsync).RequireAuthorization(Policies.Planning);
+        forms.MapPost("/mappings/{id:int}/delete", DeleteFromFormAsync).RequireAuthorization(Policies.Planning);
+        forms.MapPost("/scans/{id:int}/delete", DeleteScanFromFormAsync).RequireAuthorization(Policies.Planning);
         forms.MapGet("/shares/{id:int}/spmt.csv", ShareCsvAsync).RequireAuthorization(Policies.Insight).AuditsExport("migration.spmt");
         forms.MapGet("/agencies/{code}/spmt.csv", AgencyCsvAsync).RequireAuthorization(Policies.Insight).AuditsExport("migration.spmt");
         forms.MapGet("/shares/{id:int}/findings.xlsx", WorkbookAsync).RequireAuthorization(Policies.Insight).AuditsExport("migration.findings");
@@ -60,7 +63,7 @@ public static class ShareMigrationModule
         var api = app.MapGroup("/api/migration").WithTags("Migration");
         api.MapGet("", OverviewAsync).RequireAuthorization(Policies.Insight)
             .WithDescription("Per agency and share: volume, files, blockers, clean-up potential, readiness and progress, with the mappings and their checks.");
-        api.MapPost("/scans", AttachAsync).RequireAuthorization(Policies.Insight)
+        api.MapPost("/scans", AttachAsync).RequireAuthorization(Policies.Planning)
             .WithScanUploadLimit(app)
             .WithDescription("Attaches a scan inventory (multipart: agency = code, share = name, sourcePath = \\\\server\\share, kind, file) to an agency's share. "
                 + "The same inventory attached again changes nothing.");
@@ -89,11 +92,62 @@ public static class ShareMigrationModule
         return (await new OrganisationDirectory(db).AgencyAsync(codeOrId, cancellationToken))?.Id;
     }
 
-    private static async Task<(Shared.Result<AttachOutcome> Result, bool Forbidden)> AttachCoreAsync(ClaimsPrincipal user, IFormCollection form,
-        OppdriftDb db, MigrationPlans plans, MigrationOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Attaches an uploaded inventory, checking the caller's rights before the file is read: the policy already refuses anyone
+    /// who plans no agency's migration before the body is touched, and the agency's own check comes when its field arrives,
+    /// before the file part behind it. A script's multipart body is read one part at a time for that (the agency field must
+    /// come before the file, as the page's form sends it); the page's form has been read by the antiforgery check for its
+    /// token, and is taken as read.
+    /// </summary>
+    private static async Task<(Shared.Result<AttachOutcome> Result, bool Forbidden)> AttachCoreAsync(HttpRequest request, ClaimsPrincipal user,
+        OppdriftDb db, MigrationPlans plans, CancellationToken cancellationToken)
     {
-        var file = form.Files.GetFile("file");
-        var agencyId = await AgencyIdAsync(db, form["agency"], cancellationToken);
+        // The Planning policy has refused, before the body was touched, anyone who plans no agency's migration.
+        var form = request.HttpContext.Features.Get<IFormFeature>()?.Form;
+        if (form is null && request.HasFormContentType && MultipartBoundary(request.ContentType) is { } boundary)
+        {
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            var reader = new MultipartReader(boundary, request.Body);
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                {
+                    continue;
+                }
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                if (!disposition.IsFileDisposition())
+                {
+                    using var text = new StreamReader(section.Body);
+                    fields[name] = await text.ReadToEndAsync(cancellationToken);
+                    continue;
+                }
+                if (name != "file")
+                {
+                    continue;
+                }
+                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName.HasValue ? disposition.FileName : disposition.FileNameStar).Value ?? "";
+                return await AttachPartsAsync(user, fields.GetValueOrDefault("agency"), fields.GetValueOrDefault("share"), fields.GetValueOrDefault("sourcePath"),
+                    fields.GetValueOrDefault("kind"), fileName, fileName.Length == 0 ? null : section.Body, db, plans, cancellationToken);
+            }
+            return await AttachPartsAsync(user, fields.GetValueOrDefault("agency"), null, null, null, "", null, db, plans, cancellationToken);
+        }
+        form ??= request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
+        var file = form?.Files.GetFile("file");
+        await using var content = file is { Length: > 0 } ? file.OpenReadStream() : null;
+        return await AttachPartsAsync(user, form?["agency"], form?["share"], form?["sourcePath"], form?["kind"], file?.FileName ?? "", content, db, plans,
+            cancellationToken);
+    }
+
+    private static string? MultipartBoundary(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            && HeaderUtilities.RemoveQuotes(type.Boundary).Value is { Length: > 0 } boundary
+            ? boundary
+            : null;
+
+    private static async Task<(Shared.Result<AttachOutcome> Result, bool Forbidden)> AttachPartsAsync(ClaimsPrincipal user, string? agency, string? share,
+        string? sourcePath, string? kind, string fileName, Stream? content, OppdriftDb db, MigrationPlans plans, CancellationToken cancellationToken)
+    {
+        var agencyId = await AgencyIdAsync(db, agency, cancellationToken);
         if (agencyId is null)
         {
             return (Shared.Result<AttachOutcome>.Fail("agency", MigrationText.Get("ErrorAgency")), false);
@@ -102,32 +156,27 @@ public static class ShareMigrationModule
         {
             return (default, true);
         }
-        if (file is null || file.Length == 0)
+        if (content is null)
         {
             return (Shared.Result<AttachOutcome>.Fail("file", MigrationText.Get("ErrorNoFile")), false);
         }
-        if (file.Length > options.UploadMaxBytes)
-        {
-            return (Shared.Result<AttachOutcome>.Fail("file", MigrationText.Get("ErrorTooLarge", file.FileName, ScanReport.FormatBytes(options.UploadMaxBytes))), false);
-        }
-        var kind = Enum.TryParse<ShareKind>(form["kind"], ignoreCase: true, out var k) ? k : ShareKind.Department;
-        await using var content = file.OpenReadStream();
+        // The storage stops reading past the upload limit and answers "too large" with the file's name.
         var result = await plans.AttachAsync(new AttachRequest
         {
             AgencyId = agencyId.Value,
-            ShareName = form["share"].ToString(),
-            SourcePath = form["sourcePath"].ToString(),
-            Kind = kind,
-            FileName = Path.GetFileName(file.FileName),
+            ShareName = share ?? "",
+            SourcePath = sourcePath,
+            Kind = Enum.TryParse<ShareKind>(kind, ignoreCase: true, out var k) ? k : ShareKind.Department,
+            FileName = Path.GetFileName(fileName),
             Actor = user.ActorName(),
         }, content, cancellationToken);
         return (result, false);
     }
 
-    private static async Task<Results<RedirectHttpResult, ForbidHttpResult>> AttachFromFormAsync(IFormCollection form, ClaimsPrincipal user, OppdriftDb db,
-        MigrationPlans plans, MigrationOptions options, CancellationToken cancellationToken)
+    private static async Task<Results<RedirectHttpResult, ForbidHttpResult>> AttachFromFormAsync(HttpRequest request, ClaimsPrincipal user, OppdriftDb db,
+        MigrationPlans plans, CancellationToken cancellationToken)
     {
-        var (result, forbidden) = await AttachCoreAsync(user, form, db, plans, options, cancellationToken);
+        var (result, forbidden) = await AttachCoreAsync(request, user, db, plans, cancellationToken);
         if (forbidden)
         {
             return TypedResults.Forbid();
@@ -140,10 +189,10 @@ public static class ShareMigrationModule
         return Back($"/migration/shares/{outcome.ShareId}", "done", outcome.AlreadyAttached ? "AlreadyAttached" : "Attached");
     }
 
-    private static async Task<Results<Ok<AttachResponse>, BadRequest<ProblemDetails>, ForbidHttpResult>> AttachAsync(IFormCollection form, ClaimsPrincipal user,
-        OppdriftDb db, MigrationPlans plans, MigrationOptions options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AttachResponse>, BadRequest<ProblemDetails>, ForbidHttpResult>> AttachAsync(HttpRequest request, ClaimsPrincipal user,
+        OppdriftDb db, MigrationPlans plans, CancellationToken cancellationToken)
     {
-        var (result, forbidden) = await AttachCoreAsync(user, form, db, plans, options, cancellationToken);
+        var (result, forbidden) = await AttachCoreAsync(request, user, db, plans, cancellationToken);
         if (forbidden)
         {
             return TypedResults.Forbid();

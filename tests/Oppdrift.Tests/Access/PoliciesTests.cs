@@ -30,6 +30,7 @@ public sealed class PoliciesTests
     [InlineData(Policies.CentralTeam, Roles.Administrator | Roles.ChangeLeader)]
     [InlineData(Policies.Insight, Roles.Administrator | Roles.ChangeLeader | Roles.SystemOwner | Roles.AgencyLeader)]
     [InlineData(Policies.ProgrammeOwner, Roles.Administrator | Roles.ChangeLeader | Roles.ProgrammeOwner)]
+    [InlineData(Policies.Planning, Roles.Administrator | Roles.ChangeLeader | Roles.AgencyLeader)]
     [InlineData(Policies.SignedIn, Roles.Employee | Roles.ProgrammeOwner | Roles.AgencyLeader | Roles.ChangeLeader | Roles.SystemOwner | Roles.Administrator)]
     public async Task A_policy_admits_exactly_its_roles_and_nobody_who_is_not_signed_in(string policy, Roles admitted)
     {

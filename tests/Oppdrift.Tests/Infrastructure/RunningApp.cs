@@ -95,9 +95,15 @@ public sealed partial class RunningApp : IAsyncDisposable
     }
 
     /// <summary>Creates an account with the roles (password already chosen) and signs in through the login form.</summary>
-    public async Task<HttpClient> SignInAsync(Roles roles, params string[] agencyCodes)
+    public Task<HttpClient> SignInAsync(Roles roles, params string[] agencyCodes) =>
+        SignInAsAsync($"{roles.ToString().Replace(", ", "-", StringComparison.Ordinal)}-{Guid.NewGuid():N}@test.no".ToLowerInvariant(), roles, agencyCodes);
+
+    /// <summary>
+    /// Creates an account named <paramref name="userName"/> (a directory person's user principal name, say, so that the
+    /// account is that person) with the roles, and signs in through the login form.
+    /// </summary>
+    public async Task<HttpClient> SignInAsAsync(string userName, Roles roles, params string[] agencyCodes)
     {
-        var userName = $"{roles.ToString().Replace(", ", "-", StringComparison.Ordinal)}-{Guid.NewGuid():N}@test.no".ToLowerInvariant();
         const string password = "a long test password";
         await using (var scope = App.Services.CreateAsyncScope())
         {

@@ -25,6 +25,55 @@ public sealed class MigrationWebTests
         return form;
     }
 
+    /// <summary>
+    /// Rights come before the body: the agency is checked when its field arrives, so an upload for an agency the leader may
+    /// not plan is answered 403 while the file is still on its way (the client sends the fields and the start of a 50 MB file
+    /// and waits). For the leader's own agency the server reads on, waiting for the rest of the file.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_scan_upload_for_an_agency_one_may_not_plan_is_refused_before_its_file_is_read(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, 300);
+        using var leader = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.AgencyLeader, "SYE"));
+
+        Assert.StartsWith("HTTP/1.1 403", await StartUploadAsync(app, leader, "BNO", TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+        Assert.Null(await StartUploadAsync(app, leader, "SYE", TimeSpan.FromSeconds(3)));
+    }
+
+    /// <summary>Sends the fields and the first 64 KB of a 50 MB file part, and returns the status line if one comes within <paramref name="wait"/>.</summary>
+    private static async Task<string?> StartUploadAsync(RunningApp app, HttpClient client, string agency, TimeSpan wait)
+    {
+        const string boundary = "oppdrift-upload-boundary";
+        var head = System.Text.Encoding.UTF8.GetBytes(
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"agency\"\r\n\r\n{agency}\r\n"
+            + $"--{boundary}\r\nContent-Disposition: form-data; name=\"share\"\r\n\r\nFelles\r\n"
+            + $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"felles.scan.sqlite\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+        var request = System.Text.Encoding.ASCII.GetBytes(
+            $"POST /api/migration/scans HTTP/1.1\r\nHost: {app.Address.Authority}\r\n"
+            + $"Cookie: {RunningApp.CookiesOf(client).GetCookieHeader(app.Address)}\r\n"
+            + $"RequestVerificationToken: {client.DefaultRequestHeaders.GetValues("RequestVerificationToken").Single()}\r\n"
+            + $"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {head.Length + (50 << 20)}\r\n\r\n");
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(app.Address.Host, app.Address.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(request);
+        await stream.WriteAsync(head);
+        await stream.WriteAsync(new byte[64 << 10]);
+        await stream.FlushAsync();
+        using var timeout = new CancellationTokenSource(wait);
+        var buffer = new byte[256];
+        try
+        {
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            return System.Text.Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Scans_are_attached_and_read_through_the_API_only_for_the_agencies_one_may_plan(DatabaseKind kind)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Tests.Infrastructure;
+using Oppdrift.Tests.ShareMigration;
 
 namespace Oppdrift.Tests.Web;
 
@@ -21,7 +22,9 @@ public sealed class AuthorizationMatrixTests
     private static readonly Roles[] SignedInRoles =
         [Roles.Employee, Roles.ProgrammeOwner, Roles.AgencyLeader, Roles.ChangeLeader, Roles.SystemOwner, Roles.Administrator];
 
-    private sealed record Declared(string Route, string? Method, string? Policy, bool Anonymous, string? Name);
+    private static readonly string[] AllVerbs = [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch];
+
+    private sealed record Declared(string Route, string? Method, IReadOnlyList<string> Methods, string? Policy, bool Anonymous, string? Name);
 
     private static List<Declared> DeclaredEndpoints(IServiceProvider services)
     {
@@ -40,19 +43,28 @@ public sealed class AuthorizationMatrixTests
                 continue;
             }
             var route = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
-            var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is [var first, ..] ? first : null;
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is { Count: > 0 } accepted ? accepted : null;
+            var method = methods?[0];
             var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
             var policy = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
-            declared.Add(new Declared(route, method, policy, anonymous, endpoint.DisplayName));
+            declared.Add(new Declared(route, method, [.. (methods ?? AllVerbs).Intersect(AllVerbs)], policy, anonymous, endpoint.DisplayName));
         }
         return declared;
     }
 
+    /// <summary>
+    /// Every mapped route, every verb it accepts, every role: with real objects in the route values (the samples of
+    /// <see cref="MatrixSamples"/>, in the agency the agency leader leads) and a valid antiforgery token, so that what
+    /// answers is the authorisation. A role the policy admits must get an answer that is neither a refusal nor 404 (a 404
+    /// means the sample is wrong), a server error, nor the antiforgery refusal; a 400 for an empty form is fine, as the
+    /// request got past the policy. A role the policy does not admit gets 403 (or the access-denied page), anonymous 401
+    /// (or the login page). A route whose ids the samples cannot fill fails the test by name.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task Every_endpoint_declares_a_policy_and_every_role_gets_exactly_what_the_policy_admits(DatabaseKind kind)
+    public async Task Every_route_and_verb_with_real_ids_answers_every_role_exactly_what_its_policy_admits(DatabaseKind kind)
     {
-        await using var app = await RunningApp.StartAsync(kind);
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
         var declared = DeclaredEndpoints(app.App.Services);
 
         var undeclared = declared.Where(d => !d.Anonymous && d.Policy is null).Select(d => $"{d.Method} {d.Route} ({d.Name})").ToList();
@@ -61,7 +73,7 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/api/agencies");
         Assert.Contains(declared, d => d.Route == "/usage/workloads/{Workload}");
         Assert.Contains(declared, d => d.Route == "/api/usage/overview");
-        Assert.Contains(declared, d => d.Route == "/benefits/measurements/{id:long}/delete" && d.Method == "POST" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/benefits/measurements/{id:long}/delete" && d.Method == "POST" && d.Policy == Policies.Planning);
         Assert.Contains(declared, d => d.Route == "/api/processes/" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.csv" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.xlsx" && d.Policy == Policies.Insight);
@@ -76,55 +88,137 @@ public sealed class AuthorizationMatrixTests
         // The answer page is reached by the personal link alone.
         Assert.Contains(declared, d => d.Route == "/survey/answer/{Token}" && d.Anonymous);
 
-        var samples = await SampleValuesAsync(app);
-        var clients = new Dictionary<string, HttpClient> { ["anonymous"] = app.Anonymous() };
-        foreach (var role in SignedInRoles)
+        // The signed-in roles are directory people of the agency, as real users are: learning acts for the person behind the account.
+        List<string> people;
+        await using (var db = app.Database.CreateContext())
         {
-            clients[role.ToString()] = await app.SignInAsync(role, "SYE");
+            var sye = await db.Agencies.Where(a => a.Code == "SYE").Select(a => a.Id).SingleAsync();
+            people = await db.People.Where(p => p.AgencyId == sye && p.IsActive).OrderBy(p => p.Id).Select(p => p.UserPrincipalName).Take(SignedInRoles.Length).ToListAsync();
         }
-
-        var failures = new List<string>();
-        foreach (var endpoint in declared.Where(d => d.Method is null or "GET"))
+        var headerName = app.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AntiforgeryOptions>>().Value.HeaderName!;
+        var anonymous = app.Anonymous();
+        anonymous.DefaultRequestHeaders.Add(headerName, RunningApp.AntiforgeryToken(await anonymous.GetStringAsync("/account/login")));
+        var clients = new List<(string Who, Roles Roles, HttpClient Client)> { ("anonymous", Roles.None, anonymous) };
+        for (var i = 0; i < SignedInRoles.Length; i++)
         {
-            var url = Fill(endpoint.Route, samples);
-            if (url is null || endpoint.Route.StartsWith("/_", StringComparison.Ordinal))
+            clients.Add((SignedInRoles[i].ToString(), SignedInRoles[i], await RunningApp.WithApiTokenAsync(await app.SignInAsAsync(people[i], SignedInRoles[i], "SYE"))));
+        }
+        int accountId;
+        await using (var db = app.Database.CreateContext())
+        {
+            accountId = await db.Accounts.Where(a => a.UserName == people[0]).Select(a => a.Id).SingleAsync();
+        }
+        using var share = await PlanShare.CreateAsync();
+        var samples = await MatrixSamples.SeedAsync(app, "SYE", people[Array.IndexOf(SignedInRoles, Roles.ProgrammeOwner)], share.Inventory, "Sykehjem");
+        var upload = await app.App.Services.GetRequiredService<Oppdrift.Surveys.SurveyUploads>().SaveAsync(Oppdrift.Tests.Surveys.FormsWorkbook.Write(["Hvor enig er du?.Møtene er effektive."],
+            [new("anonymous", new DateTime(2026, 2, 1, 10, 0, 0), ["Enig"])]), "puls.xlsx", default);
+
+        // Requests that remove their object come after the rest, signing out last of all; a DELETE after the POST to the same route.
+        var rows = declared.Where(d => !d.Route.StartsWith("/_", StringComparison.Ordinal))
+            .SelectMany(d => d.Methods.Select(method => (Endpoint: d, Method: method)))
+            .OrderBy(r => r.Endpoint.Route == "/account/logout" ? 2 : MatrixSamples.Destructive.Contains(r.Endpoint.Route) ? 1 : 0)
+            .ThenBy(r => r.Method == HttpMethods.Delete ? 1 : 0)
+            .ToList();
+        var refusedForm = FormRefusedTexts();
+        var failures = new List<string>();
+        var requests = 0;
+        foreach (var (endpoint, method) in rows)
+        {
+            foreach (var (who, roles, client) in clients)
             {
-                continue;
-            }
-            foreach (var (who, client) in clients)
-            {
-                var roles = who == "anonymous" ? Roles.None : Enum.Parse<Roles>(who) | Roles.Employee;
                 var admitted = endpoint.Anonymous || (Policies.Admits[endpoint.Policy!] & roles) != 0;
+                string? url;
+                try
+                {
+                    url = await samples.UrlAsync(endpoint.Route, fresh: admitted, "SYE", accountId, upload);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    failures.Add($"{who} {method} {endpoint.Route}: its sample could not be made: {ex.Message}");
+                    continue;
+                }
+                if (url is null)
+                {
+                    failures.Add($"{endpoint.Route} ({endpoint.Name}) has route values the matrix cannot fill: add a sample to MatrixSamples.UrlAsync");
+                    break;
+                }
+                using var request = new HttpRequestMessage(new HttpMethod(method), url)
+                {
+                    // Multipart, which every form endpoint and page reads (an upload endpoint would answer any other type 415).
+                    Content = method == HttpMethods.Get || method == HttpMethods.Delete ? null : new MultipartFormDataContent { { new StringContent("1"), "matrix" } },
+                };
                 using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 HttpResponseMessage response;
                 try
                 {
-                    response = await client.GetAsync(url, cancel.Token);
+                    response = await client.SendAsync(request, cancel.Token);
+                    requests++;
                 }
                 catch (TaskCanceledException)
                 {
-                    failures.Add($"{who} GET {url}: no answer in 30 s");
+                    failures.Add($"{who} {method} {url}: no answer in 30 s");
                     continue;
                 }
                 using var _ = response;
                 var outcome = Classify(response);
-                var expected = admitted ? "allowed" : who == "anonymous" ? "challenged" : "forbidden";
-                if (outcome != expected)
+                var body = response.StatusCode == HttpStatusCode.BadRequest ? await response.Content.ReadAsStringAsync(cancel.Token) : "";
+                string? wrong;
+                if (endpoint.Route == "/account/login/entra")
                 {
-                    failures.Add($"{who} GET {url} ({endpoint.Policy ?? "anonymous"}): expected {expected}, got {outcome} ({(int)response.StatusCode} {response.Headers.Location})");
+                    // With Entra ID not configured (as here), the Entra link sends everyone back to the login form.
+                    wrong = response.StatusCode == HttpStatusCode.Redirect
+                        && response.Headers.Location?.OriginalString.StartsWith("/account/login?returnUrl=", StringComparison.Ordinal) == true ? null : "not the login form";
+                }
+                else if (admitted && endpoint.Route == "/account/logout")
+                {
+                    // Signing out ends at the login page; the same client then counts as anonymous.
+                    var location = response.Headers.Location?.OriginalString ?? "";
+                    using var after = await client.GetAsync("/api/antiforgery", cancel.Token);
+                    wrong = response.StatusCode == HttpStatusCode.Redirect && !location.Contains("ReturnUrl", StringComparison.OrdinalIgnoreCase)
+                        && after.StatusCode == HttpStatusCode.Unauthorized ? null : $"not signed out ({(int)after.StatusCode} afterwards)";
+                }
+                else if (admitted)
+                {
+                    wrong = outcome is "challenged" or "forbidden" ? "admitted by the policy but refused"
+                        : response.StatusCode == HttpStatusCode.NotFound ? "admitted but 404: the sample is wrong or the object is hidden"
+                        : response.StatusCode == HttpStatusCode.MethodNotAllowed ? "a verb the route declares answered 405"
+                        : (int)response.StatusCode >= 500 ? "server error"
+                        : refusedForm.Any(text => body.Contains(text, StringComparison.Ordinal)) ? "refused by the antiforgery check, not answered by the route"
+                        : null;
+                }
+                else
+                {
+                    var expected = who == "anonymous" ? "challenged" : "forbidden";
+                    wrong = outcome == expected ? null : $"expected {expected}";
+                }
+                if (wrong is not null)
+                {
+                    failures.Add($"{who} {method} {url} ({endpoint.Policy ?? "anonymous"}): {wrong}, got {(int)response.StatusCode} {response.Headers.Location}");
                 }
             }
         }
-        foreach (var endpoint in declared.Where(d => d.Method is "POST" && !d.Anonymous))
-        {
-            using var response = await clients["anonymous"].PostAsync(Fill(endpoint.Route, samples), new FormUrlEncodedContent([]));
-            if (Classify(response) is "allowed")
-            {
-                failures.Add($"anonymous POST {endpoint.Route} was allowed ({(int)response.StatusCode})");
-            }
-        }
 
-        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        Assert.True(failures.Count == 0, $"{failures.Count} of {requests} requests:\n" + string.Join('\n', failures));
+        // Every role of every route was asked: seven clients, at least one verb a route.
+        Assert.True(requests >= rows.Count * clients.Count, $"{requests} requests for {rows.Count} route verbs");
+    }
+
+    /// <summary>The antiforgery refusal's text in both languages.</summary>
+    private static string[] FormRefusedTexts()
+    {
+        var saved = System.Globalization.CultureInfo.CurrentUICulture;
+        try
+        {
+            return [.. new[] { "nb-NO", "en" }.Select(name =>
+            {
+                System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(name);
+                return Oppdrift.Shared.SharedText.Get("FormRefused");
+            })];
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = saved;
+        }
     }
 
     [Theory]
@@ -222,54 +316,70 @@ public sealed class AuthorizationMatrixTests
     }
 
     /// <summary>
-    /// Routes with ids, with real objects in two agencies: the leader of one gets their own objects (200: a 404 here would
-    /// be a wrong id, not a pass) and, for the other agency's, 403 or 404 (or the access-denied page) without its data.
+    /// Routes with ids, with real objects in two agencies in every module (benefits, learning, processes, surveys, migration):
+    /// the leader of one gets their own objects (200: a 404 here would be a wrong id, not a pass) and, for the other agency's,
+    /// 403 or 404 (or the access-denied page) without its data; survey results, which are read per agency, show only the
+    /// leader's own agency. A programme owner cannot run another owner's programme, and an employee outside a programme's
+    /// audience cannot read its documents.
     /// </summary>
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Another_agencys_objects_answer_an_agency_leader_403_or_404_and_never_show_their_data(DatabaseKind kind)
     {
         await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
-        int ownBenefit, otherBenefit, ownIndicator, otherIndicator;
-        long otherMeasurement;
         string otherName;
-        await using (var scope = app.App.Services.CreateAsyncScope())
+        List<string> people;
+        await using (var db = app.Database.CreateContext())
         {
-            var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
-            var editor = scope.ServiceProvider.GetRequiredService<Oppdrift.Benefits.BenefitsEditor>();
-            var central = Oppdrift.Benefits.BenefitsTemplate.System("endringsleder");
             var agencies = await db.Agencies.Where(a => a.Code == "SYE" || a.Code == "BNO").ToDictionaryAsync(a => a.Code);
             otherName = agencies["BNO"].Name;
-            var baseline = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(-30);
-            var goal = (await editor.SaveGoalAsync(null, new Oppdrift.Benefits.GoalInput("Mindre papir", null), central, default)).Value!.Id;
-            async Task<(int Benefit, int Indicator)> SeedAsync(string name, int agencyId)
-            {
-                var benefit = (await editor.SaveBenefitAsync(null, new Oppdrift.Benefits.BenefitInput(goal, name, null, "Direktør", baseline, baseline.AddYears(1),
-                    false, true, null, null, [agencyId]), central, default)).Value!.Id;
-                var indicator = (await editor.SaveIndicatorAsync(null, Oppdrift.Tests.Benefits.BenefitsServices.Survey(benefit, baseline), central, default)).Value!.Id;
-                return (benefit, indicator);
-            }
-            (ownBenefit, ownIndicator) = await SeedAsync("Hemmelig gevinst i egen etat", agencies["SYE"].Id);
-            (otherBenefit, otherIndicator) = await SeedAsync("Hemmelig gevinst i Bydel Nord", agencies["BNO"].Id);
-            otherMeasurement = (await editor.AddMeasurementAsync(new Oppdrift.Benefits.MeasurementInput(otherIndicator, agencies["BNO"].Id, baseline.AddDays(10), 4.2,
-                "Kun for Bydel Nord"), central, default)).Value!.Id;
+            people = await db.People.Where(p => p.AgencyId == agencies["SYE"].Id && p.IsActive).OrderBy(p => p.Id).Select(p => p.UserPrincipalName).Take(3).ToListAsync();
         }
-        using var leader = await app.SignInAsync(Roles.AgencyLeader, "SYE");
+        using var leader = await RunningApp.WithApiTokenAsync(await app.SignInAsAsync(people[0], Roles.AgencyLeader, "SYE"));
+        using var owner = await RunningApp.WithApiTokenAsync(await app.SignInAsAsync(people[1], Roles.ProgrammeOwner));
+        using var employee = await RunningApp.WithApiTokenAsync(await app.SignInAsAsync(people[2], Roles.Employee));
+        using var share = await PlanShare.CreateAsync();
+        var mine = await MatrixSamples.SeedAsync(app, "SYE", people[1], share.Inventory, "Sykehjemshemmelighet");
+        var theirs = await MatrixSamples.SeedAsync(app, "BNO", "hr-bydel-nord@nordvik.kommune.no", share.Inventory, "Nordhemmelighet");
 
         string[] own =
         [
-            "/agencies/SYE", "/api/agencies/SYE", "/usage/agencies/SYE", "/api/usage/agencies/SYE", $"/benefits/{ownBenefit}", $"/benefits/{ownBenefit}/edit",
-            $"/benefits/{ownBenefit}/indicators/new", $"/benefits/{ownBenefit}/indicators/{ownIndicator}", "/api/benefits?agency=SYE",
+            "/agencies/SYE", "/api/agencies/SYE", "/usage/agencies/SYE", "/api/usage/agencies/SYE", $"/benefits/{mine.Benefit}", $"/benefits/{mine.Benefit}/edit",
+            $"/benefits/{mine.Benefit}/indicators/new", $"/benefits/{mine.Benefit}/indicators/{mine.Indicator}", "/api/benefits?agency=SYE",
             "/benefits/report.docx?agency=SYE", "/benefits/report.xlsx?agency=SYE", "/migration/agencies/SYE/spmt.csv",
+            $"/processes/{mine.Process}", $"/processes/{mine.Process}/edit", $"/processes/{mine.Process}/summary.docx",
+            $"/migration/shares/{mine.Share}", $"/migration/shares/{mine.Share}/spmt.csv", $"/migration/shares/{mine.Share}/findings.xlsx",
+            $"/surveys/{mine.Survey}", $"/api/surveys/{mine.Survey}/results", $"/surveys/{mine.Survey}/results.csv",
+            $"/learning/programmes/{mine.Programme}", $"/learning/sessions/{mine.Session}", $"/learning/documents/{mine.Document}",
         ];
         string[] other =
         [
-            "/agencies/BNO", "/api/agencies/BNO", "/usage/agencies/BNO", "/api/usage/agencies/BNO", $"/benefits/{otherBenefit}", $"/benefits/{otherBenefit}?agency=BNO",
-            $"/benefits/{otherBenefit}/edit", $"/benefits/{otherBenefit}/indicators/new", $"/benefits/{otherBenefit}/indicators/{otherIndicator}",
+            "/agencies/BNO", "/api/agencies/BNO", "/usage/agencies/BNO", "/api/usage/agencies/BNO", $"/benefits/{theirs.Benefit}", $"/benefits/{theirs.Benefit}?agency=BNO",
+            $"/benefits/{theirs.Benefit}/edit", $"/benefits/{theirs.Benefit}/indicators/new", $"/benefits/{theirs.Benefit}/indicators/{theirs.Indicator}",
             "/api/benefits?agency=BNO", "/benefits/report.docx?agency=BNO", "/benefits/report.xlsx?agency=BNO", "/migration/agencies/BNO/spmt.csv",
             "/usage/export.csv?view=agency&agency=BNO", "/benefits/climate?agency=BNO",
+            $"/processes/{theirs.Process}", $"/processes/{theirs.Process}/edit", $"/processes/{theirs.Process}/summary.docx",
+            $"/migration/shares/{theirs.Share}", $"/migration/shares/{theirs.Share}/spmt.csv", $"/migration/shares/{theirs.Share}/findings.xlsx",
+            $"/learning/documents/{theirs.Document}",
         ];
+        // Read per agency: the leader's own figures only.
+        string[] scoped =
+        [
+            $"/surveys/{theirs.Survey}", $"/api/surveys/{theirs.Survey}/results", $"/surveys/{theirs.Survey}/results.csv", "/api/surveys", "/surveys",
+            "/processes", "/api/processes", "/processes/export.csv", "/migration", "/api/migration", "/benefits",
+        ];
+        // Open to everyone signed in, but without the documents of a programme for another agency.
+        string[] open = [$"/learning/programmes/{theirs.Programme}", $"/learning/sessions/{theirs.Session}", "/learning", "/knowledge"];
+        string[] secrets = ["Nordhemmelighet", otherName];
         var failures = new List<string>();
+        async Task<string> BodyAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync()));
+        void NoSecrets(string url, string body)
+        {
+            foreach (var secret in secrets.Where(secret => body.Contains(secret, StringComparison.Ordinal)))
+            {
+                failures.Add($"other {url} shows \"{secret}\"");
+            }
+        }
         foreach (var url in own)
         {
             using var response = await leader.GetAsync(url);
@@ -281,32 +391,95 @@ public sealed class AuthorizationMatrixTests
         foreach (var url in other)
         {
             using var response = await leader.GetAsync(url);
-            var body = System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
-            var refused = response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound
-                || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/account/access-denied", StringComparison.Ordinal) == true);
-            if (!refused)
+            if (!Refused(response))
             {
                 failures.Add($"other {url}: {(int)response.StatusCode} {response.Headers.Location}");
             }
-            foreach (var secret in new[] { "Hemmelig gevinst i Bydel Nord", "Kun for Bydel Nord", otherName })
+            NoSecrets(url, await BodyAsync(response));
+        }
+        foreach (var url in scoped)
+        {
+            using var response = await leader.GetAsync(url);
+            if (response.StatusCode != HttpStatusCode.OK && !Refused(response))
             {
-                if (WebUtility.HtmlDecode(body).Contains(secret, StringComparison.Ordinal))
-                {
-                    failures.Add($"other {url} shows \"{secret}\"");
-                }
+                failures.Add($"scoped {url}: {(int)response.StatusCode} {response.Headers.Location}");
+            }
+            NoSecrets(url, await BodyAsync(response));
+        }
+        foreach (var url in open)
+        {
+            using var response = await employee.GetAsync(url);
+            var body = await BodyAsync(response);
+            if (response.StatusCode != HttpStatusCode.OK || body.Contains(theirs.Secret, StringComparison.Ordinal)
+                || body.Contains($"/learning/documents/{theirs.Document}\"", StringComparison.Ordinal))
+            {
+                failures.Add($"open {url}: {(int)response.StatusCode}, shows the other agency's document: {body.Contains(theirs.Secret, StringComparison.Ordinal)}");
             }
         }
-        // The other agency's measurement cannot be deleted either (with the page's token, so it is the check that refuses).
-        var token = RunningApp.AntiforgeryToken(await leader.GetStringAsync("/"));
-        using (var delete = await leader.PostAsync($"/benefits/measurements/{otherMeasurement}/delete", new FormUrlEncodedContent([new("__RequestVerificationToken", token)])))
+        // The other agency's objects cannot be changed or deleted either (with a valid token, so it is the check that refuses).
+        string[] changes =
+        [
+            $"/benefits/measurements/{theirs.Measurement}/delete", $"/migration/mappings/{theirs.Mapping}/state", $"/migration/mappings/{theirs.Mapping}/delete",
+            $"/migration/scans/{theirs.Scan}/delete",
+        ];
+        foreach (var url in changes)
         {
-            if (Classify(delete) != "forbidden")
+            using var response = await leader.PostAsync(url, new MultipartFormDataContent { { new StringContent("Done"), "state" } });
+            if (!Refused(response))
             {
-                failures.Add($"delete of the other agency's measurement: {(int)delete.StatusCode} {delete.Headers.Location}");
+                failures.Add($"other POST {url}: {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        }
+        // A programme owner runs their own programme, not another owner's; an employee outside the audience gets no documents.
+        string[] managing =
+        [
+            $"/learning/sessions/{theirs.Session}/attendance", $"/learning/sessions/{theirs.Session}/cancel-session", $"/learning/programmes/{theirs.Programme}/documents",
+            $"/learning/programmes/{theirs.Programme}/recordings", $"/learning/documents/{theirs.Document}/delete", $"/learning/recordings/{theirs.Recording}/delete",
+        ];
+        foreach (var url in managing)
+        {
+            using var response = await owner.PostAsync(url, new MultipartFormDataContent { { new StringContent("x"), "title" } });
+            if (!Refused(response))
+            {
+                failures.Add($"other programme POST {url}: {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        }
+        using (var results = await owner.GetAsync($"/learning/programmes/{theirs.Programme}/results"))
+        {
+            if (!Refused(results))
+            {
+                failures.Add($"other programme's results: {(int)results.StatusCode}");
+            }
+            NoSecrets("results", await BodyAsync(results));
+        }
+        using (var results = await owner.GetAsync($"/learning/programmes/{mine.Programme}/results"))
+        {
+            if (results.StatusCode != HttpStatusCode.OK)
+            {
+                failures.Add($"own programme's results: {(int)results.StatusCode}");
+            }
+        }
+        using (var document = await employee.GetAsync($"/learning/documents/{theirs.Document}"))
+        {
+            if (!Refused(document))
+            {
+                failures.Add($"employee, other agency's programme document: {(int)document.StatusCode}");
+            }
+        }
+        await using (var db = app.Database.CreateContext())
+        {
+            if (!await db.LearningDocuments.AnyAsync(d => d.Id == theirs.Document) || !await db.ShareMappings.AnyAsync(m => m.Id == theirs.Mapping)
+                || !await db.ShareScans.AnyAsync(s => s.Id == theirs.Scan) || await db.LearningSessions.AnyAsync(s => s.Id == theirs.Session && s.CancelledAt != null))
+            {
+                failures.Add("the other agency's objects were changed");
             }
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
+
+    private static bool Refused(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound
+        || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/account/access-denied", StringComparison.Ordinal) == true);
 
     private static string Classify(HttpResponseMessage response)
     {
@@ -319,18 +492,6 @@ public sealed class AuthorizationMatrixTests
             HttpStatusCode.Redirect when location.Contains("/account/access-denied", StringComparison.Ordinal) => "forbidden",
             HttpStatusCode.BadRequest => "rejected",
             _ => "allowed",
-        };
-    }
-
-    private static async Task<Dictionary<string, string>> SampleValuesAsync(RunningApp app)
-    {
-        await using var db = app.Database.CreateContext();
-        return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["code"] = "SYE",
-            ["workload"] = "teams",
-            ["processid"] = "1",
-            ["id"] = (await db.DirectoryImports.Select(i => i.Id).FirstAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 

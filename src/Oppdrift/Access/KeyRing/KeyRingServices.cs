@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Oppdrift.Data;
+using Oppdrift.Shared;
 
 namespace Oppdrift.Access.KeyRing;
 
@@ -45,7 +46,8 @@ public static partial class KeyRingServices
         }
         services.AddSingleton(_ => new KeyRingKey(section["Key"] is { Length: > 0 } configured
             ? Decode(configured, "DataProtection:Key")
-            : OwnerOnlyKeyFile.LoadOrCreate(section["KeyFile"] ?? Path.Combine(DataDirectory.Resolve(configuration), KeyFileName))));
+            : Decode(OwnerOnlyKeyFile.ReadOrCreate(section["KeyFile"] ?? Path.Combine(DataDirectory.Resolve(configuration), KeyFileName), KeyRingKey.Bytes,
+                "key-ring key file"), "The key-ring key file")));
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlEncryptor = new KeyRingEncryptor(provider.GetRequiredService<KeyRingKey>())));
         return builder;
@@ -118,53 +120,5 @@ public static partial class KeyRingServices
             stream.Flush(flushToDisk: true);
         }
         File.Delete(path);
-    }
-}
-
-/// <summary>
-/// A 32-byte key in a file only its owner may read or change, created on first use with that mode from the start (never
-/// chmod-ed afterwards); a file others can touch is refused with what to do. The same rules as the pseudonym key file.
-/// </summary>
-public static class OwnerOnlyKeyFile
-{
-    private const UnixFileMode OthersMayTouch = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
-    public static byte[] LoadOrCreate(string path)
-    {
-        path = Path.GetFullPath(path);
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            try
-            {
-                using (var stream = new FileStream(temporary, options))
-                {
-                    stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyRingKey.Bytes)) + "\n"));
-                    stream.Flush(flushToDisk: true);
-                }
-                // Another node or process that got there first wins; everyone then reads what is on disk.
-                File.Move(temporary, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-            }
-            finally
-            {
-                File.Delete(temporary);
-            }
-        }
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & OthersMayTouch) != 0)
-        {
-            throw new InvalidOperationException($"The key-ring key file {path} can be read or changed by others than its owner. Run 'chmod 600 {path}'.");
-        }
-        var key = Convert.FromBase64String(File.ReadAllText(path, Encoding.ASCII).Trim());
-        return key.Length == KeyRingKey.Bytes ? key : throw new InvalidOperationException($"The key-ring key file {path} does not hold a {KeyRingKey.Bytes}-byte key.");
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
+using Oppdrift.Data;
 
 namespace Oppdrift.Learning.Knowledge;
 
@@ -61,9 +63,13 @@ public static class KnowledgeModule
             .WithDescription("Searches the knowledge bank: every word of q (any inflected form) must occur; filters programme (id), topic, tool, kind, from and to (dates); ranked by BM25. Snippets are HTML with the matching words in <mark>; a snippet's url jumps to its place (a transcript cue) on the entry's page.");
     }
 
-    private static async Task<Ok<SearchResponse>> SearchAsync([AsParameters] KnowledgeFilter filter, KnowledgeSearch search, CancellationToken cancellationToken)
+    private static async Task<Ok<SearchResponse>> SearchAsync([AsParameters] KnowledgeFilter filter, ClaimsPrincipal user, OppdriftDb db, KnowledgeSearch search,
+        CancellationToken cancellationToken)
     {
-        var results = await search.SearchAsync(filter.ToQuery(), cancellationToken);
+        var results = await search.SearchAsync(filter.ToQuery() with
+        {
+            HiddenDocumentsOf = await LearningAccess.ProgrammesWithHiddenDocumentsAsync(db, user, cancellationToken),
+        }, cancellationToken);
         return TypedResults.Ok(new SearchResponse(filter.Q, results.Terms, results.Total, results.Query.Page, results.Query.PageSize,
             [.. results.Hits.Select(h => new HitResponse(h.SourceKey, h.Kind.ToString(), h.Title, h.TitleHtml, h.Url, h.ProgrammeId, h.ProgrammeName,
                 h.Date, h.Topics, h.Tools, h.Score, [.. h.Snippets.Select(s => new SnippetResponse(s.Html, s.Url, s.Anchor))]))]));

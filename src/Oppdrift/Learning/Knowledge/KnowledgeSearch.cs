@@ -22,6 +22,9 @@ public sealed record KnowledgeQuery
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = KnowledgeSearch.DefaultPageSize;
 
+    /// <summary>Programmes whose documents the searcher may not read (<see cref="LearningAccess"/>): their documents are left out.</summary>
+    public IReadOnlyCollection<int> HiddenDocumentsOf { get; init; } = [];
+
     public bool HasFilter => ProgrammeId is not null || !string.IsNullOrWhiteSpace(Topic) || !string.IsNullOrWhiteSpace(Tool) || Kind is not null || From is not null || To is not null;
 }
 
@@ -251,6 +254,11 @@ public sealed class KnowledgeSearch(OppdriftDb db)
         if (query.Kind is { } kind)
         {
             sql.Append(" AND i.\"Kind\" = ").Append(Next(kind.ToString()));
+        }
+        if (query.HiddenDocumentsOf.Count > 0)
+        {
+            sql.Append(" AND NOT (i.\"Kind\" = ").Append(Next(nameof(KnowledgeKind.Document))).Append(" AND i.\"ProgrammeId\" IN (")
+                .AppendJoin(", ", query.HiddenDocumentsOf.Select(id => Next(id))).Append("))");
         }
         if (query.From is { } from)
         {
