@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Oppdrift.Data;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Effects;
@@ -14,57 +12,15 @@ public sealed record WeeklyPanel(string Metric, DateOnly FirstMonday, int Weeks,
 }
 
 /// <summary>
-/// Builds weekly panels from the daily agency figures the usage import keeps (never from per-person rows): a week's
-/// figure is the sum of its days' values over the sum of their head counts, so a count of people becomes the share of
-/// the agency's people, and a sum (messages, files shared) becomes a figure per person per day.
+/// Builds weekly panels from the usage module's weekly agency figures (<see cref="UsageWeeklyFigures"/>: daily agency
+/// figures, never per-person rows), leaving out agencies under the minimum group size.
 /// </summary>
-public sealed class EffectPanels(OppdriftDb db)
+public sealed class EffectPanels(UsageWeeklyFigures usage)
 {
-    /// <summary>A week needs figures on this many of its seven days to have a figure.</summary>
-    public const int DaysForAWeek = 5;
-
-    /// <summary>
-    /// The panel of <paramref name="metric"/> over the weeks from the one <paramref name="from"/> falls in to the one
-    /// <paramref name="to"/> falls in. People the directory could not place, and agencies smaller than
-    /// <paramref name="minimumGroupSize"/>, take no part.
-    /// </summary>
+    /// <summary>The panel of <paramref name="metric"/> over the weeks from the one <paramref name="from"/> falls in to the one <paramref name="to"/> falls in.</summary>
     public async Task<WeeklyPanel> UsageAsync(string metric, DateOnly from, DateOnly to, int minimumGroupSize, CancellationToken cancellationToken)
     {
-        _ = UsageMetrics.Get(metric);
-        ArgumentOutOfRangeException.ThrowIfLessThan(to, from);
-        var firstMonday = from.AddDays(-(((int)from.DayOfWeek + 6) % 7));
-        var weeks = ((to.DayNumber - firstMonday.DayNumber) / 7) + 1;
-        var last = firstMonday.AddDays((7 * weeks) - 1);
-        var rows = await db.UsageFigures.AsNoTracking()
-            .Where(f => f.Period == 1 && f.Metric == metric && f.AgencyId != UsageFigure.Unplaced && f.Date >= firstMonday && f.Date <= last)
-            .Select(f => new { f.AgencyId, f.Date, f.Value, f.People })
-            .ToListAsync(cancellationToken);
-
-        var panels = new List<AgencyPanel>();
-        foreach (var agency in rows.GroupBy(r => r.AgencyId).OrderBy(g => g.Key))
-        {
-            var values = new double[weeks];
-            var people = new long[weeks];
-            var days = new int[weeks];
-            foreach (var row in agency)
-            {
-                var week = (row.Date.DayNumber - firstMonday.DayNumber) / 7;
-                values[week] += row.Value;
-                people[week] += row.People;
-                days[week]++;
-            }
-            var headCount = agency.OrderBy(r => r.Date).Last().People;
-            if (headCount < minimumGroupSize)
-            {
-                continue;
-            }
-            var series = new double?[weeks];
-            for (var w = 0; w < weeks; w++)
-            {
-                series[w] = days[w] >= DaysForAWeek && people[w] > 0 ? values[w] / people[w] : null;
-            }
-            panels.Add(new AgencyPanel(agency.Key, headCount, series));
-        }
-        return new WeeklyPanel(metric, firstMonday, weeks, panels);
+        var weeks = await usage.WeeksAsync(metric, from, to, minimumGroupSize, cancellationToken);
+        return new WeeklyPanel(weeks.Metric, weeks.FirstMonday, weeks.Weeks, [.. weeks.Agencies.Select(a => new AgencyPanel(a.AgencyId, a.People, a.Weeks))]);
     }
 }
