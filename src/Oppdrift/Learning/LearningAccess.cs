@@ -7,7 +7,7 @@ using Oppdrift.Organisation;
 namespace Oppdrift.Learning;
 
 /// <summary>
-/// Who may read a programme's documents: those who manage it, and its audience. A programme that names no agencies and is
+/// Who may read a programme's documents and watch its recordings: those who manage it, and its audience. A programme that names no agencies and is
 /// for everyone is for anyone signed in; one that names agencies is for the people of those agencies (and their agency
 /// leaders); one for leaders is for leaders only.
 /// </summary>

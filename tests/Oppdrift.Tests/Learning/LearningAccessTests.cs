@@ -9,7 +9,7 @@ using Oppdrift.Tests.Infrastructure;
 
 namespace Oppdrift.Tests.Learning;
 
-/// <summary>Who may read a programme's documents, and what the learning pages show of the messages in their address.</summary>
+/// <summary>Who may read a programme's documents and recordings, and what the learning pages show of the messages in their address.</summary>
 public sealed class LearningAccessTests
 {
     private static async Task<(int Programme, int Session, int Document)> ProgrammeForAsync(RunningApp app, string code)
@@ -28,13 +28,27 @@ public sealed class LearningAccessTests
         return (programme.Id, session.Id, document.Value!.Id);
     }
 
-    /// <summary>The titles of the documents a knowledge-bank search for "lønnsplan" finds.</summary>
-    private static async Task<List<string>> DocumentHitsAsync(HttpClient client)
+    private const string RecordingTitle = "Gjennomgang av lønnsplanen";
+
+    private static async Task<int> RecordingForAsync(RunningApp app, int programme, int session)
+    {
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var recording = await scope.ServiceProvider.GetRequiredService<Programmes>().AddRecordingAsync(programme,
+            new RecordingInput(RecordingTitle, "https://nordvik.sharepoint.com/sites/laering/opptak.mp4", TimeSpan.FromMinutes(40), session, null),
+            null, null, "test", default);
+        Assert.True(recording.Succeeded, recording.Error);
+        return recording.Value!.Id;
+    }
+
+    /// <summary>The titles of the entries of one kind a knowledge-bank search for "lønnsplan" finds.</summary>
+    private static async Task<List<string>> HitsAsync(HttpClient client, string kind = "Document")
     {
         using var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/knowledge/search?q=l%C3%B8nnsplan"));
-        return [.. json.RootElement.GetProperty("hits").EnumerateArray().Where(h => h.GetProperty("kind").GetString() == "Document")
+        return [.. json.RootElement.GetProperty("hits").EnumerateArray().Where(h => h.GetProperty("kind").GetString() == kind)
             .Select(h => h.GetProperty("title").GetString()!)];
     }
+
+    private static Task<List<string>> DocumentHitsAsync(HttpClient client) => HitsAsync(client);
 
     private static async Task<string> PersonOfAsync(RunningApp app, string code)
     {
@@ -49,6 +63,7 @@ public sealed class LearningAccessTests
     {
         await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
         var (programme, session, document) = await ProgrammeForAsync(app, "BNO");
+        var recording = await RecordingForAsync(app, programme, session);
         using var outsider = await app.SignInAsAsync(await PersonOfAsync(app, "SYE"), Roles.Employee);
         using var otherLeader = await app.SignInAsync(Roles.AgencyLeader, "SYE");
         using var member = await app.SignInAsAsync(await PersonOfAsync(app, "BNO"), Roles.Employee);
@@ -67,12 +82,23 @@ public sealed class LearningAccessTests
             // Nor does the knowledge bank, which indexes the documents' text.
             Assert.Empty(await DocumentHitsAsync(refused));
             Assert.DoesNotContain($"/learning/documents/{document}", await refused.GetStringAsync("/knowledge?q=l%C3%B8nnsplan"), StringComparison.Ordinal);
+            // The programme's recordings are as private: not listed, not found in the knowledge bank, and their page is
+            // not found, title and all.
+            using var recordingPage = await refused.GetAsync($"/learning/recordings/{recording}");
+            Assert.Equal(HttpStatusCode.NotFound, recordingPage.StatusCode);
+            Assert.DoesNotContain(RecordingTitle, WebUtility.HtmlDecode(await recordingPage.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+            Assert.DoesNotContain($"/learning/recordings/{recording}", await refused.GetStringAsync($"/learning/programmes/{programme}"), StringComparison.Ordinal);
+            Assert.DoesNotContain($"/learning/recordings/{recording}", await refused.GetStringAsync($"/learning/sessions/{session}"), StringComparison.Ordinal);
+            Assert.Empty(await HitsAsync(refused, "Recording"));
         }
         foreach (var admitted in new[] { member, central })
         {
             Assert.Equal("Lønnsplan for Bydel Nord", await admitted.GetStringAsync($"/learning/documents/{document}"));
             Assert.Contains($"/learning/documents/{document}", await admitted.GetStringAsync($"/learning/programmes/{programme}"), StringComparison.Ordinal);
             Assert.Equal(["Lønnsplan"], await DocumentHitsAsync(admitted));
+            Assert.Contains(RecordingTitle, WebUtility.HtmlDecode(await admitted.GetStringAsync($"/learning/recordings/{recording}")), StringComparison.Ordinal);
+            Assert.Contains($"/learning/recordings/{recording}", await admitted.GetStringAsync($"/learning/sessions/{session}"), StringComparison.Ordinal);
+            Assert.Equal([RecordingTitle], await HitsAsync(admitted, "Recording"));
         }
         using var missing = await member.GetAsync("/learning/documents/999999");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);

@@ -22,7 +22,7 @@ public sealed record KnowledgeQuery
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = KnowledgeSearch.DefaultPageSize;
 
-    /// <summary>Programmes whose documents the searcher may not read (<see cref="LearningAccess"/>): their documents are left out.</summary>
+    /// <summary>Programmes whose materials the searcher may not read (<see cref="LearningAccess"/>): their documents and recordings are left out.</summary>
     public IReadOnlyCollection<int> HiddenDocumentsOf { get; init; } = [];
 
     public bool HasFilter => ProgrammeId is not null || !string.IsNullOrWhiteSpace(Topic) || !string.IsNullOrWhiteSpace(Tool) || Kind is not null || From is not null || To is not null;
@@ -257,7 +257,8 @@ public sealed class KnowledgeSearch(OppdriftDb db)
         }
         if (query.HiddenDocumentsOf.Count > 0)
         {
-            sql.Append(" AND NOT (i.\"Kind\" = ").Append(Next(nameof(KnowledgeKind.Document))).Append(" AND i.\"ProgrammeId\" IN (")
+            sql.Append(" AND NOT (i.\"Kind\" IN (").Append(Next(nameof(KnowledgeKind.Document))).Append(", ").Append(Next(nameof(KnowledgeKind.Recording)))
+                .Append(") AND i.\"ProgrammeId\" IN (")
                 .AppendJoin(", ", query.HiddenDocumentsOf.Select(id => Next(id))).Append("))");
         }
         if (query.From is { } from)
