@@ -52,15 +52,7 @@ public sealed class SurveyPulse(OppdriftDb db, OrganisationDirectory directory, 
             return Result<int>.Fail("closesAt", SurveysText.Get("ErrorRoundClosed", round.Name));
         }
         var survey = await db.Surveys.AsNoTracking().SingleAsync(s => s.Id == round.SurveyId, cancellationToken);
-        var people = directory.PersonRows.Where(p => p.IsActive && p.Mail != null && p.Mail != "");
-        people = round.Population switch
-        {
-            RoundPopulation.Agency => people.Where(p => p.AgencyId == round.PopulationAgencyId),
-            RoundPopulation.Unit => people.Where(p => p.UnitId == round.PopulationUnitId),
-            RoundPopulation.Leaders => people.Where(p => p.IsLeader && (round.PopulationAgencyId == null || p.AgencyId == round.PopulationAgencyId)),
-            _ => people,
-        };
-        var population = await people.Select(p => new { p.Id, p.Mail, p.DisplayName, p.AgencyId }).ToListAsync(cancellationToken);
+        var population = await Asked(directory, round.Population, round.PopulationAgencyId, round.PopulationUnitId).Select(p => new { p.Id, p.Mail, p.DisplayName, p.AgencyId }).ToListAsync(cancellationToken);
         if (population.Count == 0)
         {
             return Result<int>.Fail("population", SurveysText.Get("ErrorNobodyToAsk"));
@@ -254,6 +246,20 @@ public sealed class SurveyPulse(OppdriftDb db, OrganisationDirectory directory, 
         AuditLog.Record(db, clock, actor, "surveys.schedule", survey.Name, null, new { Round = next.Name, next.OpensAt, next.ClosesAt });
         await db.SaveChangesAsync(cancellationToken);
         return next;
+    }
+
+    /// <summary>Whom a round with this population asks: the active people with an e-mail address in it.</summary>
+    public static IQueryable<PersonRow> Asked(OrganisationDirectory directory, RoundPopulation population, int? agencyId, int? unitId)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var people = directory.PersonRows.Where(p => p.IsActive && p.Mail != null && p.Mail != "");
+        return population switch
+        {
+            RoundPopulation.Agency => people.Where(p => p.AgencyId == agencyId),
+            RoundPopulation.Unit => people.Where(p => p.UnitId == unitId),
+            RoundPopulation.Leaders => people.Where(p => p.IsLeader && (agencyId == null || p.AgencyId == agencyId)),
+            _ => people,
+        };
     }
 
     /// <summary>A round's default name: the year and quarter it opens in, such as "2026 K1".</summary>

@@ -28,6 +28,7 @@ public static class SurveysModule
         services.AddSingleton<SurveyAnswerLimiter>();
         services.AddScoped<SurveyQueries>();
         services.AddScoped<SurveyDesigner>();
+        services.AddScoped<SurveyEditor>();
         services.AddScoped<FormsImporter>();
         services.AddScoped<SurveyPulse>();
         services.AddHostedService<SurveysJob>();
