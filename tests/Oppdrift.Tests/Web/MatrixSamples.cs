@@ -241,6 +241,7 @@ internal sealed partial class MatrixSamples
             "/processes/{ProcessId:int}/edit" => $"/processes/{S(Process)}/edit",
             "/processes/{id:int}/summary.docx" => $"/processes/{S(Process)}/summary.docx",
             "/surveys/{Id:int}" => $"/surveys/{S(Survey)}",
+            "/surveys/{Id:int}/edit" => $"/surveys/{S(Survey)}/edit",
             "/surveys/{id:int}/results.csv" => $"/surveys/{S(Survey)}/results.csv",
             "/api/surveys/{id:int}/results" => $"/api/surveys/{S(Survey)}/results",
             "/survey/answer/{Token}" => $"/survey/answer/{AnswerToken}",
