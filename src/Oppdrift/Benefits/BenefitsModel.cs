@@ -169,6 +169,9 @@ public static class BenefitsLengths
 
     public const int Unit = 40;
 
+    /// <summary>An indicator's measure key, such as "survey:mean:rating-overall@Digital arbeidshverdag".</summary>
+    public const int Measure = 64;
+
     public const int Comment = 2000;
 
     /// <summary>A climate factor's source.</summary>
@@ -209,7 +212,7 @@ public static class BenefitsModel
             e.Property(x => x.Name).HasMaxLength(BenefitsLengths.Name);
             e.Property(x => x.Definition).HasMaxLength(BenefitsLengths.Text);
             e.Property(x => x.Unit).HasMaxLength(BenefitsLengths.Unit);
-            e.Property(x => x.UsageMeasure).HasMaxLength(64);
+            e.Property(x => x.UsageMeasure).HasMaxLength(BenefitsLengths.Measure);
             e.Property(x => x.Source).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Schedule).HasConversion<string>().HasMaxLength(16);
             e.HasMany(x => x.Targets).WithOne().HasForeignKey(t => t.IndicatorId).OnDelete(DeleteBehavior.Cascade);

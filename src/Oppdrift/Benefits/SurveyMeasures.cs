@@ -1,5 +1,8 @@
 // The survey measures an indicator can be wired to: a figure of a survey's results ("theme:…", "favourable:…",
-// "mean:…", "enps:…") at each of its rounds, read only through the Surveys module's SurveyQueries.
+// "mean:…", "enps:…") at each of its rounds, read only through the Surveys module's SurveyQueries; the indicators
+// follow a survey to its new name when the survey editor renames it.
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Data;
 using Oppdrift.Surveys;
 
 namespace Oppdrift.Benefits;
@@ -39,6 +42,30 @@ public static class SurveyMeasures
             return null;
         }
         return new SurveyMeasure(key, key[(at + 1)..], key[Prefix.Length..at]);
+    }
+
+    /// <summary>
+    /// Moves the indicators that follow a survey to its new name, in the caller's unit of work, so a renamed survey is
+    /// saved with its indicators or not at all. The names of the indicators moved; null, with nothing changed, when a key
+    /// with the new name would not fit the column.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>?> FollowRenameAsync(OppdriftDb db, string from, string to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var following = (await db.Indicators.Where(i => i.Source == IndicatorSource.Survey).ToListAsync(cancellationToken))
+            .Select(i => (Indicator: i, Measure: Parse(i.UsageMeasure)))
+            .Where(i => i.Measure?.Survey == from)
+            .Select(i => (i.Indicator, Key: Key(to, i.Measure!.Measure)))
+            .ToList();
+        if (following.Any(f => f.Key.Length > BenefitsLengths.Measure))
+        {
+            return null;
+        }
+        foreach (var (indicator, key) in following)
+        {
+            indicator.UsageMeasure = key;
+        }
+        return [.. following.Select(f => f.Indicator.Name)];
     }
 
     /// <summary>Every survey measure there is now, keyed as indicators store them, with its name.</summary>

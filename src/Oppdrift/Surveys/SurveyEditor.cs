@@ -1,12 +1,13 @@
 // Changes a survey after it was made, and deletes one that was never asked. Until a round has been sent or has answers
 // everything may change; after that only what leaves the meaning of earlier answers alone: the name, the themes
 // statements are grouped in, the recurrence and the planned rounds' dates. A change is checked whole first and then
-// written with an audit entry naming each changed field with its old and new value, in one save; a refusal names the
-// field and saves nothing.
+// written with an audit entry naming each changed field with its old and new value, in one save (with the benefit
+// indicators that follow a renamed survey); a refusal names the field and saves nothing.
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
+using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Learning;
 using Oppdrift.Organisation;
@@ -166,6 +167,19 @@ public sealed class SurveyEditor(OppdriftDb db, OrganisationDirectory directory,
 
         var changes = new Changes();
         var oldName = survey.Name;
+        if (name != oldName)
+        {
+            // An indicator follows a survey by its name: it moves with it, in the same save.
+            var moved = await SurveyMeasures.FollowRenameAsync(db, oldName, name, cancellationToken);
+            if (moved is null)
+            {
+                return Fail("name", "ErrorNameTooLongForIndicators", BenefitsLengths.Measure);
+            }
+            if (moved.Count > 0)
+            {
+                changes.Add("indicators", null, moved);
+            }
+        }
         changes.Set("name", survey.Name, name, v => survey.Name = v);
         changes.Set("description", survey.Description, description, v => survey.Description = v);
         changes.Set("recurrenceMonths", survey.RecurrenceMonths, edit.RecurrenceMonths, v => survey.RecurrenceMonths = v);

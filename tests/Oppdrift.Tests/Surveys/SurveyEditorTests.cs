@@ -243,6 +243,45 @@ public sealed class SurveyEditorTests
         Assert.Contains("Hvor sannsynlig er det", entry.Before, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_renamed_survey_takes_the_indicators_that_follow_it_along_and_a_name_too_long_for_them_is_refused(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        await SurveySeed.DirectoryAsync(db);
+        var clock = new FakeTimeProvider(Monday);
+        var (surveyId, _) = await SurveyAsync(db, clock);
+        var benefits = new Oppdrift.Tests.Benefits.BenefitsServices(db);
+        var (_, benefit) = await benefits.BenefitAsync("Økt medarbeidertilfredshet", benefits.Today);
+        var manual = Oppdrift.Tests.Benefits.BenefitsServices.Survey(benefit, benefits.Today);
+        var following = await benefits.Editor.SaveIndicatorAsync(null,
+            manual with { Source = IndicatorSource.Survey, UsageMeasure = SurveyMeasures.Key("Digital puls", "mean:rating-overall") }, Central, default);
+        var other = await benefits.Editor.SaveIndicatorAsync(null,
+            manual with { Name = "Annen puls", Source = IndicatorSource.Survey, UsageMeasure = SurveyMeasures.Key("Digital puls 2", "mean:rating-overall") }, Central, default);
+        Assert.True(following.Succeeded && other.Succeeded, following.Error ?? other.Error);
+        var editor = new SurveyEditor(db, new OrganisationDirectory(db), clock);
+        var edit = (await editor.FindAsync(surveyId, default))!.Edit();
+
+        var tooLong = await editor.SaveAsync(surveyId, edit with { Name = new string('x', 40) }, Central, default);
+
+        Assert.Equal("name", tooLong.Field);
+        Assert.Contains("64 tegn", tooLong.Error, StringComparison.Ordinal);
+        db.ChangeTracker.Clear();
+        Assert.Equal("Digital puls", await db.Surveys.Select(s => s.Name).SingleAsync());
+        Assert.Equal(SurveyMeasures.Key("Digital puls", "mean:rating-overall"), await db.Indicators.Where(i => i.Id == following.Value!.Id).Select(i => i.UsageMeasure).SingleAsync());
+
+        var renamed = await editor.SaveAsync(surveyId, edit with { Name = "Digital puls 2026" }, Central, default);
+
+        Assert.True(renamed.Succeeded, renamed.Error);
+        db.ChangeTracker.Clear();
+        var measures = await db.Indicators.AsNoTracking().OrderBy(i => i.Id).Select(i => i.UsageMeasure).ToListAsync();
+        // Only the indicator following this survey moves; one following "Digital puls 2" stays.
+        Assert.Equal([SurveyMeasures.Key("Digital puls 2026", "mean:rating-overall"), SurveyMeasures.Key("Digital puls 2", "mean:rating-overall")], measures);
+        var entry = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "surveys.edit");
+        Assert.Contains("\"indicators\":[\"Tilfredshet med digitale verktøy\"]", entry.After, StringComparison.Ordinal);
+    }
+
     /// <summary>A pulse of the starter questions with one planned round to everyone, opening Monday and closing two weeks later.</summary>
     private static async Task<(int Survey, int Round)> SurveyAsync(OppdriftDb db, FakeTimeProvider clock)
     {
