@@ -1,13 +1,9 @@
 // Writes responses, answers and their counts inside the caller's transaction. An import is twenty thousand responses
-// and a couple of hundred thousand answers, which EF's change tracker spends many seconds on: as UsageStore does,
-// PostgreSQL gets binary COPY and SQLite a slice of rows as one JSON text unpacked by json_each.
-using System.Data.Common;
+// and a couple of hundred thousand answers, which EF's change tracker spends many seconds on: as the usage import does,
+// they go through Data/BulkInsert (binary COPY on PostgreSQL, slices of rows as JSON on SQLite).
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using NpgsqlTypes;
 using Oppdrift.Data;
 
@@ -15,8 +11,6 @@ namespace Oppdrift.Surveys;
 
 internal static class SurveyStore
 {
-    private const int JsonSlice = 10_000;
-
     /// <summary>The counts a set of responses adds: per group, question and value, and per group and question the respondents (no value).</summary>
     public static Dictionary<(int? AgencyId, int QuestionId, int? Value), int> Count(IEnumerable<(int? AgencyId, IEnumerable<SurveyAnswer> Answers)> responses)
     {
@@ -100,39 +94,23 @@ internal static class SurveyStore
         {
             return;
         }
-        if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
+        if (BulkInsert.Postgres(db) is { } npgsql)
         {
-            await using var writer = await npgsql.BeginBinaryImportAsync(
-                "COPY \"SurveyResponses\" (\"Id\", \"RoundId\", \"AgencyId\", \"ImportId\") FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var row in responses)
-            {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken);
-                await writer.WriteAsync(row.RoundId, NpgsqlDbType.Integer, cancellationToken);
-                await WriteAsync(writer, row.AgencyId, cancellationToken);
-                await WriteAsync(writer, row.ImportId, cancellationToken);
-            }
-            await writer.CompleteAsync(cancellationToken);
+            await BulkInsert.CopyAsync(npgsql, "COPY \"SurveyResponses\" (\"Id\", \"RoundId\", \"AgencyId\", \"ImportId\") FROM STDIN (FORMAT BINARY)", responses,
+                static async (writer, row, cancellationToken) =>
+                {
+                    await writer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken);
+                    await writer.WriteAsync(row.RoundId, NpgsqlDbType.Integer, cancellationToken);
+                    await BulkInsert.WriteAsync(writer, row.AgencyId, cancellationToken);
+                    await BulkInsert.WriteAsync(writer, row.ImportId, cancellationToken);
+                }, cancellationToken);
             return;
         }
-        await using var command = Prepare(db, """
+        await BulkInsert.JsonSlicesAsync(db, """
             INSERT INTO "SurveyResponses" ("Id", "RoundId", "AgencyId", "ImportId")
             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each($rows)
-            """);
-        var json = new StringBuilder(JsonSlice * 64);
-        for (var start = 0; start < responses.Count; start += JsonSlice)
-        {
-            json.Clear().Append('[');
-            var end = Math.Min(responses.Count, start + JsonSlice);
-            for (var i = start; i < end; i++)
-            {
-                var row = responses[i];
-                json.Append(i == start ? "[\"" : ",[\"").Append(GuidText(row.Id)).Append(CultureInfo.InvariantCulture, $"\",{row.RoundId},{Number(row.AgencyId)},{Number(row.ImportId)}]");
-            }
-            json.Append(']');
-            command.Parameters[0].Value = json.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+            """, responses, 64, static (json, row) => json.Append("[\"").Append(GuidText(row.Id))
+                .Append(CultureInfo.InvariantCulture, $"\",{row.RoundId},{BulkInsert.Number(row.AgencyId)},{BulkInsert.Number(row.ImportId)}]"), cancellationToken);
     }
 
     public static async Task InsertAnswersAsync(OppdriftDb db, IReadOnlyList<SurveyAnswer> answers, CancellationToken cancellationToken)
@@ -141,84 +119,43 @@ internal static class SurveyStore
         {
             return;
         }
-        if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
+        if (BulkInsert.Postgres(db) is { } npgsql)
         {
-            await using var writer = await npgsql.BeginBinaryImportAsync(
-                "COPY \"SurveyAnswers\" (\"ResponseId\", \"QuestionId\", \"Choice\", \"Value\", \"Text\") FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var row in answers)
-            {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(row.ResponseId, NpgsqlDbType.Uuid, cancellationToken);
-                await writer.WriteAsync(row.QuestionId, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(row.Choice, NpgsqlDbType.Integer, cancellationToken);
-                await WriteAsync(writer, row.Value, cancellationToken);
-                if (row.Text is null)
+            await BulkInsert.CopyAsync(npgsql, "COPY \"SurveyAnswers\" (\"ResponseId\", \"QuestionId\", \"Choice\", \"Value\", \"Text\") FROM STDIN (FORMAT BINARY)", answers,
+                static async (writer, row, cancellationToken) =>
                 {
-                    await writer.WriteNullAsync(cancellationToken);
-                }
-                else
-                {
-                    await writer.WriteAsync(row.Text, NpgsqlDbType.Varchar, cancellationToken);
-                }
-            }
-            await writer.CompleteAsync(cancellationToken);
+                    await writer.WriteAsync(row.ResponseId, NpgsqlDbType.Uuid, cancellationToken);
+                    await writer.WriteAsync(row.QuestionId, NpgsqlDbType.Integer, cancellationToken);
+                    await writer.WriteAsync(row.Choice, NpgsqlDbType.Integer, cancellationToken);
+                    await BulkInsert.WriteAsync(writer, row.Value, cancellationToken);
+                    if (row.Text is null)
+                    {
+                        await writer.WriteNullAsync(cancellationToken);
+                    }
+                    else
+                    {
+                        await writer.WriteAsync(row.Text, NpgsqlDbType.Varchar, cancellationToken);
+                    }
+                }, cancellationToken);
             return;
         }
-        await using var command = Prepare(db, """
+        await BulkInsert.JsonSlicesAsync(db, """
             INSERT INTO "SurveyAnswers" ("ResponseId", "QuestionId", "Choice", "Value", "Text")
             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each($rows)
-            """);
-        var json = new StringBuilder(JsonSlice * 64);
-        for (var start = 0; start < answers.Count; start += JsonSlice)
+            """, answers, 64, static (json, row) =>
         {
-            json.Clear().Append('[');
-            var end = Math.Min(answers.Count, start + JsonSlice);
-            for (var i = start; i < end; i++)
+            json.Append("[\"").Append(GuidText(row.ResponseId)).Append(CultureInfo.InvariantCulture, $"\",{row.QuestionId},{row.Choice},{BulkInsert.Number(row.Value)},");
+            if (row.Text is null)
             {
-                var row = answers[i];
-                json.Append(i == start ? "[\"" : ",[\"").Append(GuidText(row.ResponseId))
-                    .Append(CultureInfo.InvariantCulture, $"\",{row.QuestionId},{row.Choice},{Number(row.Value)},");
-                if (row.Text is null)
-                {
-                    json.Append("null]");
-                }
-                else
-                {
-                    json.Append('"').Append(JsonEncodedText.Encode(row.Text).Value).Append("\"]");
-                }
+                json.Append("null]");
             }
-            json.Append(']');
-            command.Parameters[0].Value = json.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+            else
+            {
+                json.Append('"').Append(JsonEncodedText.Encode(row.Text).Value).Append("\"]");
+            }
+        }, cancellationToken);
     }
-
-    private static async Task WriteAsync(NpgsqlBinaryImporter writer, int? value, CancellationToken cancellationToken)
-    {
-        if (value is { } number)
-        {
-            await writer.WriteAsync(number, NpgsqlDbType.Integer, cancellationToken);
-        }
-        else
-        {
-            await writer.WriteNullAsync(cancellationToken);
-        }
-    }
-
-    private static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "null";
 
     // As EF Core stores a Guid in SQLite (upper-case text), so the rows written here join and read back like any other.
     private static string GuidText(Guid id) => id.ToString("D").ToUpperInvariant();
-
-    private static DbCommand Prepare(OppdriftDb db, string sql)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "$rows";
-        command.Parameters.Add(parameter);
-        command.Prepare();
-        return command;
-    }
 }

@@ -1,14 +1,11 @@
 // Writes an import's figures and per-person rows with plain ADO.NET inside the caller's transaction: a day of the
 // reach report is a quarter of a million rows, which EF's change tracker would spend seconds and hundreds of
-// megabytes on. PostgreSQL gets binary COPY; SQLite prepared statements reused inside one transaction.
+// megabytes on. PostgreSQL gets binary COPY, SQLite slices of rows as JSON (Data/BulkInsert).
 using System.Buffers.Binary;
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using NpgsqlTypes;
 using Oppdrift.Data;
 
@@ -40,52 +37,35 @@ internal static class UsageStore
         {
             return;
         }
-        var connection = db.Database.GetDbConnection();
-        if (connection is NpgsqlConnection npgsql)
+        if (BulkInsert.Postgres(db) is { } npgsql)
         {
-            await using var writer = await npgsql.BeginBinaryImportAsync(
-                "COPY \"UsageFigures\" (\"Date\", \"Period\", \"Metric\", \"AgencyId\", \"Value\", \"People\") FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var row in rows)
-            {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(row.Date, NpgsqlDbType.Date, cancellationToken);
-                await writer.WriteAsync(row.Period, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(row.Metric, NpgsqlDbType.Varchar, cancellationToken);
-                await writer.WriteAsync(row.AgencyId, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(row.Value, NpgsqlDbType.Bigint, cancellationToken);
-                await writer.WriteAsync(row.People, NpgsqlDbType.Integer, cancellationToken);
-            }
-            await writer.CompleteAsync(cancellationToken);
+            await BulkInsert.CopyAsync(npgsql, "COPY \"UsageFigures\" (\"Date\", \"Period\", \"Metric\", \"AgencyId\", \"Value\", \"People\") FROM STDIN (FORMAT BINARY)", rows,
+                static async (writer, row, cancellationToken) =>
+                {
+                    await writer.WriteAsync(row.Date, NpgsqlDbType.Date, cancellationToken);
+                    await writer.WriteAsync(row.Period, NpgsqlDbType.Integer, cancellationToken);
+                    await writer.WriteAsync(row.Metric, NpgsqlDbType.Varchar, cancellationToken);
+                    await writer.WriteAsync(row.AgencyId, NpgsqlDbType.Integer, cancellationToken);
+                    await writer.WriteAsync(row.Value, NpgsqlDbType.Bigint, cancellationToken);
+                    await writer.WriteAsync(row.People, NpgsqlDbType.Integer, cancellationToken);
+                }, cancellationToken);
             return;
         }
         // SQLite: as the per-person rows, a slice of figures as one JSON text (see InsertActivityAsync).
-        await using var command = Prepare(db, """
-            INSERT INTO "UsageFigures" ("Date", "Period", "Metric", "AgencyId", "Value", "People")
-            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each($rows)
-            """, "$rows");
         var dates = new Dictionary<int, string>();
         var metrics = new Dictionary<string, string>(StringComparer.Ordinal);
-        var json = new StringBuilder(JsonSlice * 60);
-        for (var start = 0; start < rows.Count; start += JsonSlice)
+        await BulkInsert.JsonSlicesAsync(db, """
+            INSERT INTO "UsageFigures" ("Date", "Period", "Metric", "AgencyId", "Value", "People")
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each($rows)
+            """, rows, 60, (json, row) =>
         {
-            json.Clear().Append('[');
-            var end = Math.Min(rows.Count, start + JsonSlice);
-            for (var i = start; i < end; i++)
+            if (!metrics.TryGetValue(row.Metric, out var metric))
             {
-                var row = rows[i];
-                if (!metrics.TryGetValue(row.Metric, out var metric))
-                {
-                    metric = JsonEncodedText.Encode(row.Metric).ToString();
-                    metrics[row.Metric] = metric;
-                }
-                var separator = i == start ? "" : ",";
-                json.Append(CultureInfo.InvariantCulture,
-                    $"{separator}[\"{DateText(dates, row.Date.DayNumber)}\",{row.Period},\"{metric}\",{row.AgencyId},{row.Value},{row.People}]");
+                metric = JsonEncodedText.Encode(row.Metric).ToString();
+                metrics[row.Metric] = metric;
             }
-            json.Append(']');
-            command.Parameters[0].Value = json.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+            json.Append(CultureInfo.InvariantCulture, $"[\"{DateText(dates, row.Date.DayNumber)}\",{row.Period},\"{metric}\",{row.AgencyId},{row.Value},{row.People}]");
+        }, cancellationToken);
     }
 
     public static async Task InsertActivityAsync(OppdriftDb db, IReadOnlyList<UsageActivityRow> rows, CancellationToken cancellationToken)
@@ -94,31 +74,27 @@ internal static class UsageStore
         {
             return;
         }
-        var connection = db.Database.GetDbConnection();
-        if (connection is NpgsqlConnection npgsql)
+        if (BulkInsert.Postgres(db) is { } npgsql)
         {
             var pseudonym = new byte[16];
-            await using var writer = await npgsql.BeginBinaryImportAsync(
-                "COPY \"UsageActivity\" (\"Date\", \"Workload\", \"Pseudonym\", \"AgencyId\", \"LastActivity\") FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var row in rows)
-            {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(row.Date, NpgsqlDbType.Date, cancellationToken);
-                await writer.WriteAsync((int)row.Workload, NpgsqlDbType.Integer, cancellationToken);
-                // The writer copies the bytes before it returns, so one buffer serves every row.
-                UsagePeople.WriteBytes(row.Pseudonym, pseudonym);
-                await writer.WriteAsync(pseudonym, NpgsqlDbType.Bytea, cancellationToken);
-                await writer.WriteAsync(row.AgencyId, NpgsqlDbType.Integer, cancellationToken);
-                if (row.LastDay > 0)
+            await BulkInsert.CopyAsync(npgsql, "COPY \"UsageActivity\" (\"Date\", \"Workload\", \"Pseudonym\", \"AgencyId\", \"LastActivity\") FROM STDIN (FORMAT BINARY)", rows,
+                async (writer, row, cancellationToken) =>
                 {
-                    await writer.WriteAsync(DateOnly.FromDayNumber(row.LastDay), NpgsqlDbType.Date, cancellationToken);
-                }
-                else
-                {
-                    await writer.WriteNullAsync(cancellationToken);
-                }
-            }
-            await writer.CompleteAsync(cancellationToken);
+                    await writer.WriteAsync(row.Date, NpgsqlDbType.Date, cancellationToken);
+                    await writer.WriteAsync((int)row.Workload, NpgsqlDbType.Integer, cancellationToken);
+                    // The writer copies the bytes before it returns, so one buffer serves every row.
+                    UsagePeople.WriteBytes(row.Pseudonym, pseudonym);
+                    await writer.WriteAsync(pseudonym, NpgsqlDbType.Bytea, cancellationToken);
+                    await writer.WriteAsync(row.AgencyId, NpgsqlDbType.Integer, cancellationToken);
+                    if (row.LastDay > 0)
+                    {
+                        await writer.WriteAsync(DateOnly.FromDayNumber(row.LastDay), NpgsqlDbType.Date, cancellationToken);
+                    }
+                    else
+                    {
+                        await writer.WriteNullAsync(cancellationToken);
+                    }
+                }, cancellationToken);
             return;
         }
         // SQLite: binding five parameters a row costs more than the insert itself, so a slice of rows goes in as one
@@ -127,33 +103,18 @@ internal static class UsageStore
         var sorted = rows.ToArray();
         Array.Sort(sorted, static (a, b) => a.Date != b.Date ? a.Date.CompareTo(b.Date)
             : a.Workload != b.Workload ? a.Workload.CompareTo(b.Workload) : BlobOrder(a.Pseudonym).CompareTo(BlobOrder(b.Pseudonym)));
-        await using var command = Prepare(db, """
+        var dates = new Dictionary<int, string>();
+        await BulkInsert.JsonSlicesAsync(db, """
             INSERT INTO "UsageActivity" ("Date", "Workload", "Pseudonym", "AgencyId", "LastActivity")
             SELECT value ->> 0, value ->> 1, unhex(value ->> 2), value ->> 3, value ->> 4 FROM json_each($rows)
-            """, "$rows");
-        var dates = new Dictionary<int, string>();
-        var json = new StringBuilder(JsonSlice * 80);
-        for (var start = 0; start < sorted.Length; start += JsonSlice)
+            """, sorted, 80, (json, row) =>
         {
-            json.Clear().Append('[');
-            var end = Math.Min(sorted.Length, start + JsonSlice);
-            for (var i = start; i < end; i++)
-            {
-                var row = sorted[i];
-                var separator = i == start ? "" : ",";
-                json.Append(CultureInfo.InvariantCulture, $"{separator}[\"{DateText(dates, row.Date.DayNumber)}\",{(int)row.Workload},\"");
-                AppendHex(json, row.Pseudonym);
-                json.Append(CultureInfo.InvariantCulture, $"\",{row.AgencyId},");
-                json.Append(row.LastDay > 0 ? $"\"{DateText(dates, row.LastDay)}\"]" : "null]");
-            }
-            json.Append(']');
-            command.Parameters[0].Value = json.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+            json.Append(CultureInfo.InvariantCulture, $"[\"{DateText(dates, row.Date.DayNumber)}\",{(int)row.Workload},\"");
+            AppendHex(json, row.Pseudonym);
+            json.Append(CultureInfo.InvariantCulture, $"\",{row.AgencyId},");
+            json.Append(row.LastDay > 0 ? $"\"{DateText(dates, row.LastDay)}\"]" : "null]");
+        }, cancellationToken);
     }
-
-    private const int JsonSlice = 10_000;
-
 
     // The order SQLite compares the stored bytes in (memcmp of UsagePeople.ToBytes), as one number.
     private static UInt128 BlobOrder(UInt128 key) =>
@@ -177,21 +138,6 @@ internal static class UsageStore
         Span<char> hex = stackalloc char[32];
         Convert.TryToHexString(bytes, hex, out _);
         json.Append(hex);
-    }
-
-    private static DbCommand Prepare(OppdriftDb db, string sql, params string[] names)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var name in names)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
-        command.Prepare();
-        return command;
     }
 
     /// <summary>The last-activity snapshot of one workload on one day, as day numbers by import slot; null when no rows are kept for it.</summary>
