@@ -35,8 +35,15 @@ public sealed record QuestionEdit
         ArgumentNullException.ThrowIfNull(question);
         return new QuestionEdit
         {
-            LibraryKey = question.Key, Kind = question.Kind, TextNb = question.TextNb, TextEn = question.TextEn, ThemeKey = question.ThemeKey,
-            OptionsNb = question.OptionsNb, OptionsEn = question.OptionsEn, ScaleMax = question.ScaleMax, Required = question.Kind != QuestionKind.FreeText,
+            LibraryKey = question.Key,
+            Kind = question.Kind,
+            TextNb = question.TextNb,
+            TextEn = question.TextEn,
+            ThemeKey = question.ThemeKey,
+            OptionsNb = question.OptionsNb,
+            OptionsEn = question.OptionsEn,
+            ScaleMax = question.ScaleMax,
+            Required = question.Kind != QuestionKind.FreeText,
         };
     }
 }
