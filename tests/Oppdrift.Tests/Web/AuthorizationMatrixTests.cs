@@ -360,7 +360,7 @@ public sealed class AuthorizationMatrixTests
             "/usage/export.csv?view=agency&agency=BNO", "/benefits/climate?agency=BNO",
             $"/processes/{theirs.Process}", $"/processes/{theirs.Process}/edit", $"/processes/{theirs.Process}/summary.docx",
             $"/migration/shares/{theirs.Share}", $"/migration/shares/{theirs.Share}/spmt.csv", $"/migration/shares/{theirs.Share}/findings.xlsx",
-            $"/learning/documents/{theirs.Document}",
+            $"/learning/documents/{theirs.Document}", $"/surveys/{theirs.Survey}/edit", $"/surveys/{mine.Survey}/edit",
         ];
         // Read per agency: the leader's own figures only.
         string[] scoped =
