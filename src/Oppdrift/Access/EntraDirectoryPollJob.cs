@@ -134,6 +134,12 @@ public sealed partial class EntraDirectoryPollJob : BackgroundService
         return LastRun = run;
     }
 
+    public override void Dispose()
+    {
+        reader?.Dispose();
+        base.Dispose();
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Directory poll from Microsoft Graph is off (Authentication:Entra:DirectoryPoll is false)")]
     private static partial void LogDisabled(ILogger logger);
 
