@@ -7,7 +7,9 @@ using Oppdrift.Data;
 namespace Oppdrift.Access;
 
 /// <summary>What one poll of the directory did; <see cref="Error"/> is set when it failed and changed nothing.</summary>
-public sealed record EntraDirectoryPollRun(DateTimeOffset Started, bool Full, bool Resynced, int Pages, int Users, int Disabled, int Enabled, string? Error)
+/// <param name="AbsentSpared">Linked accounts a full round left out but did not disable, since they were too many.</param>
+public sealed record EntraDirectoryPollRun(DateTimeOffset Started, bool Full, bool Resynced, int Pages, int Users, int Disabled, int Enabled,
+    int AbsentSpared, string? Error)
 {
     public bool Succeeded => Error is null;
 }
@@ -88,7 +90,7 @@ public sealed partial class EntraDirectoryPollJob : BackgroundService
         var started = time.GetUtcNow();
         if (!IsConfigured)
         {
-            return new EntraDirectoryPollRun(started, false, false, 0, 0, 0, 0, string.Join("; ", settings.DirectoryPollProblems()));
+            return new EntraDirectoryPollRun(started, false, false, 0, 0, 0, 0, 0, string.Join("; ", settings.DirectoryPollProblems()));
         }
         var tenantId = settings.HomeTenant!;
         await using var scope = scopes.CreateAsyncScope();
@@ -106,13 +108,13 @@ public sealed partial class EntraDirectoryPollJob : BackgroundService
         if (!read.Succeeded)
         {
             state.LastError = read.Error!.Length > MaxErrorLength ? read.Error[..MaxErrorLength] : read.Error;
-            run = new EntraDirectoryPollRun(started, state.DeltaLink is null, false, 0, 0, 0, 0, read.Error);
+            run = new EntraDirectoryPollRun(started, state.DeltaLink is null, false, 0, 0, 0, 0, 0, read.Error);
             LogPollFailed(logger, read.Error);
         }
         else
         {
             var delta = read.Value!;
-            var (disabled, enabled) = await new AccountService(db, time).FollowEntraDirectoryAsync(tenantId, delta, Actor, cancellationToken);
+            var (disabled, enabled, spared) = await new AccountService(db, time).FollowEntraDirectoryAsync(tenantId, delta, Actor, cancellationToken);
             state.DeltaLink = delta.DeltaLink;
             state.LastSucceededAt = now;
             state.LastError = null;
@@ -120,7 +122,11 @@ public sealed partial class EntraDirectoryPollJob : BackgroundService
             {
                 state.LastFullSyncAt = now;
             }
-            run = new EntraDirectoryPollRun(started, delta.Full, delta.Resynced, delta.Pages, delta.Users.Count, disabled, enabled, null);
+            run = new EntraDirectoryPollRun(started, delta.Full, delta.Resynced, delta.Pages, delta.Users.Count, disabled, enabled, spared, null);
+            if (spared > 0)
+            {
+                LogAbsentSpared(logger, spared);
+            }
             if (delta.Resynced)
             {
                 LogResynced(logger);
@@ -151,6 +157,9 @@ public sealed partial class EntraDirectoryPollJob : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Directory poll: Microsoft Graph no longer knows the delta link; read every user again")]
     private static partial void LogResynced(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Directory poll: a full read of the users left out {Count} linked accounts, too many to be deletions; they were not disabled")]
+    private static partial void LogAbsentSpared(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Directory poll failed: {Message}")]
     private static partial void LogPollFailed(ILogger logger, string message);

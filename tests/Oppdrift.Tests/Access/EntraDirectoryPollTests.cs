@@ -236,6 +236,37 @@ public sealed class EntraDirectoryPollTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_full_read_that_leaves_out_many_linked_accounts_disables_none_for_that_but_still_the_disabled(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using (var db = database.CreateContext())
+        {
+            await SeedAsync(db);
+            for (var n = 100; n < 125; n++)
+            {
+                db.Accounts.Add(new Account
+                {
+                    UserName = $"user{n}", NormalizedUserName = $"user{n}", DisplayName = $"User {n}", Roles = Roles.Employee,
+                    ExternalId = Oid(n), TenantId = FakeEntra.HomeTenant, SecurityStamp = AccountService.NewSecurityStamp(),
+                });
+            }
+            await db.SaveChangesAsync();
+        }
+        // One page listing Kari disabled and Ola, Eva enabled; Per, the unlisted account and the 25 above are left out.
+        await using var poll = new Poll(database, RecordedExchanges.In(Folder, "token.json", "delta-resync.json"), _clock);
+
+        var run = await poll.Job.RunAsync(TestContext.Current.CancellationToken);
+
+        AssertAllSent(poll.Network);
+        Assert.Equal((true, 1, 27, null), (run.Full, run.Disabled, run.AbsentSpared, run.Error));
+        var after = await AccountsAsync(database);
+        Assert.True(after["kari@nordvik.kommune.no"].DisabledInDirectory);
+        Assert.Equal(["kari@nordvik.kommune.no"], after.Values.Where(a => a.DisabledInDirectory).Select(a => a.UserName));
+        Assert.NotNull((await StateAsync(database)).DeltaLink);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task A_refused_poll_changes_no_account_keeps_the_delta_link_and_records_why(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
