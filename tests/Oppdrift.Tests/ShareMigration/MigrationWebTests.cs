@@ -64,6 +64,19 @@ public sealed class MigrationWebTests
         Assert.StartsWith("HTTP/1.1 400", forged, StringComparison.Ordinal);
         Assert.StartsWith("HTTP/1.1 400", late, StringComparison.Ordinal);
         Assert.Null(own);
+
+        // The whole form, as the browser sends it (token first), attaches the inventory and goes to the share's page.
+        using var share = await PlanShare.CreateAsync();
+        using var form = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" } };
+        foreach (var part in Upload(share.Inventory, "SYE", "Fellesområde"))
+        {
+            form.Add(part);
+        }
+        using var attached = await leader.PostAsync("/migration/scans", form);
+        Assert.Equal(HttpStatusCode.Redirect, attached.StatusCode);
+        Assert.Matches("^/migration/shares/[0-9]+", attached.Headers.Location!.OriginalString);
+        await using var db = app.Database.CreateContext();
+        Assert.Equal(1, await db.ShareScans.CountAsync());
     }
 
     /// <summary>
