@@ -246,8 +246,13 @@ public sealed class EntraDirectoryPollTests
             {
                 db.Accounts.Add(new Account
                 {
-                    UserName = $"user{n}", NormalizedUserName = $"user{n}", DisplayName = $"User {n}", Roles = Roles.Employee,
-                    ExternalId = Oid(n), TenantId = FakeEntra.HomeTenant, SecurityStamp = AccountService.NewSecurityStamp(),
+                    UserName = $"user{n}",
+                    NormalizedUserName = $"user{n}",
+                    DisplayName = $"User {n}",
+                    Roles = Roles.Employee,
+                    ExternalId = Oid(n),
+                    TenantId = FakeEntra.HomeTenant,
+                    SecurityStamp = AccountService.NewSecurityStamp(),
                 });
             }
             await db.SaveChangesAsync();
