@@ -122,6 +122,8 @@ public static class OppdriftWebApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<PasswordChangeGate>();
+        // Upload forms marked StreamedForm give the antiforgery check their token without it reading the file.
+        app.UseStreamedForms();
         app.UseAntiforgery();
         app.UseMiddleware<AntiforgeryRefusal>();
         // Downloads and views of one agency's figures that succeed are recorded in the audit log (AuditedReadAttribute).

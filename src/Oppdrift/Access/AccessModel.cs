@@ -31,6 +31,13 @@ internal static class AccessModel
             e.ToTable("data_protection_keys");
             e.Property(k => k.Name).HasMaxLength(100);
         });
+        model.Entity<EntraDirectoryState>(e =>
+        {
+            e.ToTable("entra_directory_state");
+            e.HasIndex(x => x.TenantId).IsUnique();
+            e.Property(x => x.TenantId).HasMaxLength(36);
+            e.Property(x => x.LastError).HasMaxLength(EntraDirectoryPollJob.MaxErrorLength);
+        });
         model.Entity<AuditEntry>(e =>
         {
             e.ToTable("audit_log");

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Oppdrift.Access;
 
@@ -12,10 +14,32 @@ public sealed record AntiforgeryTokenResponse(string HeaderName, string Token);
 
 public static class AccessModule
 {
-    public static IServiceCollection AddAccess(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AccessSettings>(configuration.GetSection(AccessSettings.Section));
-        return services.AddScoped<AccountService>();
+        services.AddScoped<AccountService>();
+        return services.AddEntraDirectoryPoll(configuration);
+    }
+
+    /// <summary>
+    /// Adds the poll of the home tenant's users in Microsoft Graph as a hosted service, configured from
+    /// <c>Authentication:Entra</c>; it does nothing unless Entra ID sign-in and a credential are configured. A keyed
+    /// <see cref="HttpMessageHandler"/> under <see cref="EntraDirectoryPollJob.Key"/>, if registered, replaces the network
+    /// under the SDK's middleware (a proxy handler; recorded exchanges in tests).
+    /// </summary>
+    public static IServiceCollection AddEntraDirectoryPoll(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(EntraSettings.Section).Get<EntraSettings>() ?? new EntraSettings();
+        services.AddSingleton(provider => new EntraDirectoryPollJob(
+            settings,
+            settings.DirectoryPollConfigured
+                ? EntraDirectoryReader.Create(settings, provider.GetKeyedService<HttpMessageHandler>(EntraDirectoryPollJob.Key))
+                : null,
+            provider.GetRequiredService<IServiceScopeFactory>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetRequiredService<ILogger<EntraDirectoryPollJob>>()));
+        services.AddHostedService(provider => provider.GetRequiredService<EntraDirectoryPollJob>());
+        return services;
     }
 
     public static void MapAccessApi(this IEndpointRouteBuilder app)

@@ -51,8 +51,9 @@ public sealed class Account
     public bool IsDisabled { get; set; }
 
     /// <summary>
-    /// The linked person is disabled in Entra ID or gone from it, by the last directory import; cleared when a later import
-    /// or a new Entra ID sign-in shows the person enabled. Such an account is refused like a disabled one.
+    /// The linked person is disabled in Entra ID or gone from it, by the directory poll (<see cref="EntraDirectoryPollJob"/>)
+    /// or the last directory import; cleared when a later poll or import, or a new Entra ID sign-in, shows the person
+    /// enabled. Such an account is refused like a disabled one.
     /// </summary>
     public bool DisabledInDirectory { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -413,6 +413,73 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         return (disabled, enabled);
     }
 
+    /// <summary>
+    /// After a round of the directory poll (<see cref="EntraDirectoryPollJob"/>): accounts linked to a user of
+    /// <paramref name="tenantId"/> (by tenant and object id; a link from before tenant ids were stored counts as the home
+    /// tenant's) whom the round shows disabled or removed, or, in a full round, does not list at all, are marked disabled in
+    /// the directory and get a new security stamp, so their sessions end at their next check; those it shows enabled again
+    /// are marked enabled. An account an administrator disabled here stays disabled. Changes are left to the caller's save,
+    /// with an audit entry each. A full round that leaves out more than <see cref="MassAbsenceShare"/> of the linked
+    /// accounts (and more than <see cref="MassAbsenceMinimum"/>) disables none of them for being left out: that looks like
+    /// a broken listing, not a mass deletion, and the directory import (which has the same guard) or the users' own
+    /// changes in later rounds still reach them. Returns how many accounts were disabled and enabled, and how many left
+    /// out were spared.
+    /// </summary>
+    public async Task<(int Disabled, int Enabled, int AbsentSpared)> FollowEntraDirectoryAsync(string tenantId, EntraDirectoryDelta delta, string actor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        var linked = new List<Account>();
+        var inTenant = db.Accounts.Where(a => a.ExternalId != null && (a.TenantId == tenantId || a.TenantId == null));
+        if (delta.Full)
+        {
+            linked = await inTenant.ToListAsync(cancellationToken);
+        }
+        else
+        {
+            // A round of changes is small; fetch only the accounts it names, in bounded batches.
+            foreach (var batch in delta.Users.Keys.Chunk(500))
+            {
+                linked.AddRange(await inTenant.Where(a => batch.Contains(a.ExternalId!)).ToListAsync(cancellationToken));
+            }
+        }
+        var absent = delta.Full ? linked.Count(a => !a.DisabledInDirectory && !delta.Users.ContainsKey(a.ExternalId!)) : 0;
+        var spareAbsent = absent > MassAbsenceMinimum && absent > MassAbsenceShare * linked.Count;
+        int disabled = 0, enabled = 0;
+        foreach (var account in linked)
+        {
+            var objectId = account.ExternalId!;
+            var reason = delta.Users.TryGetValue(objectId, out var state)
+                ? state switch
+                {
+                    DirectoryUserState.Disabled => "disabled",
+                    DirectoryUserState.Removed => "removed",
+                    _ => null,
+                }
+                : delta.Full && !spareAbsent ? "absent" : null;
+            if (reason is not null && !account.DisabledInDirectory)
+            {
+                account.DisabledInDirectory = true;
+                account.SecurityStamp = NewSecurityStamp();
+                AuditLog.Record(db, clock, actor, "account.disabled-in-entra", account.UserName,
+                    after: new { ObjectId = objectId, Reason = reason, Source = "directory-poll" });
+                disabled++;
+            }
+            else if (state == DirectoryUserState.Enabled && account.DisabledInDirectory)
+            {
+                account.DisabledInDirectory = false;
+                AuditLog.Record(db, clock, actor, "account.enabled-in-entra", account.UserName, after: new { ObjectId = objectId, Source = "directory-poll" });
+                enabled++;
+            }
+        }
+        return (disabled, enabled, spareAbsent ? absent : 0);
+    }
+
+    /// <summary>See <see cref="FollowEntraDirectoryAsync"/>; the directory import's own guard has the same figures.</summary>
+    public const double MassAbsenceShare = 0.10;
+
+    public const int MassAbsenceMinimum = 20;
+
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockoutTime = TimeSpan.FromMinutes(5);
 

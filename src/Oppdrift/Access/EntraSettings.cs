@@ -1,8 +1,11 @@
+using Oppdrift.Shared;
+
 namespace Oppdrift.Access;
 
 /// <summary>
-/// The <c>Authentication:Entra</c> section: sign-in with OpenID Connect against Microsoft Entra ID, and which tenants'
-/// identities may sign in. See docs/operations.md.
+/// The <c>Authentication:Entra</c> section: sign-in with OpenID Connect against Microsoft Entra ID, which tenants'
+/// identities may sign in, and the poll of the home tenant's users that ends the sessions of those disabled or deleted
+/// there. See docs/operations.md.
 /// </summary>
 public sealed class EntraSettings
 {
@@ -29,6 +32,66 @@ public sealed class EntraSettings
     public List<string> AllowedTenants { get; } = [];
 
     public bool Configured => !string.IsNullOrWhiteSpace(ClientId);
+
+    /// <summary>
+    /// Instead of <see cref="ClientSecret"/>, for the directory poll only: a PFX or PEM file with the app's certificate and
+    /// private key.
+    /// </summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The password of a PFX <see cref="CertificatePath"/>, if it has one.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// Whether the home tenant's users are polled from Microsoft Graph (a delta query; application permission
+    /// User.Read.All), so that someone disabled or deleted in Entra ID loses their sessions within a minute or two. On by
+    /// default whenever sign-in and a credential are configured.
+    /// </summary>
+    public bool DirectoryPoll { get; set; } = true;
+
+    /// <summary>How often the poll asks Microsoft Graph for changed users (default 1 minute).</summary>
+    public TimeSpan DirectoryPollInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Microsoft Graph with its version, for the directory poll; national clouds have their own.</summary>
+    public Uri GraphBaseUrl { get; set; } = new("https://graph.microsoft.com/v1.0");
+
+    /// <summary>What keeps the directory poll from running, by setting name; empty when it can run.</summary>
+    public IReadOnlyList<string> DirectoryPollProblems()
+    {
+        var problems = new List<string>();
+        if (!Configured)
+        {
+            problems.Add($"{Section}:{nameof(ClientId)} is missing");
+        }
+        if (HomeTenant is null)
+        {
+            problems.Add($"{Section}:{nameof(TenantId)} must be the tenant id (a GUID)");
+        }
+        if (string.IsNullOrWhiteSpace(ClientSecret) && string.IsNullOrWhiteSpace(CertificatePath))
+        {
+            problems.Add($"{Section}:{nameof(ClientSecret)} or {Section}:{nameof(CertificatePath)} is missing");
+        }
+        if (DirectoryPollInterval < TimeSpan.FromSeconds(5))
+        {
+            problems.Add($"{Section}:{nameof(DirectoryPollInterval)} must be at least 5 seconds");
+        }
+        return problems;
+    }
+
+    /// <summary>Whether the directory poll is on and has what it needs.</summary>
+    public bool DirectoryPollConfigured => DirectoryPoll && DirectoryPollProblems().Count == 0;
+
+    /// <summary>The app registration as the directory poll signs in to Microsoft Graph with it, in the home tenant.</summary>
+    public GraphApp GraphApp() => new()
+    {
+        TenantId = HomeTenant ?? throw new InvalidOperationException($"{Section}:{nameof(TenantId)} is not a tenant id."),
+        ClientId = ClientId ?? throw new InvalidOperationException($"{Section}:{nameof(ClientId)} is missing."),
+        ClientSecret = ClientSecret,
+        CertificatePath = CertificatePath,
+        CertificatePassword = CertificatePassword,
+        BaseUrl = GraphBaseUrl,
+        AuthorityHost = new Uri(InstanceRoot),
+    };
 
     /// <summary>The home tenant as a lower-case GUID; null when it is missing or not a GUID.</summary>
     public string? HomeTenant => Identifier(TenantId);

@@ -25,6 +25,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<AccountAgency> AccountAgencies => Set<AccountAgency>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Access.KeyRing.ProtectionKey> ProtectionKeys => Set<Access.KeyRing.ProtectionKey>();
+    public DbSet<EntraDirectoryState> EntraDirectoryStates => Set<EntraDirectoryState>();
 
     public DbSet<UsageImport> UsageImports => Set<UsageImport>();
     public DbSet<UsageFigure> UsageFigures => Set<UsageFigure>();

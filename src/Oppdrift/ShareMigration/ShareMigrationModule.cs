@@ -17,6 +17,7 @@ using Microsoft.Net.Http.Headers;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
+using Oppdrift.Shared;
 
 namespace Oppdrift.ShareMigration;
 
@@ -51,8 +52,9 @@ public static class ShareMigrationModule
         var forms = app.MapGroup("/migration").ExcludeFromDescription()
             // Posts from the pages carry the antiforgery token; handlers that bind no form field would not check it by themselves.
             .WithMetadata(new RequireAntiforgeryTokenAttribute());
-        forms.MapPost("/scans", AttachFromFormAsync).RequireAuthorization(Policies.Planning)
-.WithScanUploadLimit(app);
+        // The page's form is read one part at a time too (StreamedForm), so its agency is checked before its file is read.
+        forms.MapPost("/scans", AttachFromFormAsync).RequireAuthorization(Policies.Planning).WithMetadata(new StreamedFormAttribute())
+            .WithScanUploadLimit(app);
         forms.MapPost("/mappings/{id:int}/state", StateFromFormAsync).RequireAuthorization(Policies.Planning);
         forms.MapPost("/mappings/{id:int}/delete", DeleteFromFormAsync).RequireAuthorization(Policies.Planning);
         forms.MapPost("/scans/{id:int}/delete", DeleteScanFromFormAsync).RequireAuthorization(Policies.Planning);
@@ -95,20 +97,22 @@ public static class ShareMigrationModule
     /// <summary>
     /// Attaches an uploaded inventory, checking the caller's rights before the file is read: the policy already refuses anyone
     /// who plans no agency's migration before the body is touched, and the agency's own check comes when its field arrives,
-    /// before the file part behind it. A script's multipart body is read one part at a time for that (the agency field must
-    /// come before the file, as the page's form sends it); the page's form has been read by the antiforgery check for its
-    /// token, and is taken as read.
+    /// before the file part behind it. A multipart body is read one part at a time for that (the agency field must come
+    /// before the file, as the page's form sends it): a script's here, the page's form from where <see cref="StreamedForm"/>
+    /// left it after reading its fields for the antiforgery check.
     /// </summary>
     private static async Task<(Shared.Result<AttachOutcome> Result, bool Forbidden)> AttachCoreAsync(HttpRequest request, ClaimsPrincipal user,
         OppdriftDb db, MigrationPlans plans, CancellationToken cancellationToken)
     {
         // The Planning policy has refused, before the body was touched, anyone who plans no agency's migration.
+        var streamed = request.HttpContext.Features.Get<StreamedForm>();
         var form = request.HttpContext.Features.Get<IFormFeature>()?.Form;
-        if (form is null && request.HasFormContentType && MultipartBoundary(request.ContentType) is { } boundary)
+        if (form is null && (streamed is not null || (request.HasFormContentType && StreamedForm.Boundary(request.ContentType) is not null)))
         {
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            var reader = new MultipartReader(boundary, request.Body);
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            var fields = new Dictionary<string, string>(streamed?.Fields ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            var reader = streamed?.Reader ?? new MultipartReader(StreamedForm.Boundary(request.ContentType)!, request.Body);
+            var section = streamed is null ? await reader.ReadNextSectionAsync(cancellationToken) : streamed.File;
+            for (; section is not null; section = await reader.ReadNextSectionAsync(cancellationToken))
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
                 {
@@ -137,12 +141,6 @@ public static class ShareMigrationModule
         return await AttachPartsAsync(user, form?["agency"], form?["share"], form?["sourcePath"], form?["kind"], file?.FileName ?? "", content, db, plans,
             cancellationToken);
     }
-
-    private static string? MultipartBoundary(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            && HeaderUtilities.RemoveQuotes(type.Boundary).Value is { Length: > 0 } boundary
-            ? boundary
-            : null;
 
     private static async Task<(Shared.Result<AttachOutcome> Result, bool Forbidden)> AttachPartsAsync(ClaimsPrincipal user, string? agency, string? share,
         string? sourcePath, string? kind, string fileName, Stream? content, OppdriftDb db, MigrationPlans plans, CancellationToken cancellationToken)

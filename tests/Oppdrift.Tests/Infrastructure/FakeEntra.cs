@@ -32,6 +32,8 @@ public sealed class FakeEntra : HttpMessageHandler
         $"--Authentication:Entra:TenantId={HomeTenant}",
         $"--Authentication:Entra:ClientId={ClientId}",
         "--Authentication:Entra:ClientSecret=not-a-real-secret",
+        // The directory poll would ask Microsoft Graph; the tests that drive it turn it on with recorded exchanges.
+        "--Authentication:Entra:DirectoryPoll=false",
         .. more,
     ];
 

@@ -41,18 +41,63 @@ public sealed class MigrationWebTests
         Assert.Null(await StartUploadAsync(app, leader, "SYE", TimeSpan.FromSeconds(3)));
     }
 
-    /// <summary>Sends the fields and the first 64 KB of a 50 MB file part, and returns the status line if one comes within <paramref name="wait"/>.</summary>
-    private static async Task<string?> StartUploadAsync(RunningApp app, HttpClient client, string agency, TimeSpan wait)
+    /// <summary>
+    /// The page's form too: the antiforgery check takes its token from the fields before the file, and the agency is checked
+    /// before the file is read (a refusal is the redirect to the access-denied page). A wrong token is refused with 400, a
+    /// token after the file as a missing one, both before the file is read.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_pages_upload_form_is_refused_for_an_agency_one_may_not_plan_before_its_file_is_read(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, 300);
+        using var leader = await app.SignInAsync(Roles.AgencyLeader, "SYE");
+        var token = RunningApp.AntiforgeryToken(await leader.GetStringAsync("/migration"));
+
+        var refused = await StartUploadAsync(app, leader, "BNO", TimeSpan.FromSeconds(30), formToken: token);
+        var forged = await StartUploadAsync(app, leader, "SYE", TimeSpan.FromSeconds(30), formToken: "not-the-token");
+        var late = await StartUploadAsync(app, leader, "SYE", TimeSpan.FromSeconds(30), formToken: token, tokenAfterFile: true);
+        var own = await StartUploadAsync(app, leader, "SYE", TimeSpan.FromSeconds(3), formToken: token);
+
+        Assert.StartsWith("HTTP/1.1 302", refused, StringComparison.Ordinal);
+        Assert.Contains("/account/access-denied", refused, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 400", forged, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 400", late, StringComparison.Ordinal);
+        Assert.Null(own);
+
+        // The whole form, as the browser sends it (token first), attaches the inventory and goes to the share's page.
+        using var share = await PlanShare.CreateAsync();
+        using var form = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" } };
+        foreach (var part in Upload(share.Inventory, "SYE", "Fellesområde"))
+        {
+            form.Add(part);
+        }
+        using var attached = await leader.PostAsync("/migration/scans", form);
+        Assert.Equal(HttpStatusCode.Redirect, attached.StatusCode);
+        Assert.Matches("^/migration/shares/[0-9]+", attached.Headers.Location!.OriginalString);
+        await using var db = app.Database.CreateContext();
+        Assert.Equal(1, await db.ShareScans.CountAsync());
+    }
+
+    /// <summary>
+    /// Sends the fields and the first 64 KB of a 50 MB file part, and returns the response head if one comes within
+    /// <paramref name="wait"/>: to the API with the token in its header, or with <paramref name="formToken"/> as the page's
+    /// form sends it, a field before the others (or after the file's start).
+    /// </summary>
+    private static async Task<string?> StartUploadAsync(RunningApp app, HttpClient client, string agency, TimeSpan wait, string? formToken = null,
+        bool tokenAfterFile = false)
     {
         const string boundary = "oppdrift-upload-boundary";
+        var tokenField = formToken is null ? "" : $"--{boundary}\r\nContent-Disposition: form-data; name=\"__RequestVerificationToken\"\r\n\r\n{formToken}\r\n";
         var head = System.Text.Encoding.UTF8.GetBytes(
-            $"--{boundary}\r\nContent-Disposition: form-data; name=\"agency\"\r\n\r\n{agency}\r\n"
+            (tokenAfterFile ? "" : tokenField)
+            + $"--{boundary}\r\nContent-Disposition: form-data; name=\"agency\"\r\n\r\n{agency}\r\n"
             + $"--{boundary}\r\nContent-Disposition: form-data; name=\"share\"\r\n\r\nFelles\r\n"
             + $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"felles.scan.sqlite\"\r\nContent-Type: application/octet-stream\r\n\r\n");
         var request = System.Text.Encoding.ASCII.GetBytes(
-            $"POST /api/migration/scans HTTP/1.1\r\nHost: {app.Address.Authority}\r\n"
+            $"POST {(formToken is null ? "/api/migration/scans" : "/migration/scans")} HTTP/1.1\r\nHost: {app.Address.Authority}\r\n"
             + $"Cookie: {RunningApp.CookiesOf(client).GetCookieHeader(app.Address)}\r\n"
-            + $"RequestVerificationToken: {client.DefaultRequestHeaders.GetValues("RequestVerificationToken").Single()}\r\n"
+            + (formToken is null ? $"RequestVerificationToken: {client.DefaultRequestHeaders.GetValues("RequestVerificationToken").Single()}\r\n" : "")
             + $"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {head.Length + (50 << 20)}\r\n\r\n");
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(app.Address.Host, app.Address.Port);
@@ -60,13 +105,19 @@ public sealed class MigrationWebTests
         await stream.WriteAsync(request);
         await stream.WriteAsync(head);
         await stream.WriteAsync(new byte[64 << 10]);
+        if (tokenAfterFile)
+        {
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes("\r\n" + tokenField));
+        }
         await stream.FlushAsync();
         using var timeout = new CancellationTokenSource(wait);
-        var buffer = new byte[256];
+        var buffer = new byte[1024];
         try
         {
             var read = await stream.ReadAsync(buffer, timeout.Token);
-            return System.Text.Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
+            var response = System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+            var end = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            return formToken is null ? response.Split("\r\n")[0] : end < 0 ? response : response[..end];
         }
         catch (OperationCanceledException)
         {

@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography.X509Certificates;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Identity;
 using Microsoft.Graph;
-using Microsoft.Graph.Authentication;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Graph.Reports;
 using Microsoft.Kiota.Abstractions;
@@ -125,40 +121,16 @@ public sealed class GraphReportDownloader : IDisposable
         {
             throw new InvalidOperationException($"The Microsoft Graph pull is not configured: {string.Join("; ", problems)}.");
         }
-        var credential = CreateCredential(options, transport);
-        var graphHost = options.BaseUrl.GetLeftPart(UriPartial.Authority);
-        // Tokens go to the configured Graph host only; never to the download host Graph redirects to.
-        var authentication = new AzureIdentityAuthenticationProvider(credential, [options.BaseUrl.Host], null, true, $"{graphHost}/.default");
-        var handlers = GraphClientFactory.CreateDefaultHandlers();
-        var http = GraphClientFactory.Create(handlers, finalHandler: transport, disposeHandler: transport is null);
-        return new GraphReportDownloader(new GraphServiceClient(http, authentication, options.BaseUrl.ToString().TrimEnd('/')));
-    }
-
-    private static TokenCredential CreateCredential(UsageGraphOptions options, HttpMessageHandler? transport)
-    {
-        void Configure(TokenCredentialOptions credentialOptions)
+        return new GraphReportDownloader(GraphAppClient.Create(new GraphApp
         {
-            credentialOptions.AuthorityHost = options.AuthorityHost;
-            if (transport is not null)
-            {
-                credentialOptions.Transport = new HttpClientTransport(new HttpClient(transport, disposeHandler: false));
-            }
-        }
-
-        if (!string.IsNullOrWhiteSpace(options.ClientSecret))
-        {
-            var secretOptions = new ClientSecretCredentialOptions();
-            Configure(secretOptions);
-            return new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret, secretOptions);
-        }
-        var certificateOptions = new ClientCertificateCredentialOptions();
-        Configure(certificateOptions);
-        if (string.IsNullOrEmpty(options.CertificatePassword))
-        {
-            return new ClientCertificateCredential(options.TenantId, options.ClientId, options.CertificatePath, certificateOptions);
-        }
-        var certificate = X509CertificateLoader.LoadPkcs12FromFile(options.CertificatePath!, options.CertificatePassword);
-        return new ClientCertificateCredential(options.TenantId, options.ClientId, certificate, certificateOptions);
+            TenantId = options.TenantId!,
+            ClientId = options.ClientId!,
+            ClientSecret = options.ClientSecret,
+            CertificatePath = options.CertificatePath,
+            CertificatePassword = options.CertificatePassword,
+            BaseUrl = options.BaseUrl,
+            AuthorityHost = options.AuthorityHost,
+        }, transport));
     }
 
     /// <summary>
@@ -203,7 +175,7 @@ public sealed class GraphReportDownloader : IDisposable
         }
         catch (AuthenticationFailedException error)
         {
-            return Result<Stream>.Fail(name, UsageText.Get("UsageGraphSignInFailed", name, FirstLine(error.Message)));
+            return Result<Stream>.Fail(name, UsageText.Get("UsageGraphSignInFailed", name, GraphAppClient.FirstLine(error.Message)));
         }
         catch (HttpRequestException error) when (!cancellationToken.IsCancellationRequested)
         {
@@ -213,13 +185,7 @@ public sealed class GraphReportDownloader : IDisposable
 
     private static string Describe(ApiException error) => error is ODataError { Error: { } main }
         ? $"{main.Code}: {main.Message}"
-        : FirstLine(error.Message);
-
-    private static string FirstLine(string text)
-    {
-        var end = text.IndexOfAny(['\r', '\n']);
-        return end < 0 ? text : text[..end];
-    }
+        : GraphAppClient.FirstLine(error.Message);
 
     public void Dispose() => client.Dispose();
 }

@@ -11,24 +11,34 @@ public sealed record SentRequest(string Method, Uri Url, string? Authorization, 
 
 /// <summary>
 /// The network for the Graph tests: answers each request with the next exchange recorded in
-/// testdata/usage/graph, in order, and keeps what was sent. A request that differs from the recording gets a 599
+/// testdata/usage/graph (or another folder, see <see cref="In"/>), in order, and keeps what was sent. A request that differs from the recording gets a 599
 /// that names both, so a wrong URL fails the test instead of hanging or reaching out.
 /// </summary>
 public sealed class RecordedExchanges : HttpMessageHandler
 {
-    private sealed record Exchange(string File, string Method, string Url, int Status, Dictionary<string, string> Headers, string? BodyFile, bool Optional);
+    private sealed record Exchange(string Folder, string File, string Method, string Url, int Status, Dictionary<string, string> Headers, string? BodyFile, bool Optional);
+
+    private static readonly string UsageFolder = TestFiles.Path("usage", "graph");
 
     // Exchanges a client makes at most once per process (MSAL's instance discovery), answered whenever asked.
-    private static readonly Exchange[] Optional = [Load("instance-discovery.json")];
+    private static readonly Exchange[] Optional = [Load(UsageFolder, "instance-discovery.json")];
 
     private readonly ConcurrentQueue<Exchange> expected;
     private readonly ConcurrentQueue<SentRequest> sent = new();
     private readonly ConcurrentQueue<string> mismatches = new();
 
     public RecordedExchanges(params string[] files)
+        : this(UsageFolder, files)
     {
-        expected = new ConcurrentQueue<Exchange>(files.Select(Load));
     }
+
+    private RecordedExchanges(string folder, string[] files)
+    {
+        expected = new ConcurrentQueue<Exchange>(files.Select(f => Load(folder, f)));
+    }
+
+    /// <summary>The exchanges recorded in another folder under testdata, e.g. <c>In(["access", "graph"], "token.json")</c>.</summary>
+    public static RecordedExchanges In(string[] folder, params string[] files) => new(TestFiles.Path(folder), files);
 
     public const string TenantId = "5b3c8a1e-7d42-4f0e-9c61-2a8e4f1d9b07";
 
@@ -47,13 +57,13 @@ public sealed class RecordedExchanges : HttpMessageHandler
     public int Unused => expected.Count;
 
     /// <summary>The CSV a recorded download returns, as bytes on disk.</summary>
-    public static byte[] BodyOf(string file) => File.ReadAllBytes(BodyPath(Load(file).BodyFile!));
+    public static byte[] BodyOf(string file) => File.ReadAllBytes(BodyPath(Load(UsageFolder, file)));
 
-    private static string BodyPath(string bodyFile) => Path.GetFullPath(Path.Combine(TestFiles.Path("usage", "graph"), bodyFile));
+    private static string BodyPath(Exchange exchange) => Path.GetFullPath(Path.Combine(exchange.Folder, exchange.BodyFile!));
 
-    private static Exchange Load(string file)
+    private static Exchange Load(string folder, string file)
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(TestFiles.Path("usage", "graph", file)));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, file)));
         var request = json.RootElement.GetProperty("request");
         var response = json.RootElement.GetProperty("response");
         var headers = response.TryGetProperty("headers", out var h)
@@ -61,7 +71,7 @@ public sealed class RecordedExchanges : HttpMessageHandler
             : [];
         var body = response.TryGetProperty("bodyFile", out var b) ? b.GetString() : null;
         var optional = json.RootElement.TryGetProperty("optional", out var o) && o.GetBoolean();
-        return new Exchange(file, request.GetProperty("method").GetString()!, request.GetProperty("url").GetString()!,
+        return new Exchange(folder, file, request.GetProperty("method").GetString()!, request.GetProperty("url").GetString()!,
             response.GetProperty("status").GetInt32(), headers, body, optional);
     }
 
@@ -85,7 +95,7 @@ public sealed class RecordedExchanges : HttpMessageHandler
         var response = new HttpResponseMessage((HttpStatusCode)exchange.Status)
         {
             RequestMessage = request,
-            Content = exchange.BodyFile is null ? new ByteArrayContent([]) : new ByteArrayContent(await File.ReadAllBytesAsync(BodyPath(exchange.BodyFile), cancellationToken)),
+            Content = exchange.BodyFile is null ? new ByteArrayContent([]) : new ByteArrayContent(await File.ReadAllBytesAsync(BodyPath(exchange), cancellationToken)),
         };
         foreach (var (name, value) in exchange.Headers)
         {
