@@ -145,6 +145,10 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Tim
         return Result<Intervention>.Ok(intervention);
     }
 
+    /// <summary>The intervention of this name (as stored, trimmed) starting on this day, if one was recorded.</summary>
+    public async Task<Intervention?> FindAsync(string name, DateOnly startsOn, CancellationToken cancellationToken) =>
+        await db.Interventions.AsNoTracking().FirstOrDefaultAsync(i => i.Name == name && i.StartsOn == startsOn, cancellationToken);
+
     public async Task<Result<Intervention>> DeleteAsync(int id, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
