@@ -58,7 +58,7 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
                 var panel = await panels.UsageAsync(metric, from, to, suppression.MinimumGroupSize, cancellationToken);
                 foreach (var intervention in interventions.Where(i => EffectOutcomes.Of(i).Contains(metric)))
                 {
-                    var result = Estimate(intervention, panel, interventions, reached, headCounts);
+                    var result = Estimate(intervention, panel, interventions, reached);
                     result.Dose = doses.GetValueOrDefault(intervention.Id);
                     result.ComputedAt = now;
                     results.Add(result);
@@ -96,8 +96,7 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
         return new EffectWindow(Math.Max(0, week - options.PreWeeks), week, Math.Min(panel.Weeks, week + 1), Math.Min(panel.Weeks, week + 1 + options.PostWeeks));
     }
 
-    private EffectResult Estimate(Intervention intervention, WeeklyPanel panel, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached,
-        IReadOnlyDictionary<int, int> headCounts)
+    private EffectResult Estimate(Intervention intervention, WeeklyPanel panel, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached)
     {
         var window = WindowOf(panel, intervention.StartsOn);
         var treated = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
@@ -114,8 +113,7 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
         var agencies = panel.Agencies.Where(a => !excluded.Contains(a.AgencyId)).ToList();
         var design = new EffectDesign { MinimumGroupSize = suppression.MinimumGroupSize };
         var estimate = DifferenceInDifferences.Estimate(agencies, treated, window, design);
-        if (estimate.Reason == CannotTellReason.NoData
-            && treated.Any(a => headCounts.TryGetValue(a, out var people) && people > 0 && people < suppression.MinimumGroupSize))
+        if (estimate.Reason == CannotTellReason.NoData && treated.Overlaps(panel.TooSmall))
         {
             // Agencies under the minimum group size are not in the panel at all: say why, not that there were no figures.
             estimate = EffectEstimate.Nothing(CannotTellReason.TreatedGroupTooSmall, [], 0);
