@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
+using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Effects;
 using Oppdrift.Tests.Infrastructure;
@@ -99,6 +100,43 @@ public sealed class EffectsWebTests
             Assert.Equal(20, share.GetProperty("eventStudy").GetArrayLength());
         }
         Assert.Equal("[]", await otherLeader.GetStringAsync("/api/effects"));
+
+        // The effect holds: the central team carries it into a benefit's hand-measured indicator.
+        int indicator;
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var editor = scope.ServiceProvider.GetRequiredService<BenefitsEditor>();
+            var user = BenefitsTemplate.System("endringsleder");
+            var goal = (await editor.SaveGoalAsync(null, new GoalInput("Økt digital samhandling", null), user, default)).Value!.Id;
+            var benefit = (await editor.SaveBenefitAsync(null, new BenefitInput(goal, "Mer samhandling i Teams", null, "Direktør", new DateOnly(2026, 1, 1),
+                new DateOnly(2027, 12, 31), false, true, null, null, [ids["A00"]]), user, default)).Value!.Id;
+            indicator = (await editor.SaveIndicatorAsync(null, new IndicatorInput(benefit, "Økning i andel aktive etter opplæring", null, "prosentpoeng", true,
+                IndicatorSource.Manual, null, new DateOnly(2026, 1, 1), 0, MeasurementSchedule.Quarterly, null, null, null, []), user, default)).Value!.Id;
+        }
+        var carryPage = WebUtility.HtmlDecode(await central.GetStringAsync(page));
+        Assert.Contains("Før inn i gevinstrealiseringen", carryPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Før inn i gevinstrealiseringen", WebUtility.HtmlDecode(await leader.GetStringAsync(page)), StringComparison.Ordinal);
+        using (var carried = await central.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "carry",
+            ["__RequestVerificationToken"] = RunningApp.AntiforgeryToken(carryPage),
+            ["Carry.Metric"] = "teams.active7",
+            ["Carry.IndicatorId"] = indicator.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        })))
+        {
+            Assert.Equal(HttpStatusCode.OK, carried.StatusCode);
+            Assert.Contains("er ført inn som måling", WebUtility.HtmlDecode(await carried.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+        await using (var check = app.Database.CreateContext())
+        {
+            var result = await check.EffectResults.SingleAsync(r => r.Metric == "teams.active7");
+            var measurement = await check.Measurements.SingleAsync(m => m.IndicatorId == indicator);
+            Assert.Equal(Math.Round(result.Estimate!.Value * 100, 1), measurement.Value);
+            Assert.Equal(ids["A00"], measurement.AgencyId);
+            Assert.Equal(new DateOnly(2026, 6, 7), measurement.Date); // the Sunday of the eighth week after
+            Assert.Contains("95 %-intervall", measurement.Comment, StringComparison.Ordinal);
+            Assert.Contains("Teams-uke", measurement.Comment, StringComparison.Ordinal);
+        }
 
         using var deleted = await central.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
         {
