@@ -111,7 +111,7 @@ public sealed class EffectsWebTests
             var benefit = (await editor.SaveBenefitAsync(null, new BenefitInput(goal, "Mer samhandling i Teams", null, "Direktør", new DateOnly(2026, 1, 1),
                 new DateOnly(2027, 12, 31), false, true, null, null, [ids["A00"]]), user, default)).Value!.Id;
             indicator = (await editor.SaveIndicatorAsync(null, new IndicatorInput(benefit, "Økning i andel aktive etter opplæring", null, "prosentpoeng", true,
-                IndicatorSource.Manual, null, new DateOnly(2026, 1, 1), 0, MeasurementSchedule.Quarterly, null, null, null, []), user, default)).Value!.Id;
+                IndicatorSource.Manual, null, new DateOnly(2026, 1, 1), 0, MeasurementSchedule.Quarterly, null, null, null, [new TargetInput(new DateOnly(2027, 6, 30), 10)]), user, default)).Value!.Id;
         }
         var carryPage = WebUtility.HtmlDecode(await central.GetStringAsync(page));
         Assert.Contains("Før inn i gevinstrealiseringen", carryPage, StringComparison.Ordinal);
@@ -127,10 +127,10 @@ public sealed class EffectsWebTests
             Assert.Equal(HttpStatusCode.OK, carried.StatusCode);
             Assert.Contains("er ført inn som måling", WebUtility.HtmlDecode(await carried.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         }
-        await using (var check = app.Database.CreateContext())
+        await using (var stored = app.Database.CreateContext())
         {
-            var result = await check.EffectResults.SingleAsync(r => r.Metric == "teams.active7");
-            var measurement = await check.Measurements.SingleAsync(m => m.IndicatorId == indicator);
+            var result = await stored.EffectResults.SingleAsync(r => r.Metric == "teams.active7");
+            var measurement = await stored.Measurements.SingleAsync(m => m.IndicatorId == indicator);
             Assert.Equal(Math.Round(result.Estimate!.Value * 100, 1), measurement.Value);
             Assert.Equal(ids["A00"], measurement.AgencyId);
             Assert.Equal(new DateOnly(2026, 6, 7), measurement.Date); // the Sunday of the eighth week after
