@@ -5,7 +5,7 @@ namespace Oppdrift.Effects.Pages;
 /// <summary>How the pages write an effect: a share in percentage points, a sum per person per day, both with their sign.</summary>
 public static class EffectFormat
 {
-    public static string Value(EffectRow row, double? value, bool withSign = true)
+    public static string Value(EffectRow row, double? value, bool withSign = true, bool withUnit = true)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (value is not { } v)
@@ -16,7 +16,7 @@ public static class EffectFormat
         var shown = row.IsShare ? v * 100 : v;
         var format = row.IsShare ? "0.0" : Math.Abs(shown) >= 10 ? "0.0" : "0.00";
         var text = shown.ToString(withSign ? $"+{format};−{format};{format}" : format, culture);
-        return row.IsShare ? text + " " + EffectsText.Get("UnitPoints") : text;
+        return row.IsShare && withUnit ? text + " " + EffectsText.Get("UnitPoints") : text;
     }
 
     /// <summary>The level before: a share in per cent, a sum per person per day.</summary>
@@ -35,7 +35,7 @@ public static class EffectFormat
     public static string Interval(EffectRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return row.Result.Low is null || row.Result.High is null ? "–" : EffectsText.Get("IntervalText", Value(row, row.Result.Low), Value(row, row.Result.High));
+        return row.Result.Low is null || row.Result.High is null ? "–" : EffectsText.Get("IntervalText", Value(row, row.Result.Low, withUnit: false), Value(row, row.Result.High));
     }
 
     public static string Color(EffectVerdict verdict) => verdict switch
