@@ -22,6 +22,10 @@ if (args is ["survey-results", .. var surveys])
 {
     return await Oppdrift.Benchmarks.SurveyResultsTiming.RunAsync(surveys);
 }
+if (args is ["effects", .. var effects])
+{
+    return await Oppdrift.Benchmarks.EffectsTiming.RunAsync(effects);
+}
 if (args is ["scan-tree", .. var scanTree])
 {
     return Oppdrift.Benchmarks.ScanTreeComparison.Run(scanTree);

@@ -54,6 +54,7 @@ internal static class OppdriftCommand
             ScanCommands.Create(),
             MigrationCommands.Create(),
             SurveyCommands.Create(),
+            EffectCommands.Create(),
         };
 
     public static async Task<int> RunAsync(string[] args)

@@ -55,6 +55,7 @@ public static class DemoModule
         services.AddScoped<DemoMigration>();
         services.AddScoped<DemoSurveys>();
         services.AddScoped<DemoProcesses>();
+        services.AddScoped<DemoEffects>();
         services.AddHostedService<DemoFirstStart>();
         services.AddHostedService<DemoUsageJob>();
         return services;
@@ -98,6 +99,9 @@ public sealed partial class DemoFirstStart(IServiceProvider services, DemoOption
         var processes = await scope.ServiceProvider.GetRequiredService<DemoProcesses>()
             .LoadAsync(Benefits.BenefitsTemplate.System(DemoLoader.Actor), cancellationToken);
         LogProcessesDemoLoaded(logger, processes);
+        var interventions = await scope.ServiceProvider.GetRequiredService<DemoEffects>()
+            .LoadAsync(Benefits.BenefitsTemplate.System(DemoLoader.Actor), cancellationToken);
+        LogEffectsDemoLoaded(logger, interventions);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -115,6 +119,9 @@ public sealed partial class DemoFirstStart(IServiceProvider services, DemoOption
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo learning loaded: {Programmes} programmes, {Sessions} sessions, {Files} attendance reports imported, {Recordings} recordings, {Documents} documents")]
     private static partial void LogLearningDemoLoaded(ILogger logger, int programmes, int sessions, int files, int recordings, int documents);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo change log loaded: {Interventions} interventions")]
+    private static partial void LogEffectsDemoLoaded(ILogger logger, int interventions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo process register loaded: {Processes} processes")]
     private static partial void LogProcessesDemoLoaded(ILogger logger, int processes);

@@ -21,6 +21,7 @@ public static class Navigation
         new("/surveys", "NavSurveys", Policies.Insight),
         new("/migration", "NavMigration", Policies.Insight),
         new("/processes", "NavProcesses", Policies.Insight),
+        new("/effects", "NavEffects", Policies.Insight),
         new("/organisation", "NavOrganisation", Policies.CentralTeam),
         new("/admin/accounts", "NavAccounts", Policies.Administrator),
         new("/admin/audit", "NavAudit", Policies.Administrator),

@@ -10,6 +10,7 @@ using Oppdrift.Access.KeyRing;
 using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Demo;
+using Oppdrift.Effects;
 using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
@@ -61,6 +62,7 @@ public static class OppdriftWebApp
         services.AddShareMigration(builder.Configuration);
         services.AddProcesses();
         services.AddSurveys(builder.Configuration);
+        services.AddEffects(builder.Configuration);
         // The demo is a guest: its first-start load runs before the server listens, and only with Oppdrift:LoadDemo.
         services.AddDemo(builder.Configuration);
         services.AddLocalization();
@@ -150,6 +152,7 @@ public static class OppdriftWebApp
         app.MapShareMigrationApi();
         app.MapProcessesApi();
         app.MapSurveysApi();
+        app.MapEffectsApi();
         return app;
     }
 }

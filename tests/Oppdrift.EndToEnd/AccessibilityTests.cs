@@ -81,6 +81,10 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/migration/shares/1", "migration-share", language, findings);
         var agencyLink = await page.Locator("a[href^='/migration?agency=']").First.GetAttributeAsync("href");
         await AuditAsync(page, agencyLink!, "migration-agency", language, findings);
+        await AuditAsync(page, "/effects", "effects", language, findings);
+        await AuditAsync(page, "/effects/1", "effects-intervention", language, findings);
+        await AuditAsync(page, "/effects/new", "effects-new", language, findings);
+        await AuditAsync(page, "/effects/1/edit", "effects-edit", language, findings);
         await AuditAsync(page, "/learning", "learning", language, findings);
         await AuditAsync(page, "/learning/programmes/1", "learning-programme", language, findings);
         await AuditAsync(page, "/learning/programmes/1/results", "learning-results", language, findings);

@@ -473,6 +473,154 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.ToTable("Measurements", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Effects.EffectResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Comparison")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Dose")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Drift")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Estimate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("EventStudy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("High")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("InterventionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Low")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlaceboSets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("PreTrendOk")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartWeek")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Treated")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("TreatedAfter")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TreatedBefore")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("TreatedPeople")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InterventionId", "Metric")
+                        .IsUnique();
+
+                    b.ToTable("EffectResults", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Effects.Intervention", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Metrics")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ProgrammeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgrammeId");
+
+                    b.HasIndex("StartsOn");
+
+                    b.ToTable("Interventions", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Effects.InterventionAgency", b =>
+                {
+                    b.Property<int>("InterventionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgencyId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InterventionId", "AgencyId");
+
+                    b.HasIndex("AgencyId");
+
+                    b.ToTable("InterventionAgencies", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Attendance", b =>
                 {
                     b.Property<int>("Id")
@@ -2549,6 +2697,38 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Oppdrift.Effects.EffectResult", b =>
+                {
+                    b.HasOne("Oppdrift.Effects.Intervention", null)
+                        .WithMany()
+                        .HasForeignKey("InterventionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Effects.Intervention", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.Programme", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Oppdrift.Effects.InterventionAgency", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Effects.Intervention", null)
+                        .WithMany("Agencies")
+                        .HasForeignKey("InterventionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Attendance", b =>
                 {
                     b.HasOne("Oppdrift.Learning.AttendanceImport", null)
@@ -3096,6 +3276,11 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.Navigation("Measurements");
 
                     b.Navigation("Targets");
+                });
+
+            modelBuilder.Entity("Oppdrift.Effects.Intervention", b =>
+                {
+                    b.Navigation("Agencies");
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Programme", b =>

@@ -114,6 +114,16 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
         return found is null ? null : (found.Id, found.BaselineDate);
     }
 
+    /// <summary>
+    /// The indicators measured by hand, as "benefit: indicator (unit)", by benefit and name: where another module (Effects)
+    /// can enter a measured result.
+    /// </summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> ManualIndicatorNamesAsync(CancellationToken cancellationToken) =>
+        [.. (await db.Indicators.AsNoTracking().Where(i => i.Source == IndicatorSource.Manual)
+                .Select(i => new { i.Id, i.Name, i.Unit, Benefit = i.Benefit!.Name }).ToListAsync(cancellationToken))
+            .OrderBy(i => i.Benefit, OrganisationQueries.NorwegianOrder).ThenBy(i => i.Name, OrganisationQueries.NorwegianOrder)
+            .Select(i => (i.Id, $"{i.Benefit}: {i.Name} ({i.Unit})"))];
+
     /// <summary>Every benefit's id and name, by name: what another module (Processes) offers to link to.</summary>
     public async Task<IReadOnlyList<(int Id, string Name)>> BenefitNamesAsync(CancellationToken cancellationToken) =>
         [.. (await db.Benefits.AsNoTracking().Select(b => new { b.Id, b.Name }).ToListAsync(cancellationToken))

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Benefits;
+using Oppdrift.Effects;
 using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
@@ -81,6 +82,10 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<SurveyAnswerCount> SurveyAnswerCounts => Set<SurveyAnswerCount>();
     public DbSet<SurveyImport> SurveyImports => Set<SurveyImport>();
 
+    public DbSet<Intervention> Interventions => Set<Intervention>();
+    public DbSet<InterventionAgency> InterventionAgencies => Set<InterventionAgency>();
+    public DbSet<EffectResult> EffectResults => Set<EffectResult>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         OrganisationModel.Map(modelBuilder);
@@ -92,6 +97,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         MigrationModel.Map(modelBuilder);
         ProcessesModel.Map(modelBuilder);
         SurveysModel.Map(modelBuilder);
+        EffectsModel.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

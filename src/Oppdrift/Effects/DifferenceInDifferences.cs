@@ -158,7 +158,12 @@ public static class DifferenceInDifferences
         ArgumentNullException.ThrowIfNull(treated);
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(design);
-        var length = panel.Count == 0 ? 0 : panel.Max(p => p.Weeks.Count);
+        if (panel.Count == 0)
+        {
+            // No agency has figures of this outcome at all (a report not imported): nothing to compare.
+            return EffectEstimate.Nothing(CannotTellReason.NoData, [.. treated.Order()], 0);
+        }
+        var length = panel.Max(p => p.Weeks.Count);
         if (window.PreStart < 0 || window.PreEnd < window.PreStart || window.PostStart < window.PreEnd || window.PostEnd < window.PostStart
             || window.PostEnd > length)
         {

@@ -24,6 +24,9 @@ public sealed record AttendanceRow(LearningSession Session, int Seated, int Atte
 /// <summary>Attendees per agency; Hidden is true where the figure rests on too few people to show.</summary>
 public sealed record AgencyAttendance(string Agency, int? People, bool Hidden);
 
+/// <summary>A programme's first attended day and the distinct attendees per agency id (see <see cref="LearningQueries.ReachAsync"/>).</summary>
+public sealed record ProgrammeReach(DateOnly? FirstAttended, IReadOnlyDictionary<int, int> AttendeesByAgency);
+
 public sealed record AttendanceSummary(IReadOnlyList<AttendanceRow> Sessions, IReadOnlyList<AgencyAttendance> Agencies, int? TotalPeople, bool TotalHidden, int MinimumGroupSize);
 
 /// <summary>
@@ -171,6 +174,38 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
         var total = perAgency.Sum(x => x.People);
         var totalHidden = placed.Count > 0 ? groups.IsTotalSuppressed : total is > 0 && total < suppression.MinimumGroupSize;
         return new AttendanceSummary(rows, agencies, totalHidden ? null : total, totalHidden, suppression.MinimumGroupSize);
+    }
+
+    public async Task<string?> ProgrammeNameAsync(int programmeId, CancellationToken cancellationToken) =>
+        await db.Programmes.Where(p => p.Id == programmeId).Select(p => p.Name).SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>Changes with every attendance import that lands or is replaced: the number of attendance rows and the largest id.</summary>
+    public async Task<(int Rows, int LastId)> AttendanceVersionAsync(CancellationToken cancellationToken) =>
+        (await db.Attendance.CountAsync(cancellationToken), await db.Attendance.MaxAsync(a => (int?)a.Id, cancellationToken) ?? 0);
+
+    /// <summary>Every programme's id and name, in Norwegian order.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> ProgrammeNamesAsync(CancellationToken cancellationToken) =>
+        [.. (await db.Programmes.Select(p => new { p.Id, p.Name }).ToListAsync(cancellationToken))
+            .OrderBy(p => p.Name, OrganisationQueries.NorwegianOrder).Select(p => (p.Id, p.Name))];
+
+    /// <summary>
+    /// Whom a programme reached, for judging its effect: the day of its first session anyone attended, and the distinct
+    /// people of each agency who attended any session live. The counts are for computing a dose over the agency's head
+    /// count; they are not for showing, and agencies under the minimum group size must be left out by the caller.
+    /// </summary>
+    public async Task<ProgrammeReach> ReachAsync(int programmeId, CancellationToken cancellationToken)
+    {
+        var sessions = db.LearningSessions.Where(s => s.ProgrammeId == programmeId).Select(s => s.Id);
+        var attended = db.Attendance.Where(a => sessions.Contains(a.SessionId));
+        var first = await attended.Join(db.LearningSessions, a => a.SessionId, s => s.Id, (a, s) => (DateTime?)s.StartsAt).MinAsync(cancellationToken);
+        var perAgency = await attended.Where(a => a.PersonId != null)
+            .Join(Organisation.PersonRows, a => a.PersonId, p => p.Id, (a, p) => new { a.PersonId, p.AgencyId })
+            .Where(x => x.AgencyId != null)
+            .Distinct()
+            .GroupBy(x => x.AgencyId!.Value)
+            .Select(g => new { g.Key, People = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.People, cancellationToken);
+        return new ProgrammeReach(first is { } f ? DateOnly.FromDateTime(f) : null, perAgency);
     }
 
     /// <summary>Feedback per session for the programme's owner: how many answered, the average, the spread and the comments, never who.</summary>

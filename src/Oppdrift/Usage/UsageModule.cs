@@ -27,6 +27,7 @@ public static class UsageModule
         services.AddSingleton(UsageOptions.FromConfiguration(configuration));
         services.AddScoped<UsageImporter>();
         services.AddScoped<UsageQueries>();
+        services.AddScoped<UsageWeeklyFigures>();
         services.AddSingleton<UsageFigureCache>();
         services.AddUsageGraphPull(configuration,
             (provider, sources, cancellationToken) => ImportPulledAsync(provider.GetRequiredService<UsageImporter>(), sources, cancellationToken),

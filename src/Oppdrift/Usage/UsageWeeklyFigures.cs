@@ -8,8 +8,11 @@ namespace Oppdrift.Usage;
 /// <summary>One agency's figure week by week (null for a week with too few days of figures) and its latest head count.</summary>
 public sealed record UsageAgencyWeeks(int AgencyId, int People, IReadOnlyList<double?> Weeks);
 
-/// <summary>A metric's weeks from <see cref="FirstMonday"/> for every agency of usable size.</summary>
-public sealed record UsageWeeks(string Metric, DateOnly FirstMonday, int Weeks, IReadOnlyList<UsageAgencyWeeks> Agencies);
+/// <summary>
+/// A metric's weeks from <see cref="FirstMonday"/> for every agency of usable size; <see cref="TooSmall"/> names the
+/// agencies with figures that were left out for being under the minimum group size (their figures are not given).
+/// </summary>
+public sealed record UsageWeeks(string Metric, DateOnly FirstMonday, int Weeks, IReadOnlyList<UsageAgencyWeeks> Agencies, IReadOnlyList<int> TooSmall);
 
 /// <summary>
 /// A week's figure is the sum of its days' values over the sum of their head counts, so a count of people becomes the
@@ -38,11 +41,13 @@ public sealed class UsageWeeklyFigures(OppdriftDb db)
             .ToListAsync(cancellationToken);
 
         var agencies = new List<UsageAgencyWeeks>();
+        var tooSmall = new List<int>();
         foreach (var agency in rows.GroupBy(r => r.AgencyId).OrderBy(g => g.Key))
         {
             var headCount = agency.MaxBy(r => r.Date)!.People;
             if (headCount < minimumGroupSize)
             {
+                tooSmall.Add(agency.Key);
                 continue;
             }
             var values = new double[weeks];
@@ -62,6 +67,6 @@ public sealed class UsageWeeklyFigures(OppdriftDb db)
             }
             agencies.Add(new UsageAgencyWeeks(agency.Key, headCount, series));
         }
-        return new UsageWeeks(metric, firstMonday, weeks, agencies);
+        return new UsageWeeks(metric, firstMonday, weeks, agencies, tooSmall);
     }
 }

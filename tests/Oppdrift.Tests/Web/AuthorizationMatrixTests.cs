@@ -81,6 +81,9 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/processes/{ProcessId:int}" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/candidates" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/surveys" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/effects" && d.Policy == Policies.Insight);
+        Assert.Contains(declared, d => d.Route == "/effects/new" && d.Policy == Policies.CentralTeam);
+        Assert.Contains(declared, d => d.Route == "/api/effects/" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/surveys/new" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/surveys/import/upload" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/surveys/{id:int}/results.csv" && d.Policy == Policies.Insight);
@@ -351,6 +354,7 @@ public sealed class AuthorizationMatrixTests
             $"/migration/shares/{mine.Share}", $"/migration/shares/{mine.Share}/spmt.csv", $"/migration/shares/{mine.Share}/findings.xlsx",
             $"/surveys/{mine.Survey}", $"/api/surveys/{mine.Survey}/results", $"/surveys/{mine.Survey}/results.csv",
             $"/learning/programmes/{mine.Programme}", $"/learning/sessions/{mine.Session}", $"/learning/documents/{mine.Document}",
+            $"/effects/{mine.Intervention}", "/effects?agency=SYE",
         ];
         string[] other =
         [
@@ -361,12 +365,13 @@ public sealed class AuthorizationMatrixTests
             $"/processes/{theirs.Process}", $"/processes/{theirs.Process}/edit", $"/processes/{theirs.Process}/summary.docx",
             $"/migration/shares/{theirs.Share}", $"/migration/shares/{theirs.Share}/spmt.csv", $"/migration/shares/{theirs.Share}/findings.xlsx",
             $"/learning/documents/{theirs.Document}", $"/surveys/{theirs.Survey}/edit", $"/surveys/{mine.Survey}/edit",
+            $"/effects/{theirs.Intervention}", $"/effects/{theirs.Intervention}/edit", "/effects?agency=BNO",
         ];
         // Read per agency: the leader's own figures only.
         string[] scoped =
         [
             $"/surveys/{theirs.Survey}", $"/api/surveys/{theirs.Survey}/results", $"/surveys/{theirs.Survey}/results.csv", "/api/surveys", "/surveys",
-            "/processes", "/api/processes", "/processes/export.csv", "/migration", "/api/migration", "/benefits",
+            "/processes", "/api/processes", "/processes/export.csv", "/migration", "/api/migration", "/benefits", "/effects", "/api/effects",
         ];
         // Open to everyone signed in, but without the documents of a programme for another agency.
         string[] open = [$"/learning/programmes/{theirs.Programme}", $"/learning/sessions/{theirs.Session}", "/learning", "/knowledge"];

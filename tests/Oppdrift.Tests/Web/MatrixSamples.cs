@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Benefits;
 using Oppdrift.Data;
+using Oppdrift.Effects;
 using Oppdrift.Learning;
 using Oppdrift.Processes;
 using Oppdrift.ShareMigration;
@@ -46,6 +47,7 @@ internal sealed partial class MatrixSamples
     public int Cohort { get; private set; }
     public string ProgrammeFeed { get; private set; } = "";
     public int Process { get; private set; }
+    public int Intervention { get; private set; }
     public int Survey { get; private set; }
     public int Round { get; private set; }
     public string AnswerToken { get; private set; } = "";
@@ -98,6 +100,10 @@ internal sealed partial class MatrixSamples
 
         var process = ProcessServices.Input(agency.Id, agency.Id) with { Name = $"Prosess {secret}" };
         samples.Process = Ok(await services.GetRequiredService<ProcessEditor>().SaveAsync(null, process, central, default)).Id;
+        samples.Intervention = Ok(await services.GetRequiredService<InterventionLog>().SaveAsync(null, new InterventionInput
+        {
+            Name = $"Tiltak {secret}", Kind = InterventionKind.Workshop, StartsOn = today.AddDays(-30), AgencyIds = [agency.Id],
+        }, central, default)).Id;
 
         var designer = services.GetRequiredService<SurveyDesigner>();
         samples.Survey = Ok(await designer.CreateAsync($"Puls {code}", null, SurveyLibrary.PulseKeys, 3, samples._actor, default)).Id;
@@ -240,6 +246,8 @@ internal sealed partial class MatrixSamples
             "/processes/{ProcessId:int}" => $"/processes/{S(Process)}",
             "/processes/{ProcessId:int}/edit" => $"/processes/{S(Process)}/edit",
             "/processes/{id:int}/summary.docx" => $"/processes/{S(Process)}/summary.docx",
+            "/effects/{InterventionId:int}" => $"/effects/{S(Intervention)}",
+            "/effects/{InterventionId:int}/edit" => $"/effects/{S(Intervention)}/edit",
             "/surveys/{Id:int}" => $"/surveys/{S(Survey)}",
             "/surveys/{Id:int}/edit" => $"/surveys/{S(Survey)}/edit",
             "/surveys/{id:int}/results.csv" => $"/surveys/{S(Survey)}/results.csv",

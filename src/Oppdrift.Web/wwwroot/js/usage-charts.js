@@ -30,7 +30,7 @@
       legend: { type: "scroll", top: 0 },
       grid: { left: 16, right: 24, top: 40, bottom: 24, containLabel: true },
       xAxis: { type: "category", data: data.dates, boundaryGap: false },
-      yAxis: { type: "value", name: data.unit || "" },
+      yAxis: { type: "value", name: data.unit || "", nameTextStyle: { align: "left" } },
       // Hidden (suppressed) days are null: the line breaks there rather than guessing. A series may ask to be connected
       // (a benefit's measurements and planned path), where null only marks a date another series has.
       series: data.series.map((s) => ({ name: s.name, type: "line", data: s.values, showSymbol: data.dates.length < 40, connectNulls: s.connect === true })),

@@ -1,0 +1,143 @@
+// Estimates every intervention's effect on each of its outcome metrics and keeps the results, so the pages, the API and
+// the command read them rather than computing them again. One panel is read per metric (weekly figures over the span all
+// interventions need), and every intervention is estimated from it: a year of daily figures for fifty agencies is a few
+// tens of thousands of rows per metric.
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Data;
+using Oppdrift.Learning;
+using Oppdrift.Organisation;
+using Oppdrift.Shared.Privacy;
+
+namespace Oppdrift.Effects;
+
+public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, LearningQueries learning, SuppressionOptions suppression, EffectsOptions options,
+    TimeProvider clock)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Interventions are similar when they work on the same habits: whatever the team does to people's ways of working
+    /// (training, campaigns, workshops, help, agreements) is one family; moving processes and migrating shares are each
+    /// their own. An agency with a similar intervention in another's window is no comparison for it.
+    /// </summary>
+    public static int Family(InterventionKind kind) => kind switch
+    {
+        InterventionKind.ProcessMove => 1,
+        InterventionKind.ShareMigration => 2,
+        _ => 0,
+    };
+
+    /// <summary>Estimates every intervention on each of its metrics and replaces the kept results; returns how many were written.</summary>
+    public async Task<int> EstimateAllAsync(CancellationToken cancellationToken)
+    {
+        var interventions = await db.Interventions.Include(i => i.Agencies).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        var headCounts = await new OrganisationDirectory(db).HeadCountsAsync(null, cancellationToken);
+        var reached = new Dictionary<int, IReadOnlySet<int>>();
+        var doses = new Dictionary<int, double?>();
+        foreach (var intervention in interventions.Where(i => i.ProgrammeId is not null))
+        {
+            var (treated, touched, dose) = await ReachAsync(intervention.ProgrammeId!.Value, headCounts, cancellationToken);
+            intervention.Agencies.RemoveAll(a => !treated.Contains(a.AgencyId));
+            foreach (var agency in treated.Where(a => intervention.Agencies.All(x => x.AgencyId != a)))
+            {
+                intervention.Agencies.Add(new InterventionAgency { AgencyId = agency });
+            }
+            reached[intervention.Id] = touched;
+            doses[intervention.Id] = dose;
+        }
+
+        var results = new List<EffectResult>();
+        if (interventions.Count > 0)
+        {
+            var from = interventions.Min(i => i.StartsOn).AddDays(-7 * (options.PreWeeks + 1));
+            var to = interventions.Max(i => i.StartsOn).AddDays(7 * (options.PostWeeks + 1));
+            var now = clock.GetUtcNow().UtcDateTime;
+            foreach (var metric in interventions.SelectMany(EffectOutcomes.Of).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                var panel = await panels.UsageAsync(metric, from, to, suppression.MinimumGroupSize, cancellationToken);
+                foreach (var intervention in interventions.Where(i => EffectOutcomes.Of(i).Contains(metric)))
+                {
+                    var result = Estimate(intervention, panel, interventions, reached);
+                    result.Dose = doses.GetValueOrDefault(intervention.Id);
+                    result.ComputedAt = now;
+                    results.Add(result);
+                }
+            }
+        }
+
+        db.EffectResults.RemoveRange(await db.EffectResults.ToListAsync(cancellationToken));
+        db.EffectResults.AddRange(results);
+        await db.SaveChangesAsync(cancellationToken);
+        return results.Count;
+    }
+
+    /// <summary>
+    /// A programme's treated agencies (attended by at least the minimum dose of their people), every agency it reached
+    /// at all, and the treated agencies' dose: attendees over head count, weighted by head count.
+    /// </summary>
+    private async Task<(HashSet<int> Treated, IReadOnlySet<int> Touched, double? Dose)> ReachAsync(int programmeId, IReadOnlyDictionary<int, int> headCounts,
+        CancellationToken cancellationToken)
+    {
+        var reach = await learning.ReachAsync(programmeId, cancellationToken);
+        var treated = reach.AttendeesByAgency
+            .Where(a => headCounts.TryGetValue(a.Key, out var people) && people > 0 && (double)a.Value / people >= options.MinimumDose)
+            .Select(a => a.Key)
+            .ToHashSet();
+        double? dose = treated.Count == 0 ? null : (double)treated.Sum(a => reach.AttendeesByAgency[a]) / treated.Sum(a => headCounts[a]);
+        return (treated, reach.AttendeesByAgency.Keys.ToHashSet(), dose);
+    }
+
+    /// <summary>The window of <paramref name="startsOn"/> in <paramref name="panel"/>, cut where the panel ends.</summary>
+    public EffectWindow WindowOf(WeeklyPanel panel, DateOnly startsOn)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        var week = Math.Clamp(panel.WeekOf(startsOn), 0, panel.Weeks);
+        return new EffectWindow(Math.Max(0, week - options.PreWeeks), week, Math.Min(panel.Weeks, week + 1), Math.Min(panel.Weeks, week + 1 + options.PostWeeks));
+    }
+
+    private EffectResult Estimate(Intervention intervention, WeeklyPanel panel, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached)
+    {
+        var window = WindowOf(panel, intervention.StartsOn);
+        var treated = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
+        // Not comparisons: agencies with a similar intervention starting inside this one's window, and agencies this one
+        // reached too little to count as treated.
+        var windowFrom = panel.MondayOf(window.PreStart);
+        var windowTo = panel.MondayOf(window.PostEnd);
+        var excluded = all
+            .Where(other => other.Id != intervention.Id && Family(other.Kind) == Family(intervention.Kind) && other.StartsOn >= windowFrom && other.StartsOn < windowTo)
+            .SelectMany(other => other.Agencies.Select(a => a.AgencyId).Concat(reached.GetValueOrDefault(other.Id) ?? new HashSet<int>()))
+            .Concat(reached.GetValueOrDefault(intervention.Id) ?? new HashSet<int>())
+            .Where(a => !treated.Contains(a))
+            .ToHashSet();
+        var agencies = panel.Agencies.Where(a => !excluded.Contains(a.AgencyId)).ToList();
+        var design = new EffectDesign { MinimumGroupSize = suppression.MinimumGroupSize };
+        var estimate = DifferenceInDifferences.Estimate(agencies, treated, window, design);
+        if (estimate.Reason == CannotTellReason.NoData && treated.Overlaps(panel.TooSmall))
+        {
+            // Agencies under the minimum group size are not in the panel at all: say why, not that there were no figures.
+            estimate = EffectEstimate.Nothing(CannotTellReason.TreatedGroupTooSmall, [], 0);
+        }
+        var startWeek = window.PreEnd;
+        return new EffectResult
+        {
+            InterventionId = intervention.Id,
+            Metric = panel.Metric,
+            Verdict = estimate.Verdict,
+            Reason = estimate.Reason,
+            Treated = [.. estimate.Treated],
+            Comparison = [.. estimate.Comparison],
+            TreatedPeople = estimate.Reason == CannotTellReason.TreatedGroupTooSmall ? 0 : estimate.TreatedPeople,
+            Estimate = estimate.Estimate,
+            Low = estimate.Low,
+            High = estimate.High,
+            TreatedBefore = estimate.Estimate is null ? null : estimate.TreatedBefore,
+            TreatedAfter = estimate.Estimate is null ? null : estimate.TreatedAfter,
+            Drift = estimate.Drift,
+            PreTrendOk = estimate.PreTrendOk,
+            PlaceboSets = estimate.PlaceboSets,
+            StartWeek = panel.MondayOf(startWeek),
+            EventStudy = JsonSerializer.Serialize(estimate.EventStudy.Select(w => new EffectEvent(w.Week - startWeek, w.Difference, w.Low, w.High)), Json),
+        };
+    }
+}

@@ -1,0 +1,78 @@
+// Read-only views of the interventions and their kept estimates for the pages, the API and the command. A user sees the
+// interventions that touched an agency they may read (all of them for the central team and system owners).
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Data;
+using Oppdrift.Learning;
+using Oppdrift.Organisation;
+using Oppdrift.Usage;
+
+namespace Oppdrift.Effects;
+
+/// <summary>One estimate as shown: the metric, the comparison agencies by name and the event study week by week.</summary>
+public sealed record EffectRow(EffectResult Result, UsageMetric Metric, IReadOnlyList<AgencyRow> Treated, IReadOnlyList<AgencyRow> Comparison,
+    IReadOnlyList<EffectEvent> EventStudy)
+{
+    /// <summary>A count of people becomes a share (shown in percentage points); a sum a figure per person per day.</summary>
+    public bool IsShare => Metric.Kind == UsageMetricKind.People;
+}
+
+public sealed record InterventionRow(Intervention Intervention, IReadOnlyList<AgencyRow> Agencies, string? Programme, IReadOnlyList<EffectRow> Effects);
+
+public sealed class EffectQueries(OppdriftDb db, LearningQueries learning)
+{
+    /// <summary>
+    /// The interventions visible in <paramref name="scope"/> (null: all), newest first, with their estimates;
+    /// <paramref name="agencyId"/> keeps those done to one agency.
+    /// </summary>
+    public async Task<IReadOnlyList<InterventionRow>> ListAsync(IReadOnlySet<int>? scope, int? agencyId, CancellationToken cancellationToken)
+    {
+        var query = db.Interventions.AsNoTracking().Include(i => i.Agencies).AsQueryable();
+        if (agencyId is { } only)
+        {
+            query = query.Where(i => i.Agencies.Any(a => a.AgencyId == only));
+        }
+        var interventions = (await query.ToListAsync(cancellationToken))
+            .Where(i => Visible(scope, i))
+            .OrderByDescending(i => i.StartsOn).ThenByDescending(i => i.Id)
+            .ToList();
+        return await RowsAsync(interventions, cancellationToken);
+    }
+
+    /// <summary>One intervention, or null when it does not exist or is not the user's to see (the same answer for both).</summary>
+    public async Task<InterventionRow?> FindAsync(int id, IReadOnlySet<int>? scope, CancellationToken cancellationToken)
+    {
+        var intervention = await db.Interventions.AsNoTracking().Include(i => i.Agencies).SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
+        return intervention is null || !Visible(scope, intervention) ? null : (await RowsAsync([intervention], cancellationToken))[0];
+    }
+
+    /// <summary>When the estimates were last computed; null before the first time.</summary>
+    public async Task<DateTime?> ComputedAtAsync(CancellationToken cancellationToken) =>
+        await db.EffectResults.MaxAsync(r => (DateTime?)r.ComputedAt, cancellationToken);
+
+    private static bool Visible(IReadOnlySet<int>? scope, Intervention intervention) =>
+        scope is null || intervention.Agencies.Any(a => scope.Contains(a.AgencyId));
+
+    private async Task<List<InterventionRow>> RowsAsync(List<Intervention> interventions, CancellationToken cancellationToken)
+    {
+        var ids = interventions.Select(i => i.Id).ToList();
+        var results = (await db.EffectResults.AsNoTracking().Where(r => ids.Contains(r.InterventionId)).ToListAsync(cancellationToken)).ToLookup(r => r.InterventionId);
+        var agencies = (await new OrganisationDirectory(db).AgenciesAsync(null, cancellationToken)).ToDictionary(a => a.Id);
+        var programmes = interventions.Any(i => i.ProgrammeId is not null)
+            ? (await learning.ProgrammeNamesAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.Name)
+            : [];
+        List<AgencyRow> Named(IEnumerable<int> list) =>
+            [.. list.Select(agencies.GetValueOrDefault).OfType<AgencyRow>().OrderBy(a => a.Name, OrganisationQueries.NorwegianOrder)];
+        return [.. interventions.Select(i =>
+        {
+            var metrics = EffectOutcomes.Of(i);
+            var effects = results[i.Id]
+                .Where(r => UsageMetrics.Find(r.Metric) is not null)
+                .OrderBy(r => metrics.ToList().IndexOf(r.Metric) is var at && at < 0 ? int.MaxValue : at)
+                .Select(r => new EffectRow(r, UsageMetrics.Get(r.Metric), Named(r.Treated), Named(r.Comparison),
+                    JsonSerializer.Deserialize<List<EffectEvent>>(r.EventStudy, EffectEstimator.Json) ?? []))
+                .ToList();
+            return new InterventionRow(i, Named(i.Agencies.Select(a => a.AgencyId)), i.ProgrammeId is { } p ? programmes.GetValueOrDefault(p) : null, effects);
+        })];
+    }
+}

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Oppdrift.Access;
+
+namespace Oppdrift.Effects;
+
+/// <summary>The Effects module's services, its job and the JSON API. Interventions are recorded on the pages (form posts) and by the command.</summary>
+public static class EffectsModule
+{
+    public static IServiceCollection AddEffects(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(EffectsOptions.FromConfiguration(configuration));
+        services.AddScoped<EffectPanels>();
+        services.AddScoped<EffectEstimator>();
+        services.AddScoped<EffectQueries>();
+        services.AddScoped<InterventionLog>();
+        services.AddHostedService<EffectsJob>();
+        return services;
+    }
+
+    /// <summary>
+    /// One estimate: an intervention judged on one metric. Figures are in the metric's unit: a share of the agencies' people
+    /// (0.05 is five percentage points) or a figure per person per day. Null where the treated group is too small to show
+    /// or the data cannot tell; <see cref="Reason"/> says why.
+    /// </summary>
+    public sealed record EffectResponse(
+        int InterventionId, string Intervention, string Kind, DateOnly StartsOn, string Metric, string MetricName, string Unit,
+        IReadOnlyList<string> TreatedAgencies, IReadOnlyList<string> ComparisonAgencies, int? TreatedPeople, double? Dose,
+        double? Estimate, double? CiLow, double? CiHigh, double? Before, double? Drift, bool? PreTrendOk, string Verdict, string? Reason,
+        int PlaceboSets, DateTime ComputedAt, IReadOnlyList<EffectEvent> EventStudy);
+
+    public static void MapEffectsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/effects").WithTags("Effects").MapGet("", ListAsync).RequireAuthorization(Policies.Insight)
+            .WithDescription("Every intervention the caller may see, judged on each of its outcome metrics: the treated and comparison agencies, the "
+                + "difference-in-differences estimate with its 95 % placebo interval, the pre-trend check, the verdict (effect, noEffect, cannotTell) "
+                + "with its reason, and the event study week by week.");
+    }
+
+    private static async Task<Ok<List<EffectResponse>>> ListAsync(ClaimsPrincipal user, EffectQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(Responses(await queries.ListAsync(user.AgencyScope(), null, cancellationToken)));
+
+    /// <summary>The rows as the API and the command print them, oldest intervention first.</summary>
+    public static List<EffectResponse> Responses(IEnumerable<InterventionRow> rows) =>
+        [.. rows.OrderBy(r => r.Intervention.StartsOn).ThenBy(r => r.Intervention.Id).SelectMany(r => r.Effects.Select(e => Response(r, e)))];
+
+    public static EffectResponse Response(InterventionRow row, EffectRow effect)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(effect);
+        var r = effect.Result;
+        var shown = r.Estimate is not null;
+        return new EffectResponse(row.Intervention.Id, row.Intervention.Name, Camel(row.Intervention.Kind.ToString()), row.Intervention.StartsOn, r.Metric,
+            effect.Metric.Name, effect.IsShare ? "share" : "perPersonPerDay",
+            [.. effect.Treated.Select(a => a.Code)], [.. effect.Comparison.Select(a => a.Code)], shown ? r.TreatedPeople : null, shown ? R(r.Dose) : null,
+            R(r.Estimate), R(r.Low), R(r.High), R(r.TreatedBefore), R(r.Drift), r.PreTrendOk, Camel(r.Verdict.ToString()), r.Reason is { } reason ? Camel(reason.ToString()) : null,
+            r.PlaceboSets, r.ComputedAt, shown ? effect.EventStudy : []);
+    }
+
+    private static double? R(double? value) => value is { } v ? Math.Round(v, 6) : null;
+
+    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+}

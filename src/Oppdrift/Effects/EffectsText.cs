@@ -1,0 +1,18 @@
+using System.Resources;
+using Oppdrift.Shared;
+
+namespace Oppdrift.Effects;
+
+/// <summary>The Effects module's texts (EffectsText.resx, Bokmål; EffectsText.en.resx, English).</summary>
+public sealed class EffectsText
+{
+    internal static readonly ResourceManager Resources = new(typeof(EffectsText).FullName!, typeof(EffectsText).Assembly);
+
+    public static string Get(string key, params object?[] args) => Localized.Format(Resources, key, args);
+
+    public static string Kind(InterventionKind kind) => Get("Kind_" + kind);
+
+    public static string Verdict(EffectVerdict verdict) => Get("Verdict_" + verdict);
+
+    public static string Reason(CannotTellReason reason) => Get("Reason_" + reason);
+}
