@@ -147,10 +147,8 @@ public static class KnowledgeSearchTiming
             times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
         Array.Sort(times);
-        return new Timing(Percentile(times, 0.50), Percentile(times, 0.95), firstHits);
+        return new Timing(Timing.Percentile(times, 0.50), Timing.Percentile(times, 0.95), firstHits);
     }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     private sealed record PeerTiming(string Name, double P50, double P95, int FirstHits);
 

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Data;
@@ -19,13 +16,6 @@ namespace Oppdrift.Cli;
 /// <summary>`oppdrift effects`: recording interventions (for loading a team's history in bulk) and estimating their effects.</summary>
 internal static class EffectCommands
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static Command Create()
     {
         var name = new Option<string>("--name") { Description = "What the team did, e.g. \"Teams-opplæring i Bydel Øst\"", HelpName = "NAME", Required = true };
@@ -126,7 +116,7 @@ internal static class EffectCommands
         await db.SaveChangesAsync(cancellationToken);
         if (json)
         {
-            await cli.Out.WriteLineAsync(JsonSerializer.Serialize(rows, Json));
+            await cli.Out.WriteLineAsync(JsonSerializer.Serialize(rows, CliJson.Options));
             return ExitCodes.Success;
         }
         var table = new Table().AddColumns("Intervention", "Date", "Metric", "Treated", "Compared", "Estimate", "95 % interval", "Pre-trend", "Verdict");

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Unicode;
 using Oppdrift.Access;
 using Oppdrift.Organisation;
 using Oppdrift.Surveys;
@@ -14,13 +11,6 @@ namespace Oppdrift.Cli;
 /// <summary>`oppdrift surveys`: importing Microsoft Forms exports and reading results.</summary>
 internal static class SurveyCommands
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = "The Excel file Microsoft Forms downloads with \"Open results in Excel\" (.xlsx)" };
@@ -122,7 +112,7 @@ internal static class SurveyCommands
         await db.SaveChangesAsync(cancellationToken);
         if (json)
         {
-            await cli.Out.WriteLineAsync(JsonSerializer.Serialize(view, Json));
+            await cli.Out.WriteLineAsync(JsonSerializer.Serialize(view, CliJson.Options));
             return ExitCodes.Success;
         }
         foreach (var question in view.Questions.Where(q => q.Groups.Count > 0))

@@ -65,7 +65,7 @@ internal static partial class PageLatency
             times[i] = watch.Elapsed.TotalMilliseconds;
         }
         Array.Sort(times);
-        return new Latency(Percentile(times, 0.50), Percentile(times, 0.95), times[^1]);
+        return new Latency(Timing.Percentile(times, 0.50), Timing.Percentile(times, 0.95), times[^1]);
     }
 
     private static async Task GetAsync(HttpClient client, string path)
@@ -77,8 +77,6 @@ internal static partial class PageLatency
             throw new InvalidOperationException($"{path}: {(int)response.StatusCode} with {body.Length} characters");
         }
     }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     private static async Task<HttpClient> SignInAsync(IServiceProvider services, Uri address)
     {

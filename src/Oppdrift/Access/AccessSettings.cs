@@ -9,7 +9,7 @@ public sealed class AccessSettings
     public const string Section = "Access";
 
     /// <summary>How long a session may go between checks of its security stamp against the account (default 1 minute).</summary>
-    public TimeSpan SessionRevalidation { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan SessionRevalidation { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A session not used for this long ends (sliding expiry; default 30 minutes, ASVS 3.3.2).</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);

@@ -551,7 +551,7 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
 
     /// <summary>
     /// The security stamp of the account behind a session, as it is now; null when the account is disabled or gone. A
-    /// session is checked against it every minute at most (<c>Access:SessionRevalidation</c>), not on every request.
+    /// session is checked against it every 30 seconds at most (<c>Access:SessionRevalidation</c>), not on every request.
     /// </summary>
     public async Task<string?> ActiveSecurityStampAsync(int id, CancellationToken cancellationToken) =>
         await db.Accounts.AsNoTracking().Where(a => a.Id == id && !a.IsDisabled && !a.DisabledInDirectory).Select(a => a.SecurityStamp).SingleOrDefaultAsync(cancellationToken);

@@ -44,13 +44,13 @@ public sealed class EntraSettings
 
     /// <summary>
     /// Whether the home tenant's users are polled from Microsoft Graph (a delta query; application permission
-    /// User.Read.All), so that someone disabled or deleted in Entra ID loses their sessions within a minute or two. On by
+    /// User.Read.All), so that someone disabled or deleted in Entra ID loses their sessions within a minute (poll and session check, 30 seconds each by default). On by
     /// default whenever sign-in and a credential are configured.
     /// </summary>
     public bool DirectoryPoll { get; set; } = true;
 
     /// <summary>How often the poll asks Microsoft Graph for changed users (default 1 minute).</summary>
-    public TimeSpan DirectoryPollInterval { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan DirectoryPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Microsoft Graph with its version, for the directory poll; national clouds have their own.</summary>
     public Uri GraphBaseUrl { get; set; } = new("https://graph.microsoft.com/v1.0");

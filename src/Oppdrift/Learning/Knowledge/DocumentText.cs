@@ -75,35 +75,12 @@ public static partial class DocumentText
     private static Result<string> TooLarge(string fileName) =>
         Fail(fileName, KnowledgeText.Get("ErrorDocumentTooLarge", fileName, MaxBytes / (1024 * 1024)));
 
-    /// <summary>Whether the zip's parts, as it declares them, stay within the limits against a zip bomb.</summary>
-    private static bool WithinZipLimits(Stream buffer)
-    {
-        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
-        {
-            if (zip.Entries.Count > MaxParts)
-            {
-                return false;
-            }
-            long total = 0;
-            foreach (var entry in zip.Entries)
-            {
-                total += entry.Length;
-                if (total > MaxUnpackedBytes || (entry.Length > 1024 * 1024 && entry.Length > (long)MaxCompressionRatio * Math.Max(1, entry.CompressedLength)))
-                {
-                    return false;
-                }
-            }
-        }
-        buffer.Position = 0;
-        return true;
-    }
-
     private static Result<string> Docx(Stream content, string fileName)
     {
         try
         {
             using var buffer = Buffer(content);
-            if (buffer is null || !WithinZipLimits(buffer))
+            if (buffer is null || !ZipLimits.Within(buffer, MaxParts, MaxUnpackedBytes, MaxCompressionRatio))
             {
                 return TooLarge(fileName);
             }
