@@ -34,11 +34,11 @@ public static class EffectsTiming
         var name = $"oppdrift_bench_effects_{Environment.ProcessId}";
         var sqliteFile = Path.Combine(Path.GetTempPath(), $"oppdrift-effects-{Environment.ProcessId}.db");
         Console.WriteLine($"Effects: {DemoCatalogue.Agencies.Count} agencies, {DemoUsage.StoryStart:yyyy-MM-dd} to {DemoUsage.StoryEnd:yyyy-MM-dd} daily, "
-            + $"{estimateRuns} estimate runs and {pageRuns} page reads per database, {Environment.ProcessorCount} cores, load average {Timing.LoadAverage()}");
+            + $"{estimateRuns} estimate runs and {pageRuns} page reads per database, {Environment.ProcessorCount} cores, load average {TimingTools.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine("| database | estimates | estimate all p50 s | p95 s | effects page p50 ms | p95 ms | intervention page p50 ms | p95 ms |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        await Timing.ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
+        await TimingTools.ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
         try
         {
             foreach (var (label, provider) in new[]
@@ -73,9 +73,9 @@ public static class EffectsTiming
                 }
                 var list = await TimeAsync(pageRuns, async db => (await Queries(db).ListAsync(null, null, default)).Count);
                 var detail = await TimeAsync(pageRuns, async db => (await Queries(db).FindAsync(first, null, default))!.Effects.Count);
-                Console.WriteLine($"| {label} | {written} | {Timing.Percentile(estimates, 0.50):F2} | {Timing.Percentile(estimates, 0.95):F2} | {Timing.Percentile(list, 0.50):F1} | {Timing.Percentile(list, 0.95):F1} "
-                    + $"| {Timing.Percentile(detail, 0.50):F1} | {Timing.Percentile(detail, 0.95):F1} |");
-                Console.WriteLine($"  (load average {Timing.LoadAverage()})");
+                Console.WriteLine($"| {label} | {written} | {TimingTools.Percentile(estimates, 0.50):F2} | {TimingTools.Percentile(estimates, 0.95):F2} | {TimingTools.Percentile(list, 0.50):F1} | {TimingTools.Percentile(list, 0.95):F1} "
+                    + $"| {TimingTools.Percentile(detail, 0.50):F1} | {TimingTools.Percentile(detail, 0.95):F1} |");
+                Console.WriteLine($"  (load average {TimingTools.LoadAverage()})");
 
                 async Task<double[]> TimeAsync(int runs, Func<OppdriftDb, Task<int>> read)
                 {
@@ -98,7 +98,7 @@ public static class EffectsTiming
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await Timing.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            await TimingTools.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Delete(sqliteFile);
         }

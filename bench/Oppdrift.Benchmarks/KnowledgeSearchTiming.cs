@@ -147,7 +147,7 @@ public static class KnowledgeSearchTiming
             times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
         Array.Sort(times);
-        return new Timing(Timing.Percentile(times, 0.50), Timing.Percentile(times, 0.95), firstHits);
+        return new Timing(TimingTools.Percentile(times, 0.50), TimingTools.Percentile(times, 0.95), firstHits);
     }
 
     private sealed record PeerTiming(string Name, double P50, double P95, int FirstHits);

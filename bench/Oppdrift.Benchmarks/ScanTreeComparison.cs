@@ -35,7 +35,7 @@ public static partial class ScanTreeComparison
         Directory.CreateDirectory(work);
         try
         {
-            Console.WriteLine($"Tree {tree}, {runs} rounds ({rmlintRuns} for rmlint), {Environment.ProcessorCount} cores, load average {Timing.LoadAverage()}");
+            Console.WriteLine($"Tree {tree}, {runs} rounds ({rmlintRuns} for rmlint), {Environment.ProcessorCount} cores, load average {TimingTools.LoadAverage()}");
             Time(work, "find", ["find", tree, "-printf", "%s %T@\\n"], null);
             var results = new Dictionary<string, List<Timing>>();
             void Add(string name, Timing run)
@@ -46,7 +46,7 @@ public static partial class ScanTreeComparison
             }
             for (var round = 1; round <= runs; round++)
             {
-                Console.WriteLine($"Round {round}, load average {Timing.LoadAverage()}");
+                Console.WriteLine($"Round {round}, load average {TimingTools.LoadAverage()}");
                 Add("find -printf", Time(work, "find", ["find", tree, "-printf", "%s %T@\\n"], null));
                 Add("oppdrift walk", Time(work, "walk", [cli, "scan", tree, "--inventory-dir", Inventories(work), "--no-duplicates", "--data", Path.Combine(work, "data")], WalkedPattern()));
                 Add("jdupes -r -q", Time(work, "jdupes", ["jdupes", "-r", "-q", tree], null));
@@ -56,7 +56,7 @@ public static partial class ScanTreeComparison
                     Add("rmlint -T df", Time(work, "rmlint", ["rmlint", "-T", "df", "-o", "fdupes:" + Path.Combine(work, "rmlint.txt"), tree], null));
                 }
             }
-            Console.WriteLine($"Load average after: {Timing.LoadAverage()}");
+            Console.WriteLine($"Load average after: {TimingTools.LoadAverage()}");
             Console.WriteLine();
             Console.WriteLine("| tool | median s | runs (s) | peak MB |");
             Console.WriteLine("|---|---:|---|---:|");

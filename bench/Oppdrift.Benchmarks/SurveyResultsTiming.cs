@@ -29,13 +29,13 @@ public static class SurveyResultsTiming
             ?? throw new InvalidOperationException("Set OPPDRIFT_TEST_POSTGRES to a PostgreSQL server.");
         var name = $"oppdrift_bench_surveys_{Environment.ProcessId}";
         var sqliteFile = Path.Combine(Path.GetTempPath(), $"oppdrift-surveys-{Environment.ProcessId}.db");
-        Console.WriteLine($"Survey results: {Invitations:N0} invited, {responses:N0} responses, {Agencies} agencies, {runs} runs per database, {Environment.ProcessorCount} cores, load average {Timing.LoadAverage()}");
+        Console.WriteLine($"Survey results: {Invitations:N0} invited, {responses:N0} responses, {Agencies} agencies, {runs} runs per database, {Environment.ProcessorCount} cores, load average {TimingTools.LoadAverage()}");
         Console.WriteLine();
         // On a loaded machine the wall clock mostly measures waiting for a core; this process's CPU time per run is shown
         // beside it (for PostgreSQL without the server's share).
         Console.WriteLine("| database | results p50 ms | results p95 ms | results CPU p50 ms | Forms import of the responses s |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        await Timing.ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
+        await TimingTools.ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
         try
         {
             foreach (var (label, provider) in new[]
@@ -67,14 +67,14 @@ public static class SurveyResultsTiming
                 }
                 Array.Sort(times);
                 Array.Sort(cpu);
-                Console.WriteLine($"| {label} | {Timing.Percentile(times, 0.50):F1} | {Timing.Percentile(times, 0.95):F1} | {Timing.Percentile(cpu, 0.50):F1} | {importSeconds:F1} |");
-                Console.WriteLine($"  (load average {Timing.LoadAverage()})");
+                Console.WriteLine($"| {label} | {TimingTools.Percentile(times, 0.50):F1} | {TimingTools.Percentile(times, 0.95):F1} | {TimingTools.Percentile(cpu, 0.50):F1} | {importSeconds:F1} |");
+                Console.WriteLine($"  (load average {TimingTools.LoadAverage()})");
             }
         }
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await Timing.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            await TimingTools.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Delete(sqliteFile);
         }

@@ -65,7 +65,7 @@ internal static partial class PageLatency
             times[i] = watch.Elapsed.TotalMilliseconds;
         }
         Array.Sort(times);
-        return new Latency(Timing.Percentile(times, 0.50), Timing.Percentile(times, 0.95), times[^1]);
+        return new Latency(TimingTools.Percentile(times, 0.50), TimingTools.Percentile(times, 0.95), times[^1]);
     }
 
     private static async Task GetAsync(HttpClient client, string path)

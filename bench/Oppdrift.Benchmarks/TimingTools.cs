@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Oppdrift.Benchmarks;
 
-internal static class Timing
+internal static class TimingTools
 {
     /// <summary>The 1, 5 and 15 minute load averages, or "?" where /proc/loadavg does not exist.</summary>
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
