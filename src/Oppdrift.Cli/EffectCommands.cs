@@ -87,7 +87,11 @@ internal static class EffectCommands
         var existing = await log.FindAsync(name.Trim(), date, cancellationToken);
         var result = await log.SaveAsync(existing?.Id, new InterventionInput
         {
-            Name = name, Kind = kind, StartsOn = date, Note = note, AgencyIds = ids,
+            Name = name,
+            Kind = kind,
+            StartsOn = date,
+            Note = note,
+            AgencyIds = ids,
             Metrics = metricCodes?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
         }, Benefits.BenefitsTemplate.System(actor), cancellationToken);
         if (!result.Succeeded)

@@ -130,7 +130,11 @@ public sealed class EffectEstimatorTests
         var clock = EffectSeed.Clock();
         var saved = await EffectSeed.Log(db, clock).SaveAsync(null, new InterventionInput
         {
-            Name = "Frokostwebinar", Kind = InterventionKind.Training, StartsOn = EffectSeed.JumpDay, ProgrammeId = programme.Id, Metrics = ["teams.active7"],
+            Name = "Frokostwebinar",
+            Kind = InterventionKind.Training,
+            StartsOn = EffectSeed.JumpDay,
+            ProgrammeId = programme.Id,
+            Metrics = ["teams.active7"],
         }, ProcessUsers.Central, default);
         Assert.True(saved.Succeeded, saved.Error);
 

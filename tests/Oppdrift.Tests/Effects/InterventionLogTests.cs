@@ -66,7 +66,10 @@ public sealed class InterventionLogTests
 
         var created = await log.SaveAsync(null, new InterventionInput
         {
-            Name = " Verksted med ledergruppen ", Kind = InterventionKind.Workshop, StartsOn = new DateOnly(2026, 5, 4), Note = "Møteregler",
+            Name = " Verksted med ledergruppen ",
+            Kind = InterventionKind.Workshop,
+            StartsOn = new DateOnly(2026, 5, 4),
+            Note = "Møteregler",
             AgencyIds = [agencies[0].Id, agencies[1].Id, agencies[0].Id],
         }, ProcessUsers.Central, default);
         Assert.True(created.Succeeded, created.Error);
@@ -74,7 +77,10 @@ public sealed class InterventionLogTests
         clock.Advance(TimeSpan.FromDays(1));
         var changed = await log.SaveAsync(id, new InterventionInput
         {
-            Name = "Verksted med ledergruppen", Kind = InterventionKind.Agreement, StartsOn = new DateOnly(2026, 5, 5), AgencyIds = [agencies[1].Id, agencies[2].Id],
+            Name = "Verksted med ledergruppen",
+            Kind = InterventionKind.Agreement,
+            StartsOn = new DateOnly(2026, 5, 5),
+            AgencyIds = [agencies[1].Id, agencies[2].Id],
             Metrics = ["teams.meetingsOrganised"],
         }, ProcessUsers.Central, default);
         Assert.True(changed.Succeeded, changed.Error);

@@ -102,7 +102,10 @@ internal sealed partial class MatrixSamples
         samples.Process = Ok(await services.GetRequiredService<ProcessEditor>().SaveAsync(null, process, central, default)).Id;
         samples.Intervention = Ok(await services.GetRequiredService<InterventionLog>().SaveAsync(null, new InterventionInput
         {
-            Name = $"Tiltak {secret}", Kind = InterventionKind.Workshop, StartsOn = today.AddDays(-30), AgencyIds = [agency.Id],
+            Name = $"Tiltak {secret}",
+            Kind = InterventionKind.Workshop,
+            StartsOn = today.AddDays(-30),
+            AgencyIds = [agency.Id],
         }, central, default)).Id;
 
         var designer = services.GetRequiredService<SurveyDesigner>();
