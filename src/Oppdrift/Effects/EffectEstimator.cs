@@ -84,7 +84,10 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
             .Where(a => headCounts.TryGetValue(a.Key, out var people) && people > 0 && (double)a.Value / people >= options.MinimumDose)
             .Select(a => a.Key)
             .ToHashSet();
-        double? dose = treated.Count == 0 ? null : (double)treated.Sum(a => reach.AttendeesByAgency[a]) / treated.Sum(a => headCounts[a]);
+        var attendees = treated.Sum(a => reach.AttendeesByAgency[a]);
+        // The dose times the treated head count is the number who attended: like attendance itself, it is not shown for
+        // fewer people than the minimum group size.
+        double? dose = treated.Count == 0 || attendees < suppression.MinimumGroupSize ? null : (double)attendees / treated.Sum(a => headCounts[a]);
         return (treated, reach.AttendeesByAgency.Keys.ToHashSet(), dose);
     }
 

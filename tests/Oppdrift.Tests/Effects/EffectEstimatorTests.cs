@@ -154,6 +154,42 @@ public sealed class EffectEstimatorTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_dose_resting_on_fewer_attendees_than_the_minimum_group_size_is_not_shown(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await EffectSeed.SeedAsync(db);
+        var people = await LearningSeed.PeopleAsync(db, EffectSeed.People(20), ids["A20"], "a20-");
+        var (programme, session) = await LearningSeed.ProgrammeAsync(db, capacity: null);
+        var import = new AttendanceImport { SessionId = session.Id, FileName = "oppmøte.csv", ImportedBy = "test", ImportedAt = LearningSeed.Now.UtcDateTime };
+        db.AttendanceImports.Add(import);
+        await db.SaveChangesAsync();
+        // Five of A20's 250 people (2 %): treated under a dose threshold of 1 %, but five people are fewer than ten.
+        foreach (var person in people.Take(5))
+        {
+            db.Attendance.Add(new Attendance { SessionId = session.Id, ImportId = import.Id, PersonId = person.Id, Name = person.DisplayName, DurationSeconds = 1800 });
+        }
+        await db.SaveChangesAsync();
+        var clock = EffectSeed.Clock();
+        await EffectSeed.Log(db, clock).SaveAsync(null, new InterventionInput
+        {
+            Name = "Frokostwebinar",
+            Kind = InterventionKind.Training,
+            StartsOn = EffectSeed.JumpDay,
+            ProgrammeId = programme.Id,
+            Metrics = ["teams.active7"],
+        }, ProcessUsers.Central, default);
+
+        await EffectSeed.Estimator(db, clock, new EffectsOptions { MinimumDose = 0.01 }).EstimateAllAsync(default);
+
+        var result = await db.EffectResults.AsNoTracking().SingleAsync();
+        Assert.Equal([ids["A20"]], result.Treated);
+        Assert.NotNull(result.Estimate); // 250 people treated: the estimate is shown
+        Assert.Null(result.Dose); // five attended: how many is not
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Estimating_again_replaces_the_results_and_a_deleted_intervention_takes_its_results_with_it(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
