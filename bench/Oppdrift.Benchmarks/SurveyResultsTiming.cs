@@ -1,6 +1,7 @@
 // Times the survey results page's query (counting in the database, then suppression) for a pulse of 54,000 invitations
 // and 20,000 responses across 50 agencies, a new scope (so a new DbContext) per run as a request would, on SQLite and
-// PostgreSQL; then the Forms import of a 20,000-row export. Prints p50/p95 per database.
+// PostgreSQL; then the whole page, /surveys/{id}, from the real web app (Kestrel on loopback, signed in through the
+// login form as an administrator); and the Forms import of a 20,000-row export. Prints p50/p95 per database.
 //
 //   dotnet run -c Release --project bench/Oppdrift.Benchmarks -- survey-results [responses] [runs]
 //
@@ -29,12 +30,13 @@ public static class SurveyResultsTiming
             ?? throw new InvalidOperationException("Set OPPDRIFT_TEST_POSTGRES to a PostgreSQL server.");
         var name = $"oppdrift_bench_surveys_{Environment.ProcessId}";
         var sqliteFile = Path.Combine(Path.GetTempPath(), $"oppdrift-surveys-{Environment.ProcessId}.db");
+        var dataDirectory = Directory.CreateTempSubdirectory("oppdrift-surveys-bench-").FullName;
         Console.WriteLine($"Survey results: {Invitations:N0} invited, {responses:N0} responses, {Agencies} agencies, {runs} runs per database, {Environment.ProcessorCount} cores, load average {TimingTools.LoadAverage()}");
         Console.WriteLine();
         // On a loaded machine the wall clock mostly measures waiting for a core; this process's CPU time per run is shown
         // beside it (for PostgreSQL without the server's share).
-        Console.WriteLine("| database | results p50 ms | results p95 ms | results CPU p50 ms | Forms import of the responses s |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine("| database | results p50 ms | results p95 ms | results CPU p50 ms | page p50 ms | page p95 ms | page CPU p50 ms | Forms import of the responses s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         await TimingTools.ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
         try
         {
@@ -67,8 +69,9 @@ public static class SurveyResultsTiming
                 }
                 Array.Sort(times);
                 Array.Sort(cpu);
-                Console.WriteLine($"| {label} | {TimingTools.Percentile(times, 0.50):F1} | {TimingTools.Percentile(times, 0.95):F1} | {TimingTools.Percentile(cpu, 0.50):F1} | {importSeconds:F1} |");
-                Console.WriteLine($"  (load average {TimingTools.LoadAverage()})");
+                var page = (await EndToEnd.PageLatency.TimePagesAsync(provider, dataDirectory, [$"/surveys/{surveyId}"], runs))[0];
+                Console.WriteLine($"| {label} | {TimingTools.Percentile(times, 0.50):F1} | {TimingTools.Percentile(times, 0.95):F1} | {TimingTools.Percentile(cpu, 0.50):F1} | {page.P50:F1} | {page.P95:F1} | {page.CpuP50:F1} | {importSeconds:F1} |");
+                Console.WriteLine($"  (load average {TimingTools.LoadAverage()}; the page is {page.Characters:N0} characters)");
             }
         }
         finally
@@ -77,6 +80,7 @@ public static class SurveyResultsTiming
             await TimingTools.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Delete(sqliteFile);
+            Directory.Delete(dataDirectory, true);
         }
         return 0;
     }

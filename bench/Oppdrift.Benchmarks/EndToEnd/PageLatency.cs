@@ -13,7 +13,8 @@ using Oppdrift.Web;
 
 namespace Oppdrift.Benchmarks.EndToEnd;
 
-internal sealed record Latency(double P50, double P95, double Max);
+/// <summary>A page's wall-clock times, and the median CPU time this process spent per request (background jobs included).</summary>
+internal sealed record Latency(double P50, double P95, double Max, double CpuP50, int Characters);
 
 internal sealed record PageFigures(int Requests, Latency Overview, Latency Agency, string AgencyCode)
 {
@@ -27,12 +28,24 @@ internal static partial class PageLatency
 
     public static async Task<PageFigures> RunAsync(DatabaseProvider provider, string dataDirectory, string agencyCode, int requests)
     {
+        var times = await TimePagesAsync(provider, dataDirectory, ["/usage", $"/usage/agencies/{agencyCode}"], requests);
+        return new PageFigures(requests, times[0], times[1], agencyCode);
+    }
+
+    /// <summary>
+    /// Starts the web app on the database, signs in as an administrator through the login form, and times each path in
+    /// turn (after a warm-up), a page's full answer read each time.
+    /// </summary>
+    public static async Task<IReadOnlyList<Latency>> TimePagesAsync(DatabaseProvider provider, string dataDirectory, IReadOnlyList<string> paths, int requests)
+    {
         var app = await OppdriftWebApp.BuildAsync(
         [
             $"--OPPDRIFT_DATABASE={provider.ConnectionString}",
             $"--Oppdrift:DataDirectory={dataDirectory}",
             "--urls=http://127.0.0.1:0",
             "--environment=Production",
+            // Plain HTTP on loopback: the cookies may go without TLS here, as nowhere in production.
+            "--Access:SecureCookies=false",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
@@ -40,9 +53,12 @@ internal static partial class PageLatency
         {
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             using var client = await SignInAsync(app.Services, address);
-            var overview = await TimeAsync(client, "/usage", requests);
-            var agency = await TimeAsync(client, $"/usage/agencies/{agencyCode}", requests);
-            return new PageFigures(requests, overview, agency, agencyCode);
+            var times = new List<Latency>();
+            foreach (var path in paths)
+            {
+                times.Add(await TimeAsync(client, path, requests));
+            }
+            return times;
         }
         finally
         {
@@ -58,17 +74,25 @@ internal static partial class PageLatency
             await GetAsync(client, path);
         }
         var times = new double[requests];
+        var cpu = new double[requests];
+        var characters = 0;
+        using var process = Process.GetCurrentProcess();
         for (var i = 0; i < requests; i++)
         {
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
-            await GetAsync(client, path);
+            characters = await GetAsync(client, path);
             times[i] = watch.Elapsed.TotalMilliseconds;
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         }
         Array.Sort(times);
-        return new Latency(TimingTools.Percentile(times, 0.50), TimingTools.Percentile(times, 0.95), times[^1]);
+        Array.Sort(cpu);
+        return new Latency(TimingTools.Percentile(times, 0.50), TimingTools.Percentile(times, 0.95), times[^1], TimingTools.Percentile(cpu, 0.50), characters);
     }
 
-    private static async Task GetAsync(HttpClient client, string path)
+    private static async Task<int> GetAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();
@@ -76,6 +100,7 @@ internal static partial class PageLatency
         {
             throw new InvalidOperationException($"{path}: {(int)response.StatusCode} with {body.Length} characters");
         }
+        return body.Length;
     }
 
     private static async Task<HttpClient> SignInAsync(IServiceProvider services, Uri address)
