@@ -18,6 +18,7 @@ public static class OrganisationModule
             .AddScoped<EntraUserImport>()
             .AddScoped<OrganisationDirectory>()
             .AddScoped<OrganisationSetup>()
+            .AddScoped<OrganisationFile>()
             .AddScoped<OrganisationQueries>();
 
     public sealed record ImportResponse(int Id, string Status, int Rows, int Added, int Updated, int Moved, int Deactivated, int Reactivated, int Unchanged, int Unassigned, string[] Warnings);
@@ -36,6 +37,59 @@ public static class OrganisationModule
         // The upload form on /organisation posts here and is sent on to the result page.
         app.MapPost("/organisation/import", ImportFromFormAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription()
             .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes);
+
+        // The organisation's setup as one file (OrganisationFile): downloaded from and uploaded on /organisation.
+        app.MapGet("/organisation/setup.csv", ExportSetupAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription();
+        app.MapPost("/organisation/setup", ImportSetupFromFormAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription()
+            .WithMetadata(new RequestSizeLimitAttribute(OrganisationFile.MaxBytes)).WithFormOptions(multipartBodyLengthLimit: OrganisationFile.MaxBytes);
+    }
+
+    /// <summary>The name of the downloaded setup file.</summary>
+    public const string SetupFileName = "oppdrift-organisasjon.csv";
+
+    private static async Task<FileContentHttpResult> ExportSetupAsync(ClaimsPrincipal user, OrganisationFile file, CancellationToken cancellationToken)
+    {
+        await using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        await file.ExportAsync(writer, user.ActorName(), cancellationToken);
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(writer.ToString()), "text/csv; charset=utf-8", SetupFileName);
+    }
+
+    private static async Task<RedirectHttpResult> ImportSetupFromFormAsync(
+        [FromForm] IFormFile? file, ClaimsPrincipal user, OrganisationFile setup, Shared.PageMessages messages, CancellationToken cancellationToken)
+    {
+        string message;
+        var failed = true;
+        if (file is null || file.Length == 0)
+        {
+            message = OrganisationText.Get("ImportErrorNoFile");
+        }
+        else
+        {
+            await using var stream = file.OpenReadStream();
+            var result = await setup.ImportAsync(stream, file.FileName, user.ActorName(), cancellationToken);
+            failed = result.Status == SetupImportStatus.Failed;
+            message = SetupMessage(result);
+        }
+        var text = message.Length > 1500 ? message[..1500] + "…" : message;
+        return TypedResults.LocalRedirect($"/organisation?{(failed ? "setup-error" : "setup")}={Uri.EscapeDataString(messages.Protect(text))}#setup-heading");
+    }
+
+    /// <summary>What a setup import did, or its errors (the first twenty), in the reader's language.</summary>
+    public static string SetupMessage(SetupImportResult result)
+    {
+        if (result.Status == SetupImportStatus.Failed)
+        {
+            var lines = result.Errors.Take(20).Select(e => e.ToString()).ToList();
+            if (result.Errors.Count > lines.Count)
+            {
+                lines.Add(OrganisationText.Get("SetupMoreErrors", result.Errors.Count - lines.Count));
+            }
+            return OrganisationText.Get("SetupFailed") + "\n" + string.Join("\n", lines);
+        }
+        var text = result.Status == SetupImportStatus.Unchanged
+            ? OrganisationText.Get("SetupUnchanged")
+            : OrganisationText.Get(result.RulesReplaced ? "SetupImportedRules" : "SetupImported", result.AgenciesCreated, result.AgenciesUpdated, result.Rules, result.PeopleMoved, result.Unassigned);
+        return result.AgenciesNotInFile.Count == 0 ? text : text + "\n" + OrganisationText.Get("SetupNotInFile", string.Join(", ", result.AgenciesNotInFile));
     }
 
     /// <summary>A directory export for 54,000 people is about 15 MB; room for a municipality several times that size.</summary>

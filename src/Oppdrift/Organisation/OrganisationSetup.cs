@@ -123,6 +123,16 @@ public sealed class OrganisationSetup(OppdriftDb db, TimeProvider clock)
     public async Task<ReapplyResult> ReapplyRulesAsync(string actor, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await PlaceEveryoneAsync(db, cancellationToken);
+        AuditLog.Record(db, clock, actor, "organisation.rules.apply", null, after: new { result.Moved, result.Unassigned });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Places everyone by the rules as saved, inside the caller's transaction, and saves.</summary>
+    internal static async Task<ReapplyResult> PlaceEveryoneAsync(OppdriftDb db, CancellationToken cancellationToken)
+    {
         var mapping = new AgencyMapping(await db.MappingRules.AsNoTracking().ToListAsync(cancellationToken));
         var units = new UnitCatalogue(await db.Units.ToListAsync(cancellationToken), db);
         var people = await db.People.ToListAsync(cancellationToken);
@@ -139,9 +149,7 @@ public sealed class OrganisationSetup(OppdriftDb db, TimeProvider clock)
                 unassigned++;
             }
         }
-        AuditLog.Record(db, clock, actor, "organisation.rules.apply", null, after: new { Moved = moved, Unassigned = unassigned });
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new ReapplyResult(moved, unassigned);
     }
 }

@@ -34,6 +34,8 @@ public sealed class CliTests : IAsyncDisposable
     [InlineData("db migrate --help", "oppdrift db migrate")]
     [InlineData("org --help", "import")]
     [InlineData("org import --help", "--as")]
+    [InlineData("org setup --help", "export")]
+    [InlineData("org setup import --help", "FILE")]
     [InlineData("demo --help", "generate")]
     [InlineData("demo --help", "load")]
     [InlineData("demo generate --help", "--format")]
@@ -144,6 +146,36 @@ public sealed class CliTests : IAsyncDisposable
         Assert.DoesNotContain("Added", run.Output, StringComparison.Ordinal);
         await using var db = CreateDb(DatabaseKind.Sqlite);
         Assert.Equal(0, await db.People.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Org_setup_exported_and_imported_into_another_installation_makes_the_same_setup()
+    {
+        var setup = Path.Combine(_folder, "oppsett.csv");
+        await File.WriteAllTextAsync(setup, "kind,code,name,sector,field,operator,value,unit\n"
+            + "agency,SYE,Sykehjemsetaten,Helse,,,,\nrule,SYE,,,CompanyName,Equals,Sykehjemsetaten,Department\n", TestContext.Current.CancellationToken);
+        var bad = Path.Combine(_folder, "feil.csv");
+        await File.WriteAllTextAsync(bad, "kind,code,name,sector,field,operator,value,unit\nrule,XYZ,,,Department,Equals,X,\n", TestContext.Current.CancellationToken);
+        var other = Path.Combine(_folder, "other");
+        var exported = Path.Combine(_folder, "eksport.csv");
+
+        var imported = await RunAsync("org", "setup", "import", setup, "--data", Data, "--language", "en");
+        var again = await RunAsync("org", "setup", "import", setup, "--data", Data, "--language", "en");
+        var export = await RunAsync("org", "setup", "export", exported, "--data", Data);
+        var elsewhere = await RunAsync("org", "setup", "import", exported, "--data", other, "--language", "en");
+        var stdout = await RunAsync("org", "setup", "export", "-", "--data", other);
+        var refused = await RunAsync("org", "setup", "import", bad, "--data", other, "--language", "en");
+
+        Assert.Equal(0, imported.ExitCode);
+        Assert.Contains("1 agencies created", imported.Output, StringComparison.Ordinal);
+        Assert.Contains("Nothing was changed", again.Output, StringComparison.Ordinal);
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal(0, elsewhere.ExitCode);
+        Assert.Equal(await File.ReadAllTextAsync(exported, TestContext.Current.CancellationToken), stdout.Output);
+        Assert.Contains("rule,SYE,,,CompanyName,Equals,Sykehjemsetaten,Department", stdout.Output, StringComparison.Ordinal);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("feil.csv:2:2 (code)", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("XYZ", refused.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,6 +70,8 @@ public sealed class AuthorizationMatrixTests
         var undeclared = declared.Where(d => !d.Anonymous && d.Policy is null).Select(d => $"{d.Method} {d.Route} ({d.Name})").ToList();
         Assert.True(undeclared.Count == 0, "Endpoints without a policy or [AllowAnonymous]: " + string.Join(", ", undeclared));
         Assert.Contains(declared, d => d.Route == "/organisation/rules");
+        Assert.Contains(declared, d => d.Route == "/organisation/setup.csv" && d.Policy == Policies.CentralTeam);
+        Assert.Contains(declared, d => d.Route == "/organisation/setup" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/api/agencies");
         Assert.Contains(declared, d => d.Route == "/usage/workloads/{Workload}");
         Assert.Contains(declared, d => d.Route == "/api/usage/overview");
