@@ -19,6 +19,7 @@ public static class OrganisationModule
             .AddScoped<OrganisationDirectory>()
             .AddScoped<OrganisationSetup>()
             .AddScoped<OrganisationFile>()
+            .AddScoped<OrganisationProposer>()
             .AddScoped<OrganisationQueries>();
 
     public sealed record ImportResponse(int Id, string Status, int Rows, int Added, int Updated, int Moved, int Deactivated, int Reactivated, int Unchanged, int Unassigned, string[] Warnings);
