@@ -158,7 +158,11 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
         {
             db.MappingRules.Add(new MappingRule
             {
-                Position = ++position, Field = rule.Field, Operator = rule.Operator, Value = rule.Value, UnitFrom = rule.Unit,
+                Position = ++position,
+                Field = rule.Field,
+                Operator = rule.Operator,
+                Value = rule.Value,
+                UnitFrom = rule.Unit,
                 AgencyId = rule.AgencyId ?? created[rule.Code].Id,
             });
         }

@@ -26,8 +26,14 @@ public sealed class OrganisationProposalTests
             var upn = $"p{++n}@testvik.kommune.no";
             db.People.Add(new Person
             {
-                UserPrincipalName = upn, NormalizedUserPrincipalName = upn.ToUpperInvariant(), DisplayName = $"Person {n}",
-                CompanyName = company, Department = department, OfficeLocation = office, IsActive = true, AccountEnabled = true,
+                UserPrincipalName = upn,
+                NormalizedUserPrincipalName = upn.ToUpperInvariant(),
+                DisplayName = $"Person {n}",
+                CompanyName = company,
+                Department = department,
+                OfficeLocation = office,
+                IsActive = true,
+                AccountEnabled = true,
                 FirstSeenAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
             });
         }
