@@ -9,8 +9,8 @@ using Oppdrift.Effects;
 using Oppdrift.Learning;
 using Oppdrift.Organisation;
 using Oppdrift.Processes;
-using Oppdrift.ShareMigration;
 using Oppdrift.Shared.Privacy;
+using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
 using Spectre.Console;
 
