@@ -3,11 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
+using Oppdrift.Benefits;
 using Oppdrift.Data;
 using Oppdrift.Effects;
 using Oppdrift.Learning;
 using Oppdrift.Organisation;
+using Oppdrift.Processes;
 using Oppdrift.Shared.Privacy;
+using Oppdrift.ShareMigration;
 using Oppdrift.Usage;
 using Spectre.Console;
 
@@ -112,6 +115,9 @@ internal static class EffectCommands
         var estimator = new EffectEstimator(db, new EffectPanels(new UsageWeeklyFigures(db)), learning, suppression,
             EffectsOptions.FromConfiguration(cli.Configuration), TimeProvider.System);
         var started = TimeProvider.System.GetTimestamp();
+        // The interventions derived from programmes, process moves and share migrations first, as the effects job does.
+        await new InterventionSources(db, learning, new ProcessQueries(db, BenefitsOptions.FromConfiguration(cli.Configuration)), new MigrationQueries(db),
+            TimeProvider.System).SyncAsync(cancellationToken);
         var written = await estimator.EstimateAllAsync(cancellationToken);
         await cli.Error.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "{0} estimates in {1:F2} s", written,
             TimeProvider.System.GetElapsedTime(started).TotalSeconds));

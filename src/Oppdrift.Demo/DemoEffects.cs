@@ -1,7 +1,9 @@
 // The demo central team's change log: the Teams training weeks that the demo's usage answers with a jump in adoption
 // (DemoUsage.TrainingJumps), and workshops, agreements, help and a campaign that the usage does not answer, so the
 // effects page shows both what worked and what the figures cannot tell from chance. Recorded through the module's own
-// log, as a change team would.
+// log, as a change team would. The Teams weeks are not learning programmes, so they are recorded here; the demo's
+// programmes, moved processes and migrated shares become interventions of their own (Effects.InterventionSources), and
+// none of them is one of these, so no training shows twice.
 using System.Security.Claims;
 using Oppdrift.Effects;
 using Oppdrift.Organisation;
@@ -37,7 +39,8 @@ public sealed class DemoEffects(InterventionLog log, OrganisationDirectory direc
     /// <summary>Records the demo's interventions once; returns how many were recorded.</summary>
     public async Task<int> LoadAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if ((await queries.ListAsync(null, null, cancellationToken)).Count > 0)
+        // Those derived from other modules may already be there (the effects job may have run): only the log counts.
+        if ((await queries.ListAsync(null, null, cancellationToken)).Any(r => r.Intervention.SourceKind is null))
         {
             return 0;
         }

@@ -73,7 +73,9 @@ public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions 
             var result = await DemoUsageLoad.LoadAsync(importer, DemoMunicipality.Generate(options.Seed), first, last, options.Concealed, batch, stoppingToken);
             LogLoaded(logger, result.Succeeded, result.Rows, first, last, clock.GetElapsedTime(started).TotalSeconds);
             await LoadBenefitsAsync(scope.ServiceProvider, stoppingToken);
-            // The effects of the change log's interventions, at once rather than at the effects job's next check.
+            // The effects of the change log's interventions and of those derived from the demo's programmes, processes and
+            // shares, at once rather than at the effects job's next check.
+            await scope.ServiceProvider.GetRequiredService<Effects.InterventionSources>().SyncAsync(stoppingToken);
             await scope.ServiceProvider.GetRequiredService<Effects.EffectEstimator>().EstimateAllAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -617,6 +617,13 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.Property<int?>("ProgrammeId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("SourceId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SourceKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateOnly>("StartsOn")
                         .HasColumnType("date");
 
@@ -632,6 +639,9 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.HasIndex("ProgrammeId");
 
                     b.HasIndex("StartsOn");
+
+                    b.HasIndex("SourceKind", "SourceId")
+                        .IsUnique();
 
                     b.ToTable("Interventions", (string)null);
                 });

@@ -587,6 +587,13 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.Property<int?>("ProgrammeId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("SourceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly>("StartsOn")
                         .HasColumnType("TEXT");
 
@@ -602,6 +609,9 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.HasIndex("ProgrammeId");
 
                     b.HasIndex("StartsOn");
+
+                    b.HasIndex("SourceKind", "SourceId")
+                        .IsUnique();
 
                     b.ToTable("Interventions", (string)null);
                 });

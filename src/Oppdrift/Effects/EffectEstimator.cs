@@ -37,7 +37,9 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
         var doses = new Dictionary<int, double?>();
         foreach (var intervention in interventions.Where(i => i.ProgrammeId is not null))
         {
-            var (treated, touched, dose) = await ReachAsync(intervention.ProgrammeId!.Value, headCounts, cancellationToken);
+            // Attendance counts up to the end of the weeks after: a session later than that cannot have moved them.
+            var until = intervention.StartsOn.AddDays(7 * (options.PostWeeks + 1)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var (treated, touched, dose) = await ReachAsync(intervention.ProgrammeId!.Value, until, headCounts, cancellationToken);
             intervention.Agencies.RemoveAll(a => !treated.Contains(a.AgencyId));
             foreach (var agency in treated.Where(a => intervention.Agencies.All(x => x.AgencyId != a)))
             {
@@ -76,10 +78,10 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
     /// A programme's treated agencies (attended by at least the minimum dose of their people), every agency it reached
     /// at all, and the treated agencies' dose: attendees over head count, weighted by head count.
     /// </summary>
-    private async Task<(HashSet<int> Treated, IReadOnlySet<int> Touched, double? Dose)> ReachAsync(int programmeId, IReadOnlyDictionary<int, int> headCounts,
-        CancellationToken cancellationToken)
+    private async Task<(HashSet<int> Treated, IReadOnlySet<int> Touched, double? Dose)> ReachAsync(int programmeId, DateTime until,
+        IReadOnlyDictionary<int, int> headCounts, CancellationToken cancellationToken)
     {
-        var reach = await learning.ReachAsync(programmeId, cancellationToken);
+        var reach = await learning.ReachAsync(programmeId, cancellationToken, until);
         var treated = reach.AttendeesByAgency
             .Where(a => headCounts.TryGetValue(a.Key, out var people) && people > 0 && (double)a.Value / people >= options.MinimumDose)
             .Select(a => a.Key)
@@ -103,13 +105,15 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
     {
         var window = WindowOf(panel, intervention.StartsOn);
         var treated = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
-        // Not comparisons: agencies with a similar intervention starting inside this one's window, and agencies this one
-        // reached too little to count as treated.
+        // Not comparisons: agencies a similar intervention starting inside this one's window was done to, and agencies this
+        // one reached too little to count as treated. Another programme's reach below the dose does not count: too light
+        // to be a treatment of its own, it is not one that spoils a comparison either (a webinar series open to everyone
+        // brushes every agency, and would otherwise leave no agency to compare with).
         var windowFrom = panel.MondayOf(window.PreStart);
         var windowTo = panel.MondayOf(window.PostEnd);
         var excluded = all
             .Where(other => other.Id != intervention.Id && Family(other.Kind) == Family(intervention.Kind) && other.StartsOn >= windowFrom && other.StartsOn < windowTo)
-            .SelectMany(other => other.Agencies.Select(a => a.AgencyId).Concat(reached.GetValueOrDefault(other.Id) ?? new HashSet<int>()))
+            .SelectMany(other => other.Agencies.Select(a => a.AgencyId))
             .Concat(reached.GetValueOrDefault(intervention.Id) ?? new HashSet<int>())
             .Where(a => !treated.Contains(a))
             .ToHashSet();

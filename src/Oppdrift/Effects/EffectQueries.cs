@@ -36,14 +36,14 @@ public sealed class EffectQueries(OppdriftDb db, LearningQueries learning)
             .Where(i => Visible(scope, i))
             .OrderByDescending(i => i.StartsOn).ThenByDescending(i => i.Id)
             .ToList();
-        return await RowsAsync(interventions, cancellationToken);
+        return await RowsAsync(interventions, scope, cancellationToken);
     }
 
     /// <summary>One intervention, or null when it does not exist or is not the user's to see (the same answer for both).</summary>
     public async Task<InterventionRow?> FindAsync(int id, IReadOnlySet<int>? scope, CancellationToken cancellationToken)
     {
         var intervention = await db.Interventions.AsNoTracking().Include(i => i.Agencies).SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
-        return intervention is null || !Visible(scope, intervention) ? null : (await RowsAsync([intervention], cancellationToken))[0];
+        return intervention is null || !Visible(scope, intervention) ? null : (await RowsAsync([intervention], scope, cancellationToken))[0];
     }
 
     /// <summary>When the estimates were last computed; null before the first time.</summary>
@@ -53,10 +53,24 @@ public sealed class EffectQueries(OppdriftDb db, LearningQueries learning)
     private static bool Visible(IReadOnlySet<int>? scope, Intervention intervention) =>
         scope is null || intervention.Agencies.Any(a => scope.Contains(a.AgencyId));
 
-    private async Task<List<InterventionRow>> RowsAsync(List<Intervention> interventions, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows with their estimates. A user whose scope does not hold every treated agency of an estimate reads the
+    /// combined estimate, its interval, verdict and event study (differences against comparison agencies, over all the
+    /// treated agencies together), but not the treated group's level before and after, its head count or its dose: with
+    /// their own agencies' figures, those would give the other agencies' by subtraction.
+    /// </summary>
+    private async Task<List<InterventionRow>> RowsAsync(List<Intervention> interventions, IReadOnlySet<int>? scope, CancellationToken cancellationToken)
     {
         var ids = interventions.Select(i => i.Id).ToList();
-        var results = (await db.EffectResults.AsNoTracking().Where(r => ids.Contains(r.InterventionId)).ToListAsync(cancellationToken)).ToLookup(r => r.InterventionId);
+        var kept = await db.EffectResults.AsNoTracking().Where(r => ids.Contains(r.InterventionId)).ToListAsync(cancellationToken);
+        foreach (var result in kept.Where(r => scope is not null && !r.Treated.All(scope.Contains)))
+        {
+            result.TreatedBefore = null;
+            result.TreatedAfter = null;
+            result.TreatedPeople = 0;
+            result.Dose = null;
+        }
+        var results = kept.ToLookup(r => r.InterventionId);
         var agencies = (await new OrganisationDirectory(db).AgenciesAsync(null, cancellationToken)).ToDictionary(a => a.Id);
         var programmes = interventions.Any(i => i.ProgrammeId is not null)
             ? (await learning.ProgrammeNamesAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.Name)

@@ -11,7 +11,9 @@ namespace Oppdrift.Effects;
 /// <summary>
 /// Estimates the effects again whenever what they rest on has changed: the usage figures (an import, a Graph pull), the
 /// attendance (an import), or the interventions themselves (one recorded, changed or deleted), checking every
-/// <see cref="EffectsOptions.CheckEvery"/>, as the benefit measurements are taken.
+/// <see cref="EffectsOptions.CheckEvery"/>, as the benefit measurements are taken. Each check first brings the
+/// interventions derived from programmes, process moves and share migrations in step with their sources
+/// (<see cref="InterventionSources"/>); a change there is a change of the interventions.
 /// </summary>
 public sealed partial class EffectsJob(IServiceProvider services, EffectsOptions options, UsageLoadStatus usageLoad, ILogger<EffectsJob> logger,
     TimeProvider clock) : BackgroundService
@@ -46,6 +48,7 @@ public sealed partial class EffectsJob(IServiceProvider services, EffectsOptions
                 }
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+                await scope.ServiceProvider.GetRequiredService<InterventionSources>().SyncAsync(stoppingToken);
                 var inputs = await InputsAsync(db, scope.ServiceProvider.GetRequiredService<LearningQueries>(), stoppingToken);
                 if (inputs == estimated)
                 {

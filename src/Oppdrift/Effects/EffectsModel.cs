@@ -32,6 +32,19 @@ public enum InterventionKind
     Other,
 }
 
+/// <summary>The module an intervention was derived from; an intervention without one was recorded by hand.</summary>
+public enum InterventionSource
+{
+    /// <summary>A learning programme with sessions: from its first session, for the agencies its attendees come from.</summary>
+    Programme,
+
+    /// <summary>A process moved in the process register: from its move date, for its owning and involved agencies.</summary>
+    Process,
+
+    /// <summary>A file share whose every mapping is migrated: from the day the last one was, for the share's agency.</summary>
+    Share,
+}
+
 /// <summary>
 /// Something the change team did to some agencies from a day. When <see cref="ProgrammeId"/> is set, the agencies are
 /// those whose people attended the programme's sessions (from the attendance imports), each with its dose.
@@ -49,6 +62,14 @@ public sealed class Intervention
 
     /// <summary>A learning programme whose attendance gives the agencies reached and the dose; null for a hand-recorded intervention.</summary>
     public int? ProgrammeId { get; set; }
+
+    /// <summary>
+    /// The module it was derived from, with <see cref="SourceId"/> the programme, process or share: kept in step with its
+    /// source by <see cref="InterventionSources"/> and not edited by hand. Null for an intervention recorded by hand.
+    /// </summary>
+    public InterventionSource? SourceKind { get; set; }
+
+    public int? SourceId { get; set; }
 
     /// <summary>The usage metrics it is judged on; empty for the kind's defaults (<see cref="EffectOutcomes.Defaults"/>).</summary>
     public List<string> Metrics { get; set; } = [];
@@ -127,6 +148,9 @@ public static class EffectsModel
             e.Property(x => x.UpdatedBy).HasMaxLength(200);
             e.HasIndex(x => x.StartsOn);
             e.HasIndex(x => x.ProgrammeId);
+            e.Property(x => x.SourceKind).HasConversion<string>().HasMaxLength(16);
+            // One intervention per source; hand-recorded ones (null) are not counted by a unique index on either database.
+            e.HasIndex(x => new { x.SourceKind, x.SourceId }).IsUnique();
             // A programme deleted leaves the intervention with the agencies its attendance last gave.
             e.HasOne<Learning.Programme>().WithMany().HasForeignKey(x => x.ProgrammeId).OnDelete(DeleteBehavior.SetNull);
             e.HasMany(x => x.Agencies).WithOne().HasForeignKey(a => a.InterventionId).OnDelete(DeleteBehavior.Cascade);

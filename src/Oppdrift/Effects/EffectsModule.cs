@@ -19,6 +19,7 @@ public static class EffectsModule
         services.AddScoped<EffectEstimator>();
         services.AddScoped<EffectQueries>();
         services.AddScoped<InterventionLog>();
+        services.AddScoped<InterventionSources>();
         services.AddHostedService<EffectsJob>();
         return services;
     }
@@ -57,7 +58,7 @@ public static class EffectsModule
         var shown = r.Estimate is not null;
         return new EffectResponse(row.Intervention.Id, row.Intervention.Name, Camel(row.Intervention.Kind.ToString()), row.Intervention.StartsOn, r.Metric,
             effect.Metric.Name, effect.IsShare ? "share" : "perPersonPerDay",
-            [.. effect.Treated.Select(a => a.Code)], [.. effect.Comparison.Select(a => a.Code)], shown ? r.TreatedPeople : null, shown ? R(r.Dose) : null,
+            [.. effect.Treated.Select(a => a.Code)], [.. effect.Comparison.Select(a => a.Code)], shown && r.TreatedPeople > 0 ? r.TreatedPeople : null, shown ? R(r.Dose) : null,
             R(r.Estimate), R(r.Low), R(r.High), R(r.TreatedBefore), R(r.Drift), r.PreTrendOk, Camel(r.Verdict.ToString()), r.Reason is { } reason ? Camel(reason.ToString()) : null,
             r.PlaceboSets, r.ComputedAt, shown ? effect.EventStudy : []);
     }

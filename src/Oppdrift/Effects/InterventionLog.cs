@@ -56,6 +56,10 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Tim
             {
                 return Fail("", "ErrorNotFound");
             }
+            if (intervention.SourceKind is not null)
+            {
+                return Fail("", "ErrorDerived");
+            }
         }
         var name = input.Name?.Trim();
         if (string.IsNullOrEmpty(name))
@@ -160,6 +164,10 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Tim
         if (intervention is null)
         {
             return Fail("", "ErrorNotFound");
+        }
+        if (intervention.SourceKind is not null)
+        {
+            return Fail("", "ErrorDerived");
         }
         db.Interventions.Remove(intervention);
         AuditLog.Record(db, clock, user.ActorName(), "effects.intervention.delete", intervention.Name, Snapshot(intervention));

@@ -189,13 +189,26 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
             .OrderBy(p => p.Name, OrganisationQueries.NorwegianOrder).Select(p => (p.Id, p.Name))];
 
     /// <summary>
+    /// Every programme with a session held (not cancelled, started before <paramref name="now"/>): its name and the day of
+    /// its first such session, from which the Effects module judges it as a training.
+    /// </summary>
+    public async Task<IReadOnlyList<(int Id, string Name, DateOnly FirstSession)>> HeldProgrammesAsync(DateTime now, CancellationToken cancellationToken) =>
+        [.. (await db.LearningSessions.Where(s => s.CancelledAt == null && s.StartsAt <= now)
+            .GroupBy(s => s.ProgrammeId)
+            .Select(g => new { Id = g.Key, First = g.Min(s => s.StartsAt) })
+            .Join(db.Programmes, g => g.Id, p => p.Id, (g, p) => new { g.Id, p.Name, g.First })
+            .ToListAsync(cancellationToken))
+            .Select(x => (x.Id, x.Name, DateOnly.FromDateTime(x.First)))];
+
+    /// <summary>
     /// Whom a programme reached, for judging its effect: the day of its first session anyone attended, and the distinct
     /// people of each agency who attended any session live. The counts are for computing a dose over the agency's head
     /// count; they are not for showing, and agencies under the minimum group size must be left out by the caller.
+    /// <paramref name="before"/> counts only the sessions that started before it.
     /// </summary>
-    public async Task<ProgrammeReach> ReachAsync(int programmeId, CancellationToken cancellationToken)
+    public async Task<ProgrammeReach> ReachAsync(int programmeId, CancellationToken cancellationToken, DateTime? before = null)
     {
-        var sessions = db.LearningSessions.Where(s => s.ProgrammeId == programmeId).Select(s => s.Id);
+        var sessions = db.LearningSessions.Where(s => s.ProgrammeId == programmeId && (before == null || s.StartsAt < before)).Select(s => s.Id);
         var attended = db.Attendance.Where(a => sessions.Contains(a.SessionId));
         var first = await attended.Join(db.LearningSessions, a => a.SessionId, s => s.Id, (a, s) => (DateTime?)s.StartsAt).MinAsync(cancellationToken);
         var perAgency = await attended.Where(a => a.PersonId != null)

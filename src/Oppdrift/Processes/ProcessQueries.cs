@@ -52,6 +52,16 @@ public sealed class ProcessQueries(OppdriftDb db, BenefitsOptions options)
     /// <summary>Changes whenever a process, its state or its measures change: the id of the latest "processes." audit entry.</summary>
     public static Task<long> VersionAsync(OppdriftDb db, CancellationToken cancellationToken) => AuditLog.LatestAsync(db, "processes.", cancellationToken);
 
+    /// <summary>
+    /// Every process moved to its target (state Moved or Measured, with a move date): its name, the day it moved, and its
+    /// owning and involved agencies, from which the Effects module judges it as a process move.
+    /// </summary>
+    public async Task<IReadOnlyList<(int Id, string Name, DateOnly MovedOn, IReadOnlyList<int> Agencies)>> MovesAsync(CancellationToken cancellationToken) =>
+        [.. (await db.Processes.AsNoTracking().Include(p => p.Agencies)
+            .Where(p => (p.State == ProcessState.Moved || p.State == ProcessState.Measured) && p.MovedOn != null)
+            .ToListAsync(cancellationToken))
+            .Select(p => (p.Id, p.Name, p.MovedOn!.Value, (IReadOnlyList<int>)[.. p.Agencies.Select(a => a.AgencyId).Append(p.OwnerAgencyId).Distinct().Order()]))];
+
     /// <summary>The hourly cost (the Benefits module's setting) and the climate factors as the municipality has set them.</summary>
     public async Task<GainFactors> FactorsAsync(CancellationToken cancellationToken)
     {

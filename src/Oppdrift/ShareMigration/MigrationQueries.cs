@@ -176,6 +176,30 @@ public sealed class MigrationQueries(OppdriftDb db)
 
     /// <summary>Changes whenever the plan does: every change to it (scan, mapping, state) is an audit entry.</summary>
     /// <summary>Whether any file share has been registered with the plan.</summary>
+    /// <summary>
+    /// Every share whose mappings are all migrated (or verified), with at least one: its name, its agency and the day the
+    /// last of them was first marked migrated (from each mapping's history), from which the Effects module judges it as a
+    /// share migration.
+    /// </summary>
+    public async Task<IReadOnlyList<(int Id, string Name, int AgencyId, DateOnly MigratedOn)>> MigratedSharesAsync(CancellationToken cancellationToken)
+    {
+        var mappings = await db.ShareMappings.AsNoTracking()
+            .Select(m => new
+            {
+                m.ShareId,
+                m.State,
+                m.StateChangedAt,
+                FirstMigrated = m.History.Where(h => h.State == MappingState.Migrated || h.State == MappingState.Verified).Min(h => (DateTime?)h.At),
+            })
+            .ToListAsync(cancellationToken);
+        var done = mappings.GroupBy(m => m.ShareId)
+            .Where(g => g.All(m => m.State is MappingState.Migrated or MappingState.Verified))
+            .ToDictionary(g => g.Key, g => DateOnly.FromDateTime(g.Max(m => m.FirstMigrated ?? m.StateChangedAt)));
+        var ids = done.Keys.ToList();
+        return [.. (await db.SourceShares.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.Name, s.AgencyId }).ToListAsync(cancellationToken))
+            .Select(s => (s.Id, s.Name, s.AgencyId, done[s.Id]))];
+    }
+
     public async Task<bool> AnySharesAsync(CancellationToken cancellationToken) => await db.SourceShares.AnyAsync(cancellationToken);
 
     public static async Task<long> VersionAsync(OppdriftDb db, CancellationToken cancellationToken) =>

@@ -154,6 +154,65 @@ public sealed class EffectEstimatorTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_programme_counts_attendance_only_up_to_the_end_of_its_weeks_after_and_its_light_reach_spoils_no_other_comparison(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await EffectSeed.SeedAsync(db);
+        var reached = await LearningSeed.PeopleAsync(db, EffectSeed.People(20), ids["A20"], "a20-");
+        var brushed = await LearningSeed.PeopleAsync(db, EffectSeed.People(21), ids["A21"], "a21-");
+        var (programme, session) = await LearningSeed.ProgrammeAsync(db, capacity: null);
+        // A session long after the weeks judged (2 September 2026), which 40 of A21's 260 people attended.
+        var late = new LearningSession
+        {
+            ProgrammeId = programme.Id,
+            Title = "Oppfølging",
+            StartsAt = new DateTime(2026, 9, 2, 8, 0, 0, DateTimeKind.Utc),
+            EndsAt = new DateTime(2026, 9, 2, 9, 0, 0, DateTimeKind.Utc),
+            Mode = SessionMode.Online,
+            CalendarUid = "late@oppdrift",
+        };
+        db.LearningSessions.Add(late);
+        await db.SaveChangesAsync();
+        var import = new AttendanceImport { SessionId = session.Id, FileName = "oppmøte.csv", ImportedBy = "test", ImportedAt = LearningSeed.Now.UtcDateTime };
+        var lateImport = new AttendanceImport { SessionId = late.Id, FileName = "oppmøte-2.csv", ImportedBy = "test", ImportedAt = LearningSeed.Now.UtcDateTime };
+        db.AttendanceImports.AddRange(import, lateImport);
+        await db.SaveChangesAsync();
+        foreach (var person in reached.Take(30).Concat(brushed.Take(2)))
+        {
+            db.Attendance.Add(new Attendance { SessionId = session.Id, ImportId = import.Id, PersonId = person.Id, Name = person.DisplayName, DurationSeconds = 1800 });
+        }
+        foreach (var person in brushed.Skip(2).Take(40))
+        {
+            db.Attendance.Add(new Attendance { SessionId = late.Id, ImportId = lateImport.Id, PersonId = person.Id, Name = person.DisplayName, DurationSeconds = 1800 });
+        }
+        await db.SaveChangesAsync();
+        var clock = EffectSeed.Clock();
+        var log = EffectSeed.Log(db, clock);
+        var webinar = await log.SaveAsync(null, new InterventionInput
+        {
+            Name = "Frokostwebinar",
+            Kind = InterventionKind.Training,
+            StartsOn = EffectSeed.JumpDay.AddDays(-7),
+            ProgrammeId = programme.Id,
+            Metrics = ["teams.active7"],
+        }, ProcessUsers.Central, default);
+        var week = await log.SaveAsync(null, Input("Teams-uke", InterventionKind.Training, EffectSeed.JumpDay, ids["A00"]) with { Metrics = ["teams.active7"] },
+            ProcessUsers.Central, default);
+
+        Assert.Equal(2, await EffectSeed.Estimator(db, clock).EstimateAllAsync(default));
+
+        var results = await db.EffectResults.AsNoTracking().ToDictionaryAsync(r => r.InterventionId);
+        // The late session is after the webinar's weeks: A21 is brushed (2 people), not treated (42).
+        Assert.Equal([ids["A20"]], results[webinar.Value!.Id].Treated);
+        Assert.Equal(42, results[webinar.Value.Id].PlaceboSets); // 45, less A20 treated, A21 brushed and A00 (the Teams week in its weeks)
+        // For the Teams week, A20 (treated by a similar intervention in its weeks) is no comparison; A21, brushed, still is.
+        Assert.Equal(43, results[week.Value!.Id].PlaceboSets); // 45, less A00 and A20
+        Assert.Equal(EffectVerdict.Effect, results[week.Value.Id].Verdict);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task A_dose_resting_on_fewer_attendees_than_the_minimum_group_size_is_not_shown(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);

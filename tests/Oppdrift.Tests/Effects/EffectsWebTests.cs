@@ -152,4 +152,86 @@ public sealed class EffectsWebTests
         Assert.Equal(["effects.intervention.create", "effects.intervention.delete"],
             await check.AuditEntries.Where(a => a.Action.StartsWith("effects.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
     }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_derived_intervention_links_to_its_source_and_a_leader_sees_no_level_of_agencies_outside_their_scope(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        Dictionary<string, int> ids;
+        int shareId, derivedId, sharedId;
+        await using (var db = app.Database.CreateContext())
+        {
+            ids = await EffectSeed.SeedAsync(db);
+            var share = new Oppdrift.ShareMigration.SourceShare { AgencyId = ids["A03"], Name = @"\\fil01\a03$", CreatedAt = new DateTime(2026, 1, 5, 0, 0, 0, DateTimeKind.Utc), CreatedBy = "test" };
+            db.SourceShares.Add(share);
+            await db.SaveChangesAsync();
+            var migrated = new DateTime(2026, 4, 8, 10, 0, 0, DateTimeKind.Utc);
+            var mapping = new Oppdrift.ShareMigration.ShareMapping
+            {
+                ShareId = share.Id,
+                SourceFolder = "",
+                SiteUrl = "https://kommune.sharepoint.com/sites/a03",
+                Library = "Shared Documents",
+                TargetFolder = "",
+                State = Oppdrift.ShareMigration.MappingState.Migrated,
+                StateChangedAt = migrated,
+                StateChangedBy = "test",
+            };
+            mapping.History.Add(new Oppdrift.ShareMigration.ShareMappingChange { State = Oppdrift.ShareMigration.MappingState.Migrated, At = migrated, By = "test" });
+            db.ShareMappings.Add(mapping);
+            await db.SaveChangesAsync();
+            shareId = share.Id;
+        }
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var saved = await scope.ServiceProvider.GetRequiredService<InterventionLog>().SaveAsync(null, new InterventionInput
+            {
+                Name = "Teams-uke for to etater",
+                Kind = InterventionKind.Training,
+                StartsOn = EffectSeed.JumpDay,
+                AgencyIds = [ids["A00"], ids["A01"]],
+                Metrics = ["teams.active7"],
+            }, BenefitsTemplate.System("endringsleder"), default);
+            Assert.True(saved.Succeeded, saved.Error);
+            sharedId = saved.Value!.Id;
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<InterventionSources>().SyncAsync(default));
+            await scope.ServiceProvider.GetRequiredService<EffectEstimator>().EstimateAllAsync(default);
+        }
+        await using (var db = app.Database.CreateContext())
+        {
+            derivedId = (await db.Interventions.SingleAsync(i => i.SourceKind == InterventionSource.Share)).Id;
+        }
+        using var central = await app.SignInAsync(Roles.ChangeLeader);
+        using var leader = await app.SignInAsync(Roles.AgencyLeader, "A00");
+
+        // The derived one: its source instead of the edit and delete forms; its edit address leads back to its page.
+        var derived = WebUtility.HtmlDecode(await central.GetStringAsync($"/effects/{derivedId}"));
+        Assert.Contains($"href=\"/migration/shares/{shareId}\"", derived, StringComparison.Ordinal);
+        Assert.Contains("følger kilden", derived, StringComparison.Ordinal);
+        Assert.DoesNotContain("Slett tiltaket", derived, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/effects/{derivedId}/edit", derived, StringComparison.Ordinal);
+        using (var edit = await central.GetAsync($"/effects/{derivedId}/edit"))
+        {
+            Assert.Equal($"/effects/{derivedId}", Location(edit));
+        }
+        Assert.Contains(@"\\fil01\a03$", WebUtility.HtmlDecode(await central.GetStringAsync("/effects")), StringComparison.Ordinal);
+
+        // Done to A00 and A01: the leader of A00 reads the combined estimate, but not the treated group's level, head count or dose.
+        static JsonElement Row(string json) => JsonDocument.Parse(json).RootElement.EnumerateArray().Single(r => r.GetProperty("intervention").GetString() == "Teams-uke for to etater");
+        var full = Row(await central.GetStringAsync("/api/effects"));
+        var scoped = Row(await leader.GetStringAsync("/api/effects"));
+        Assert.NotEqual(JsonValueKind.Null, full.GetProperty("before").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, full.GetProperty("treatedPeople").ValueKind);
+        Assert.Equal(JsonValueKind.Null, scoped.GetProperty("before").ValueKind);
+        Assert.Equal(JsonValueKind.Null, scoped.GetProperty("treatedPeople").ValueKind);
+        Assert.Equal(full.GetProperty("estimate").GetDouble(), scoped.GetProperty("estimate").GetDouble());
+        Assert.Equal(full.GetProperty("ciLow").GetDouble(), scoped.GetProperty("ciLow").GetDouble());
+        var centralPage = WebUtility.HtmlDecode(await central.GetStringAsync($"/effects/{sharedId}"));
+        var leaderPage = WebUtility.HtmlDecode(await leader.GetStringAsync($"/effects/{sharedId}"));
+        Assert.Matches("Nivå før</dt><dd>[0-9]", centralPage);
+        Assert.Contains("Nivå før</dt><dd>–", leaderPage, StringComparison.Ordinal);
+        Assert.Matches(@"\([0-9][0-9\s\u00a0\u202f]* ansatte\)", centralPage);
+        Assert.DoesNotMatch(@"\([0-9][0-9\s\u00a0\u202f]* ansatte\)", leaderPage);
+    }
 }
