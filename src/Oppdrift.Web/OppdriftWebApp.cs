@@ -38,11 +38,17 @@ public static class OppdriftWebApp
 
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // The application name is the host's even when a test starts it, so its static asset manifest is found.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(OppdriftWebApp).Assembly.GetName().Name });
-        // appsettings.json is read from the content root, the working directory: a service started from another folder
-        // misses it, and would then log every SQL statement. These defaults come first, so they hold wherever the host
-        // starts and appsettings.json, environment variables and the command line still override them.
+        // The application name is the host's even when a test starts it, so its static asset manifest is found. The content
+        // root (appsettings.json, wwwroot) is the app's own folder, not the working directory, so a service manager may
+        // start it from anywhere.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(OppdriftWebApp).Assembly.GetName().Name,
+            ContentRootPath = ContentRoot(args),
+        });
+        // These defaults come first, so they hold even when appsettings.json is missing, and appsettings.json, environment
+        // variables and the command line still override them.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         if (args.Contains("--demo"))
         {
@@ -154,6 +160,18 @@ public static class OppdriftWebApp
         app.MapSurveysApi();
         app.MapEffectsApi();
         return app;
+    }
+
+    /// <summary>
+    /// The folder the app's files are in (AppContext.BaseDirectory), unless the content root is given on the command
+    /// line (<c>--contentRoot</c>) or in <c>ASPNETCORE_CONTENTROOT</c> / <c>DOTNET_CONTENTROOT</c>.
+    /// </summary>
+    internal static string? ContentRoot(string[] args)
+    {
+        var given = args.Any(a => a.TrimStart('-', '/').StartsWith("contentRoot", StringComparison.OrdinalIgnoreCase))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT"));
+        return given ? null : AppContext.BaseDirectory;
     }
 }
 
