@@ -96,8 +96,21 @@ public static class OppdriftWebApp
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = UploadLimits.DefaultBytes);
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = UploadLimits.DefaultBytes);
 
+        // Held shared while the app runs, so `oppdrift db restore` refuses to replace the database under it.
+        services.AddSingleton(provider => DataDirectoryLock.HoldShared(DataDirectory.Resolve(provider.GetRequiredService<IConfiguration>())));
+
         var app = builder.Build();
-        await FirstStart.RunAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
+        try
+        {
+            app.Services.GetRequiredService<DataDirectoryLock>();
+            await FirstStart.RunAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
+        }
+        catch
+        {
+            // Releases the lock and the database of an app that does not start (a database too new for it, say).
+            await app.DisposeAsync();
+            throw;
+        }
 
         app.UseMiddleware<SecurityHeaders>();
         if (app.Configuration.GetValue<bool>("Oppdrift:BehindProxy"))
@@ -251,7 +264,8 @@ internal static partial class FirstStart
         {
             LogKeyBesideData(logger, keyFile);
         }
-        await db.Database.MigrateAsync(cancellationToken);
+        // A database a newer version migrated is refused before anything touches it (DatabaseTooNewException).
+        await DatabaseSchema.MigrateAsync(db, provider.Describe(), cancellationToken);
         KeyRingServices.MoveKeyFilesIntoDatabase(services, DataDirectory.Resolve(scope.ServiceProvider.GetRequiredService<IConfiguration>()), logger);
 
         var admin = await scope.ServiceProvider.GetRequiredService<AccountService>().EnsureAdministratorAsync(cancellationToken);
