@@ -77,6 +77,7 @@ public static class OppdriftWebApp
         services.AddHttpContextAccessor();
         services.AddOpenApi();
         services.AddProblemDetails();
+        Telemetry.Add(builder);
         // Keys for sign-in cookies and antiforgery live in the database, encrypted, so a restart does not sign everyone out
         // and every web node reads the others' cookies.
         services.AddDataProtection().SetApplicationName("Oppdrift").PersistKeysToDatabase(builder.Configuration);
