@@ -25,6 +25,8 @@ for rid in "${runtimes[@]}"; do
     dotnet publish "$project" -c Release -r "$rid" --self-contained false -p:DebugType=none -p:GenerateDocumentationFile=false \
       -o "$folder" -nologo -v quiet
   done
+  # The front-end packages' manifests are build inputs, not part of the app.
+  rm -f "$folder/package.json" "$folder/package-lock.json"
   cp deploy/README.md "$folder/README.md"
   cp LICENSE "$folder/LICENSE"
   mkdir -p "$folder/deploy"
