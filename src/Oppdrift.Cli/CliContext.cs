@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Oppdrift.Data;
 using Spectre.Console;
@@ -73,7 +72,7 @@ internal sealed class CliContext
         var db = CreateDb();
         try
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await DatabaseSchema.MigrateAsync(db, Database.Describe(), cancellationToken);
             return db;
         }
         catch
@@ -108,6 +107,11 @@ internal static class CliActions
             catch (ArgumentException e) when (context is null)
             {
                 await Console.Error.WriteLineAsync($"The database setting cannot be used: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            catch (DatabaseTooNewException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
                 return ExitCodes.BadInput;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -38,11 +38,17 @@ public static class OppdriftWebApp
 
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // The application name is the host's even when a test starts it, so its static asset manifest is found.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(OppdriftWebApp).Assembly.GetName().Name });
-        // appsettings.json is read from the content root, the working directory: a service started from another folder
-        // misses it, and would then log every SQL statement. These defaults come first, so they hold wherever the host
-        // starts and appsettings.json, environment variables and the command line still override them.
+        // The application name is the host's even when a test starts it, so its static asset manifest is found. The content
+        // root (appsettings.json, wwwroot) is the app's own folder, not the working directory, so a service manager may
+        // start it from anywhere.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(OppdriftWebApp).Assembly.GetName().Name,
+            ContentRootPath = ContentRoot(args),
+        });
+        // These defaults come first, so they hold even when appsettings.json is missing, and appsettings.json, environment
+        // variables and the command line still override them.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         if (args.Contains("--demo"))
         {
@@ -71,6 +77,7 @@ public static class OppdriftWebApp
         services.AddHttpContextAccessor();
         services.AddOpenApi();
         services.AddProblemDetails();
+        Telemetry.Add(builder);
         // Keys for sign-in cookies and antiforgery live in the database, encrypted, so a restart does not sign everyone out
         // and every web node reads the others' cookies.
         services.AddDataProtection().SetApplicationName("Oppdrift").PersistKeysToDatabase(builder.Configuration);
@@ -90,8 +97,21 @@ public static class OppdriftWebApp
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = UploadLimits.DefaultBytes);
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = UploadLimits.DefaultBytes);
 
+        // Held shared while the app runs, so `oppdrift db restore` refuses to replace the database under it.
+        services.AddSingleton(provider => DataDirectoryLock.HoldShared(DataDirectory.Resolve(provider.GetRequiredService<IConfiguration>())));
+
         var app = builder.Build();
-        await FirstStart.RunAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
+        try
+        {
+            app.Services.GetRequiredService<DataDirectoryLock>();
+            await FirstStart.RunAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
+        }
+        catch
+        {
+            // Releases the lock and the database of an app that does not start (a database too new for it, say).
+            await app.DisposeAsync();
+            throw;
+        }
 
         app.UseMiddleware<SecurityHeaders>();
         if (app.Configuration.GetValue<bool>("Oppdrift:BehindProxy"))
@@ -154,6 +174,18 @@ public static class OppdriftWebApp
         app.MapSurveysApi();
         app.MapEffectsApi();
         return app;
+    }
+
+    /// <summary>
+    /// The folder the app's files are in (AppContext.BaseDirectory), unless the content root is given on the command
+    /// line (<c>--contentRoot</c>) or in <c>ASPNETCORE_CONTENTROOT</c> / <c>DOTNET_CONTENTROOT</c>.
+    /// </summary>
+    internal static string? ContentRoot(string[] args)
+    {
+        var given = args.Any(a => a.TrimStart('-', '/').StartsWith("contentRoot", StringComparison.OrdinalIgnoreCase))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT"));
+        return given ? null : AppContext.BaseDirectory;
     }
 }
 
@@ -233,7 +265,8 @@ internal static partial class FirstStart
         {
             LogKeyBesideData(logger, keyFile);
         }
-        await db.Database.MigrateAsync(cancellationToken);
+        // A database a newer version migrated is refused before anything touches it (DatabaseTooNewException).
+        await DatabaseSchema.MigrateAsync(db, provider.Describe(), cancellationToken);
         KeyRingServices.MoveKeyFilesIntoDatabase(services, DataDirectory.Resolve(scope.ServiceProvider.GetRequiredService<IConfiguration>()), logger);
 
         var admin = await scope.ServiceProvider.GetRequiredService<AccountService>().EnsureAdministratorAsync(cancellationToken);

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Oppdrift.Shared;
 
 namespace Oppdrift.ShareMigration;
 
@@ -84,6 +85,7 @@ public sealed class TreeScanner
 
     public async Task<ScanOutcome> RunAsync(IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
     {
+        using var run = OppdriftTelemetry.Start("oppdrift.share.scan");
         var previousPath = PreviousPath(_options.InventoryPath);
         var resumed = false;
         if (File.Exists(_options.InventoryPath))
@@ -149,6 +151,8 @@ public sealed class TreeScanner
                 _inventory.Execute("DETACH DATABASE prev");
                 File.Delete(previousPath);
             }
+            run.Activity?.SetTag("oppdrift.scan.files", _files);
+            run.Succeeded();
             return new ScanOutcome(_folders, _files, _bytes, _reused, resumed, _hasPrevious, _findings, _foldersAccessTimesChanged);
         }
         finally

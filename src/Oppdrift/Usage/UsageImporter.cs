@@ -52,6 +52,8 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(request);
+        using var run = OppdriftTelemetry.Start("oppdrift.usage.import");
+        run.Activity?.SetTag("oppdrift.usage.files", sources.Count);
         // Snapshots are indexed by the slots of one UsagePeople; a second import on this instance starts both afresh.
         _snapshots.Clear();
         _people = await UsagePeople.LoadAsync(db, pseudonymiser, cancellationToken);
@@ -108,6 +110,9 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         }
         await PruneAsync(cancellationToken);
         progress?.Report(new UsageImportProgress(results.Count, ordered.Count, rows, null));
+        OppdriftTelemetry.RowsImported(rows);
+        run.Activity?.SetTag("oppdrift.usage.rows", rows);
+        run.Succeeded();
         return new UsageImportResult(results);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Oppdrift.Shared;
 
 namespace Oppdrift.Usage.Graph;
 
@@ -114,6 +115,7 @@ public sealed partial class UsageGraphPullJob : BackgroundService
             LogIncomplete(logger, string.Join("; ", options.Problems()));
             return new UsagePullRun(time.GetUtcNow(), [], [], []);
         }
+        using var run = OppdriftTelemetry.Start("oppdrift.usage.graph-pull");
         var started = time.GetUtcNow();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(started, zone).DateTime);
@@ -142,6 +144,9 @@ public sealed partial class UsageGraphPullJob : BackgroundService
         }
         progress?.Report(100);
         LogFinished(logger, succeeded.Count, failed.Count);
+        run.Activity?.SetTag("oppdrift.reports.succeeded", succeeded.Count);
+        run.Activity?.SetTag("oppdrift.reports.failed", failed.Count);
+        run.Succeeded();
         return LastRun = new UsagePullRun(started, plan, succeeded, failed);
     }
 

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Oppdrift.Data;
+
+/// <summary>
+/// Brings a database's schema up to date, but never touches one that a newer version of Oppdrift has migrated: its
+/// migrations unknown to this build would be left half understood, and EF Core cannot go back. Downgrades are refused.
+/// </summary>
+public static class DatabaseSchema
+{
+    /// <summary>Migrations applied to the database that this build does not have (a newer version applied them).</summary>
+    public static async Task<IReadOnlyList<string>> UnknownMigrationsAsync(OppdriftDb db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var applied = await db.Database.GetAppliedMigrationsAsync(cancellationToken);
+        return [.. applied.Where(m => !known.Contains(m)).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Applies the pending migrations and returns their names, or throws <see cref="DatabaseTooNewException"/> without
+    /// changing anything when the database holds migrations this build does not know.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(OppdriftDb db, string description, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var unknown = await UnknownMigrationsAsync(db, cancellationToken);
+        if (unknown.Count > 0)
+        {
+            throw new DatabaseTooNewException(description, unknown);
+        }
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+        return pending;
+    }
+}
+
+/// <summary>The database was migrated by a newer version of Oppdrift; this one refuses to use it.</summary>
+public sealed class DatabaseTooNewException(string database, IReadOnlyList<string> unknownMigrations)
+    : InvalidOperationException(Shared.SharedText.Get("DatabaseTooNew", database, string.Join(", ", unknownMigrations)))
+{
+    public IReadOnlyList<string> UnknownMigrations { get; } = unknownMigrations;
+}
