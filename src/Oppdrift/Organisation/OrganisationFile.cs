@@ -54,8 +54,11 @@ public sealed class OrganisationFile(OppdriftDb db, TimeProvider clock)
 
     private sealed record Parsed(string? Municipality, string? LeaderTitles, IReadOnlyList<AgencyLine> Agencies, IReadOnlyList<RuleLine> Rules);
 
-    /// <summary>Writes the setup as it stands: settings, agencies by code, rules in the order they are tried.</summary>
-    public async Task ExportAsync(TextWriter output, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the setup as it stands: settings, agencies by code, rules in the order they are tried. Recorded in the audit
+    /// log as the actor's export; without an actor the caller records it (a web download does, as it starts).
+    /// </summary>
+    public async Task ExportAsync(TextWriter output, string? actor, CancellationToken cancellationToken)
     {
         var settings = await db.OrganisationSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         var agencies = await db.Agencies.AsNoTracking().OrderBy(a => a.Code).Select(a => new { a.Id, a.Code, a.Name, a.Sector }).ToListAsync(cancellationToken);
@@ -75,8 +78,11 @@ public sealed class OrganisationFile(OppdriftDb db, TimeProvider clock)
             csv.WriteRow("rule", codes[rule.AgencyId], null, null, rule.Field.ToString(), rule.Operator.ToString(), rule.Value, rule.UnitFrom.ToString());
         }
         await output.FlushAsync(cancellationToken);
-        AuditLog.Record(db, clock, actor, "organisation.setup.export", null, after: new { Agencies = agencies.Count, Rules = rules.Count });
-        await db.SaveChangesAsync(cancellationToken);
+        if (actor is not null)
+        {
+            AuditLog.Record(db, clock, actor, "organisation.setup.export", null, after: new { Agencies = agencies.Count, Rules = rules.Count });
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>

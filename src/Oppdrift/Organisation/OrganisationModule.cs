@@ -40,7 +40,8 @@ public static class OrganisationModule
             .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes);
 
         // The organisation's setup as one file (OrganisationFile): downloaded from and uploaded on /organisation.
-        app.MapGet("/organisation/setup.csv", ExportSetupAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription();
+        app.MapGet("/organisation/setup.csv", ExportSetupAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription()
+            .AuditsExport("organisation.setup");
         app.MapPost("/organisation/setup", ImportSetupFromFormAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription()
             .WithMetadata(new RequestSizeLimitAttribute(OrganisationFile.MaxBytes)).WithFormOptions(multipartBodyLengthLimit: OrganisationFile.MaxBytes);
     }
@@ -48,10 +49,11 @@ public static class OrganisationModule
     /// <summary>The name of the downloaded setup file.</summary>
     public const string SetupFileName = "oppdrift-organisasjon.csv";
 
-    private static async Task<FileContentHttpResult> ExportSetupAsync(ClaimsPrincipal user, OrganisationFile file, CancellationToken cancellationToken)
+    private static async Task<FileContentHttpResult> ExportSetupAsync(OrganisationFile file, CancellationToken cancellationToken)
     {
         await using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        await file.ExportAsync(writer, user.ActorName(), cancellationToken);
+        // Recorded as an export by the endpoint (AuditsExport), once the response starts.
+        await file.ExportAsync(writer, actor: null, cancellationToken);
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(writer.ToString()), "text/csv; charset=utf-8", SetupFileName);
     }
 

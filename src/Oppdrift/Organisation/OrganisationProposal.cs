@@ -83,6 +83,7 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
         }
 
         var values = Values(chosen, people);
+        var split = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         // An umbrella value: its people's departments often name the agency in their first part.
         foreach (var (value, count) in values.Where(v => v.Count > Umbrella * people.Count && chosen != DirectoryField.Department))
         {
@@ -93,13 +94,13 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
             if (prefixes.Count >= 2 && prefixes.Sum(p => p.Count) >= count / 2)
             {
                 rows.AddRange(prefixes.Select(p => Row(DirectoryField.Department, RuleOperator.StartsWith, p.Value, p.Count, true)));
+                split.Add(value);
             }
         }
-        var split = rows.Count > 0;
         foreach (var (value, count) in values)
         {
-            var umbrella = count > Umbrella * people.Count;
-            rows.Add(Row(chosen, RuleOperator.Equals, value, count, count >= FewPeople && !(umbrella && split)));
+            // A value split into its districts is listed, not ticked: what is left of it is most often the central staff.
+            rows.Add(Row(chosen, RuleOperator.Equals, value, count, count >= FewPeople && !split.Contains(value)));
         }
         var placed = people.Count(p => p.AgencyId is not null);
         return new Proposal(chosen, splits, rows, people.Count, placed, await BasisAsync(people.Count, cancellationToken));

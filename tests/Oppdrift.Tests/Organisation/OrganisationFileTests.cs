@@ -237,6 +237,7 @@ public sealed class OrganisationFileTests
         {
             Assert.Equal("Sykehjemsetaten i Nordvik", (await db.Agencies.SingleAsync(a => a.Code == "SYE")).Name);
             Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "organisation.setup.import" && a.Actor != null));
+            Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action.EndsWith("organisation.setup") && a.Action.StartsWith("export")));
         }
 
         using var bad = new MultipartFormDataContent

@@ -13,7 +13,7 @@ public sealed class OrganisationProposalTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
 
     /// <summary>
-    /// Fifty people: two agencies by company name (10 and 8), one company name of two people, and thirty under the
+    /// Fifty-one people: two agencies by company name (11, more than a fifth of everyone, and 8), one company name of two people, and thirty under the
     /// municipality's own name whose departments name their district first ("Bydel Nord - Hjemmetjenesten").
     /// </summary>
     private static async Task<TestDatabase> WithPeopleAsync(DatabaseKind kind)
@@ -37,7 +37,7 @@ public sealed class OrganisationProposalTests
                 FirstSeenAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
             });
         }
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 11; i++)
         {
             Add("Kulturetaten", i < 5 ? "Biblioteket" : "Kulturhuset", "Rådhusgata 1");
         }
@@ -69,22 +69,22 @@ public sealed class OrganisationProposalTests
         var proposal = (await proposer.ProposeAsync(null, default))!;
 
         Assert.Equal(DirectoryField.CompanyName, proposal.Field);
-        Assert.Equal(50, proposal.People);
+        Assert.Equal(51, proposal.People);
         Assert.Equal(
         [
             "Department StartsWith Bydel Nord 15 BN True",
             "Department StartsWith Bydel Sør 15 BS True",
             "CompanyName Equals Testvik kommune 30 TK False", // the whole municipality: its districts are proposed instead
-            "CompanyName Equals Kulturetaten 10 KUL True",
+            "CompanyName Equals Kulturetaten 11 KUL True", // large, but not split: an agency
             "CompanyName Equals Sykehjemsetaten 8 SYK True",
             "CompanyName Equals Eldreombudet 2 ELD False", // too few people to propose, listed to decide
         ], proposal.Rows.Select(r => $"{r.Field} {r.Operator} {r.Value} {r.People} {r.Code} {r.Include}"));
         var company = proposal.Fields.Single(f => f.Field == DirectoryField.CompanyName);
-        Assert.Equal((4, 3, 48), (company.Values, company.Groups, company.Covered));
+        Assert.Equal((4, 3, 49), (company.Values, company.Groups, company.Covered));
 
         var preview = await proposer.PreviewAsync(Choices(proposal), default);
 
-        Assert.Equal(new ProposalPreview(48, 2, 4, 4), preview.Value);
+        Assert.Equal(new ProposalPreview(49, 2, 4, 4), preview.Value);
     }
 
     [Theory]
@@ -105,7 +105,7 @@ public sealed class OrganisationProposalTests
         {
             var applied = await new OrganisationProposer(db, _clock).ApplyAsync(choices, proposal.Basis, "kari", default);
             Assert.True(applied.Succeeded, applied.Error);
-            Assert.Equal(50, applied.Value!.Moved);
+            Assert.Equal(51, applied.Value!.Moved);
             Assert.Equal(0, applied.Value.Unassigned);
         }
 
@@ -115,7 +115,7 @@ public sealed class OrganisationProposalTests
         Assert.Equal(["BN", "BS", "KUL", "SYK", "KUL"], await check.MappingRules.OrderBy(r => r.Position).Select(r => r.Agency!.Code).ToListAsync());
         var units = await check.People.Where(p => p.Agency!.Code == "BN").Select(p => p.Unit!.Name).Distinct().OrderBy(u => u).ToListAsync();
         Assert.Equal(["Enhet 0", "Enhet 1", "Enhet 2"], units); // the district's name is taken off the department
-        Assert.Equal(12, await check.People.CountAsync(p => p.Agency!.Code == "KUL"));
+        Assert.Equal(13, await check.People.CountAsync(p => p.Agency!.Code == "KUL"));
         Assert.Equal("kari", (await check.AuditEntries.SingleAsync(a => a.Action == "organisation.proposal.apply")).Actor);
     }
 

