@@ -47,6 +47,10 @@ public sealed class AccessibilityTests(OppdriftApp app)
         var succeeded = page.Locator("tbody tr").Filter(new() { Has = page.Locator(".ds-tag[data-color='success']") }).Last;
         var importPath = await succeeded.GetByRole(AriaRole.Link).GetAttributeAsync("href");
         await AuditAsync(page, "/organisation/rules", "rules", language, findings);
+        await AuditAsync(page, "/organisation/proposal", "proposal", language, findings);
+        await page.GetByRole(AriaRole.Button, new() { Name = language == "en" ? "Preview the effect" : "Forhåndsvis effekten" }).ClickAsync();
+        await Expect(page.GetByText(language == "en" ? "With these choices" : "Med disse valgene")).ToBeVisibleAsync();
+        await AuditAsync(page, "proposal-preview", language, findings);
         await AuditAsync(page, importPath!, "import", language, findings);
         await OrganisationPages.ImportAsync(page, OppdriftApp.TestData("organisation/bad-duplicate-upn.csv"));
         await AuditAsync(page, "import-failed", language, findings);
