@@ -143,6 +143,50 @@ public sealed partial class SurveysWebTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_survey_of_many_agencies_shows_its_questions_for_the_municipality_one_agency_beside_it_or_all(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        using var central = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.ChangeLeader));
+        List<(string Code, string Name)> agencies;
+        await using (var db = app.Database.CreateContext())
+        {
+            agencies = [.. (await db.Agencies.OrderBy(a => a.Code).Select(a => new { a.Code, a.Name }).ToListAsync()).Take(13).Select(a => (a.Code, a.Name))];
+        }
+        // Six answers from each of thirteen agencies: every agency is a group of its own.
+        var file = FormsWorkbook.Write(["Hvilken virksomhet jobber du i?", "Hvor enig er du?.Møtene mine i Teams er effektive."],
+            [.. Enumerable.Range(0, 13 * 6).Select(i => new FormsWorkbook.Response("anonymous", new DateTime(2026, 2, 1, 10, i % 60, 0), [agencies[i / 6].Code, "Enig"]))]);
+        using var imported = await central.PostAsync("/api/surveys/import", new MultipartFormDataContent
+        {
+            { new StringContent("Mange-puls"), "survey" },
+            { new StringContent("Hvilken virksomhet jobber du i?"), "agencyColumn" },
+            { new ByteArrayContent(file), "file", "puls.xlsx" },
+        });
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        int survey;
+        await using (var db = app.Database.CreateContext())
+        {
+            survey = await db.Surveys.Where(s => s.Name == "Mange-puls").Select(s => s.Id).SingleAsync();
+        }
+        async Task<string> QuestionsAsync(string query)
+        {
+            var page = WebUtility.HtmlDecode(await central.GetStringAsync($"/surveys/{survey}{query}"));
+            return page[page.IndexOf("id=\"questions\"", StringComparison.Ordinal)..];
+        }
+        int Rows(string html) => html.Split("<th scope=\"row\">").Length - 1;
+
+        var municipality = await QuestionsAsync("");
+        var one = await QuestionsAsync($"?group={agencies[4].Code}");
+        var all = await QuestionsAsync("?group=all");
+
+        Assert.Equal(1, Rows(municipality));
+        Assert.Contains("<option value=\"all\"", municipality, StringComparison.Ordinal);
+        Assert.Equal(2, Rows(one));
+        Assert.Contains($"<th scope=\"row\">{agencies[4].Name}</th>", one, StringComparison.Ordinal);
+        Assert.True(Rows(all) >= 14, $"{Rows(all)} rows"); // every group of the survey, those without answers too
+    }
+
     /// <summary>Pages answer a signed-in user without the policy with the access-denied page.</summary>
     private static bool Refused(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.Forbidden
