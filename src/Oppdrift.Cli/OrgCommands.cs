@@ -91,14 +91,8 @@ internal static class OrgCommands
 
     private static async Task<int> ImportSetupAsync(CliContext cli, FileInfo file, string actor, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(file.FullName))
+        if (!await IsFileAsync(cli, file))
         {
-            await cli.Error.WriteLineAsync($"{file}: {OrganisationText.Get("ImportErrorIsFolder")}");
-            return ExitCodes.BadInput;
-        }
-        if (!file.Exists)
-        {
-            await cli.Error.WriteLineAsync($"{file}: {OrganisationText.Get("ImportErrorNoSuchFile")}");
             return ExitCodes.BadInput;
         }
         await using var db = await cli.OpenDbAsync(cancellationToken);
@@ -119,14 +113,8 @@ internal static class OrgCommands
 
     private static async Task<int> ImportAsync(CliContext cli, FileInfo file, string actor, DirectoryImportOptions options, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(file.FullName))
+        if (!await IsFileAsync(cli, file))
         {
-            await cli.Error.WriteLineAsync($"{file}: {OrganisationText.Get("ImportErrorIsFolder")}");
-            return ExitCodes.BadInput;
-        }
-        if (!file.Exists)
-        {
-            await cli.Error.WriteLineAsync($"{file}: {OrganisationText.Get("ImportErrorNoSuchFile")}");
             return ExitCodes.BadInput;
         }
         await using var db = await cli.OpenDbAsync(cancellationToken);
@@ -146,5 +134,21 @@ internal static class OrgCommands
         ImportReport.WriteCounts(cli.Tables, result);
         ImportReport.WriteWarnings(cli.Out, result);
         return ExitCodes.Success;
+    }
+
+    /// <summary>Whether the file to import is there; if not, says why (a folder, or nothing at that path).</summary>
+    private static async Task<bool> IsFileAsync(CliContext cli, FileInfo file)
+    {
+        if (Directory.Exists(file.FullName))
+        {
+            await cli.Error.WriteLineAsync($"{file}: {OrganisationText.Get("ImportErrorIsFolder")}");
+            return false;
+        }
+        if (!file.Exists)
+        {
+            await cli.Error.WriteLineAsync($"{file}: {OrganisationText.Get("ImportErrorNoSuchFile")}");
+            return false;
+        }
+        return true;
     }
 }

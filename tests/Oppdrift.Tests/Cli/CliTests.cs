@@ -168,6 +168,8 @@ public sealed class CliTests : IAsyncDisposable
         var elsewhere = await RunAsync("org", "setup", "import", exported, "--data", other, "--language", "en");
         var stdout = await RunAsync("org", "setup", "export", "-", "--data", other);
         var refused = await RunAsync("org", "setup", "import", bad, "--data", other, "--language", "en");
+        var missing = await RunAsync("org", "setup", "import", Path.Combine(_folder, "finnes-ikke.csv"), "--data", other, "--language", "en");
+        var folder = await RunAsync("org", "setup", "import", _folder, "--data", other, "--language", "en");
 
         Assert.Equal(0, imported.ExitCode);
         Assert.Contains("1 agencies created", imported.Output, StringComparison.Ordinal);
@@ -179,6 +181,10 @@ public sealed class CliTests : IAsyncDisposable
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("feil.csv:2:2 (code)", refused.Error, StringComparison.Ordinal);
         Assert.Contains("XYZ", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("finnes-ikke.csv: ", missing.Error, StringComparison.Ordinal);
+        Assert.Equal(2, folder.ExitCode);
+        Assert.NotEqual(missing.Error, folder.Error);
     }
 
     [Fact]
