@@ -11,6 +11,7 @@ using Oppdrift.Organisation;
 using Oppdrift.Processes;
 using Oppdrift.Shared.Privacy;
 using Oppdrift.ShareMigration;
+using Oppdrift.Surveys;
 using Oppdrift.Usage;
 using Spectre.Console;
 
@@ -112,7 +113,8 @@ internal static class EffectCommands
         await using var db = await cli.OpenDbAsync(cancellationToken);
         var suppression = PrivacyServices.SuppressionOptionsFrom(cli.Configuration);
         var learning = new LearningQueries(db, suppression);
-        var estimator = new EffectEstimator(db, new EffectPanels(new UsageWeeklyFigures(db)), learning, suppression,
+        var surveys = Surveys(db, cli);
+        var estimator = new EffectEstimator(db, new EffectPanels(new UsageWeeklyFigures(db), surveys), learning, suppression,
             EffectsOptions.FromConfiguration(cli.Configuration), TimeProvider.System);
         var started = TimeProvider.System.GetTimestamp();
         // The interventions derived from programmes, process moves and share migrations first, as the effects job does.
@@ -121,7 +123,7 @@ internal static class EffectCommands
         var written = await estimator.EstimateAllAsync(cancellationToken);
         await cli.Error.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "{0} estimates in {1:F2} s", written,
             TimeProvider.System.GetElapsedTime(started).TotalSeconds));
-        var rows = EffectsModule.Responses(await new EffectQueries(db, learning).ListAsync(null, null, cancellationToken));
+        var rows = EffectsModule.Responses(await new EffectQueries(db, learning, new EffectOutcomeCatalogue(surveys)).ListAsync(null, null, cancellationToken));
         AuditLog.Record(db, TimeProvider.System, OrgCommands.DefaultActor, "export.effects", null, null, new { Format = json ? "json" : "table", Estimates = rows.Count });
         await db.SaveChangesAsync(cancellationToken);
         if (json)
@@ -143,8 +145,17 @@ internal static class EffectCommands
 
     private static string Figure(EffectsModule.EffectResponse r, double? value) => value is not { } v
         ? "–"
-        : r.Unit == "share" ? (v * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " pp" : v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
+        : r.Unit switch
+        {
+            "share" => (v * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " pp",
+            "percent" => v.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " pp",
+            "score" => v.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture),
+            _ => v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture),
+        };
+
+    private static SurveyQueries Surveys(OppdriftDb db, CliContext cli) =>
+        new(db, new OrganisationDirectory(db), SurveysOptions.FromConfiguration(cli.Configuration));
 
     private static InterventionLog Log(OppdriftDb db, CliContext cli) =>
-        new(db, new LearningQueries(db, PrivacyServices.SuppressionOptionsFrom(cli.Configuration)), TimeProvider.System);
+        new(db, new LearningQueries(db, PrivacyServices.SuppressionOptionsFrom(cli.Configuration)), new EffectOutcomeCatalogue(Surveys(db, cli)), TimeProvider.System);
 }

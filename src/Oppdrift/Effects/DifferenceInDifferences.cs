@@ -18,7 +18,13 @@
 // beyond their range, the treated agencies changed course before anything was done, and the design cannot tell an
 // effect from that change, and says so.
 //
+// A survey's few rounds a year are no weekly panel: there the design is the plain one (the gap's mean before is the
+// baseline, parallel paths assumed), and the pre-trend check is the gap's slope over the rounds before, judged the same
+// way against the placebo sets (see EffectDesign.TrendLine).
+//
 // Sources:
+// - Card & Krueger (1994), "Minimum wages and employment: a case study of the fast-food industry in New Jersey and
+//   Pennsylvania", American Economic Review 84(4): 772–793 (the two-period difference in differences).
 // - Heckman, Ichimura & Todd (1997), "Matching as an econometric evaluation estimator: evidence from evaluating a job
 //   training programme", Review of Economic Studies 64(4): 605–654 (difference-in-differences on a matched comparison).
 // - Angrist & Pischke (2009), Mostly Harmless Econometrics, Princeton University Press, section 5.2 (differences in
@@ -73,6 +79,14 @@ public sealed record EffectDesign
 
     /// <summary>Placebo sets are drawn from this seed, so the same figures always give the same interval.</summary>
     public int Seed { get; init; } = 20_261_205;
+
+    /// <summary>
+    /// Whether the gap's own line through the periods before is carried on (weekly panels, where adoption curves drift
+    /// apart), or its mean before is the baseline (plain difference in differences, parallel paths assumed): for the few
+    /// periods of a survey, where a line through one or two rounds says nothing. Without the line the pre-trend check is
+    /// the gap's slope over the periods before (at least two), and <see cref="MinimumPreWeeks"/> may be one.
+    /// </summary>
+    public bool TrendLine { get; init; } = true;
 
     /// <summary>How many placebo sets the interval needs at <see cref="Level"/>: one beyond each end of it.</summary>
     public int PlaceboSetsNeeded => (int)Math.Ceiling(2 / (1 - Level)) - 1;
@@ -190,7 +204,7 @@ public static class DifferenceInDifferences
         {
             return EffectEstimate.Nothing(CannotTellReason.NoData, treatedIds, treatedPeople);
         }
-        if (pre.Length < Math.Max(4, design.MinimumPreWeeks) || post.Length < Math.Max(1, design.MinimumPostWeeks))
+        if (pre.Length < Math.Max(design.TrendLine ? 4 : 1, design.MinimumPreWeeks) || post.Length < Math.Max(1, design.MinimumPostWeeks))
         {
             return EffectEstimate.Nothing(CannotTellReason.WindowTooShort, treatedIds, treatedPeople);
         }
@@ -206,11 +220,11 @@ public static class DifferenceInDifferences
 
         if (pool.Count < Math.Max(design.MinimumComparisonAgencies, 1))
         {
-            var alone = pool.Count == 0 ? null : Compute(treatedUnits, pool, layout, design.NeighboursPerTreated);
+            var alone = pool.Count == 0 ? null : Compute(treatedUnits, pool, layout, design);
             return Result(design, weeks, window, treatedUnits, pool, alone, placebos: null, CannotTellReason.TooFewComparisonAgencies);
         }
 
-        var result = Compute(treatedUnits, pool, layout, design.NeighboursPerTreated);
+        var result = Compute(treatedUnits, pool, layout, design);
         var placebos = Placebos(treatedUnits.Count, pool, layout, design);
         var reason = placebos.Count < design.PlaceboSetsNeeded ? CannotTellReason.TooFewComparisonAgencies : (CannotTellReason?)null;
         return Result(design, weeks, window, treatedUnits, pool, result, reason is null ? placebos : null, reason);
@@ -219,8 +233,9 @@ public static class DifferenceInDifferences
     private static bool Has(AgencyPanel panel, int week) => week < panel.Weeks.Count && panel.Weeks[week] is { } value && double.IsFinite(value);
 
     /// <summary>The estimator on one treated set against a pool: the effect, the pre-trend and the gap week by week.</summary>
-    private static Computed Compute(IReadOnlyList<Unit> treated, IReadOnlyList<Unit> pool, Layout layout, int neighbours)
+    private static Computed Compute(IReadOnlyList<Unit> treated, IReadOnlyList<Unit> pool, Layout layout, EffectDesign design)
     {
+        var neighbours = design.NeighboursPerTreated;
         var gap = new double[layout.Weeks];
         var comparison = new SortedSet<int>();
         foreach (var unit in treated)
@@ -237,6 +252,20 @@ public static class DifferenceInDifferences
                 gap[w] += (unit.Values[w] - (counterfactual / nearest.Count)) / treated.Count;
             }
         }
+        if (!design.TrendLine)
+        {
+            // Plain difference in differences: the gap's mean before is the baseline, and the pre-trend check is how far
+            // the gap moved per period before (its least-squares slope; not checkable with a single period).
+            var baseline = Mean(gap, 0, layout.Pre);
+            var plain = new double[layout.Weeks];
+            for (var w = 0; w < layout.Weeks; w++)
+            {
+                plain[w] = gap[w] - baseline;
+            }
+            var moved = layout.Pre >= 2 ? Fit.Line(layout.Times[..layout.Pre], gap[..layout.Pre]).B : double.NaN;
+            return new Computed(Mean(plain, layout.Pre, layout.Post), moved, plain, null, [.. comparison]);
+        }
+
         // The gap's own path before: a line through the weeks before, carried on through the weeks after. What the gap
         // does beyond that line after the intervention is the effect; how much its slope bends between the first and the
         // second half of the weeks before is the pre-trend check.
@@ -278,7 +307,7 @@ public static class DifferenceInDifferences
         {
             var chosen = set.Select(i => pool[i]).ToList();
             var rest = pool.Where((_, i) => !set.Contains(i)).ToList();
-            placebos.Add(Compute(chosen, rest, layout, design.NeighboursPerTreated));
+            placebos.Add(Compute(chosen, rest, layout, design));
         }
         return placebos;
     }
@@ -346,7 +375,8 @@ public static class DifferenceInDifferences
         }
 
         var spread = Bounds(c => c.Effect);
-        var preSpread = Bounds(c => c.PreTrend);
+        // A single period before has no slope: the pre-trend is not checked (null), and the page says so.
+        var preSpread = double.IsNaN(result.PreTrend) ? null : Bounds(c => c.PreTrend);
         double? low = spread is { } s ? result.Effect - s.High : null;
         double? high = spread is { } t ? result.Effect - t.Low : null;
         bool? preTrendOk = preSpread is { } p ? result.PreTrend >= p.Low && result.PreTrend <= p.High : null;
@@ -367,7 +397,7 @@ public static class DifferenceInDifferences
             ? EffectVerdict.CannotTell
             : low > 0 || high < 0 ? EffectVerdict.Effect : EffectVerdict.NoEffect;
         return new EffectEstimate(verdict, verdict == EffectVerdict.CannotTell ? reason ?? CannotTellReason.TooFewComparisonAgencies : null,
-            treatedIds, result.Comparison, people, result.Effect, low, high, before, after, result.Drift, result.PreTrend, preTrendOk,
+            treatedIds, result.Comparison, people, result.Effect, low, high, before, after, result.Drift, double.IsNaN(result.PreTrend) ? null : result.PreTrend, preTrendOk,
             placebos?.Count ?? 0, eventStudy);
     }
 
@@ -392,7 +422,7 @@ public static class DifferenceInDifferences
         public int Weeks => Pre + Post;
     }
 
-    private sealed record Computed(double Effect, double PreTrend, double[] EventStudy, double Drift, int[] Comparison);
+    private sealed record Computed(double Effect, double PreTrend, double[] EventStudy, double? Drift, int[] Comparison);
 
     private sealed class Unit(int agencyId, int people, double[] values)
     {

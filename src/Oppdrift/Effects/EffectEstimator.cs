@@ -50,13 +50,25 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
         }
 
         var results = new List<EffectResult>();
+        var now = clock.GetUtcNow().UtcDateTime;
         if (interventions.Count > 0)
         {
             var from = interventions.Min(i => i.StartsOn).AddDays(-7 * (options.PreWeeks + 1));
             var to = interventions.Max(i => i.StartsOn).AddDays(7 * (options.PostWeeks + 1));
-            var now = clock.GetUtcNow().UtcDateTime;
             foreach (var metric in interventions.SelectMany(EffectOutcomes.Of).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
             {
+                if (EffectOutcomes.IsSurvey(metric))
+                {
+                    var rounds = await panels.SurveyAsync(metric, DateOnly.FromDateTime(now), headCounts, cancellationToken);
+                    foreach (var intervention in interventions.Where(i => EffectOutcomes.Of(i).Contains(metric)))
+                    {
+                        var result = EstimateRounds(intervention, rounds, interventions, reached);
+                        result.Dose = doses.GetValueOrDefault(intervention.Id);
+                        result.ComputedAt = now;
+                        results.Add(result);
+                    }
+                    continue;
+                }
                 var panel = await panels.UsageAsync(metric, from, to, suppression.MinimumGroupSize, cancellationToken);
                 foreach (var intervention in interventions.Where(i => EffectOutcomes.Of(i).Contains(metric)))
                 {
@@ -101,22 +113,80 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
         return new EffectWindow(Math.Max(0, week - options.PreWeeks), week, Math.Min(panel.Weeks, week + 1), Math.Min(panel.Weeks, week + 1 + options.PostWeeks));
     }
 
-    private EffectResult Estimate(Intervention intervention, WeeklyPanel panel, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached)
+    /// <summary>
+    /// The rounds of <paramref name="panel"/> compared for an intervention from <paramref name="startsOn"/>: up to
+    /// <see cref="EffectsOptions.PreRounds"/> that closed before it and up to <see cref="EffectsOptions.PostRounds"/> that
+    /// opened on or after it. A round open on the day it started belongs to neither, as the week it started in.
+    /// </summary>
+    public EffectWindow WindowOf(RoundPanel panel, DateOnly startsOn)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        var preEnd = panel.Rounds.Count(r => r.Closes < startsOn);
+        var postStart = Math.Max(preEnd, panel.Rounds.Count(r => r.Opens < startsOn));
+        return new EffectWindow(Math.Max(0, preEnd - options.PreRounds), preEnd, postStart, Math.Min(panel.Rounds.Count, postStart + options.PostRounds));
+    }
+
+    /// <summary>
+    /// A survey measure's estimate: the treated agencies' change from the rounds before to the rounds after, less that of
+    /// matched comparison agencies over the same rounds (plain difference in differences: a line through a few rounds
+    /// says nothing), with the interval and pre-trend check from placebo sets as for the weekly figures.
+    /// </summary>
+    private EffectResult EstimateRounds(Intervention intervention, RoundPanel panel, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached)
     {
         var window = WindowOf(panel, intervention.StartsOn);
         var treated = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
-        // Not comparisons: agencies a similar intervention starting inside this one's window was done to, and agencies this
-        // one reached too little to count as treated. Another programme's reach below the dose does not count: too light
-        // to be a treatment of its own, it is not one that spoils a comparison either (a webinar series open to everyone
-        // brushes every agency, and would otherwise leave no agency to compare with).
-        var windowFrom = panel.MondayOf(window.PreStart);
-        var windowTo = panel.MondayOf(window.PostEnd);
-        var excluded = all
+        var design = new EffectDesign { MinimumGroupSize = suppression.MinimumGroupSize, TrendLine = false, MinimumPreWeeks = 1, MinimumPostWeeks = 1 };
+        EffectEstimate estimate;
+        if (window.PreWeeks == 0 || window.PostWeeks == 0)
+        {
+            // No round closed before it, or none has opened (and closed) since: nothing to compare yet.
+            estimate = EffectEstimate.Nothing(CannotTellReason.WindowTooShort, [.. treated.Order()], 0);
+        }
+        else
+        {
+            var windowFrom = panel.Rounds[window.PreStart].Opens;
+            var windowTo = panel.Rounds[window.PostEnd - 1].Closes;
+            var excluded = Excluded(intervention, all, reached, windowFrom, windowTo.AddDays(1));
+            var agencies = panel.Agencies.Where(a => !excluded.Contains(a.AgencyId)).ToList();
+            estimate = DifferenceInDifferences.Estimate(agencies, treated, window, design);
+            var hidden = treated.Any(t => panel.Agencies.FirstOrDefault(a => a.AgencyId == t) is not { } a
+                || Enumerable.Range(window.PreStart, window.PreWeeks).Concat(Enumerable.Range(window.PostStart, window.PostWeeks)).All(r => a.Weeks[r] is null));
+            if (estimate.Reason == CannotTellReason.NoData && hidden)
+            {
+                // A treated agency's answers are hidden in every round compared (too few to show) or it was not asked: the
+                // group is too small to show, not a group without data.
+                estimate = EffectEstimate.Nothing(CannotTellReason.TreatedGroupTooSmall, [], 0);
+            }
+        }
+        var events = estimate.EventStudy.Select(w => new EffectEvent(
+            w.Week < window.PreEnd ? w.Week - window.PreEnd : w.Week - window.PostStart + 1, w.Difference, w.Low, w.High,
+            panel.Rounds[w.Week].Name, panel.Rounds[w.Week].Closes));
+        return Result(intervention, panel.Metric, estimate, intervention.StartsOn, events);
+    }
+
+    /// <summary>
+    /// Not comparisons: agencies a similar intervention starting inside this one's window was done to, and agencies this
+    /// one reached too little to count as treated. Another programme's reach below the dose does not count: too light to
+    /// be a treatment of its own, it is not one that spoils a comparison either (a webinar series open to everyone brushes
+    /// every agency, and would otherwise leave no agency to compare with).
+    /// </summary>
+    private static HashSet<int> Excluded(Intervention intervention, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached,
+        DateOnly windowFrom, DateOnly windowTo)
+    {
+        var treated = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
+        return all
             .Where(other => other.Id != intervention.Id && Family(other.Kind) == Family(intervention.Kind) && other.StartsOn >= windowFrom && other.StartsOn < windowTo)
             .SelectMany(other => other.Agencies.Select(a => a.AgencyId))
             .Concat(reached.GetValueOrDefault(intervention.Id) ?? new HashSet<int>())
             .Where(a => !treated.Contains(a))
             .ToHashSet();
+    }
+
+    private EffectResult Estimate(Intervention intervention, WeeklyPanel panel, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached)
+    {
+        var window = WindowOf(panel, intervention.StartsOn);
+        var treated = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
+        var excluded = Excluded(intervention, all, reached, panel.MondayOf(window.PreStart), panel.MondayOf(window.PostEnd));
         var agencies = panel.Agencies.Where(a => !excluded.Contains(a.AgencyId)).ToList();
         var design = new EffectDesign { MinimumGroupSize = suppression.MinimumGroupSize };
         var estimate = DifferenceInDifferences.Estimate(agencies, treated, window, design);
@@ -126,25 +196,28 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
             estimate = EffectEstimate.Nothing(CannotTellReason.TreatedGroupTooSmall, [], 0);
         }
         var startWeek = window.PreEnd;
-        return new EffectResult
-        {
-            InterventionId = intervention.Id,
-            Metric = panel.Metric,
-            Verdict = estimate.Verdict,
-            Reason = estimate.Reason,
-            Treated = [.. estimate.Treated],
-            Comparison = [.. estimate.Comparison],
-            TreatedPeople = estimate.Reason == CannotTellReason.TreatedGroupTooSmall ? 0 : estimate.TreatedPeople,
-            Estimate = estimate.Estimate,
-            Low = estimate.Low,
-            High = estimate.High,
-            TreatedBefore = estimate.Estimate is null ? null : estimate.TreatedBefore,
-            TreatedAfter = estimate.Estimate is null ? null : estimate.TreatedAfter,
-            Drift = estimate.Drift,
-            PreTrendOk = estimate.PreTrendOk,
-            PlaceboSets = estimate.PlaceboSets,
-            StartWeek = panel.MondayOf(startWeek),
-            EventStudy = JsonSerializer.Serialize(estimate.EventStudy.Select(w => new EffectEvent(w.Week - startWeek, w.Difference, w.Low, w.High)), Json),
-        };
+        return Result(intervention, panel.Metric, estimate, panel.MondayOf(startWeek),
+            estimate.EventStudy.Select(w => new EffectEvent(w.Week - startWeek, w.Difference, w.Low, w.High)));
     }
+
+    private static EffectResult Result(Intervention intervention, string metric, EffectEstimate estimate, DateOnly start, IEnumerable<EffectEvent> events) => new()
+    {
+        InterventionId = intervention.Id,
+        Metric = metric,
+        Verdict = estimate.Verdict,
+        Reason = estimate.Reason,
+        Treated = [.. estimate.Treated],
+        Comparison = [.. estimate.Comparison],
+        TreatedPeople = estimate.Reason == CannotTellReason.TreatedGroupTooSmall ? 0 : estimate.TreatedPeople,
+        Estimate = estimate.Estimate,
+        Low = estimate.Low,
+        High = estimate.High,
+        TreatedBefore = estimate.Estimate is null ? null : estimate.TreatedBefore,
+        TreatedAfter = estimate.Estimate is null ? null : estimate.TreatedAfter,
+        Drift = estimate.Drift,
+        PreTrendOk = estimate.PreTrendOk,
+        PlaceboSets = estimate.PlaceboSets,
+        StartWeek = start,
+        EventStudy = JsonSerializer.Serialize(events, Json),
+    };
 }

@@ -5,21 +5,20 @@ using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
 using Oppdrift.Learning;
 using Oppdrift.Organisation;
-using Oppdrift.Usage;
 
 namespace Oppdrift.Effects;
 
-/// <summary>One estimate as shown: the metric, the comparison agencies by name and the event study week by week.</summary>
-public sealed record EffectRow(EffectResult Result, UsageMetric Metric, IReadOnlyList<AgencyRow> Treated, IReadOnlyList<AgencyRow> Comparison,
+/// <summary>One estimate as shown: the outcome, the comparison agencies by name and the event study week by week (or round by round).</summary>
+public sealed record EffectRow(EffectResult Result, EffectOutcome Metric, IReadOnlyList<AgencyRow> Treated, IReadOnlyList<AgencyRow> Comparison,
     IReadOnlyList<EffectEvent> EventStudy)
 {
     /// <summary>A count of people becomes a share (shown in percentage points); a sum a figure per person per day.</summary>
-    public bool IsShare => Metric.Kind == UsageMetricKind.People;
+    public bool IsShare => Metric.Unit == EffectUnit.Share;
 }
 
 public sealed record InterventionRow(Intervention Intervention, IReadOnlyList<AgencyRow> Agencies, string? Programme, IReadOnlyList<EffectRow> Effects);
 
-public sealed class EffectQueries(OppdriftDb db, LearningQueries learning)
+public sealed class EffectQueries(OppdriftDb db, LearningQueries learning, EffectOutcomeCatalogue outcomes)
 {
     /// <summary>
     /// The interventions visible in <paramref name="scope"/> (null: all), newest first, with their estimates;
@@ -71,6 +70,8 @@ public sealed class EffectQueries(OppdriftDb db, LearningQueries learning)
             result.Dose = null;
         }
         var results = kept.ToLookup(r => r.InterventionId);
+        // Estimates of an outcome that no longer exists (a survey deleted) are not shown.
+        var named = await outcomes.ByCodeAsync(kept.Select(r => r.Metric), cancellationToken);
         var agencies = (await new OrganisationDirectory(db).AgenciesAsync(null, cancellationToken)).ToDictionary(a => a.Id);
         var programmes = interventions.Any(i => i.ProgrammeId is not null)
             ? (await learning.ProgrammeNamesAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.Name)
@@ -81,9 +82,9 @@ public sealed class EffectQueries(OppdriftDb db, LearningQueries learning)
         {
             var metrics = EffectOutcomes.Of(i);
             var effects = results[i.Id]
-                .Where(r => UsageMetrics.Find(r.Metric) is not null)
+                .Where(r => named.ContainsKey(r.Metric))
                 .OrderBy(r => metrics.ToList().IndexOf(r.Metric) is var at && at < 0 ? int.MaxValue : at)
-                .Select(r => new EffectRow(r, UsageMetrics.Get(r.Metric), Named(r.Treated), Named(r.Comparison),
+                .Select(r => new EffectRow(r, named[r.Metric], Named(r.Treated), Named(r.Comparison),
                     JsonSerializer.Deserialize<List<EffectEvent>>(r.EventStudy, EffectEstimator.Json) ?? []))
                 .ToList();
             return new InterventionRow(i, Named(i.Agencies.Select(a => a.AgencyId)), i.ProgrammeId is { } p ? programmes.GetValueOrDefault(p) : null, effects);

@@ -118,14 +118,17 @@ public sealed class EffectResult
     public bool? PreTrendOk { get; set; }
     public int PlaceboSets { get; set; }
 
-    /// <summary>The Monday of the week the intervention started in: week 0 of the event study.</summary>
+    /// <summary>The Monday of the week the intervention started in: week 0 of the event study (for a survey measure, its first day).</summary>
     public DateOnly StartWeek { get; set; }
 
     public string EventStudy { get; set; } = "[]";
 }
 
-/// <summary>One week of a stored event study (week relative to the intervention's week).</summary>
-public sealed record EffectEvent(int Week, double Difference, double? Low, double? High);
+/// <summary>
+/// One period of a stored event study: the week relative to the intervention's week, or for a survey measure the round
+/// relative to it (−1 the last before, +1 the first after) with the round's name and closing day.
+/// </summary>
+public sealed record EffectEvent(int Week, double Difference, double? Low, double? High, string? Round = null, DateOnly? Closes = null);
 
 /// <summary>The longest texts the columns hold; the log refuses longer ones naming the field.</summary>
 public static class InterventionLengths

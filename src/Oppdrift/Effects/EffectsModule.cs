@@ -16,6 +16,7 @@ public static class EffectsModule
     {
         services.AddSingleton(EffectsOptions.FromConfiguration(configuration));
         services.AddScoped<EffectPanels>();
+        services.AddScoped<EffectOutcomeCatalogue>();
         services.AddScoped<EffectEstimator>();
         services.AddScoped<EffectQueries>();
         services.AddScoped<InterventionLog>();
@@ -40,7 +41,7 @@ public static class EffectsModule
         app.MapGroup("/api/effects").WithTags("Effects").MapGet("", ListAsync).RequireAuthorization(Policies.Insight)
             .WithDescription("Every intervention the caller may see, judged on each of its outcome metrics: the treated and comparison agencies, the "
                 + "difference-in-differences estimate with its 95 % placebo interval, the pre-trend check, the verdict (effect, noEffect, cannotTell) "
-                + "with its reason, and the event study week by week.");
+                + "with its reason, and the event study week by week (round by round for a survey measure).");
     }
 
     private static async Task<Ok<List<EffectResponse>>> ListAsync(ClaimsPrincipal user, EffectQueries queries, CancellationToken cancellationToken) =>
@@ -57,7 +58,7 @@ public static class EffectsModule
         var r = effect.Result;
         var shown = r.Estimate is not null;
         return new EffectResponse(row.Intervention.Id, row.Intervention.Name, Camel(row.Intervention.Kind.ToString()), row.Intervention.StartsOn, r.Metric,
-            effect.Metric.Name, effect.IsShare ? "share" : "perPersonPerDay",
+            effect.Metric.Name, effect.Metric.Unit == EffectUnit.PerPersonDay ? "perPersonPerDay" : Camel(effect.Metric.Unit.ToString()),
             [.. effect.Treated.Select(a => a.Code)], [.. effect.Comparison.Select(a => a.Code)], shown && r.TreatedPeople > 0 ? r.TreatedPeople : null, shown ? R(r.Dose) : null,
             R(r.Estimate), R(r.Low), R(r.High), R(r.TreatedBefore), R(r.Drift), r.PreTrendOk, Camel(r.Verdict.ToString()), r.Reason is { } reason ? Camel(reason.ToString()) : null,
             r.PlaceboSets, r.ComputedAt, shown ? effect.EventStudy : []);

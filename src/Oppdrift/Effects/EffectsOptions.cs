@@ -11,6 +11,12 @@ public sealed record EffectsOptions
     /// <summary>Weeks after the intervention's week that are compared (fewer when the figures end sooner).</summary>
     public int PostWeeks { get; init; } = 8;
 
+    /// <summary>Survey rounds closed before the intervention's first day that are compared (the latest ones).</summary>
+    public int PreRounds { get; init; } = 3;
+
+    /// <summary>Survey rounds opened on or after the intervention's first day that are compared (the first ones).</summary>
+    public int PostRounds { get; init; } = 2;
+
     /// <summary>
     /// For training: the share of an agency's people who must have attended for the agency to count as treated. Agencies
     /// reached less are neither treated nor compared with: a programme that reached 5 % of an agency is not judged as one
@@ -29,6 +35,8 @@ public sealed record EffectsOptions
         {
             PreWeeks = Math.Clamp(configuration.GetValue<int?>("Effects:PreWeeks") ?? defaults.PreWeeks, 4, 52),
             PostWeeks = Math.Clamp(configuration.GetValue<int?>("Effects:PostWeeks") ?? defaults.PostWeeks, 2, 52),
+            PreRounds = Math.Clamp(configuration.GetValue<int?>("Effects:PreRounds") ?? defaults.PreRounds, 1, 12),
+            PostRounds = Math.Clamp(configuration.GetValue<int?>("Effects:PostRounds") ?? defaults.PostRounds, 1, 12),
             MinimumDose = Math.Clamp(configuration.GetValue<double?>("Effects:MinimumDose") ?? defaults.MinimumDose, 0, 1),
             CheckEvery = TimeSpan.FromSeconds(configuration.GetValue<double?>("Effects:CheckSeconds") ?? 60),
         };

@@ -15,4 +15,10 @@ public sealed class EffectsText
     public static string Verdict(EffectVerdict verdict) => Get("Verdict_" + verdict);
 
     public static string Reason(CannotTellReason reason) => Get("Reason_" + reason);
+
+    /// <summary>The reason as said of a survey measure (rounds and answers, not weeks and usage figures).</summary>
+    public static string Reason(CannotTellReason reason, bool byRound) =>
+        byRound && reason is CannotTellReason.WindowTooShort or CannotTellReason.NoData or CannotTellReason.TreatedGroupTooSmall
+            ? Get("ReasonRounds_" + reason)
+            : Reason(reason);
 }

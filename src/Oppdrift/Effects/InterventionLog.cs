@@ -1,6 +1,7 @@
 // Records what the change team did: interventions and the change-team log (workshops, help given, agreements). Each
 // change is checked whole first (name, day, kind, agencies, metrics, a programme that exists) and then written with its
 // audit entry in one save; a refusal names the field and saves nothing.
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
@@ -8,6 +9,7 @@ using Oppdrift.Data;
 using Oppdrift.Learning;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
+using Oppdrift.Surveys;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Effects;
@@ -24,11 +26,11 @@ public sealed record InterventionInput
 
     public int? ProgrammeId { get; init; }
 
-    /// <summary>Usage metric codes; empty for the kind's defaults.</summary>
+    /// <summary>Outcome codes (usage metrics, survey measures: <see cref="EffectOutcomeCatalogue"/>); empty for the kind's defaults.</summary>
     public IReadOnlyList<string> Metrics { get; init; } = [];
 }
 
-public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, TimeProvider clock)
+public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, EffectOutcomeCatalogue outcomes, TimeProvider clock)
 {
     /// <summary>How far back an intervention may be dated: the usage figures reach no further than this in practice.</summary>
     public static readonly DateOnly Earliest = new(2000, 1, 1);
@@ -88,7 +90,15 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Tim
             return Fail("date", "ErrorDate", Earliest, Today.AddYears(1));
         }
         var metrics = input.Metrics.Select(m => m.Trim()).Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        if (metrics.FirstOrDefault(m => !EffectOutcomes.IsOutcome(m)) is { } unknown)
+        if (metrics.Any(EffectOutcomes.IsSurvey))
+        {
+            var surveyOutcomes = await outcomes.ByCodeAsync(metrics, cancellationToken);
+            if (metrics.FirstOrDefault(m => !EffectOutcomes.IsOutcome(m) && !surveyOutcomes.ContainsKey(m)) is { } unknownSurvey)
+            {
+                return Fail("metrics", "ErrorUnknownMetric", unknownSurvey);
+            }
+        }
+        if (metrics.FirstOrDefault(m => !EffectOutcomes.IsOutcome(m) && !EffectOutcomes.IsSurvey(m)) is { } unknown)
         {
             return Fail("metrics", "ErrorUnknownMetric", unknown);
         }
@@ -202,4 +212,39 @@ public static class EffectOutcomes
         [.. UsageMetrics.All.Where(m => m.Kind is UsageMetricKind.People or UsageMetricKind.Sum && !m.Code.EndsWith(".licensed", StringComparison.Ordinal))];
 
     public static bool IsOutcome(string code) => Choices.Any(m => m.Code == code);
+
+    public const string SurveyPrefix = "survey:";
+
+    /// <summary>The longest outcome code kept (<see cref="EffectResult.Metric"/>).</summary>
+    public const int MaxCodeLength = 64;
+
+    /// <summary>Whether a code names a survey measure (<c>survey:ID:MEASURE</c>).</summary>
+    public static bool IsSurvey(string code) => code.StartsWith(SurveyPrefix, StringComparison.Ordinal);
+
+    /// <summary>The code of a survey's measure, as <see cref="SurveyQueries.MeasuresAsync"/> names it ("theme:KEY", "mean:Q"…).</summary>
+    public static string Survey(int surveyId, string measure) => SurveyPrefix + surveyId.ToString(CultureInfo.InvariantCulture) + ":" + measure;
+
+    /// <summary>The survey and measure of a survey code; null for any other code.</summary>
+    public static (int SurveyId, string Measure)? ParseSurvey(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (!IsSurvey(code))
+        {
+            return null;
+        }
+        var rest = code[SurveyPrefix.Length..];
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && int.TryParse(rest[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && colon < rest.Length - 1
+            ? (id, rest[(colon + 1)..])
+            : null;
+    }
+
+    /// <summary>A survey measure's unit: themes and shares favourable are in per cent, means on the scale, eNPS a score.</summary>
+    public static EffectUnit UnitOf(string measure)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        return measure.StartsWith("mean:", StringComparison.Ordinal) ? EffectUnit.ScaleMean
+            : measure.StartsWith("enps:", StringComparison.Ordinal) ? EffectUnit.Score
+            : EffectUnit.Percent;
+    }
 }

@@ -12,10 +12,13 @@ public sealed record SurveySummary(int Id, string Name, string? Description, int
 /// A figure of a survey a benefit indicator can follow: "theme:KEY" or "favourable:Q" (share favourable, %), "mean:Q"
 /// (the mean) or "enps:Q", where Q is the question's library key or "q" and its id.
 /// </summary>
-public sealed record SurveyMeasureRef(string Survey, string Measure, string Name);
+public sealed record SurveyMeasureRef(string Survey, string Measure, string Name, int SurveyId);
 
-/// <summary>A survey measure at one round (dated by its close): the municipality's value and each agency's, null where hidden or unanswered.</summary>
-public sealed record SurveyMeasurePoint(DateOnly Date, string Round, double? Municipality, IReadOnlyDictionary<int, double?> Agencies);
+/// <summary>
+/// A survey measure at one round (dated by its close, <see cref="Opens"/> the day it opened): the municipality's value and
+/// each agency's, null where hidden or unanswered.
+/// </summary>
+public sealed record SurveyMeasurePoint(DateOnly Date, string Round, double? Municipality, IReadOnlyDictionary<int, double?> Agencies, DateOnly Opens);
 
 public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory, SurveysOptions options)
 {
@@ -57,19 +60,19 @@ public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory
         {
             foreach (var theme in themes.Where(t => t.SurveyId == survey.Id && questions.Any(q => q.ThemeId == t.Id && q.Kind is QuestionKind.Likert or QuestionKind.Rating)))
             {
-                measures.Add(new(survey.Name, "theme:" + theme.Key, SurveysText.Get("MeasureTheme", english ? theme.NameEn : theme.NameNb)));
+                measures.Add(new(survey.Name, "theme:" + theme.Key, SurveysText.Get("MeasureTheme", english ? theme.NameEn : theme.NameNb), survey.Id));
             }
             foreach (var question in questions.Where(q => q.SurveyId == survey.Id))
             {
                 var reference = Reference(question);
                 if (question.Kind is QuestionKind.Likert or QuestionKind.Rating)
                 {
-                    measures.Add(new(survey.Name, "favourable:" + reference, SurveysText.Get("MeasureFavourable", question.Text(english))));
-                    measures.Add(new(survey.Name, "mean:" + reference, SurveysText.Get("MeasureMean", question.Text(english))));
+                    measures.Add(new(survey.Name, "favourable:" + reference, SurveysText.Get("MeasureFavourable", question.Text(english)), survey.Id));
+                    measures.Add(new(survey.Name, "mean:" + reference, SurveysText.Get("MeasureMean", question.Text(english)), survey.Id));
                 }
                 else if (question.Kind == QuestionKind.Enps)
                 {
-                    measures.Add(new(survey.Name, "enps:" + reference, SurveysText.Get("MeasureEnps", question.Text(english))));
+                    measures.Add(new(survey.Name, "enps:" + reference, SurveysText.Get("MeasureEnps", question.Text(english)), survey.Id));
                 }
             }
         }
@@ -87,10 +90,14 @@ public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory
     /// A measure at each round of the survey that has closed by <paramref name="until"/>, with the suppression of the
     /// results page (a hidden figure is null); empty when the survey or the measure does not exist.
     /// </summary>
-    public async Task<IReadOnlyList<SurveyMeasurePoint>> MeasureAsync(string survey, string measure, DateOnly until, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SurveyMeasurePoint>> MeasureAsync(string survey, string measure, DateOnly until, CancellationToken cancellationToken) =>
+        await FindAsync(survey, cancellationToken) is { } id ? await MeasureAsync(id, measure, until, cancellationToken) : [];
+
+    /// <inheritdoc cref="MeasureAsync(string, string, DateOnly, CancellationToken)"/>
+    public async Task<IReadOnlyList<SurveyMeasurePoint>> MeasureAsync(int surveyId, string measure, DateOnly until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(measure);
-        if (await FindAsync(survey, cancellationToken) is not { } id || await CountsAsync(id, cancellationToken) is not { } counts)
+        if (await CountsAsync(surveyId, cancellationToken) is not { } counts)
         {
             return [];
         }
@@ -126,7 +133,7 @@ public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory
             }
             var municipality = groups.First(g => g.Group == GroupKeys.Municipality).Rounds[r];
             var agencies = groups.Where(g => agencyOf.ContainsKey(g.Group)).ToDictionary(g => agencyOf[g.Group], g => Value(g.Rounds[r]));
-            points.Add(new SurveyMeasurePoint(date, rounds[r].Name, Value(municipality), agencies));
+            points.Add(new SurveyMeasurePoint(date, rounds[r].Name, Value(municipality), agencies, DateOnly.FromDateTime(rounds[r].OpensAt)));
         }
         return points;
     }

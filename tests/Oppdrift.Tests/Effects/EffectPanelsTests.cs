@@ -22,7 +22,7 @@ public sealed class EffectPanelsTests
         var from = UsageSeed.LastDay.AddDays(-36);
 
         await using var context = database.CreateContext();
-        var panel = await new EffectPanels(new UsageWeeklyFigures(context)).UsageAsync("teams.chatMessages", from, UsageSeed.LastDay, minimumGroupSize: 5, default);
+        var panel = await new EffectPanels(new UsageWeeklyFigures(context), EffectSeed.SurveyQueries(context)).UsageAsync("teams.chatMessages", from, UsageSeed.LastDay, minimumGroupSize: 5, default);
 
         Assert.Equal(new DateOnly(2026, 10, 19), panel.FirstMonday);
         Assert.Equal(6, panel.Weeks);
@@ -50,7 +50,7 @@ public sealed class EffectPanelsTests
         await using var context = database.CreateContext();
 
         var refused = await Assert.ThrowsAsync<ArgumentException>(() =>
-            new EffectPanels(new UsageWeeklyFigures(context)).UsageAsync("teams.nope", new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1), 5, default));
+            new EffectPanels(new UsageWeeklyFigures(context), EffectSeed.SurveyQueries(context)).UsageAsync("teams.nope", new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1), 5, default));
 
         Assert.Contains("teams.nope", refused.Message, StringComparison.Ordinal);
     }

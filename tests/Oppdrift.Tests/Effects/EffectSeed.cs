@@ -5,6 +5,7 @@ using Oppdrift.Effects;
 using Oppdrift.Learning;
 using Oppdrift.Organisation;
 using Oppdrift.Shared.Privacy;
+using Oppdrift.Surveys;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Tests.Effects;
@@ -69,9 +70,11 @@ internal static class EffectSeed
     public static SuppressionOptions Suppression => new();
 
     public static EffectEstimator Estimator(OppdriftDb db, TimeProvider clock, EffectsOptions? options = null) =>
-        new(db, new EffectPanels(new UsageWeeklyFigures(db)), new LearningQueries(db, Suppression), Suppression, options ?? new EffectsOptions(), clock);
+        new(db, new EffectPanels(new UsageWeeklyFigures(db), SurveyQueries(db)), new LearningQueries(db, Suppression), Suppression, options ?? new EffectsOptions(), clock);
 
-    public static InterventionLog Log(OppdriftDb db, TimeProvider clock) => new(db, new LearningQueries(db, Suppression), clock);
+    public static SurveyQueries SurveyQueries(OppdriftDb db) => new(db, new OrganisationDirectory(db), new SurveysOptions());
 
-    public static EffectQueries Queries(OppdriftDb db) => new(db, new LearningQueries(db, Suppression));
+    public static InterventionLog Log(OppdriftDb db, TimeProvider clock) => new(db, new LearningQueries(db, Suppression), new EffectOutcomeCatalogue(SurveyQueries(db)), clock);
+
+    public static EffectQueries Queries(OppdriftDb db) => new(db, new LearningQueries(db, Suppression), new EffectOutcomeCatalogue(SurveyQueries(db)));
 }

@@ -13,13 +13,26 @@ public static class EffectFormat
             return "–";
         }
         var culture = CultureInfo.CurrentCulture;
-        var shown = row.IsShare ? v * 100 : v;
-        var format = row.IsShare ? "0.0" : Math.Abs(shown) >= 10 ? "0.0" : "0.00";
+        var unit = row.Metric.Unit;
+        var shown = unit == EffectUnit.Share ? v * 100 : v;
+        var format = unit switch
+        {
+            EffectUnit.Share or EffectUnit.Percent or EffectUnit.Score => "0.0",
+            EffectUnit.ScaleMean => "0.00",
+            _ => Math.Abs(shown) >= 10 ? "0.0" : "0.00",
+        };
         var text = shown.ToString(withSign ? $"+{format};−{format};{format}" : format, culture);
-        return row.IsShare && withUnit ? text + " " + EffectsText.Get("UnitPoints") : text;
+        var suffix = unit switch
+        {
+            EffectUnit.Share or EffectUnit.Percent => EffectsText.Get("UnitPoints"),
+            EffectUnit.ScaleMean => EffectsText.Get("UnitScale"),
+            EffectUnit.Score => EffectsText.Get("UnitScore"),
+            _ => null,
+        };
+        return withUnit && suffix is not null ? text + " " + suffix : text;
     }
 
-    /// <summary>The level before: a share in per cent, a sum per person per day.</summary>
+    /// <summary>The level before: a share in per cent, a sum per person per day, a survey's mean or score as it is.</summary>
     public static string Level(EffectRow row, double? value)
     {
         ArgumentNullException.ThrowIfNull(row);
@@ -27,9 +40,28 @@ public static class EffectFormat
         {
             return "–";
         }
-        return row.IsShare
-            ? (v * 100).ToString("0.0", CultureInfo.CurrentCulture) + " %"
-            : v.ToString(Math.Abs(v) >= 10 ? "0.0" : "0.00", CultureInfo.CurrentCulture) + " " + EffectsText.Get("UnitPerPersonDay");
+        var culture = CultureInfo.CurrentCulture;
+        return row.Metric.Unit switch
+        {
+            EffectUnit.Share => (v * 100).ToString("0.0", culture) + " %",
+            EffectUnit.Percent => v.ToString("0.0", culture) + " %",
+            EffectUnit.ScaleMean => v.ToString("0.00", culture),
+            EffectUnit.Score => v.ToString("+0.0;−0.0;0.0", culture),
+            _ => v.ToString(Math.Abs(v) >= 10 ? "0.0" : "0.00", culture) + " " + EffectsText.Get("UnitPerPersonDay"),
+        };
+    }
+
+    /// <summary>How the chart's axis names the unit of the differences.</summary>
+    public static string ChartUnit(EffectRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Metric.Unit switch
+        {
+            EffectUnit.Share or EffectUnit.Percent => EffectsText.Get("UnitPoints"),
+            EffectUnit.ScaleMean => EffectsText.Get("UnitScale"),
+            EffectUnit.Score => EffectsText.Get("UnitScore"),
+            _ => EffectsText.Get("UnitPerPersonDay"),
+        };
     }
 
     public static string Interval(EffectRow row)
