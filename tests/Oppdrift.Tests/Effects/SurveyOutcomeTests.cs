@@ -217,7 +217,11 @@ public sealed class SurveyOutcomeTests
         {
             var saved = await log.SaveAsync(null, new InterventionInput
             {
-                Name = name, Kind = InterventionKind.Workshop, StartsOn = date, AgencyIds = [.. codes.Select(c => ids[c])], Metrics = [metric],
+                Name = name,
+                Kind = InterventionKind.Workshop,
+                StartsOn = date,
+                AgencyIds = [.. codes.Select(c => ids[c])],
+                Metrics = [metric],
             }, ProcessUsers.Central, default);
             Assert.True(saved.Succeeded, saved.Error);
             return saved.Value!.Id;
@@ -227,7 +231,11 @@ public sealed class SurveyOutcomeTests
         var tiny = await AddAsync("Hjelp til E15", new DateOnly(2026, 6, 16), "E15");
         var unknown = await log.SaveAsync(null, new InterventionInput
         {
-            Name = "Feil mål", Kind = InterventionKind.Workshop, StartsOn = new DateOnly(2026, 6, 15), AgencyIds = [ids["E03"]], Metrics = ["survey:999:theme:x"],
+            Name = "Feil mål",
+            Kind = InterventionKind.Workshop,
+            StartsOn = new DateOnly(2026, 6, 15),
+            AgencyIds = [ids["E03"]],
+            Metrics = ["survey:999:theme:x"],
         }, ProcessUsers.Central, default);
         Assert.False(unknown.Succeeded);
         Assert.Equal("metrics", unknown.Field);
@@ -278,8 +286,14 @@ public sealed class SurveyOutcomeTests
                 var mail = $"e{i:00}-{n}@kommune.no";
                 db.People.Add(new Person
                 {
-                    UserPrincipalName = mail, NormalizedUserPrincipalName = mail, DisplayName = $"E{i:00} {n}", Mail = mail, AgencyId = agency.Id,
-                    IsActive = true, AccountEnabled = true, FirstSeenAt = at,
+                    UserPrincipalName = mail,
+                    NormalizedUserPrincipalName = mail,
+                    DisplayName = $"E{i:00} {n}",
+                    Mail = mail,
+                    AgencyId = agency.Id,
+                    IsActive = true,
+                    AccountEnabled = true,
+                    FirstSeenAt = at,
                 });
             }
         }
