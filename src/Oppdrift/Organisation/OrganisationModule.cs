@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Access;
 using Oppdrift.Data;
@@ -20,7 +21,8 @@ public static class OrganisationModule
             .AddScoped<OrganisationSetup>()
             .AddScoped<OrganisationFile>()
             .AddScoped<OrganisationProposer>()
-            .AddScoped<OrganisationQueries>();
+            .AddScoped<OrganisationQueries>()
+            .AddSingleton(services => new DirectoryUploads(Path.Combine(DataDirectory.Resolve(services.GetRequiredService<IConfiguration>()), "directory-uploads")));
 
     public sealed record ImportResponse(int Id, string Status, int Rows, int Added, int Updated, int Moved, int Deactivated, int Reactivated, int Unchanged, int Unassigned, string[] Warnings);
 
@@ -37,6 +39,11 @@ public static class OrganisationModule
 
         // The upload form on /organisation posts here and is sent on to the result page.
         app.MapPost("/organisation/import", ImportFromFormAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription()
+            .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes);
+
+        // An Entra export to propose the organisation from before it is imported (/organisation/proposal): checked, kept
+        // for the proposal's steps, and imported when the proposal is applied.
+        app.MapPost("/organisation/proposal/file", ProposeFromFileAsync).RequireAuthorization(Policies.CentralTeam).ExcludeFromDescription()
             .WithMetadata(new RequestSizeLimitAttribute(ImportMaxBytes)).WithFormOptions(multipartBodyLengthLimit: ImportMaxBytes);
 
         // The organisation's setup as one file (OrganisationFile): downloaded from and uploaded on /organisation.
@@ -75,6 +82,29 @@ public static class OrganisationModule
         }
         var text = message.Length > 1500 ? message[..1500] + "…" : message;
         return TypedResults.LocalRedirect($"/organisation?{(failed ? "setup-error" : "setup")}={Uri.EscapeDataString(messages.Protect(text))}#setup-heading");
+    }
+
+    private static async Task<RedirectHttpResult> ProposeFromFileAsync(
+        [FromForm] IFormFile? file, DirectoryUploads uploads, Shared.PageMessages messages, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            return TypedResults.LocalRedirect($"/organisation/proposal?error={Uri.EscapeDataString(messages.Protect(OrganisationText.Get("ImportErrorNoFile")))}");
+        }
+        using var buffer = new MemoryStream((int)Math.Min(file.Length, ImportMaxBytes));
+        await file.CopyToAsync(buffer, cancellationToken);
+        var content = buffer.ToArray();
+        var name = Path.GetFileName(file.FileName);
+        var read = EntraUserFile.Read(new MemoryStream(content), name);
+        if (read.Errors.Count > 0)
+        {
+            // The first errors, each with its file, line and column; nothing is kept.
+            var text = string.Join("\n", read.Errors.Take(20).Select(e => e.ToString()));
+            return TypedResults.LocalRedirect($"/organisation/proposal?error={Uri.EscapeDataString(messages.Protect(OrganisationText.Get("ProposalFileRefused", text)))}");
+        }
+        uploads.DeleteOlderThan(clock.GetUtcNow().UtcDateTime.AddDays(-1));
+        var id = await uploads.SaveAsync(content, name, cancellationToken);
+        return TypedResults.LocalRedirect($"/organisation/proposal?upload={id}");
     }
 
     /// <summary>What a setup import did, or its errors (the first twenty), in the reader's language.</summary>
@@ -150,3 +180,9 @@ public static class OrganisationModule
         new(i.Id, i.Status.ToString(), i.Rows, i.Added, i.Updated, i.Moved, i.Deactivated, i.Reactivated, i.Unchanged, i.Unassigned,
             i.Warnings?.Split('\n') ?? []);
 }
+
+/// <summary>
+/// Entra exports waiting for their proposal to be accepted (<c>/organisation/proposal?upload=ID</c>): they hold names and
+/// e-mail addresses, so each is deleted once imported, and any left over after a day.
+/// </summary>
+public sealed class DirectoryUploads(string folder) : Shared.PendingUploads(folder, ".csv");

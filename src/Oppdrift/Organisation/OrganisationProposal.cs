@@ -26,7 +26,10 @@ public sealed record ProposalChoice(DirectoryField Field, RuleOperator Operator,
 
 public sealed record ProposalPreview(int Placed, int Left, int Agencies, int Rules);
 
-/// <summary>Proposes agencies and mapping rules from the people already imported, previews a choice, and applies it.</summary>
+/// <summary>
+/// Proposes agencies and mapping rules from the people already imported, or from an Entra export before it is imported
+/// (<see cref="DirectoryFile"/>), previews a choice, and applies it.
+/// </summary>
 public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
 {
     /// <summary>The fields a proposal may split on: the ones an Entra export uses for the organisation.</summary>
@@ -59,10 +62,30 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
         return $"{latest ?? 0}:{people}";
     }
 
-    /// <summary>The proposal, on the field given or the one that splits the people best; null before the first directory import.</summary>
-    public async Task<Proposal?> ProposeAsync(DirectoryField? field, CancellationToken cancellationToken)
+    /// <summary>
+    /// The enabled members of an export, each placed by the rules there are now (no agency when none fits): what the
+    /// directory would hold once the file is imported.
+    /// </summary>
+    private async Task<List<PersonFields>> PeopleAsync(DirectoryFile file, CancellationToken cancellationToken)
     {
-        var people = await PeopleAsync(cancellationToken);
+        var mapping = new AgencyMapping(await db.MappingRules.AsNoTracking().ToListAsync(cancellationToken));
+        return [.. file.Users.Where(u => u.AccountEnabled).Select(u =>
+        {
+            var person = new PersonFields(u.CompanyName, u.Department, u.OfficeLocation, u.City, u.JobTitle, u.UserPrincipalName, null);
+            return person with { AgencyId = mapping.Place(person.Fields).AgencyId };
+        })];
+    }
+
+    /// <summary>The proposal, on the field given or the one that splits the people best; null before the first directory import.</summary>
+    public Task<Proposal?> ProposeAsync(DirectoryField? field, CancellationToken cancellationToken) => ProposeAsync(field, null, cancellationToken);
+
+    /// <summary>
+    /// The proposal from <paramref name="file"/>, an export not imported yet, or (null) from the people imported; null when
+    /// there is nobody to propose from.
+    /// </summary>
+    public async Task<Proposal?> ProposeAsync(DirectoryField? field, DirectoryFile? file, CancellationToken cancellationToken)
+    {
+        var people = file is null ? await PeopleAsync(cancellationToken) : await PeopleAsync(file, cancellationToken);
         if (people.Count == 0)
         {
             return null;
@@ -103,11 +126,17 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
             rows.Add(Row(chosen, RuleOperator.Equals, value, count, count >= FewPeople && !split.Contains(value)));
         }
         var placed = people.Count(p => p.AgencyId is not null);
-        return new Proposal(chosen, splits, rows, people.Count, placed, await BasisAsync(people.Count, cancellationToken));
+        // The basis is the directory's, also for a file: applying places the people imported, so it must not have changed.
+        var basis = await BasisAsync(await db.People.CountAsync(p => p.IsActive, cancellationToken), cancellationToken);
+        return new Proposal(chosen, splits, rows, people.Count, placed, basis);
     }
 
     /// <summary>What the choice would do: how many of the active people a rule would place, and how many would be left.</summary>
-    public async Task<Result<ProposalPreview>> PreviewAsync(IReadOnlyList<ProposalChoice> choices, CancellationToken cancellationToken)
+    public Task<Result<ProposalPreview>> PreviewAsync(IReadOnlyList<ProposalChoice> choices, CancellationToken cancellationToken) =>
+        PreviewAsync(choices, null, cancellationToken);
+
+    /// <summary>What the choice would do to the people of <paramref name="file"/> (null: the people imported).</summary>
+    public async Task<Result<ProposalPreview>> PreviewAsync(IReadOnlyList<ProposalChoice> choices, DirectoryFile? file, CancellationToken cancellationToken)
     {
         var existing = await db.Agencies.AsNoTracking().Select(a => new { a.Id, a.Code }).ToListAsync(cancellationToken);
         var plan = Plan(choices, existing.ToDictionary(a => a.Code, a => a.Id, StringComparer.Ordinal));
@@ -122,7 +151,7 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
         {
             Position = next + i + 1, Field = r.Field, Operator = r.Operator, Value = r.Value, AgencyId = r.AgencyId ?? -1, UnitFrom = r.Unit,
         })]);
-        var people = await PeopleAsync(cancellationToken);
+        var people = file is null ? await PeopleAsync(cancellationToken) : await PeopleAsync(file, cancellationToken);
         var placed = people.Count(p => mapping.Place(p.Fields).AgencyId is not null);
         return Result<ProposalPreview>.Ok(new ProposalPreview(placed, people.Count - placed, newAgencies.Count, rules.Count));
     }

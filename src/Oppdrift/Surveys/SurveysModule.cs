@@ -153,47 +153,7 @@ public static class SurveysModule
 }
 
 /// <summary>Forms exports waiting for the mapping step: a file in the data directory under a random name, removed after a day.</summary>
-public sealed class SurveyUploads(string folder)
-{
-    public async Task<string> SaveAsync(byte[] content, string fileName, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(folder);
-        var id = Guid.NewGuid().ToString("N");
-        await File.WriteAllBytesAsync(Path.Combine(folder, id + ".xlsx"), content, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(folder, id + ".name"), fileName, cancellationToken);
-        return id;
-    }
-
-    public async Task<(byte[] Content, string FileName)?> ReadAsync(string id, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParseExact(id, "N", out _) || !File.Exists(Path.Combine(folder, id + ".xlsx")))
-        {
-            return null;
-        }
-        return (await File.ReadAllBytesAsync(Path.Combine(folder, id + ".xlsx"), cancellationToken), await File.ReadAllTextAsync(Path.Combine(folder, id + ".name"), cancellationToken));
-    }
-
-    public void Delete(string id)
-    {
-        if (Guid.TryParseExact(id, "N", out _))
-        {
-            File.Delete(Path.Combine(folder, id + ".xlsx"));
-            File.Delete(Path.Combine(folder, id + ".name"));
-        }
-    }
-
-    public void DeleteOlderThan(DateTime utc)
-    {
-        if (!Directory.Exists(folder))
-        {
-            return;
-        }
-        foreach (var file in Directory.EnumerateFiles(folder).Where(f => File.GetLastWriteTimeUtc(f) < utc))
-        {
-            File.Delete(file);
-        }
-    }
-}
+public sealed class SurveyUploads(string folder) : Shared.PendingUploads(folder, ".xlsx");
 
 /// <summary>How often one client address may post answers: the answer page is open to anyone holding a link.</summary>
 public sealed class SurveyAnswerLimiter(SurveysOptions options) : IDisposable

@@ -212,4 +212,123 @@ public sealed class OrganisationProposalTests
         await using var db = app.Database.CreateContext();
         Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "organisation.proposal.apply"));
     }
+
+    /// <summary>
+    /// An Entra export not imported yet: twelve people in Teknisk etat, eight in Skoleetaten Testvik, one alone in Ensom
+    /// etat, and two disabled accounts that are not counted.
+    /// </summary>
+    private static string Export()
+    {
+        var text = new System.Text.StringBuilder("userPrincipalName,displayName,companyName,department,officeLocation,accountEnabled\r\n");
+        for (var i = 0; i < 23; i++)
+        {
+            var company = i < 12 ? "Teknisk etat" : i < 20 ? "Skoleetaten Testvik" : i == 20 ? "Ensom etat" : "Teknisk etat";
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"f{i}@testvik.kommune.no,Fil {i},{company},Avdeling {i % 3},Kontor,{(i > 20 ? "False" : "True")}\r\n");
+        }
+        return text.ToString();
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task An_export_not_imported_yet_is_proposed_from_and_previewed_without_anything_saved(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var proposer = new OrganisationProposer(db, _clock);
+        var file = EntraUserFile.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Export())), "brukere.csv");
+        Assert.Empty(file.Errors);
+
+        Assert.Null(await proposer.ProposeAsync(null, default));
+        var proposal = (await proposer.ProposeAsync(null, file, default))!;
+
+        Assert.Equal(DirectoryField.CompanyName, proposal.Field);
+        Assert.Equal(21, proposal.People);
+        Assert.Equal(0, proposal.AlreadyPlaced);
+        Assert.Equal([("Teknisk etat", 12, true), ("Skoleetaten Testvik", 8, true), ("Ensom etat", 1, false)],
+            proposal.Rows.Select(r => (r.Value, r.People, r.Include)));
+        var preview = await proposer.PreviewAsync(Choices(proposal), file, default);
+        Assert.Equal(new ProposalPreview(20, 1, 2, 2), preview.Value);
+        Assert.Equal(0, await db.Agencies.CountAsync());
+        Assert.Equal(0, await db.People.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task On_the_first_day_the_uploaded_export_is_proposed_from_applied_and_imported_in_one_go(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        using var central = await app.SignInAsync(Roles.ChangeLeader);
+        await using (var empty = app.Database.CreateContext())
+        {
+            // A new installation: nobody imported yet (the signed-in account stays; it is not a directory person).
+            await empty.People.ExecuteDeleteAsync();
+        }
+        var page = WebUtility.HtmlDecode(await central.GetStringAsync("/organisation/proposal"));
+        Assert.Contains("action=\"/organisation/proposal/file\"", page, StringComparison.Ordinal);
+        Assert.Contains("Ingen ansatte er importert ennå", page, StringComparison.Ordinal);
+
+        // A bad line is refused with its file, line and column, and nothing is kept.
+        using var bad = new MultipartFormDataContent
+        {
+            { new StringContent(RunningApp.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("userPrincipalName,displayName,accountEnabled\r\nkari@k.no,Kari,kanskje\r\n")), "file", "feil.csv" },
+        };
+        using var refused = await central.PostAsync("/organisation/proposal/file", bad);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        var error = WebUtility.HtmlDecode(await central.GetStringAsync(refused.Headers.Location!.OriginalString));
+        Assert.Contains("Filen ble ikke lest, og ingenting er lagret", error, StringComparison.Ordinal);
+        Assert.Contains("feil.csv:2:3", error, StringComparison.Ordinal);
+        var folder = Path.Combine(app.Database.Folder, "directory-uploads");
+        Assert.False(Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any());
+
+        using var upload = new MultipartFormDataContent
+        {
+            { new StringContent(RunningApp.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(Export())), "file", "brukere.csv" },
+        };
+        using var uploaded = await central.PostAsync("/organisation/proposal/file", upload);
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        var location = uploaded.Headers.Location!.OriginalString;
+        Assert.StartsWith("/organisation/proposal?upload=", location, StringComparison.Ordinal);
+        var proposed = WebUtility.HtmlDecode(await central.GetStringAsync(location));
+        Assert.Contains("Forslaget bygger på filen brukere.csv", proposed, StringComparison.Ordinal);
+        Assert.Contains("«Teknisk etat»", proposed, StringComparison.Ordinal);
+        Assert.Contains("name=\"upload\" value=\"", proposed, StringComparison.Ordinal);
+
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("__RequestVerificationToken", RunningApp.AntiforgeryToken(proposed)),
+            new("_handler", "proposal"),
+            new("basis", System.Text.RegularExpressions.Regex.Match(proposed, "name=\"basis\" value=\"([^\"]+)\"").Groups[1].Value),
+            new("field", "CompanyName"),
+            new("upload", System.Text.RegularExpressions.Regex.Match(proposed, "name=\"upload\" value=\"([^\"]+)\"").Groups[1].Value),
+            new("action", "apply"),
+        };
+        var keys = System.Text.RegularExpressions.Regex.Matches(proposed, "name=\"key-(\\d+)\" value=\"([^\"]+)\"");
+        var codes = System.Text.RegularExpressions.Regex.Matches(proposed, "name=\"code-(\\d+)\" value=\"([^\"]*)\"");
+        var names = System.Text.RegularExpressions.Regex.Matches(proposed, "name=\"name-(\\d+)\" value=\"([^\"]*)\"");
+        for (var i = 0; i < keys.Count; i++)
+        {
+            form.Add(new($"key-{i}", keys[i].Groups[2].Value));
+            form.Add(new($"code-{i}", codes[i].Groups[2].Value));
+            form.Add(new($"name-{i}", names[i].Groups[2].Value));
+            form.Add(new($"into-{i}", ""));
+            if (keys[i].Groups[2].Value.Contains("Teknisk etat", StringComparison.Ordinal) || keys[i].Groups[2].Value.Contains("Skoleetaten Testvik", StringComparison.Ordinal))
+            {
+                form.Add(new($"include-{i}", "on"));
+            }
+        }
+        using var applied = await central.PostAsync("/organisation/proposal", new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.Redirect, applied.StatusCode);
+        Assert.Contains("/organisation/imports/", applied.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        await using var db = app.Database.CreateContext();
+        var teknisk = await db.Agencies.SingleAsync(a => a.Name == "Teknisk etat");
+        Assert.Equal(12, await db.People.CountAsync(p => p.AgencyId == teknisk.Id && p.IsActive));
+        Assert.Equal(8, await db.People.CountAsync(p => p.Agency!.Name == "Skoleetaten Testvik" && p.IsActive));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "organisation.proposal.apply"));
+        Assert.Equal(ImportStatus.Succeeded, (await db.DirectoryImports.OrderByDescending(i => i.Id).FirstAsync()).Status);
+        // The export held names and addresses: it is not kept once imported.
+        Assert.Empty(Directory.EnumerateFiles(folder));
+    }
 }

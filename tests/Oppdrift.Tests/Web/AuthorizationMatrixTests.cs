@@ -72,6 +72,7 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/organisation/rules");
         Assert.Contains(declared, d => d.Route == "/organisation/setup.csv" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/organisation/proposal" && d.Policy == Policies.CentralTeam);
+        Assert.Contains(declared, d => d.Route == "/organisation/proposal/file" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/organisation/setup" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/api/agencies");
         Assert.Contains(declared, d => d.Route == "/usage/workloads/{Workload}");
