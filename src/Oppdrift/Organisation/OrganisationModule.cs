@@ -20,7 +20,9 @@ public static class OrganisationModule
             .AddScoped<OrganisationSetup>()
             .AddScoped<OrganisationFile>()
             .AddScoped<OrganisationProposer>()
-            .AddScoped<OrganisationQueries>();
+            .AddScoped<OrganisationQueries>()
+            .AddScoped<FirstDayChecklist>()
+            .AddScoped<AgencyHome>();
 
     public sealed record ImportResponse(int Id, string Status, int Rows, int Added, int Updated, int Moved, int Deactivated, int Reactivated, int Unchanged, int Unassigned, string[] Warnings);
 
