@@ -31,13 +31,13 @@ public sealed class FirstDayChecklist(OppdriftDb db, SuppressionOptions suppress
 
     /// <summary>
     /// The steps in order. Agencies count as set up when at least one exists and someone is placed in one; usage reports
-    /// as arriving when any report has been imported, by file or by the Graph pull.
+    /// as arriving when any report has been read successfully, by file or by the Graph pull.
     /// </summary>
     public async Task<IReadOnlyList<FirstDayStep>> StepsAsync(MunicipalitySummary summary, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var imported = await db.DirectoryImports.AnyAsync(i => i.Status == ImportStatus.Succeeded, cancellationToken);
-        var usage = await Usage.UsageQueries.AnyImportAsync(db, cancellationToken);
+        var usage = await Usage.UsageQueries.AnyReportReadAsync(db, cancellationToken);
         var programme = await Learning.LearningQueries.AnyProgrammeAsync(db, cancellationToken);
         return
         [
