@@ -281,8 +281,13 @@ public sealed partial class AgencyHomeWebTests
             await LearningSeed.ProgrammeAsync(db, null);
             db.UsageImports.Add(new UsageImport
             {
-                Report = "getTeamsUserActivityUserDetail", Name = "teams.csv", Sha256 = new string('a', 64), ImportedBy = "test",
-                StartedAt = TimeProvider.System.GetUtcNow().UtcDateTime, FinishedAt = TimeProvider.System.GetUtcNow().UtcDateTime, Status = UsageImportStatus.Failed,
+                Report = "getTeamsUserActivityUserDetail",
+                Name = "teams.csv",
+                Sha256 = new string('a', 64),
+                ImportedBy = "test",
+                StartedAt = TimeProvider.System.GetUtcNow().UtcDateTime,
+                FinishedAt = TimeProvider.System.GetUtcNow().UtcDateTime,
+                Status = UsageImportStatus.Failed,
             });
             await db.SaveChangesAsync();
         }
