@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Oppdrift.Access;
+using Oppdrift.Organisation;
 
 namespace Oppdrift.Web;
 
@@ -163,6 +164,8 @@ internal static class SignIn
             return;
         }
         context.Principal = OppdriftClaims.CreatePrincipal(result.Account, EntraScheme);
+        context.Properties!.RedirectUri = await AccessModule.LandingAsync(context.Principal, context.Properties.RedirectUri,
+            context.HttpContext.RequestServices.GetRequiredService<OrganisationDirectory>(), context.HttpContext.RequestAborted);
     }
 }
 

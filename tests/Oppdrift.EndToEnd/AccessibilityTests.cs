@@ -28,9 +28,13 @@ public sealed class AccessibilityTests(OppdriftApp app)
 
         // A new account, to see the page its first sign-in meets.
         string newUser = "a11y-" + Guid.NewGuid().ToString("N")[..8], oneTimePassword;
+        // And an agency leader, to see their agency's page as they land on it.
+        string leader = "a11y-leder-" + Guid.NewGuid().ToString("N")[..8], leaderPassword;
         await using (var setup = await app.NewContextAsync())
         {
-            oneTimePassword = await AccountPages.CreateAsync(await app.SignInAsAdminAsync(setup), newUser, "Ny Bruker", role: null, "Mobbeombudet");
+            var adminPage = await app.SignInAsAdminAsync(setup);
+            oneTimePassword = await AccountPages.CreateAsync(adminPage, newUser, "Ny Bruker", role: null, "Mobbeombudet");
+            leaderPassword = await AccountPages.CreateAsync(adminPage, leader, "Sykehjem Leder", "Virksomhetsleder", "Sykehjemsetaten");
         }
 
         await using var context = await app.NewContextAsync();
@@ -39,6 +43,9 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "login", language, findings);
 
         page = await app.SignInAsAdminAsync(context);
+        await page.GotoAsync("/");
+        // The demo leaves the privacy settings unconfirmed: the overview shows the first-day checklist.
+        await Expect(page.Locator("#first-day")).ToBeVisibleAsync();
         await AuditAsync(page, "/", "overview", language, findings);
         await AuditAsync(page, "/agencies", "agencies", language, findings);
         await AuditAsync(page, "/agencies/SYE", "agency-SYE", language, findings);
@@ -111,6 +118,17 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await Journeys.SignInAsync(page, newUser, oneTimePassword);
         await Expect(page).ToHaveURLAsync(Journeys.ChangePasswordUrl());
         await AuditAsync(page, "change-password-first", language, findings);
+
+        await using var leaderContext = await app.NewContextAsync();
+        page = await leaderContext.NewPageAsync();
+        await page.GotoAsync($"/culture?c={language}&returnUrl=%2Faccount%2Flogin");
+        await Journeys.SignInAsync(page, leader, leaderPassword);
+        await Journeys.ChooseOwnPasswordAsync(page, leaderPassword, "en lang og trygg setning");
+        await Journeys.SignOutAsync(page);
+        await Journeys.SignInAsync(page, leader, "en lang og trygg setning");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/agencies/SYE$"));
+        await Expect(page.Locator("#agency-learning")).ToBeVisibleAsync();
+        await AuditAsync(page, "agency-SYE-leader", language, findings);
 
         Assert.True(findings.Count == 0, $"axe found {findings.Count} WCAG 2.1 AA violations:\n\n{string.Join("\n", findings)}");
     }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Oppdrift.Organisation;
 
 namespace Oppdrift.Access;
 
@@ -77,4 +79,21 @@ public static class AccessModule
             && !returnUrl.Any(char.IsControl)
             ? returnUrl
             : "/";
+
+    /// <summary>
+    /// Where sign-in leads when no page was asked for: an agency leader of exactly one agency (who does not see the whole
+    /// municipality) to that agency's page; everyone else, and a leader of several agencies, to the start page, which lists
+    /// their agencies. A page asked for is always kept.
+    /// </summary>
+    public static async Task<string> LandingAsync(ClaimsPrincipal user, string? returnUrl, OrganisationDirectory directory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(directory);
+        var safe = SafeReturnUrl(returnUrl);
+        if (safe != "/" || user.SeesAllAgencies() || !user.GetRoles().HasFlag(Roles.AgencyLeader) || user.ScopedAgencies() is not { Count: 1 } agencies)
+        {
+            return safe;
+        }
+        return await directory.AgencyAsync(agencies.Single(), cancellationToken) is { } agency ? "/agencies/" + Uri.EscapeDataString(agency.Code) : safe;
+    }
 }

@@ -88,4 +88,8 @@ public static class AuditLog
     /// </summary>
     public static async Task<long> LatestAsync(OppdriftDb db, string actionPrefix, CancellationToken cancellationToken) =>
         await db.AuditEntries.Where(a => a.Action.StartsWith(actionPrefix)).MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
+
+    /// <summary>The target of the newest entry with exactly this action, or null when there is none.</summary>
+    public static async Task<string?> LatestTargetAsync(OppdriftDb db, string action, CancellationToken cancellationToken) =>
+        await db.AuditEntries.AsNoTracking().Where(a => a.Action == action).OrderByDescending(a => a.Id).Select(a => a.Target).FirstOrDefaultAsync(cancellationToken);
 }

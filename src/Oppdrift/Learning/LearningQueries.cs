@@ -27,6 +27,12 @@ public sealed record AgencyAttendance(string Agency, int? People, bool Hidden);
 /// <summary>A programme's first attended day and the distinct attendees per agency id (see <see cref="LearningQueries.ReachAsync"/>).</summary>
 public sealed record ProgrammeReach(DateOnly? FirstAttended, IReadOnlyDictionary<int, int> AttendeesByAgency);
 
+/// <summary>
+/// One programme as an agency's people took part in it: the distinct people of the agency who attended live, or null
+/// with Hidden set where the programme's results page hides that agency's figure.
+/// </summary>
+public sealed record AgencyProgrammeParticipation(int ProgrammeId, string Programme, int? People, bool Hidden);
+
 public sealed record AttendanceSummary(IReadOnlyList<AttendanceRow> Sessions, IReadOnlyList<AgencyAttendance> Agencies, int? TotalPeople, bool TotalHidden, int MinimumGroupSize);
 
 /// <summary>
@@ -40,6 +46,9 @@ public sealed record FeedbackRow(LearningSession Session, int Answers, double? A
 public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppression)
 {
     private OrganisationDirectory Organisation => new(db);
+
+    /// <summary>Whether any programme has been created.</summary>
+    public static async Task<bool> AnyProgrammeAsync(OppdriftDb db, CancellationToken cancellationToken) => await db.Programmes.AnyAsync(cancellationToken);
 
     public async Task<IReadOnlyList<ProgrammeRow>> ProgrammesAsync(DateTime now, CancellationToken cancellationToken)
     {
@@ -174,6 +183,38 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
         var total = perAgency.Sum(x => x.People);
         var totalHidden = placed.Count > 0 ? groups.IsTotalSuppressed : total is > 0 && total < suppression.MinimumGroupSize;
         return new AttendanceSummary(rows, agencies, totalHidden ? null : total, totalHidden, suppression.MinimumGroupSize);
+    }
+
+    /// <summary>
+    /// The programmes an agency's people attended, with the distinct attendees of that agency per programme. Each figure is
+    /// suppressed exactly as <see cref="AttendanceAsync"/> suppresses the programme's agencies (over every agency, with the
+    /// total published), so the agency page shows nothing the results page hides. One query, whatever the number of programmes.
+    /// </summary>
+    public async Task<IReadOnlyList<AgencyProgrammeParticipation>> AgencyParticipationAsync(int agencyId, CancellationToken cancellationToken)
+    {
+        var perAgency = await db.Attendance.Where(a => a.PersonId != null)
+            .Join(db.LearningSessions, a => a.SessionId, s => s.Id, (a, s) => new { a.PersonId, s.ProgrammeId })
+            .Join(Organisation.PersonRows.Where(p => p.AgencyId != null), a => a.PersonId, p => p.Id, (a, p) => new { a.ProgrammeId, a.PersonId, p.AgencyId })
+            .Distinct()
+            .GroupBy(x => new { x.ProgrammeId, x.AgencyId })
+            .Select(g => new { g.Key.ProgrammeId, AgencyId = g.Key.AgencyId!.Value, People = g.Count() })
+            .ToListAsync(cancellationToken);
+        var attended = perAgency.Where(x => x.AgencyId == agencyId).Select(x => x.ProgrammeId).ToHashSet();
+        if (attended.Count == 0)
+        {
+            return [];
+        }
+        var names = await db.Programmes.Where(p => attended.Contains(p.Id)).Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+        var rows = new List<AgencyProgrammeParticipation>();
+        foreach (var programme in perAgency.Where(x => attended.Contains(x.ProgrammeId)).GroupBy(x => x.ProgrammeId))
+        {
+            var groups = SmallGroupSuppression.Groups(programme.Select(x => KeyValuePair.Create(x.AgencyId, x.People)), totalPublished: true, suppression);
+            var own = programme.Single(x => x.AgencyId == agencyId).People;
+            rows.Add(groups.IsSuppressed(agencyId)
+                ? new AgencyProgrammeParticipation(programme.Key, names[programme.Key], null, true)
+                : new AgencyProgrammeParticipation(programme.Key, names[programme.Key], own, false));
+        }
+        return [.. rows.OrderBy(r => r.Programme, OrganisationQueries.NorwegianOrder)];
     }
 
     public async Task<string?> ProgrammeNameAsync(int programmeId, CancellationToken cancellationToken) =>

@@ -22,6 +22,8 @@ public static class OrganisationModule
             .AddScoped<OrganisationFile>()
             .AddScoped<OrganisationProposer>()
             .AddScoped<OrganisationQueries>()
+            .AddScoped<FirstDayChecklist>()
+            .AddScoped<AgencyHome>()
             .AddSingleton(services => new DirectoryUploads(Path.Combine(DataDirectory.Resolve(services.GetRequiredService<IConfiguration>()), "directory-uploads")));
 
     public sealed record ImportResponse(int Id, string Status, int Rows, int Added, int Updated, int Moved, int Deactivated, int Reactivated, int Unchanged, int Unassigned, string[] Warnings);

@@ -49,6 +49,21 @@ public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory
         return counts is null ? null : SurveyResults.Compute(counts, options, scope, english);
     }
 
+    /// <summary>
+    /// The survey and round number of the latest round opened by <paramref name="now"/> that asked an agency's people
+    /// (a group of it was invited, or one of its people answered); null when none has.
+    /// </summary>
+    public async Task<(int SurveyId, int Round)?> LatestRoundForAgencyAsync(int agencyId, DateTime now, CancellationToken cancellationToken)
+    {
+        var round = await db.SurveyRounds.AsNoTracking()
+            .Where(r => r.OpensAt <= now
+                && (db.SurveyRoundGroups.Any(g => g.RoundId == r.Id && g.AgencyId == agencyId) || db.SurveyResponses.Any(x => x.RoundId == r.Id && x.AgencyId == agencyId)))
+            .OrderByDescending(r => r.OpensAt).ThenByDescending(r => r.Id)
+            .Select(r => new { r.SurveyId, r.Number })
+            .FirstOrDefaultAsync(cancellationToken);
+        return round is null ? null : (round.SurveyId, round.Number);
+    }
+
     /// <summary>Every measure of every survey, for the indicator form.</summary>
     public async Task<IReadOnlyList<SurveyMeasureRef>> MeasuresAsync(bool english, CancellationToken cancellationToken)
     {

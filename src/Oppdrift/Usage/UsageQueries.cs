@@ -27,6 +27,10 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
     /// <summary>Whether any usage report has been imported, by any source.</summary>
     public static async Task<bool> AnyImportAsync(OppdriftDb db, CancellationToken cancellationToken) => await db.UsageImports.AnyAsync(cancellationToken);
 
+    /// <summary>Whether any usage report has arrived and been read, by file or by the Graph pull.</summary>
+    public static async Task<bool> AnyReportReadAsync(OppdriftDb db, CancellationToken cancellationToken) =>
+        await db.UsageImports.AnyAsync(i => i.Status == UsageImportStatus.Succeeded, cancellationToken);
+
     public async Task<DateOnly?> LatestDateAsync(CancellationToken cancellationToken) =>
         await db.UsageFigures.Where(f => f.Period == 1).MaxAsync(f => (DateOnly?)f.Date, cancellationToken);
 
