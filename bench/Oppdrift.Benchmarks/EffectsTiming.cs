@@ -56,7 +56,7 @@ public static class EffectsTiming
                 {
                     await using var db = new OppdriftDb(options);
                     var watch = Stopwatch.StartNew();
-                    written = await new EffectEstimator(db, new EffectPanels(new UsageWeeklyFigures(db)), new LearningQueries(db, suppression), suppression,
+                    written = await new EffectEstimator(db, new EffectPanels(new UsageWeeklyFigures(db), Surveys(db)), new LearningQueries(db, suppression), suppression,
                         new EffectsOptions(), TimeProvider.System).EstimateAllAsync(default);
                     estimates[i] = watch.Elapsed.TotalSeconds;
                 }
@@ -105,7 +105,9 @@ public static class EffectsTiming
         return 0;
     }
 
-    private static EffectQueries Queries(OppdriftDb db) => new(db, new LearningQueries(db, new SuppressionOptions()));
+    private static EffectQueries Queries(OppdriftDb db) => new(db, new LearningQueries(db, new SuppressionOptions()), new EffectOutcomeCatalogue(Surveys(db)));
+
+    private static Oppdrift.Surveys.SurveyQueries Surveys(OppdriftDb db) => new(db, new OrganisationDirectory(db), new Oppdrift.Surveys.SurveysOptions());
 
     /// <summary>
     /// The demo's agencies with its head counts, a year of teams.active7 (its adoption curve, binomial noise) and
@@ -140,7 +142,7 @@ public static class EffectsTiming
             await transaction.CommitAsync();
         }
         var central = BenefitsTemplate.System("bench");
-        var log = new InterventionLog(db, new LearningQueries(db, new SuppressionOptions()), TimeProvider.System);
+        var log = new InterventionLog(db, new LearningQueries(db, new SuppressionOptions()), new EffectOutcomeCatalogue(Surveys(db)), TimeProvider.System);
         var training = DemoUsage.TrainingJumps.Select(t => (Name: "Opplæring " + t.AgencyCode, Kind: InterventionKind.Training, t.Date, Agencies: new[] { t.AgencyCode }));
         (string Name, InterventionKind Kind, DateOnly Date, string[] Agencies)[] others =
         [
