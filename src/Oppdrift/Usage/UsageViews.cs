@@ -168,6 +168,19 @@ public static class UsageViews
         return columns;
     }
 
+    /// <summary>
+    /// The Teams device table (from the period report getTeamsDeviceUsageUserDetail): the shares on phones, computers
+    /// and the web of everyone who used Teams in the period, then the people per device kind.
+    /// </summary>
+    public static IReadOnlyList<UsageTableColumn> DeviceColumns { get; } =
+    [
+        new("deviceMobileShare", UsageTableColumnKind.Share, ["teams.deviceMobile"], ["teams.deviceUsers"]),
+        new("deviceDesktopShare", UsageTableColumnKind.Share, ["teams.deviceDesktop"], ["teams.deviceUsers"]),
+        new("deviceWebShare", UsageTableColumnKind.Share, ["teams.deviceWeb"], ["teams.deviceUsers"]),
+        UsageTableColumn.Metric("teams.deviceUsers"),
+        .. UsageMetrics.TeamsDeviceKinds.Select(d => UsageTableColumn.Metric("teams." + d.Code)),
+    ];
+
     public static readonly IReadOnlyList<UsageChart> AgencyCharts =
     [
         new("reach", UsageCategory.Reach, UsageUnit.Count,
