@@ -164,6 +164,19 @@ public static class UsageReportCatalogue
         .. AppPlatformColumns(),
     ]);
 
+    /// <summary>The per-app columns of the Copilot report, with whether a file must have them (declared before the report, which reads it).</summary>
+    public static readonly (string Column, string Code, bool Required)[] CopilotApps =
+    [
+        ("Microsoft Teams Copilot Last Activity Date", "teams", true),
+        ("Word Copilot Last Activity Date", "word", true),
+        ("Excel Copilot Last Activity Date", "excel", true),
+        ("PowerPoint Copilot Last Activity Date", "powerpoint", true),
+        ("Outlook Copilot Last Activity Date", "outlook", true),
+        ("OneNote Copilot Last Activity Date", "onenote", false),
+        ("Loop Copilot Last Activity Date", "loop", false),
+        ("Copilot Chat Last Activity Date", "chat", false),
+    ];
+
     /// <summary>
     /// Microsoft 365 Copilot usage (reportRoot: getMicrosoft365CopilotUsageUserDetail, by period only): one row per
     /// user with a Copilot licence, the last activity date over all apps and per app. The apps Microsoft added later
@@ -176,19 +189,6 @@ public static class UsageReportCatalogue
         .. CopilotAppColumns(),
     ])
     { StateOnRefreshDate = true };
-
-    /// <summary>The per-app columns of the Copilot report, with whether a file must have them.</summary>
-    public static readonly (string Column, string Code, bool Required)[] CopilotApps =
-    [
-        ("Microsoft Teams Copilot Last Activity Date", "teams", true),
-        ("Word Copilot Last Activity Date", "word", true),
-        ("Excel Copilot Last Activity Date", "excel", true),
-        ("PowerPoint Copilot Last Activity Date", "powerpoint", true),
-        ("Outlook Copilot Last Activity Date", "outlook", true),
-        ("OneNote Copilot Last Activity Date", "onenote", false),
-        ("Loop Copilot Last Activity Date", "loop", false),
-        ("Copilot Chat Last Activity Date", "chat", false),
-    ];
 
     private static IEnumerable<UsageColumn> CopilotAppColumns() => CopilotApps.Select(a => Date(a.Column, a.Required));
 
