@@ -44,3 +44,32 @@ public sealed class CopilotReportJsonTests
     public void JSON_is_told_from_CSV_by_its_first_character(string start, bool json) =>
         Assert.Equal(json, CopilotReportJson.LooksLikeJson(Encoding.UTF8.GetBytes(start)));
 }
+
+public sealed class UsageViewTextTests
+{
+    [Theory]
+    [InlineData("nb")]
+    [InlineData("en")]
+    public void Every_column_and_chart_the_usage_pages_show_has_its_name_and_explanation_in_both_languages(string language)
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(language);
+        try
+        {
+            var columns = Enum.GetValues<UsageWorkload>().SelectMany(w => UsageMetrics.Windows.SelectMany(window => UsageViews.WorkloadColumns(w, window)))
+                .Concat(UsageViews.DeviceColumns).Concat(UsageViews.OverviewColumns(28));
+            foreach (var column in columns)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(column.Name), column.Key);
+                Assert.False(string.IsNullOrWhiteSpace(column.HowComputed), column.Key);
+            }
+            Assert.All(UsageViews.AgencyCharts.Concat(Enum.GetValues<UsageWorkload>().SelectMany(UsageViews.WorkloadCharts)),
+                chart => Assert.False(string.IsNullOrWhiteSpace(chart.Title), chart.Key));
+            Assert.All(UsageMetrics.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Name + m.HowComputed), m.Code));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = before;
+        }
+    }
+}
