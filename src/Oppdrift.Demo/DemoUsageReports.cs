@@ -667,8 +667,10 @@ public sealed partial class DemoUsage
     /// <summary>The last day on or before <paramref name="day"/> the person used Copilot in an app, or -1 within the last 90 days.</summary>
     private int LastCopilot(in User user, int day, int app)
     {
-        // Some licence holders hardly use it: the reason the licences are followed up.
-        var keen = 0.15 + (1.1 * Unit(Mix(user.Key + 80)));
+        // About a fifth of licence holders hardly use it, and the rest to very different degrees: the reason the
+        // licences are followed up.
+        var u = Unit(Mix(user.Key + 80));
+        var keen = u < 0.2 ? 0.01 : 0.05 + (0.9 * u);
         var likelihood = Math.Min(0.95, CopilotAppLikelihood[app] * keen * (user.Leader ? 1.3 : 1));
         var start = user.Since + 30 + (int)(120 * Unit(Mix(user.Key + 81)));
         for (var d = day; d > day - 90 && d >= start; d--)
