@@ -349,7 +349,7 @@ public sealed partial class DemoUsage
         var frontline = FrontlineTitles.Contains(title);
         var agencyCode = agency >= 0 ? Municipality.Agencies[agency].Code : "";
         var sector = agency >= 0 ? Municipality.Agencies[agency].Sector : DemoSector.Administration;
-        var license = frontline ? License.F3 : Unit(Mix(key + 20)) < (leader ? 0.12 : 0.025) ? License.E3Copilot : License.E3;
+        var license = frontline ? License.F3 : Unit(Mix(key + 20)) < (leader ? 0.2 : 0.06) ? License.E3Copilot : License.E3;
         var u = Unit(Mix(key + 21));
         var user = new User
         {

@@ -66,6 +66,8 @@ public sealed class AccessibilityTests(OppdriftApp app)
         [
             OppdriftApp.TestData("usage/office365-active-user-detail.csv"),
             OppdriftApp.TestData("usage/teams-user-activity-user-detail.csv"),
+            OppdriftApp.TestData("usage/teams-device-usage-user-detail.csv"),
+            OppdriftApp.TestData("usage/copilot-usage-user-detail.csv"),
             OppdriftApp.TestData("usage/bad-email-date.csv"),
         ]);
         await page.Locator("form[action='/usage/import'] button[type=submit]").ClickAsync();
@@ -74,6 +76,7 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/usage", "usage", language, findings);
         await AuditAsync(page, "/usage/agencies/SYE", "usage-agency-SYE", language, findings);
         await AuditAsync(page, "/usage/workloads/teams", "usage-workload-teams", language, findings);
+        await AuditAsync(page, "/usage/workloads/copilot", "usage-workload-copilot", language, findings);
         await AuditAsync(page, "/usage/metrics", "usage-metrics", language, findings);
         await AuditAsync(page, "/usage/imports", "usage-imports", language, findings);
         await KnowledgeSeed.EnsureAsync(app);

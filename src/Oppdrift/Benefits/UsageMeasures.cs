@@ -32,6 +32,8 @@ public static class UsageMeasures
         new("emailsPerPerson", new("emailsPerPerson", UsageTableColumnKind.Ratio, ["exchange.sent"], ["exchange.licensed"]), "e-post", 0, null),
         new("meetingsPerPerson", new("meetingsPerPerson", UsageTableColumnKind.Ratio, ["teams.meetingsAttended"], ["teams.licensed"]), "møter", 0, null),
         new("mobileShare", new("mobileShare", UsageTableColumnKind.Share, ["apps.mobile"], ["apps.people"]), "%", 0, 100),
+        new("copilotActive", new("copilotActive", UsageTableColumnKind.Share, ["copilot.active28"], ["copilot.licensed"]), "%", 0, 100),
+        new("copilotWeekly", new("copilotWeekly", UsageTableColumnKind.Share, ["copilot.active7"], ["copilot.licensed"]), "%", 0, 100),
     ];
 
     private static readonly Dictionary<string, UsageMeasure> ByKey = Named.ToDictionary(m => m.Key, StringComparer.Ordinal);
@@ -47,7 +49,9 @@ public static class UsageMeasures
         {
             return named;
         }
-        if (key.StartsWith(UsageMeasure.MetricPrefix, StringComparison.Ordinal) && UsageMetrics.Find(key[UsageMeasure.MetricPrefix.Length..]) is { } metric)
+        // Metrics of period reports are not kept by day, so an indicator could never be measured on a date with them.
+        if (key.StartsWith(UsageMeasure.MetricPrefix, StringComparison.Ordinal) && UsageMetrics.Find(key[UsageMeasure.MetricPrefix.Length..]) is { } metric
+            && UsageMetrics.ByDay(metric))
         {
             return new UsageMeasure(key, UsageTableColumn.Metric(metric.Code), metric.Kind == UsageMetricKind.Snapshot && metric.Code.EndsWith("Bytes", StringComparison.Ordinal) ? "B" : "", 0, null);
         }
@@ -55,5 +59,5 @@ public static class UsageMeasures
     }
 
     /// <summary>Every measure an indicator may use: the named ones, then each metric of the catalogue.</summary>
-    public static IEnumerable<UsageMeasure> All => Named.Concat(UsageMetrics.All.Select(m => Find(UsageMeasure.MetricPrefix + m.Code)!));
+    public static IEnumerable<UsageMeasure> All => Named.Concat(UsageMetrics.All.Where(UsageMetrics.ByDay).Select(m => Find(UsageMeasure.MetricPrefix + m.Code)!));
 }

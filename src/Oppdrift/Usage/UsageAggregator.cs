@@ -28,7 +28,15 @@ public sealed class UsageReportFigures
 
     public UsageReportType Report { get; }
     public DateOnly Date { get; }
+
+    /// <summary>The report's period in days as the file says (1 for a daily report).</summary>
     public int Period { get; }
+
+    /// <summary>
+    /// The period the figures are kept under: the report's, or 1 for a report whose figures are states on its refresh
+    /// date whatever its period (<see cref="UsageReportType.StateOnRefreshDate"/>), so they are shown with the daily ones.
+    /// </summary>
+    public int FigurePeriod => Report.StateOnRefreshDate ? 1 : Period;
 
     /// <summary>The metric codes, in the order of each agency's value array.</summary>
     public IReadOnlyList<string> Codes { get; }
@@ -180,6 +188,47 @@ public sealed class UsageAggregator
                         {
                             values[metric] += B(row, column) ? 1 : 0;
                         }
+                    };
+                }
+            case "getMicrosoft365CopilotUsageUserDetail":
+                {
+                    // Every row is a person with a Copilot licence, so the licensed count is the rows.
+                    var reach = new ReachColumns(UsageWorkload.Copilot, -1, C("Last Activity Date"), "copilot", M) { Licensed = M("copilot.licensed") };
+                    var apps = UsageReportCatalogue.CopilotApps.Select(a => (Column: C(a.Column), Windows: UsageMetrics.Windows
+                        .Select(w => (Days: w, Metric: M($"copilot.{a.Code}{w}"))).ToArray())).ToArray();
+                    return (row, values) =>
+                    {
+                        AddReach(row, values, reach, licensed: true);
+                        foreach (var (column, windows) in apps)
+                        {
+                            var last = column >= 0 && row.GetDate(column) is { } date ? date.DayNumber : 0;
+                            foreach (var (days, metric) in windows)
+                            {
+                                values[metric] += last > day - days ? 1 : 0;
+                            }
+                        }
+                    };
+                }
+            case "getTeamsDeviceUsageUserDetail":
+                {
+                    var devices = UsageMetrics.TeamsDeviceKinds.Select(d => (Column: C(d.Column), Metric: M("teams." + d.Code), d.Mobile)).ToArray();
+                    int users = M("teams.deviceUsers"), desktop = M("teams.deviceDesktop"), mobile = M("teams.deviceMobile");
+                    return (row, values) =>
+                    {
+                        bool any = false, onDesktop = false, onMobile = false;
+                        foreach (var (column, metric, isMobile) in devices)
+                        {
+                            if (B(row, column))
+                            {
+                                values[metric]++;
+                                any = true;
+                                onDesktop |= isMobile == false;
+                                onMobile |= isMobile == true;
+                            }
+                        }
+                        values[users] += any ? 1 : 0;
+                        values[desktop] += onDesktop ? 1 : 0;
+                        values[mobile] += onMobile ? 1 : 0;
                     };
                 }
             case "getEmailActivityUserDetail":

@@ -260,7 +260,7 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         }
 
         import.ReportDate = figures.Date;
-        import.Period = figures.Period;
+        import.Period = figures.FigurePeriod;
         import.Rows = figures.Rows;
         import.Matched = figures.Matched;
         import.Unmatched = figures.Unmatched;
@@ -292,12 +292,12 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
         }
 
         var figureRows = await FigureRowsAsync(figures, snapshots, cancellationToken);
-        var activityRows = figures.Period == 1 && figures.Date >= RetentionFloor() ? ActivityRows(figures) : [];
+        var activityRows = figures.FigurePeriod == 1 && figures.Date >= RetentionFloor() ? ActivityRows(figures) : [];
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await UsageStore.DeleteAsync(db, figures.Date, figures.Period, figures.Codes, UsageMetrics.ActivityWorkloadsOf(import.Report), cancellationToken);
+            await UsageStore.DeleteAsync(db, figures.Date, figures.FigurePeriod, figures.Codes, UsageMetrics.ActivityWorkloadsOf(import.Report), cancellationToken);
             await UsageStore.InsertFiguresAsync(db, figureRows, cancellationToken);
             await UsageStore.InsertActivityAsync(db, activityRows, cancellationToken);
             await db.UsageImports
@@ -337,7 +337,7 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
     private Dictionary<UsageWorkload, int[]> Snapshots(UsageReportFigures figures)
     {
         var result = new Dictionary<UsageWorkload, int[]>();
-        if (figures.Period != 1)
+        if (figures.FigurePeriod != 1)
         {
             return result;
         }
@@ -377,11 +377,11 @@ public sealed partial class UsageImporter(OppdriftDb db, Pseudonymiser pseudonym
             {
                 if (!IsWindowFollowUp(figures.Codes[i]))
                 {
-                    rows.Add(new UsageFigureRow(figures.Date, figures.Period, figures.Codes[i], agencyId, agency.Values[i], agency.People));
+                    rows.Add(new UsageFigureRow(figures.Date, figures.FigurePeriod, figures.Codes[i], agencyId, agency.Values[i], agency.People));
                 }
             }
         }
-        if (figures.Period != 1)
+        if (figures.FigurePeriod != 1)
         {
             return rows;
         }

@@ -49,6 +49,8 @@ public static class UsageMetrics
     private const string SiteUsage = "getSharePointSiteUsageDetail";
     private const string Mailbox = "getMailboxUsageDetail";
     private const string Apps = "getM365AppUserDetail";
+    private const string Copilot = "getMicrosoft365CopilotUsageUserDetail";
+    public const string TeamsDevices = "getTeamsDeviceUsageUserDetail";
 
     /// <summary>The window lengths in days that "active", "returning" and "new" are computed for.</summary>
     public static readonly int[] Windows = [7, 28];
@@ -71,6 +73,23 @@ public static class UsageMetrics
     public static readonly (string Column, string Code)[] AppNames =
         [("Outlook", "outlook"), ("Word", "word"), ("Excel", "excel"), ("PowerPoint", "powerpoint"), ("OneNote", "onenote"), ("Teams", "teamsApp")];
 
+    /// <summary>
+    /// The device columns of getTeamsDeviceUsageUserDetail, their metric codes and whether the device is a phone
+    /// (mobile) or a computer (desktop); the web is neither.
+    /// </summary>
+    public static readonly (string Column, string Code, bool? Mobile)[] TeamsDeviceKinds =
+    [
+        ("Used Windows", "deviceWindows", false), ("Used Mac", "deviceMac", false), ("Used Linux", "deviceLinux", false),
+        ("Used Chrome OS", "deviceChromeOS", false), ("Used iOS", "deviceIos", true), ("Used Android Phone", "deviceAndroid", true),
+        ("Used Windows Phone", "deviceWindowsPhone", true), ("Used Web", "deviceWeb", null),
+    ];
+
+    /// <summary>
+    /// Whether a metric's figures are kept by day (period 1) and so shown by the tables, charts and windows. The Teams
+    /// device report's figures describe its whole period ("used on a phone in the last 30 days") and are shown apart.
+    /// </summary>
+    public static bool ByDay(UsageMetric metric) => metric is not null && metric.Report != TeamsDevices;
+
     public static string Prefix(UsageWorkload workload) => workload switch
     {
         UsageWorkload.Exchange => "exchange",
@@ -79,6 +98,7 @@ public static class UsageMetrics
         UsageWorkload.SharePoint => "sharepoint",
         UsageWorkload.VivaEngage => "vivaengage",
         UsageWorkload.Apps => "apps",
+        UsageWorkload.Copilot => "copilot",
         _ => throw new ArgumentOutOfRangeException(nameof(workload)),
     };
 
@@ -104,6 +124,9 @@ public static class UsageMetrics
     [
         .. ActiveUserWorkloads.SelectMany(w => Reach(w.Workload, ActiveUsers)),
         .. Reach(UsageWorkload.Apps, Apps),
+        .. Reach(UsageWorkload.Copilot, Copilot),
+        .. UsageReportCatalogue.CopilotApps.SelectMany(a => Windows.Select(w =>
+            new UsageMetric($"copilot.{a.Code}{w}", Copilot, UsageWorkload.Copilot, UsageCategory.Reach, UsageMetricKind.People))),
 
         new("exchange.senders", Email, UsageWorkload.Exchange, UsageCategory.Communication, UsageMetricKind.People),
         new("exchange.sent", Email, UsageWorkload.Exchange, UsageCategory.Communication, UsageMetricKind.Sum),
@@ -147,6 +170,11 @@ public static class UsageMetrics
 
         .. AppPlatforms.Select(p => new UsageMetric($"apps.{p.Code}", Apps, UsageWorkload.Apps, UsageCategory.Mobility, UsageMetricKind.People)),
         .. AppNames.Select(a => new UsageMetric($"apps.{a.Code}", Apps, UsageWorkload.Apps, UsageCategory.ContentCollaboration, UsageMetricKind.People)),
+
+        new("teams.deviceUsers", TeamsDevices, UsageWorkload.Teams, UsageCategory.Mobility, UsageMetricKind.People),
+        new("teams.deviceDesktop", TeamsDevices, UsageWorkload.Teams, UsageCategory.Mobility, UsageMetricKind.People),
+        new("teams.deviceMobile", TeamsDevices, UsageWorkload.Teams, UsageCategory.Mobility, UsageMetricKind.People),
+        .. TeamsDeviceKinds.Select(d => new UsageMetric($"teams.{d.Code}", TeamsDevices, UsageWorkload.Teams, UsageCategory.Mobility, UsageMetricKind.People)),
     ];
 
     private static IEnumerable<UsageMetric> FileActivity(UsageWorkload workload, string report)
@@ -174,6 +202,7 @@ public static class UsageMetrics
     {
         ActiveUsers => ActiveUserWorkloads.Select(w => w.Workload).ToList(),
         Apps => [UsageWorkload.Apps],
+        Copilot => [UsageWorkload.Copilot],
         _ => [],
     };
 }

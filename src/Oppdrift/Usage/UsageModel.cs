@@ -11,6 +11,7 @@ public enum UsageWorkload
     SharePoint = 4,
     VivaEngage = 5,
     Apps = 6,
+    Copilot = 7,
 }
 
 public enum UsageImportStatus

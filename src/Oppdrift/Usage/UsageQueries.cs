@@ -117,6 +117,58 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
             MinimumGroupSize, days);
     }
 
+    /// <summary>
+    /// Agencies by columns from the latest period report (the Teams device report: "used on a phone in the last 30
+    /// days"), whose figures cover the whole period and so are not summed over windows. The longest period of the
+    /// latest refresh date is taken; the table's window is that period in days. Suppressed per agency over the
+    /// report's people, as the daily tables are. Null when no period report of these metrics is imported.
+    /// </summary>
+    public async Task<UsageTable?> PeriodTableAsync(IReadOnlyList<UsageTableColumn> columns, IReadOnlySet<int>? agencyScope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var agencies = await AgenciesAsync(agencyScope, cancellationToken);
+        return await ConsistentAsync(_ => PeriodTableAsync(columns, agencies, cancellationToken), cancellationToken);
+    }
+
+    private async Task<UsageTable?> PeriodTableAsync(IReadOnlyList<UsageTableColumn> columns, List<(int Id, string Code, string Name)> agencies,
+        CancellationToken cancellationToken)
+    {
+        var metrics = columns.SelectMany(c => c.AllMetrics).Distinct().Select(UsageMetrics.Get).ToList();
+        var codes = metrics.Select(m => m.Code).ToList();
+        var latest = await db.UsageFigures.AsNoTracking()
+            .Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period != 1)
+            .OrderByDescending(f => f.Date).ThenByDescending(f => f.Period)
+            .Select(f => new { f.Date, f.Period }).FirstOrDefaultAsync(cancellationToken);
+        if (latest is null)
+        {
+            return null;
+        }
+        var figures = await db.UsageFigures.AsNoTracking()
+            .Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period == latest.Period && f.Date == latest.Date)
+            .Select(f => new { f.Metric, f.AgencyId, f.Value, f.People })
+            .ToListAsync(cancellationToken);
+        // Every metric of a report is over the same people: the report's first metric decides, as for daily figures.
+        var patterns = new Dictionary<string, Reasons>();
+        foreach (var report in metrics.Select(m => m.Report).Distinct())
+        {
+            var representative = Representative(report);
+            var people = figures.Where(f => f.Metric == representative)
+                .Select(f => new PeopleRow(latest.Date, f.Metric, f.AgencyId, f.People)).ToList();
+            patterns[report] = Patterns(people).GetValueOrDefault((representative, latest.Date)) ?? Reasons.None;
+        }
+        var reasons = metrics.ToDictionary(m => m.Code, m => patterns[m.Report]);
+        var values = new Dictionary<string, Dictionary<int, long>>();
+        foreach (var f in figures)
+        {
+            Add(values, f.Metric, f.AgencyId, f.Value);
+        }
+        var none = new Dictionary<string, Dictionary<int, long>>();
+        var rows = agencies.Select(a => new UsageTableRow(a.Id, a.Code, a.Name,
+            Cells(columns, values, reasons, a.Id), Cells(columns, none, reasons, a.Id))).ToList();
+        return new UsageTable(latest.Date, latest.Period, columns, rows,
+            Municipality(Cells(columns, values, reasons, null), Cells(columns, none, reasons, null)), MinimumGroupSize, 1);
+    }
+
     private static UsageTableRow Municipality(IReadOnlyList<UsageCell> cells, IReadOnlyList<UsageCell> earlier) =>
         new(UsageFigure.Unplaced, "", UsageText.Get("Municipality"), cells, earlier);
 

@@ -28,6 +28,13 @@ public sealed record UsageColumn(string Name, UsageValueKind Kind, bool Required
 /// </summary>
 public sealed record UsageReportType(string Name, string Workload, string KeyColumn, string? UserColumn, IReadOnlyList<UsageColumn> Columns)
 {
+    /// <summary>
+    /// Whether every figure of the report is a state on its refresh date (last activity dates, sizes), the same
+    /// whichever period was asked for: its figures are kept as the refresh date's (period 1) and shown with the daily
+    /// reports'. The mailbox snapshot and the Copilot report, which Graph offers by period only, are such reports.
+    /// </summary>
+    public bool StateOnRefreshDate { get; init; }
+
     /// <summary>The index of a column in <see cref="Columns"/>, or -1; call once per file, not per row.</summary>
     public int IndexOf(string columnName)
     {
@@ -146,7 +153,8 @@ public static class UsageReportCatalogue
         Count("Issue Warning Quota (Byte)", false), Count("Prohibit Send Quota (Byte)", false), Count("Prohibit Send/Receive Quota (Byte)"),
         Count("Deleted Item Count", false), Count("Deleted Item Size (Byte)", false), Count("Deleted Item Quota (Byte)", false),
         Bool("Has Archive", false), Period,
-    ]);
+    ])
+    { StateOnRefreshDate = true };
 
     public static readonly UsageReportType M365AppUserDetail = new("getM365AppUserDetail", "Apps", UserPrincipalName, UserPrincipalName,
     [
@@ -154,6 +162,45 @@ public static class UsageReportCatalogue
         Bool("Windows"), Bool("Mac"), Bool("Mobile"), Bool("Web"),
         Bool("Outlook"), Bool("Word"), Bool("Excel"), Bool("PowerPoint"), Bool("OneNote"), Bool("Teams"),
         .. AppPlatformColumns(),
+    ]);
+
+    /// <summary>The per-app columns of the Copilot report, with whether a file must have them (declared before the report, which reads it).</summary>
+    public static readonly (string Column, string Code, bool Required)[] CopilotApps =
+    [
+        ("Microsoft Teams Copilot Last Activity Date", "teams", true),
+        ("Word Copilot Last Activity Date", "word", true),
+        ("Excel Copilot Last Activity Date", "excel", true),
+        ("PowerPoint Copilot Last Activity Date", "powerpoint", true),
+        ("Outlook Copilot Last Activity Date", "outlook", true),
+        ("OneNote Copilot Last Activity Date", "onenote", false),
+        ("Loop Copilot Last Activity Date", "loop", false),
+        ("Copilot Chat Last Activity Date", "chat", false),
+    ];
+
+    /// <summary>
+    /// Microsoft 365 Copilot usage (reportRoot: getMicrosoft365CopilotUsageUserDetail, by period only): one row per
+    /// user with a Copilot licence, the last activity date over all apps and per app. The apps Microsoft added later
+    /// (OneNote, Loop, Copilot Chat) and the display name are optional; Graph's JSON form is turned into these columns
+    /// by <see cref="CopilotReportJson"/>.
+    /// </summary>
+    public static readonly UsageReportType CopilotUsageUserDetail = new("getMicrosoft365CopilotUsageUserDetail", "Copilot", UserPrincipalName, UserPrincipalName,
+    [
+        RefreshDate, Period, Upn, Text("Display Name", false), Date("Last Activity Date"),
+        .. CopilotAppColumns(),
+    ])
+    { StateOnRefreshDate = true };
+
+    private static IEnumerable<UsageColumn> CopilotAppColumns() => CopilotApps.Select(a => Date(a.Column, a.Required));
+
+    /// <summary>
+    /// The devices people used Teams on (reportRoot: getTeamsDeviceUsageUserDetail): one row per user, a Yes/No per
+    /// device kind over the report's period. Chrome OS and Linux came later and are optional.
+    /// </summary>
+    public static readonly UsageReportType TeamsDeviceUsageUserDetail = new("getTeamsDeviceUsageUserDetail", "Teams", UserPrincipalName, UserPrincipalName,
+    [
+        RefreshDate, Text(UserId, false), Upn, Date("Last Activity Date"), Bool("Is Deleted"), Date("Deleted Date", false),
+        Bool("Used Web"), Bool("Used Windows Phone"), Bool("Used iOS"), Bool("Used Mac"), Bool("Used Android Phone"), Bool("Used Windows"),
+        Bool("Used Chrome OS", false), Bool("Used Linux", false), Bool("Is Licensed", false), Period,
     ]);
 
     private static IEnumerable<UsageColumn> AppPlatformColumns()
@@ -171,6 +218,7 @@ public static class UsageReportCatalogue
     [
         Office365ActiveUserDetail, EmailActivityUserDetail, TeamsUserActivityUserDetail, OneDriveActivityUserDetail,
         SharePointActivityUserDetail, OneDriveUsageAccountDetail, SharePointSiteUsageDetail, MailboxUsageDetail, M365AppUserDetail,
+        CopilotUsageUserDetail, TeamsDeviceUsageUserDetail,
     ];
 
     /// <summary>The report with this API name (case-insensitive), e.g. "getTeamsUserActivityUserDetail".</summary>

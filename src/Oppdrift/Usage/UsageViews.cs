@@ -146,11 +146,15 @@ public static class UsageViews
     {
         var prefix = UsageMetrics.Prefix(workload);
         var columns = new List<UsageTableColumn>();
-        if (workload != UsageWorkload.Apps)
+        if (workload == UsageWorkload.Copilot)
+        {
+            columns.Add(new UsageTableColumn("copilotShare", UsageTableColumnKind.Share, [$"copilot.active{window}"], ["copilot.licensed"]));
+        }
+        else if (workload != UsageWorkload.Apps)
         {
             columns.Add(new UsageTableColumn($"{prefix}Share", UsageTableColumnKind.Share, [$"{prefix}.active{window}"], [$"{prefix}.licensed"]));
         }
-        foreach (var metric in UsageMetrics.All.Where(m => m.Workload == workload))
+        foreach (var metric in UsageMetrics.All.Where(m => m.Workload == workload && UsageMetrics.ByDay(m)))
         {
             // Other windows' reach figures and the one-day figures would crowd the table; the window filter picks the one.
             var code = metric.Code;
@@ -164,6 +168,19 @@ public static class UsageViews
         return columns;
     }
 
+    /// <summary>
+    /// The Teams device table (from the period report getTeamsDeviceUsageUserDetail): the shares on phones, computers
+    /// and the web of everyone who used Teams in the period, then the people per device kind.
+    /// </summary>
+    public static IReadOnlyList<UsageTableColumn> DeviceColumns { get; } =
+    [
+        new("deviceMobileShare", UsageTableColumnKind.Share, ["teams.deviceMobile"], ["teams.deviceUsers"]),
+        new("deviceDesktopShare", UsageTableColumnKind.Share, ["teams.deviceDesktop"], ["teams.deviceUsers"]),
+        new("deviceWebShare", UsageTableColumnKind.Share, ["teams.deviceWeb"], ["teams.deviceUsers"]),
+        UsageTableColumn.Metric("teams.deviceUsers"),
+        .. UsageMetrics.TeamsDeviceKinds.Select(d => UsageTableColumn.Metric("teams." + d.Code)),
+    ];
+
     public static readonly IReadOnlyList<UsageChart> AgencyCharts =
     [
         new("reach", UsageCategory.Reach, UsageUnit.Count,
@@ -175,6 +192,7 @@ public static class UsageViews
             ["onedrive.sharedInternally", "onedrive.sharedExternally", "sharepoint.sharedInternally", "sharepoint.sharedExternally"]),
         new("teamwork", UsageCategory.Teamwork, UsageUnit.Count, ["teams.channelPosters", "sharepoint.activeSites"]),
         new("mobility", UsageCategory.Mobility, UsageUnit.Count, ["apps.windows", "apps.mac", "apps.mobile", "apps.web"]),
+        new("copilot", UsageCategory.Reach, UsageUnit.Count, ["copilot.licensed", "copilot.active7", "copilot.active28"]),
         new("storage", UsageCategory.Storage, UsageUnit.Bytes, ["exchange.storageBytes", "onedrive.storageBytes", "sharepoint.storageBytes"]),
     ];
 

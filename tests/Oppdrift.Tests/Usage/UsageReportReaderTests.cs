@@ -37,6 +37,8 @@ public sealed class UsageReportReaderTests
     [InlineData("sharepoint-site-usage-detail-concealed.csv", "getSharePointSiteUsageDetail", 2)]
     [InlineData("mailbox-usage-detail.csv", "getMailboxUsageDetail", 2)]
     [InlineData("m365-app-user-detail.csv", "getM365AppUserDetail", 2)]
+    [InlineData("copilot-usage-user-detail.csv", "getMicrosoft365CopilotUsageUserDetail", 3)]
+    [InlineData("teams-device-usage-user-detail.csv", "getTeamsDeviceUsageUserDetail", 3)]
     public void Each_report_is_recognised_from_its_header_and_read(string file, string report, int rows)
     {
         var result = Read(file);

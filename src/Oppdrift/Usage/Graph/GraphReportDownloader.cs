@@ -92,6 +92,10 @@ public sealed class GraphReportDownloader : IDisposable
         [UsageReportCatalogue.MailboxUsageDetail.Name] = new(
             null,
             (r, p, ct) => r.GetMailboxUsageDetailWithPeriod(p).GetAsync(cancellationToken: ct)),
+        // Teams devices are read over a period ("used on a phone in the last 30 days"), not by day: see UsagePullPlanner.
+        [UsageReportCatalogue.TeamsDeviceUsageUserDetail.Name] = new(
+            null,
+            (r, p, ct) => r.GetTeamsDeviceUsageUserDetailWithPeriod(p).GetAsync(cancellationToken: ct)),
         [UsageReportCatalogue.M365AppUserDetail.Name] = new(
             (r, d, ct) => r.GetM365AppUserDetailWithDate(d).GetAsync(cancellationToken: ct),
             (r, p, ct) => r.GetM365AppUserDetailWithPeriod(p).GetAsync(cancellationToken: ct)),
@@ -108,6 +112,10 @@ public sealed class GraphReportDownloader : IDisposable
     /// <summary>Whether Graph offers this report for a single day (all but the mailbox usage snapshot).</summary>
     public static bool SupportsDate(UsageReportType report) =>
         FunctionsByReport.TryGetValue(report.Name, out var functions) && functions.Date is not null;
+
+    /// <summary>Whether the downloader knows the report (every report of the catalogue).</summary>
+    public static bool Knows(UsageReportType report) =>
+        FunctionsByReport.ContainsKey(report.Name) || report == UsageReportCatalogue.CopilotUsageUserDetail;
 
     /// <summary>
     /// A downloader signed in as the configured app. <paramref name="transport"/> replaces the network for both
@@ -142,15 +150,90 @@ public sealed class GraphReportDownloader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var name = request.ToString();
+        if (request.Report == UsageReportCatalogue.CopilotUsageUserDetail)
+        {
+            return await DownloadCopilotAsync(name, request.Period!, cancellationToken);
+        }
         if (!FunctionsByReport.TryGetValue(request.Report.Name, out var functions))
         {
             throw new ArgumentException($"{request.Report.Name} is not a report the downloader knows.", nameof(request));
         }
+        return await CallAsync(name, request.Date, async () => request.Date is { } date
+                ? await functions.Date!(client.Reports, new Date(date.Year, date.Month, date.Day), cancellationToken)
+                : await functions.Period(client.Reports, request.Period!, cancellationToken), cancellationToken);
+    }
+
+    // The SDK has no request builder for the Copilot report: the call is built here. CSV is asked for; when Graph
+    // answers JSON anyway (the default of the report's beta form), its pages are followed and turned into the same CSV.
+    private async Task<Result<Stream>> DownloadCopilotAsync(string name, string period, CancellationToken cancellationToken)
+    {
+        var adapter = client.RequestAdapter;
+        var errors = new Dictionary<string, Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<Microsoft.Kiota.Abstractions.Serialization.IParsable>> { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
+        var first = new RequestInformation
+        {
+            HttpMethod = Method.GET,
+            UrlTemplate = "{+baseurl}/reports/getMicrosoft365CopilotUsageUserDetail(period='{period}'){?%24format}",
+        };
+        first.PathParameters["period"] = period;
+        first.QueryParameters["%24format"] = "text/csv";
+        var downloaded = await CallAsync(name, null, () => adapter.SendPrimitiveAsync<Stream>(first, errors, cancellationToken), cancellationToken);
+        if (!downloaded.Succeeded)
+        {
+            return downloaded;
+        }
+        var buffer = new MemoryStream();
+        await using (var body = downloaded.Value!)
+        {
+            await body.CopyToAsync(buffer, cancellationToken);
+        }
+        if (!CopilotReportJson.LooksLikeJson(buffer.GetBuffer().AsSpan(0, (int)Math.Min(buffer.Length, 64))))
+        {
+            buffer.Position = 0;
+            return Result<Stream>.Ok(buffer);
+        }
+        var days = int.Parse(period.AsSpan(1), CultureInfo.InvariantCulture);
+        var csv = new System.Text.StringBuilder(CopilotReportJson.Header).Append("\r\n");
+        for (var pages = 0; ; pages++)
+        {
+            string? next;
+            try
+            {
+                buffer.Position = 0;
+                using var page = await System.Text.Json.JsonDocument.ParseAsync(buffer, cancellationToken: cancellationToken);
+                next = CopilotReportJson.AppendPage(page.RootElement, csv, days, out var error);
+                if (error is not null)
+                {
+                    return Result<Stream>.Fail(name, error);
+                }
+            }
+            catch (System.Text.Json.JsonException error)
+            {
+                return Result<Stream>.Fail(name, UsageText.Get("CopilotJsonInvalid", name, error.Message));
+            }
+            if (next is null || pages >= 10_000)
+            {
+                break;
+            }
+            var following = new RequestInformation { HttpMethod = Method.GET, URI = new Uri(next) };
+            var more = await CallAsync(name, null, () => adapter.SendPrimitiveAsync<Stream>(following, errors, cancellationToken), cancellationToken);
+            if (!more.Succeeded)
+            {
+                return more;
+            }
+            buffer = new MemoryStream();
+            await using (var body = more.Value!)
+            {
+                await body.CopyToAsync(buffer, cancellationToken);
+            }
+        }
+        return Result<Stream>.Ok(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString())));
+    }
+
+    private static async Task<Result<Stream>> CallAsync(string name, DateOnly? day, Func<Task<Stream?>> call, CancellationToken cancellationToken)
+    {
         try
         {
-            var stream = request.Date is { } date
-                ? await functions.Date!(client.Reports, new Date(date.Year, date.Month, date.Day), cancellationToken)
-                : await functions.Period(client.Reports, request.Period!, cancellationToken);
+            var stream = await call();
             return stream is null
                 ? Result<Stream>.Fail(name, UsageText.Get("UsageGraphEmpty", name))
                 : Result<Stream>.Ok(stream);
@@ -159,7 +242,7 @@ public sealed class GraphReportDownloader : IDisposable
         {
             return Result<Stream>.Fail(name, UsageText.Get("UsageGraphForbidden", name, Describe(error)));
         }
-        catch (ODataError error) when (error.ResponseStatusCode == 400 && request.Date is { } date)
+        catch (ODataError error) when (error.ResponseStatusCode == 400 && day is { } date)
         {
             return Result<Stream>.Fail(name, UsageText.Get("UsageGraphDateRejected", name, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Describe(error)));
         }

@@ -4,12 +4,14 @@ namespace Oppdrift.Usage.Graph;
 public sealed record UsagePull(UsageReportType Report, DateOnly Date)
 {
     /// <summary>
-    /// The Graph call for this pull: the day itself, or for a report Graph offers by period only (the mailbox
-    /// snapshot) the latest 7-day period, whose refresh date is the latest Microsoft has.
+    /// The Graph call for this pull: the day itself, or for a report fetched by period (the mailbox snapshot, Copilot,
+    /// Teams devices) the latest period, whose refresh date is the latest Microsoft has: 7 days where the figures are
+    /// states on the refresh date and the period does not change them, 30 days for Teams devices, whose figures are
+    /// "used on … in the period".
     /// </summary>
     public GraphReportRequest ToRequest() => GraphReportDownloader.SupportsDate(Report)
         ? GraphReportRequest.ForDate(Report, Date)
-        : GraphReportRequest.ForPeriod(Report, "D7");
+        : GraphReportRequest.ForPeriod(Report, Report.StateOnRefreshDate ? "D7" : "D30");
 
     public override string ToString() => ToRequest().ToString();
 }

@@ -140,10 +140,14 @@ public sealed class GraphReportDownloaderTests
     }
 
     [Fact]
-    public void The_mailbox_snapshot_is_asked_for_by_period_because_Graph_has_no_date_form()
+    public void The_mailbox_snapshot_Copilot_and_Teams_devices_are_asked_for_by_period()
     {
         Assert.False(GraphReportDownloader.SupportsDate(UsageReportCatalogue.MailboxUsageDetail));
-        Assert.All(UsageReportCatalogue.All.Where(r => r != UsageReportCatalogue.MailboxUsageDetail),
+        // Copilot has no date form in the SDK's v1.0; Teams devices answer "used on … in the period", a period question.
+        Assert.False(GraphReportDownloader.SupportsDate(UsageReportCatalogue.CopilotUsageUserDetail));
+        Assert.False(GraphReportDownloader.SupportsDate(UsageReportCatalogue.TeamsDeviceUsageUserDetail));
+        UsageReportType[] byPeriod = [UsageReportCatalogue.MailboxUsageDetail, UsageReportCatalogue.CopilotUsageUserDetail, UsageReportCatalogue.TeamsDeviceUsageUserDetail];
+        Assert.All(UsageReportCatalogue.All.Except(byPeriod),
             r => Assert.True(GraphReportDownloader.SupportsDate(r), r.Name));
         Assert.Throws<ArgumentException>(() => GraphReportRequest.ForDate(UsageReportCatalogue.MailboxUsageDetail, Day));
         Assert.Throws<ArgumentException>(() => GraphReportRequest.ForPeriod(UsageReportCatalogue.MailboxUsageDetail, "D28"));
