@@ -337,7 +337,8 @@ public sealed class CliTests : IAsyncDisposable
         var usage = Path.Combine(output, "usage");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal([Path.Combine(output, "entra-users.csv"), usage], run.Output.Trim().Split('\n').Select(line => line.Trim()));
-        Assert.Equal(18, Directory.GetFiles(usage, "*.csv", SearchOption.AllDirectories).Length);
+        // Eleven reports (Copilot and Teams devices among them) for each of the two days.
+        Assert.Equal(22, Directory.GetFiles(usage, "*.csv", SearchOption.AllDirectories).Length);
         var teams = File.ReadLines(Path.Combine(usage, "2026-11-30", "getTeamsUserActivityUserDetail.csv")).Skip(1).First();
         Assert.Contains("00000000-0000-0000-0000-000000000000", teams, StringComparison.Ordinal);
     }
