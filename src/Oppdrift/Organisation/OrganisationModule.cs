@@ -24,7 +24,8 @@ public static class OrganisationModule
             .AddScoped<OrganisationQueries>()
             .AddScoped<FirstDayChecklist>()
             .AddScoped<AgencyHome>()
-            .AddSingleton(services => new DirectoryUploads(Path.Combine(DataDirectory.Resolve(services.GetRequiredService<IConfiguration>()), "directory-uploads")));
+            .AddSingleton(services => new DirectoryUploads(Path.Combine(DataDirectory.Resolve(services.GetRequiredService<IConfiguration>()), "directory-uploads")))
+            .AddHostedService<Shared.PendingUploadsCleanup<DirectoryUploads>>();
 
     public sealed record ImportResponse(int Id, string Status, int Rows, int Added, int Updated, int Moved, int Deactivated, int Reactivated, int Unchanged, int Unassigned, string[] Warnings);
 
@@ -87,7 +88,7 @@ public static class OrganisationModule
     }
 
     private static async Task<RedirectHttpResult> ProposeFromFileAsync(
-        [FromForm] IFormFile? file, DirectoryUploads uploads, Shared.PageMessages messages, TimeProvider clock, CancellationToken cancellationToken)
+        [FromForm] IFormFile? file, DirectoryUploads uploads, Shared.PageMessages messages, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
         {
@@ -104,7 +105,6 @@ public static class OrganisationModule
             var text = string.Join("\n", read.Errors.Take(20).Select(e => e.ToString()));
             return TypedResults.LocalRedirect($"/organisation/proposal?error={Uri.EscapeDataString(messages.Protect(OrganisationText.Get("ProposalFileRefused", text)))}");
         }
-        uploads.DeleteOlderThan(clock.GetUtcNow().UtcDateTime.AddDays(-1));
         var id = await uploads.SaveAsync(content, name, cancellationToken);
         return TypedResults.LocalRedirect($"/organisation/proposal?upload={id}");
     }
@@ -185,6 +185,6 @@ public static class OrganisationModule
 
 /// <summary>
 /// Entra exports waiting for their proposal to be accepted (<c>/organisation/proposal?upload=ID</c>): they hold names and
-/// e-mail addresses, so each is deleted once imported, and any left over after a day.
+/// e-mail addresses, so each is deleted once imported, and any left over after a day (<see cref="Shared.PendingUploadsCleanup{T}"/>).
 /// </summary>
 public sealed class DirectoryUploads(string folder) : Shared.PendingUploads(folder, ".csv");

@@ -48,3 +48,28 @@ public class PendingUploads(string folder, string extension)
         }
     }
 }
+
+/// <summary>
+/// Deletes the files of <typeparamref name="T"/> left for more than a day (a proposal or mapping never finished), every
+/// hour, so an upload that holds names and addresses is not kept for good.
+/// </summary>
+public sealed class PendingUploadsCleanup<T>(T uploads, TimeProvider clock) : Microsoft.Extensions.Hosting.BackgroundService
+    where T : PendingUploads
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        do
+        {
+            try
+            {
+                uploads.DeleteOlderThan(clock.GetUtcNow().UtcDateTime.AddDays(-1));
+            }
+            catch (IOException)
+            {
+                // A file in use or already gone: the next hour tries again.
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
