@@ -661,26 +661,64 @@ public sealed partial class DemoUsage
             o.Comma();
             o.Date(last[app]);
         }
+        // The second version's counts over the 7 days: one to four prompts on each day an app was used, Copilot
+        // Chat's on the web besides, and the days with any use.
+        long prompts = 0, work = 0, web = 0, days = 0;
+        for (var d = day - 6; d <= day; d++)
+        {
+            var used = false;
+            for (var app = 0; app < last.Length; app++)
+            {
+                if (UsedCopilot(user, d, app))
+                {
+                    var n = 1 + (int)(4 * Unit(Hash(user.Key, d, 90 + app)));
+                    prompts += n;
+                    work += app == last.Length - 1 ? n : 0;
+                    used = true;
+                }
+            }
+            if (used && Unit(Hash(user.Key, d, 99)) < 0.15)
+            {
+                web++;
+                prompts++;
+            }
+            days += used ? 1 : 0;
+        }
+        foreach (var count in (ReadOnlySpan<long>)[prompts, work, web, days])
+        {
+            o.Comma();
+            o.Count(count);
+        }
         o.EndRow();
     }
 
     /// <summary>The last day on or before <paramref name="day"/> the person used Copilot in an app, or -1 within the last 90 days.</summary>
     private int LastCopilot(in User user, int day, int app)
     {
-        // About a fifth of licence holders hardly use it, and the rest to very different degrees: the reason the
-        // licences are followed up.
-        var u = Unit(Mix(user.Key + 80));
-        var keen = u < 0.2 ? 0.01 : 0.05 + (0.9 * u);
-        var likelihood = Math.Min(0.95, CopilotAppLikelihood[app] * keen * (user.Leader ? 1.3 : 1));
-        var start = user.Since + 30 + (int)(120 * Unit(Mix(user.Key + 81)));
-        for (var d = day; d > day - 90 && d >= start; d--)
+        for (var d = day; d > day - 90; d--)
         {
-            if (Unit(Hash(user.Key, d, 80 + app)) < likelihood * DayFactor(d, user.ShiftWork))
+            if (UsedCopilot(user, d, app))
             {
                 return d;
             }
         }
         return -1;
+    }
+
+    /// <summary>Whether the person used Copilot in an app on a day.</summary>
+    private bool UsedCopilot(in User user, int d, int app)
+    {
+        // About a fifth of licence holders hardly use it, and the rest to very different degrees: the reason the
+        // licences are followed up.
+        var start = user.Since + 30 + (int)(120 * Unit(Mix(user.Key + 81)));
+        if (d < start)
+        {
+            return false;
+        }
+        var u = Unit(Mix(user.Key + 80));
+        var keen = u < 0.2 ? 0.01 : 0.05 + (0.9 * u);
+        var likelihood = Math.Min(0.95, CopilotAppLikelihood[app] * keen * (user.Leader ? 1.3 : 1));
+        return Unit(Hash(user.Key, d, 80 + app)) < likelihood * DayFactor(d, user.ShiftWork);
     }
 
     // ---- getTeamsDeviceUsageUserDetail: the D30 report fetched that day ----

@@ -34,6 +34,7 @@ public static class UsageMeasures
         new("mobileShare", new("mobileShare", UsageTableColumnKind.Share, ["apps.mobile"], ["apps.people"]), "%", 0, 100),
         new("copilotActive", new("copilotActive", UsageTableColumnKind.Share, ["copilot.active28"], ["copilot.licensed"]), "%", 0, 100),
         new("copilotWeekly", new("copilotWeekly", UsageTableColumnKind.Share, ["copilot.active7"], ["copilot.licensed"]), "%", 0, 100),
+        new("copilotPrompts", new("copilotPrompts", UsageTableColumnKind.Ratio, ["copilot.prompts"], ["copilot.promptDays"]) { Scale = 7 }, "ledetekster", 0, null),
     ];
 
     private static readonly Dictionary<string, UsageMeasure> ByKey = Named.ToDictionary(m => m.Key, StringComparer.Ordinal);

@@ -27,6 +27,10 @@ public static class CopilotReportJson
         ("copilotChatLastActivityDate", "Copilot Chat Last Activity Date"),
     ];
 
+    // The second version's counts follow the fields; their properties are matched by their words, as CSV headers are.
+    private static readonly string[] Columns =
+        [.. Fields.Select(f => f.Column), .. UsageReportCatalogue.CopilotCounts.Select(c => c.Column)];
+
     /// <summary>Whether a body is JSON rather than CSV: its first character after a byte-order mark and spaces is '{'.</summary>
     public static bool LooksLikeJson(ReadOnlySpan<byte> start)
     {
@@ -46,7 +50,7 @@ public static class CopilotReportJson
     }
 
     /// <summary>The CSV header line, as the admin centre writes it.</summary>
-    public static string Header => string.Join(',', Fields.Select(f => f.Column));
+    public static string Header => string.Join(',', Columns);
 
     /// <summary>
     /// Appends the rows of one JSON page to <paramref name="csv"/> and returns its <c>@odata.nextLink</c>, if any.
@@ -63,7 +67,7 @@ public static class CopilotReportJson
             error = UsageText.Get("CopilotJsonNoValue");
             return null;
         }
-        var line = new string?[Fields.Length];
+        var line = new string?[Columns.Length];
         foreach (var row in rows.EnumerateArray())
         {
             Array.Clear(line);
@@ -73,12 +77,14 @@ public static class CopilotReportJson
             }
             foreach (var property in row.EnumerateObject())
             {
-                for (var i = 0; i < Fields.Length; i++)
+                var field = Array.FindIndex(Fields, f => string.Equals(property.Name, f.Property, StringComparison.OrdinalIgnoreCase));
+                if (field < 0 && UsageReportCatalogue.CopilotPromptColumn(property.Name) is { } count)
                 {
-                    if (string.Equals(property.Name, Fields[i].Property, StringComparison.OrdinalIgnoreCase))
-                    {
-                        line[i] = Text(property.Value);
-                    }
+                    field = Array.IndexOf(Columns, count);
+                }
+                if (field >= 0)
+                {
+                    line[field] = Text(property.Value);
                 }
             }
             if (line[1] is null && row.TryGetProperty("copilotActivityUserDetailsByPeriod", out var byPeriod)

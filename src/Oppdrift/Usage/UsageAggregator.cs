@@ -196,6 +196,11 @@ public sealed class UsageAggregator
                     var reach = new ReachColumns(UsageWorkload.Copilot, -1, C("Last Activity Date"), "copilot", M) { Licensed = M("copilot.licensed") };
                     var apps = UsageReportCatalogue.CopilotApps.Select(a => (Column: C(a.Column), Windows: UsageMetrics.Windows
                         .Select(w => (Days: w, Metric: M($"copilot.{a.Code}{w}"))).ToArray())).ToArray();
+                    // The second version's counts cover the report period, so the period of every row that has them
+                    // is summed too: prompts per person and week is 7 × prompts / those person-days, whatever the period.
+                    int period = C(UsageReportCatalogue.ReportPeriod), prompts = C(UsageReportCatalogue.CopilotCounts[0].Column);
+                    var counts = UsageReportCatalogue.CopilotCounts.Select(c => (Column: C(c.Column), Metric: M("copilot." + c.Code))).ToArray();
+                    int prompters = M("copilot.prompters"), promptDays = M("copilot.promptDays");
                     return (row, values) =>
                     {
                         AddReach(row, values, reach, licensed: true);
@@ -206,6 +211,15 @@ public sealed class UsageAggregator
                             {
                                 values[metric] += last > day - days ? 1 : 0;
                             }
+                        }
+                        if (prompts >= 0 && row.GetCount(prompts) is { } submitted && row.GetPeriod(period) is { } periodDays and > 0)
+                        {
+                            foreach (var (column, metric) in counts)
+                            {
+                                values[metric] += N(row, column);
+                            }
+                            values[prompters] += submitted > 0 ? 1 : 0;
+                            values[promptDays] += periodDays;
                         }
                     };
                 }

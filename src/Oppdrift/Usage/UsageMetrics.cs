@@ -127,6 +127,10 @@ public static class UsageMetrics
         .. Reach(UsageWorkload.Copilot, Copilot),
         .. UsageReportCatalogue.CopilotApps.SelectMany(a => Windows.Select(w =>
             new UsageMetric($"copilot.{a.Code}{w}", Copilot, UsageWorkload.Copilot, UsageCategory.Reach, UsageMetricKind.People))),
+        .. UsageReportCatalogue.CopilotCounts.Select(c =>
+            new UsageMetric($"copilot.{c.Code}", Copilot, UsageWorkload.Copilot, UsageCategory.ContentCollaboration, UsageMetricKind.Snapshot)),
+        new("copilot.prompters", Copilot, UsageWorkload.Copilot, UsageCategory.ContentCollaboration, UsageMetricKind.People),
+        new("copilot.promptDays", Copilot, UsageWorkload.Copilot, UsageCategory.ContentCollaboration, UsageMetricKind.Snapshot),
 
         new("exchange.senders", Email, UsageWorkload.Exchange, UsageCategory.Communication, UsageMetricKind.People),
         new("exchange.sent", Email, UsageWorkload.Exchange, UsageCategory.Communication, UsageMetricKind.Sum),

@@ -205,7 +205,7 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
                 var (per, perReason) = Sum(column.Per);
                 reason = Worst(reason, perReason);
                 shown = value is { } n && per is { } d && d != 0
-                    ? (column.Kind == UsageTableColumnKind.Share ? 100.0 * n / d : (double)n / d)
+                    ? (column.Kind == UsageTableColumnKind.Share ? 100.0 * n / d : column.Scale * n / d)
                     : null;
             }
             cells.Add(reason != SuppressionReason.None ? new UsageCell(null, reason) : new UsageCell(shown, SuppressionReason.None));

@@ -35,6 +35,19 @@ public sealed record UsageReportType(string Name, string Workload, string KeyCol
     /// </summary>
     public bool StateOnRefreshDate { get; init; }
 
+    /// <summary>
+    /// For columns Microsoft describes but does not name: the catalogue column a header means, when it is not a
+    /// catalogue name itself (see <see cref="UsageReportCatalogue.CopilotPromptColumn"/>). Null for most reports.
+    /// </summary>
+    public Func<string, string?>? Alias { get; init; }
+
+    /// <summary>The index of the catalogue column a file's header names, by its name or else by <see cref="Alias"/>; or -1.</summary>
+    public int ColumnFor(string header)
+    {
+        var column = IndexOf(header);
+        return column >= 0 || Alias?.Invoke(header) is not { } canonical ? column : IndexOf(canonical);
+    }
+
     /// <summary>The index of a column in <see cref="Columns"/>, or -1; call once per file, not per row.</summary>
     public int IndexOf(string columnName)
     {
@@ -178,17 +191,84 @@ public static class UsageReportCatalogue
     ];
 
     /// <summary>
+    /// The counts of the Copilot report's second version (asked for with <c>version='v2'</c>): prompts submitted in
+    /// all apps, in Copilot Chat at work and on the web, and the days in the period the person used Copilot. Microsoft
+    /// describes these columns but does not publish their headers, so a file's header is matched to them by its words
+    /// (<see cref="CopilotPromptColumn"/>); the names here are the ones Oppdrift writes when it turns Graph's JSON into CSV.
+    /// </summary>
+    public static readonly (string Column, string Code)[] CopilotCounts =
+    [
+        ("Prompts Submitted (All Apps)", "prompts"),
+        ("Copilot Chat (work) Prompts Submitted", "chatWorkPrompts"),
+        ("Copilot Chat (web) Prompts Submitted", "chatWebPrompts"),
+        ("Active Usage Days", "activeDays"),
+    ];
+
+    /// <summary>
+    /// The <see cref="CopilotCounts"/> column a header means, by its words in any spelling ("Prompts Submitted For
+    /// All Apps", "totalPromptsSubmittedCount", "Copilot Chat (Web) Prompt Count"): a prompt count on the web, at
+    /// work, or over all apps (or in total), or a number of active (usage) days. Other prompt counts, such as one app's,
+    /// are not among these and are reported as unknown columns. Null when the header means none of them.
+    /// </summary>
+    public static string? CopilotPromptColumn(string header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var words = Words(header);
+        if (words.Contains("prompt") || words.Contains("prompts"))
+        {
+            return words.Contains("web") ? CopilotCounts[2].Column
+                : words.Contains("work") ? CopilotCounts[1].Column
+                : words.Contains("all") || words.Contains("total") ? CopilotCounts[0].Column
+                : null;
+        }
+        // One app's active days ("Copilot Chat (work) Active Usage Days") are not the person's.
+        return words.Contains("active") && (words.Contains("days") || words.Contains("day")) && !words.Contains("date")
+            && !words.Overlaps(OneAppWords)
+            ? CopilotCounts[3].Column
+            : null;
+    }
+
+    private static readonly string[] OneAppWords = ["chat", "web", "work", "teams", "word", "excel", "powerpoint", "outlook", "onenote", "loop"];
+
+    // The lower-case words of a header, split at spaces, punctuation and camelCase humps.
+    private static HashSet<string> Words(string header)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var word = new System.Text.StringBuilder();
+        for (var i = 0; i <= header.Length; i++)
+        {
+            var c = i < header.Length ? header[i] : ' ';
+            var hump = char.IsUpper(c) && i > 0 && char.IsLower(header[i - 1]);
+            if (!char.IsLetterOrDigit(c) || hump)
+            {
+                if (word.Length > 0)
+                {
+                    words.Add(word.ToString());
+                    word.Clear();
+                }
+            }
+            if (char.IsLetterOrDigit(c))
+            {
+                word.Append(char.ToLowerInvariant(c));
+            }
+        }
+        return words;
+    }
+
+    /// <summary>
     /// Microsoft 365 Copilot usage (reportRoot: getMicrosoft365CopilotUsageUserDetail, by period only): one row per
-    /// user with a Copilot licence, the last activity date over all apps and per app. The apps Microsoft added later
-    /// (OneNote, Loop, Copilot Chat) and the display name are optional; Graph's JSON form is turned into these columns
-    /// by <see cref="CopilotReportJson"/>.
+    /// user with a Copilot licence, the last activity date over all apps and per app, and in the report's second
+    /// version the prompt counts and active days of <see cref="CopilotCounts"/>. The apps Microsoft added later
+    /// (OneNote, Loop, Copilot Chat), the counts and the display name are optional; Graph's JSON form is turned into
+    /// these columns by <see cref="CopilotReportJson"/>.
     /// </summary>
     public static readonly UsageReportType CopilotUsageUserDetail = new("getMicrosoft365CopilotUsageUserDetail", "Copilot", UserPrincipalName, UserPrincipalName,
     [
         RefreshDate, Period, Upn, Text("Display Name", false), Date("Last Activity Date"),
         .. CopilotAppColumns(),
+        .. CopilotCounts.Select(c => Count(c.Column, false)),
     ])
-    { StateOnRefreshDate = true };
+    { StateOnRefreshDate = true, Alias = CopilotPromptColumn };
 
     private static IEnumerable<UsageColumn> CopilotAppColumns() => CopilotApps.Select(a => Date(a.Column, a.Required));
 

@@ -173,7 +173,7 @@ public sealed class UsageReportReader : IDisposable
         var unknown = new List<string>();
         for (var field = 0; field < _header.Length; field++)
         {
-            var column = report.IndexOf(_header[field]);
+            var column = report.ColumnFor(_header[field]);
             if (column < 0)
             {
                 if (_header[field].Length > 0)

@@ -37,6 +37,9 @@ public sealed record UsageTableColumn(string Key, UsageTableColumnKind Kind, IRe
 {
     public static UsageTableColumn Metric(string code) => new(code, UsageTableColumnKind.Count, [code]);
 
+    /// <summary>What a ratio is multiplied by: 7 turns prompts per person-day into prompts per person and week.</summary>
+    public double Scale { get; init; } = 1;
+
     public bool IsSingleMetric => Kind == UsageTableColumnKind.Count && Metrics.Count == 1;
 
     public string Name => IsSingleMetric ? UsageMetrics.Get(Metrics[0]).Name : UsageText.Get("Column_" + Key);
@@ -149,6 +152,7 @@ public static class UsageViews
         if (workload == UsageWorkload.Copilot)
         {
             columns.Add(new UsageTableColumn("copilotShare", UsageTableColumnKind.Share, [$"copilot.active{window}"], ["copilot.licensed"]));
+            columns.AddRange(CopilotPromptColumns);
         }
         else if (workload != UsageWorkload.Apps)
         {
@@ -167,6 +171,18 @@ public static class UsageViews
         }
         return columns;
     }
+
+    /// <summary>
+    /// The figures of the Copilot report's second version: prompts per person and week, the share of licence holders
+    /// who submitted a prompt in the period, and the share of the period's days they used Copilot on. Empty cells when
+    /// only the first version has been imported.
+    /// </summary>
+    public static IReadOnlyList<UsageTableColumn> CopilotPromptColumns { get; } =
+    [
+        new("copilotPromptsPerWeek", UsageTableColumnKind.Ratio, ["copilot.prompts"], ["copilot.promptDays"]) { Scale = 7 },
+        new("copilotPromptersShare", UsageTableColumnKind.Share, ["copilot.prompters"], ["copilot.licensed"]),
+        new("copilotActiveDaysShare", UsageTableColumnKind.Share, ["copilot.activeDays"], ["copilot.promptDays"]),
+    ];
 
     /// <summary>
     /// The Teams device table (from the period report getTeamsDeviceUsageUserDetail): the shares on phones, computers

@@ -163,20 +163,37 @@ public sealed class GraphReportDownloader : IDisposable
                 : await functions.Period(client.Reports, request.Period!, cancellationToken), cancellationToken);
     }
 
-    // The SDK has no request builder for the Copilot report: the call is built here. CSV is asked for; when Graph
-    // answers JSON anyway (the default of the report's beta form), its pages are followed and turned into the same CSV.
+    // The report's second version, with prompt counts and active days, on the /copilot/reports root; and the first,
+    // with last activity dates only, on /reports, which every tenant has.
+    private const string CopilotSecondVersion = "{+baseurl}/copilot/reports/getMicrosoft365CopilotUsageUserDetail(period='{period}',version='v2'){?%24format}";
+    private const string CopilotFirstVersion = "{+baseurl}/reports/getMicrosoft365CopilotUsageUserDetail(period='{period}'){?%24format}";
+
+    // The SDK has no request builder for the Copilot report: the call is built here. The second version is asked for
+    // first; a tenant or cloud that does not know it answers 400 or 404, and then the first version is asked for. CSV is
+    // asked for; when Graph answers JSON anyway (the default of the report's beta form), its pages are followed and
+    // turned into the same CSV.
     private async Task<Result<Stream>> DownloadCopilotAsync(string name, string period, CancellationToken cancellationToken)
     {
         var adapter = client.RequestAdapter;
         var errors = new Dictionary<string, Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<Microsoft.Kiota.Abstractions.Serialization.IParsable>> { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
-        var first = new RequestInformation
+        RequestInformation Ask(string template)
         {
-            HttpMethod = Method.GET,
-            UrlTemplate = "{+baseurl}/reports/getMicrosoft365CopilotUsageUserDetail(period='{period}'){?%24format}",
-        };
-        first.PathParameters["period"] = period;
-        first.QueryParameters["%24format"] = "text/csv";
-        var downloaded = await CallAsync(name, null, () => adapter.SendPrimitiveAsync<Stream>(first, errors, cancellationToken), cancellationToken);
+            var request = new RequestInformation { HttpMethod = Method.GET, UrlTemplate = template };
+            request.PathParameters["period"] = period;
+            request.QueryParameters["%24format"] = "text/csv";
+            return request;
+        }
+        var downloaded = await CallAsync(name, null, async () =>
+        {
+            try
+            {
+                return await adapter.SendPrimitiveAsync<Stream>(Ask(CopilotSecondVersion), errors, cancellationToken);
+            }
+            catch (ApiException error) when (error.ResponseStatusCode is 400 or 404)
+            {
+                return await adapter.SendPrimitiveAsync<Stream>(Ask(CopilotFirstVersion), errors, cancellationToken);
+            }
+        }, cancellationToken);
         if (!downloaded.Succeeded)
         {
             return downloaded;

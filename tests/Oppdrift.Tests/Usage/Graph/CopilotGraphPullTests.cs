@@ -18,7 +18,8 @@ public sealed class CopilotGraphPullTests
     [Fact]
     public async Task The_Copilot_report_is_asked_for_as_CSV_by_period_and_the_download_arrives_as_written()
     {
-        var network = new RecordedExchanges("token.json", "copilot-usage-csv-found.json", "copilot-usage-download.json");
+        // The tenant does not know the second version: the first is asked for after its 400.
+        var network = new RecordedExchanges("token.json", "copilot-usage-v2-unknown.json", "copilot-usage-csv-found.json", "copilot-usage-download.json");
         using var downloader = GraphReportDownloader.Create(RecordedExchanges.Options(), network);
 
         var result = await downloader.DownloadAsync(
@@ -36,7 +37,7 @@ public sealed class CopilotGraphPullTests
     [Fact]
     public async Task A_JSON_answer_is_followed_page_by_page_and_read_as_the_same_report()
     {
-        var network = new RecordedExchanges("token.json", "copilot-usage-json-page1.json", "copilot-usage-json-page2.json");
+        var network = new RecordedExchanges("token.json", "copilot-usage-v2-unknown.json", "copilot-usage-json-page1.json", "copilot-usage-json-page2.json");
         using var downloader = GraphReportDownloader.Create(RecordedExchanges.Options(), network);
 
         var result = await downloader.DownloadAsync(
@@ -46,7 +47,7 @@ public sealed class CopilotGraphPullTests
         Assert.True(result.Succeeded, result.Error);
         Assert.Equal(0, network.Unused);
         var graph = network.Sent.Where(r => r.Url.Host == "graph.microsoft.com").ToList();
-        Assert.Equal(2, graph.Count);
+        Assert.Equal(3, graph.Count);
         Assert.All(graph, r => Assert.StartsWith("Bearer ", r.Authorization, StringComparison.Ordinal));
 
         var file = UsageReportFile.Read(result.Value!, "copilot");
@@ -54,6 +55,44 @@ public sealed class CopilotGraphPullTests
         Assert.Same(UsageReportCatalogue.CopilotUsageUserDetail, file.Report);
         Assert.Equal(2, file.Rows.Count);
         Assert.Equal(UsageConcealment.Concealed, file.Concealment);
+    }
+
+    [Fact]
+    public async Task The_second_version_is_asked_for_first_and_its_prompt_counts_arrive_with_the_report()
+    {
+        var network = new RecordedExchanges("token.json", "copilot-usage-v2-found.json", "copilot-usage-v2-download.json");
+        using var downloader = GraphReportDownloader.Create(RecordedExchanges.Options(), network);
+
+        var result = await downloader.DownloadAsync(
+            GraphReportRequest.ForPeriod(UsageReportCatalogue.CopilotUsageUserDetail, "D7"), TestContext.Current.CancellationToken);
+
+        Assert.True(network.Mismatches.Count == 0, string.Join("\n", network.Mismatches));
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(0, network.Unused);
+        var asked = Assert.Single(network.Sent, r => r.Url.Host == "graph.microsoft.com");
+        Assert.Contains("/copilot/reports/", asked.Url.AbsolutePath, StringComparison.Ordinal);
+
+        var file = UsageReportFile.Read(result.Value!, "copilot-v2.csv");
+        Assert.Empty(file.Errors);
+        Assert.Empty(file.Warnings);
+        var report = file.Report!;
+        var prompts = report.IndexOf(UsageReportCatalogue.CopilotCounts[0].Column);
+        Assert.Equal([23L, 0L, 6L], file.Rows.Select(r => r.GetCount(prompts)!.Value));
+    }
+
+    [Fact]
+    public async Task A_refusal_other_than_an_unknown_version_is_reported_without_asking_again()
+    {
+        var network = new RecordedExchanges("token.json", "copilot-usage-v2-forbidden.json");
+        using var downloader = GraphReportDownloader.Create(RecordedExchanges.Options(), network);
+
+        var result = await downloader.DownloadAsync(
+            GraphReportRequest.ForPeriod(UsageReportCatalogue.CopilotUsageUserDetail, "D7"), TestContext.Current.CancellationToken);
+
+        Assert.True(network.Mismatches.Count == 0, string.Join("\n", network.Mismatches));
+        Assert.False(result.Succeeded);
+        Assert.Contains("S2SUnauthorized", result.Error, StringComparison.Ordinal);
+        Assert.Single(network.Sent, r => r.Url.Host == "graph.microsoft.com");
     }
 
     [Fact]
