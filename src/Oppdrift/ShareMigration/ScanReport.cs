@@ -66,7 +66,7 @@ public sealed record ScanReport(
     /// <summary>Reads the report out of a finished inventory.</summary>
     public static ScanReport Read(SqliteConnection connection, ReportOptions options)
     {
-        var tree = new InventoryTree(connection);
+        using var tree = new InventoryTree(connection);
         string FolderPath(int id) => InventoryTree.Display(tree.RelativePath(id));
         string EntryPath(int dir, byte[] name) => InventoryTree.Display(tree.RelativePath(dir, name));
 
