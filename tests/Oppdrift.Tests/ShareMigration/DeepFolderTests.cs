@@ -81,4 +81,30 @@ public sealed class DeepFolderTests
         // From the root every time, as before, it would be Depth · (Depth + 1) / 2 = 180,300.
         Assert.InRange(deep.Opens, Depth, (2 * Depth) + 1);
     }
+
+    [Fact]
+    public async Task Findings_come_in_the_ordinal_order_of_their_paths_with_subfolders_between_their_siblings()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var share = new ShareFixture();
+        // ':' is not allowed in SharePoint, so each of these is a finding. Ordinally "k:" < "k: x" < "k:-y" < "k:/…" < "k:0".
+        ShareFixture.Shell($"cd {ShareFixture.Quote(share.Root)} && mkdir -p 'sort/k:/inner:' && printf 1 > 'sort/k: x' && printf 2 > 'sort/k:-y' "
+            + "&& printf 3 > 'sort/k:/inner:/f:.txt' && printf 4 > 'sort/k:0' && printf 5 > 'sort/k:/a:'");
+
+        await new TreeScanner(new ScanOptions { Root = share.Root, InventoryPath = share.Inventory, Clock = Clock })
+            .RunAsync(null, TestContext.Current.CancellationToken);
+        using var read = ScanInventory.OpenForReading(share.Inventory, share.Inventory, out var error);
+        Assert.Null(error);
+        var report = ScanReport.Read(read.Connection, new ReportOptions { Clock = Clock });
+
+        var listed = report.Findings.Select(f => (f.Path, f.Kind)).ToList();
+        var sorted = listed.Order(Comparer<(string Path, FindingKind Kind)>.Create((a, b) =>
+            string.CompareOrdinal(a.Path, b.Path) is var c && c != 0 ? c : a.Kind.CompareTo(b.Kind))).ToList();
+        Assert.Equal(sorted, listed);
+        Assert.Equal(["sort/k:", "sort/k: x", "sort/k:-y", "sort/k:/a:", "sort/k:/inner:", "sort/k:/inner:/f:.txt", "sort/k:0"],
+            listed.Select(f => f.Path).Where(p => p.StartsWith("sort/", StringComparison.Ordinal)).Distinct());
+    }
 }
