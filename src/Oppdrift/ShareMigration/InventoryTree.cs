@@ -49,6 +49,28 @@ internal sealed class InventoryTree : IDisposable
 
     public byte[] Name(int id) => _names[id] ?? [];
 
+    /// <summary>
+    /// Each folder's subfolders as linked lists, in id order: the first child of a folder, and the next sibling of a
+    /// folder (0 for none). Ids left empty by the inventory (no name) are in no list.
+    /// </summary>
+    public (int[] FirstChild, int[] NextSibling) Children()
+    {
+        var count = FolderCount;
+        var firstChild = new int[count + 1];
+        var nextSibling = new int[count + 1];
+        for (var id = count; id >= 2; id--)
+        {
+            if (Name(id).Length == 0)
+            {
+                continue;
+            }
+            var parent = Parent(id);
+            nextSibling[id] = firstChild[parent];
+            firstChild[parent] = id;
+        }
+        return (firstChild, nextSibling);
+    }
+
     /// <summary>The folder's path below the root ("" for the root), names joined with '/'.</summary>
     public byte[] RelativePath(int id)
     {

@@ -17,18 +17,7 @@ internal static class PathOrder
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(places);
         var count = tree.FolderCount;
-        var firstChild = new int[count + 1];
-        var nextSibling = new int[count + 1];
-        for (var id = count; id >= 2; id--)
-        {
-            if (tree.Name(id).Length == 0)
-            {
-                continue;
-            }
-            var parent = tree.Parent(id);
-            nextSibling[id] = firstChild[parent];
-            firstChild[parent] = id;
-        }
+        var (firstChild, nextSibling) = tree.Children();
         // Names of places that are not subfolders, by the folder they are in.
         var named = new Dictionary<int, List<byte[]>>();
         foreach (var (dir, name) in places)

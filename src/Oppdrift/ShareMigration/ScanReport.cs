@@ -118,18 +118,7 @@ public sealed record ScanReport(
         // Folders are visited from the deepest id up (a child's id is always above its parent's), so a folder's
         // signature is made when its subfolders' are known, and each folder's entries are read once and let go.
         var count = tree.FolderCount;
-        var firstChild = new int[count + 1];
-        var nextSibling = new int[count + 1];
-        for (var id = count; id >= 2; id--)
-        {
-            if (tree.Name(id).Length == 0)
-            {
-                continue;
-            }
-            var parent = tree.Parent(id);
-            nextSibling[id] = firstChild[parent];
-            firstChild[parent] = id;
-        }
+        var (firstChild, nextSibling) = tree.Children();
         var signatures = new UInt128[count + 1];
         var signed = new bool[count + 1];
         var empty = new bool[count + 1];
