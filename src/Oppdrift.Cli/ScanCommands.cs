@@ -238,7 +238,7 @@ internal static class ScanCommands
                 await File.WriteAllTextAsync(csvPath, MigrationCsv.Write(rows), new UTF8Encoding(false), cancellationToken);
                 await cli.Out.WriteLineAsync(csvPath);
             }
-            if (result.Findings.Any(f => f.Path.Length == 0 && f.Severity == FindingSeverity.ScanProblem))
+            if (result.Findings.Any(f => f.Severity == FindingSeverity.ScanProblem && f.Path.Length == 0))
             {
                 exit = ExitCodes.BadInput;
             }

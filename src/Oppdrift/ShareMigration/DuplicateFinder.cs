@@ -75,7 +75,7 @@ public static class DuplicateFinder
         Action<HashingPlan>? starting = null, AccessTimeRights? rights = null)
     {
         using var inventory = ScanInventory.OpenForWriting(inventoryPath);
-        var tree = new InventoryTree(inventory.Connection);
+        using var tree = new InventoryTree(inventory.Connection);
         // Every name's bytes: the packs' lengths less their fixed headers, so the arena is allocated once.
         var names = new byte[Math.Max(1, inventory.Scalar($"SELECT coalesce(sum(length(data)) - sum(items) * {EntryPack.HeaderBytes}, 0) FROM entry_packs"))];
         var nameLength = 0;

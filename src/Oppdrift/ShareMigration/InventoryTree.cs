@@ -7,8 +7,10 @@ namespace Oppdrift.ShareMigration;
 /// The folders of an inventory in memory as parent index + name bytes (no full path strings), enough to rebuild any
 /// path on demand and to open a file below PATH_MAX or one name at a time beyond it.
 /// </summary>
-internal sealed class InventoryTree
+internal sealed class InventoryTree : IDisposable
 {
+    private readonly DeepFolders _deep;
+
     // In UTF-8 these bytes are only ever the control characters themselves.
     private static readonly System.Buffers.SearchValues<byte> ControlBytes =
         System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)0x7F]);
@@ -38,6 +40,7 @@ internal sealed class InventoryTree
             _names[id] = (byte[])reader[2];
         }
         Root = max > 0 ? _names[1] : [];
+        _deep = new DeepFolders(Root, Parent, Name);
     }
 
     public int FolderCount => _parents.Length - 1;
@@ -45,6 +48,28 @@ internal sealed class InventoryTree
     public int Parent(int id) => _parents[id];
 
     public byte[] Name(int id) => _names[id] ?? [];
+
+    /// <summary>
+    /// Each folder's subfolders as linked lists, in id order: the first child of a folder, and the next sibling of a
+    /// folder (0 for none). Ids left empty by the inventory (no name) are in no list.
+    /// </summary>
+    public (int[] FirstChild, int[] NextSibling) Children()
+    {
+        var count = FolderCount;
+        var firstChild = new int[count + 1];
+        var nextSibling = new int[count + 1];
+        for (var id = count; id >= 2; id--)
+        {
+            if (Name(id).Length == 0)
+            {
+                continue;
+            }
+            var parent = Parent(id);
+            nextSibling[id] = firstChild[parent];
+            firstChild[parent] = id;
+        }
+        return (firstChild, nextSibling);
+    }
 
     /// <summary>The folder's path below the root ("" for the root), names joined with '/'.</summary>
     public byte[] RelativePath(int id)
@@ -127,45 +152,34 @@ internal sealed class InventoryTree
         return builder.ToString();
     }
 
-    /// <summary>Opens a folder (by path, or one name at a time from the root beyond PATH_MAX); returns a descriptor or -errno.</summary>
+    /// <summary>
+    /// Opens a folder by path, or beyond PATH_MAX one name at a time from the deepest ancestor still held open (see
+    /// <see cref="DeepFolders"/>); returns a descriptor or -errno.
+    /// </summary>
     public int OpenFolder(int dir)
     {
-        var relative = RelativePath(dir);
-        var path = new byte[Root.Length + 1 + relative.Length];
-        Root.CopyTo(path, 0);
-        path[Root.Length] = (byte)'/';
-        relative.CopyTo(path, Root.Length + 1);
-        var fd = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, relative.Length == 0 ? Root : path);
-        if (fd >= 0)
+        var length = Root.Length;
+        for (var node = dir; node > 1 && length < DeepFolders.PathMax; node = _parents[node])
         {
-            return fd;
+            length += 1 + _names[node].Length;
         }
-        if (LinuxFiles.LastError != LinuxFiles.ENAMETOOLONG)
+        if (length < DeepFolders.PathMax)
         {
-            return -LinuxFiles.LastError;
-        }
-        var chain = new List<byte[]>();
-        for (var node = dir; node > 1; node = _parents[node])
-        {
-            chain.Add(_names[node]);
-        }
-        chain.Reverse();
-        var folder = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, Root);
-        foreach (var part in chain)
-        {
-            if (folder < 0)
+            var relative = RelativePath(dir);
+            var path = new byte[Root.Length + 1 + relative.Length];
+            Root.CopyTo(path, 0);
+            path[Root.Length] = (byte)'/';
+            relative.CopyTo(path, Root.Length + 1);
+            var fd = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, relative.Length == 0 ? Root : path);
+            if (fd >= 0 || LinuxFiles.LastError != LinuxFiles.ENAMETOOLONG)
             {
-                return -LinuxFiles.LastError;
-            }
-            var next = LinuxFiles.OpenDirectory(folder, part);
-            var error = LinuxFiles.LastError;
-            LinuxFiles.Close(folder);
-            folder = next;
-            if (folder < 0)
-            {
-                return -error;
+                return fd >= 0 ? fd : -LinuxFiles.LastError;
             }
         }
-        return folder;
+        var folder = _deep.Open(dir, out _);
+        return folder >= 0 ? folder : -LinuxFiles.LastError;
     }
+
+    /// <summary>Closes the folders held open for <see cref="OpenFolder"/>.</summary>
+    public void Dispose() => _deep.Dispose();
 }

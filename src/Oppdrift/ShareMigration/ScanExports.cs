@@ -37,7 +37,7 @@ public static class ScanExports
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(inventory);
-        var tree = new InventoryTree(inventory);
+        using var tree = new InventoryTree(inventory);
         // From the inventory's bytes rather than the report's paths, which show some bytes as \xNN and cannot be undone.
         var renames = new Dictionary<string, (byte[] Path, int Dir, string NewName)>(StringComparer.Ordinal);
         using (var command = inventory.CreateCommand())

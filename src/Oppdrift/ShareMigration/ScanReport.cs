@@ -18,8 +18,21 @@ public sealed record ReportOptions
 }
 
 /// <summary>One finding on one file or folder: paths relative to the scanned root, '/'-separated, invalid UTF-8 as \xNN.</summary>
-public sealed record FindingRow(string Path, bool IsFolder, FindingKind Kind, long Detail, string? Proposal)
+public sealed record FindingRow(bool IsFolder, FindingKind Kind, long Detail, string? Proposal)
 {
+    private readonly Func<string>? _pathOf;
+    private string? _path;
+
+    public FindingRow(string path, bool isFolder, FindingKind kind, long detail, string? proposal)
+        : this(isFolder, kind, detail, proposal) => _path = path;
+
+    /// <summary>A finding whose path is made when it is first asked for: a report on a deep tree holds its findings
+    /// without their paths (which for a chain of folders add up to the square of its depth) until something lists them.</summary>
+    internal FindingRow(Func<string> pathOf, bool isFolder, FindingKind kind, long detail, string? proposal)
+        : this(isFolder, kind, detail, proposal) => _pathOf = pathOf;
+
+    public string Path => _path ??= _pathOf!();
+
     public FindingSeverity Severity => SharePointRules.For(Kind).Severity;
 }
 
@@ -66,11 +79,12 @@ public sealed record ScanReport(
     /// <summary>Reads the report out of a finished inventory.</summary>
     public static ScanReport Read(SqliteConnection connection, ReportOptions options)
     {
-        var tree = new InventoryTree(connection);
+        using var tree = new InventoryTree(connection);
         string FolderPath(int id) => InventoryTree.Display(tree.RelativePath(id));
         string EntryPath(int dir, byte[] name) => InventoryTree.Display(tree.RelativePath(dir, name));
 
         var findings = new List<FindingRow>();
+        var places = new List<(int Dir, byte[]? Name)>();
         using (var command = connection.CreateCommand())
         {
             command.CommandText = """
@@ -84,11 +98,16 @@ public sealed record ScanReport(
                 var kind = (FindingKind)reader.GetInt32(2);
                 byte[]? name = reader.IsDBNull(1) ? null : (byte[])reader[1];
                 var isFolder = name is null || reader.GetBoolean(4) || kind == FindingKind.FolderLoop;
-                var path = name is null ? FolderPath(dir) : EntryPath(dir, name);
+                Func<string> path = name is null ? () => FolderPath(dir) : () => EntryPath(dir, name);
                 findings.Add(new FindingRow(path, isFolder, kind, reader.GetInt64(3), Propose(kind, name, isFolder, dir == 1, reader.GetInt64(3))));
+                places.Add((dir, name));
             }
         }
-        findings.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path) is var c && c != 0 ? c : a.Kind.CompareTo(b.Kind));
+        // In the order of their paths (ordinal), then kind, found from the tree without making the paths.
+        var rank = PathOrder.Rank(tree, places);
+        var byPath = Enumerable.Range(0, findings.Count).ToArray();
+        Array.Sort(byPath, (a, b) => rank[a].CompareTo(rank[b]) is var c && c != 0 ? c : findings[a].Kind.CompareTo(findings[b].Kind));
+        findings = [.. byPath.Select(i => findings[i])];
 
         var (duplicates, members) = ReadDuplicates(connection);
 
@@ -99,18 +118,7 @@ public sealed record ScanReport(
         // Folders are visited from the deepest id up (a child's id is always above its parent's), so a folder's
         // signature is made when its subfolders' are known, and each folder's entries are read once and let go.
         var count = tree.FolderCount;
-        var firstChild = new int[count + 1];
-        var nextSibling = new int[count + 1];
-        for (var id = count; id >= 2; id--)
-        {
-            if (tree.Name(id).Length == 0)
-            {
-                continue;
-            }
-            var parent = tree.Parent(id);
-            nextSibling[id] = firstChild[parent];
-            firstChild[parent] = id;
-        }
+        var (firstChild, nextSibling) = tree.Children();
         var signatures = new UInt128[count + 1];
         var signed = new bool[count + 1];
         var empty = new bool[count + 1];

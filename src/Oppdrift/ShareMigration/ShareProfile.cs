@@ -59,7 +59,7 @@ public sealed record ShareProfile(
     {
         ArgumentNullException.ThrowIfNull(connection);
         var report = ScanReport.Read(connection, options);
-        var tree = new InventoryTree(connection);
+        using var tree = new InventoryTree(connection);
         var count = tree.FolderCount;
 
         // Depth and UTF-16 length of every folder's path below the root, parents first (ids grow downwards).

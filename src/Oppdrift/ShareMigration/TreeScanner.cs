@@ -51,6 +51,7 @@ public sealed class TreeScanner
     private readonly ScanOptions _options;
     private readonly List<DirNode> _nodes = [new DirNode(0, [], 0, 0, 0, 0)];
     private readonly byte[] _rootBytes;
+    private DeepFolders? _deep;
     private readonly int _maxRelativeChars;
     private ScanInventory _inventory = null!;
     private SqliteTransaction? _transaction;
@@ -143,6 +144,7 @@ public sealed class TreeScanner
                 }
             }
             PrepareCommands();
+            _deep = new DeepFolders(_rootBytes, id => _nodes[id].Parent, id => _nodes[id].Name);
             var pending = resumed ? LoadForResume() : Start();
             await WalkAsync(pending, progress, cancellationToken);
             Finish();
@@ -161,6 +163,7 @@ public sealed class TreeScanner
             _insertDir?.Dispose();
             _insertPack?.Dispose();
             _markDone?.Dispose();
+            _deep?.Dispose();
             _inventory.Dispose();
         }
     }
@@ -275,7 +278,7 @@ public sealed class TreeScanner
 
     private async Task WalkAsync(List<int> initial, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
     {
-        var work = Channel.CreateUnbounded<(int Id, byte[] Path)>();
+        var work = Channel.CreateUnbounded<(int Id, byte[]? Path)>();
         var results = Channel.CreateBounded<DirRead>(new BoundedChannelOptions(256) { SingleReader = true });
         var batches = new System.Collections.Concurrent.ConcurrentBag<DirectoryBatch>();
         var outstanding = 0L;
@@ -373,12 +376,21 @@ public sealed class TreeScanner
         progress?.Report(new ScanProgress(_folders, _files, _bytes, 0));
     }
 
-    private byte[] PathOf(int id)
+    /// <summary>
+    /// The folder's full path; on Linux null when it is PATH_MAX or longer, found without walking further up than that,
+    /// so that a deep chain's paths cost nothing per folder: such a folder is opened through <see cref="DeepFolders"/>.
+    /// </summary>
+    private byte[]? PathOf(int id)
     {
         var length = _rootBytes.Length;
+        var bounded = OperatingSystem.IsLinux();
         for (var node = id; node > 1; node = _nodes[node].Parent)
         {
             length += 1 + _nodes[node].Name.Length;
+            if (bounded && length >= DeepFolders.PathMax)
+            {
+                return null;
+            }
         }
         var path = new byte[length];
         var end = length;
@@ -393,16 +405,17 @@ public sealed class TreeScanner
         return path;
     }
 
-    private int ReadDirectory(int id, byte[] path, DirectoryBatch batch)
+    private int ReadDirectory(int id, byte[]? path, DirectoryBatch batch)
     {
         if (!OperatingSystem.IsLinux())
         {
-            return PortableFiles.ReadDirectory(Encoding.UTF8.GetString(path), batch);
+            return PortableFiles.ReadDirectory(Encoding.UTF8.GetString(path!), batch);
         }
-        var fd = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, path, out var accessTimeKept);
-        if (fd < 0 && LinuxFiles.LastError == LinuxFiles.ENAMETOOLONG)
+        var accessTimeKept = true;
+        var fd = path is null ? -1 : LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, path, out accessTimeKept);
+        if (path is null || (fd < 0 && LinuxFiles.LastError == LinuxFiles.ENAMETOOLONG))
         {
-            fd = OpenByChain(id, out accessTimeKept);
+            fd = _deep!.Open(id, out accessTimeKept);
         }
         if (fd < 0)
         {
@@ -413,37 +426,6 @@ public sealed class TreeScanner
             Interlocked.Increment(ref _foldersAccessTimesChanged);
         }
         return LinuxFiles.ReadDirectory(fd, batch);
-    }
-
-    /// <summary>Opens a folder deeper than PATH_MAX one name at a time from the root.</summary>
-    private int OpenByChain(int id, out bool accessTimeKept)
-    {
-        // Only the last folder is read; the ones above are only opened, which leaves their access times alone.
-        accessTimeKept = false;
-        var chain = new List<byte[]>();
-        for (var node = id; node > 1; node = _nodes[node].Parent)
-        {
-            chain.Add(_nodes[node].Name);
-        }
-        chain.Reverse();
-        var fd = LinuxFiles.OpenDirectory(LinuxFiles.AtCwd, _rootBytes);
-        foreach (var name in chain)
-        {
-            if (fd < 0)
-            {
-                return fd;
-            }
-            var next = LinuxFiles.OpenDirectory(fd, name, out accessTimeKept);
-            var error = LinuxFiles.LastError;
-            LinuxFiles.Close(fd);
-            fd = next;
-            if (fd < 0)
-            {
-                // Keep the errno of the failing open for the caller.
-                System.Runtime.InteropServices.Marshal.SetLastPInvokeError(error);
-            }
-        }
-        return fd;
     }
 
     private static int Stat(byte[] path, out EntryMetadata metadata) =>
@@ -659,12 +641,17 @@ public sealed class TreeScanner
             while (reader.Read())
             {
                 var name = (byte[])reader[0];
-                var path = new byte[basePath.Length + 1 + name.Length];
-                basePath.CopyTo(path, 0);
-                path[basePath.Length] = (byte)'/';
-                name.CopyTo(path, basePath.Length + 1);
                 var index = batch.Add(name);
-                var error = Stat(path, out var now);
+                var error = LinuxFiles.ENAMETOOLONG;
+                var now = default(EntryMetadata);
+                if (basePath is not null)
+                {
+                    var path = new byte[basePath.Length + 1 + name.Length];
+                    basePath.CopyTo(path, 0);
+                    path[basePath.Length] = (byte)'/';
+                    name.CopyTo(path, basePath.Length + 1);
+                    error = Stat(path, out now);
+                }
                 if (error == LinuxFiles.ENAMETOOLONG)
                 {
                     // Too deep to look at by path: record it as it was; its own folder is read again below.

@@ -86,7 +86,7 @@ public sealed class ScannerTests
         await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
         using var connection = new SqliteConnection($"Data Source={share.Inventory};Mode=ReadOnly;Pooling=false");
         connection.Open();
-        var tree = new InventoryTree(connection);
+        using var tree = new InventoryTree(connection);
         var paths = new List<byte[]>();
         ScanInventory.ForEachEntry(connection, (dir, name, _, _, _) => paths.Add(tree.RelativePath(dir, name)));
         var utf8 = System.Text.Encoding.UTF8;
@@ -736,7 +736,7 @@ public sealed class ScannerTests
     {
         using var connection = new SqliteConnection($"Data Source={inventory};Mode=ReadOnly;Pooling=false");
         connection.Open();
-        var tree = new InventoryTree(connection);
+        using var tree = new InventoryTree(connection);
         var lines = new List<string>();
         ScanInventory.ForEachEntry(connection, (dir, name, kind, size, mtime) =>
             lines.Add($"{InventoryTree.Display(tree.RelativePath(dir, name))} {(int)kind} {size} {mtime}"));
