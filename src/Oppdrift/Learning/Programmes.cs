@@ -21,7 +21,7 @@ public sealed record SessionInput(
     int? Capacity, int WeeklyOccurrences = 1, int? ModuleId = null);
 
 /// <summary>What an existing session's page can change; a weekly series is changed one session at a time.</summary>
-public sealed record SessionEdit(
+public sealed record SessionUpdate(
     string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl, int? Capacity);
 
 public sealed record RecordingInput(string Title, string Url, TimeSpan Duration, int? SessionId, int? Views);
@@ -301,7 +301,7 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
     /// one gives the freed seats to the waiting list in its order, as a cancellation does.
     /// </summary>
     /// <remarks>Takes the session's registration lock first (see <see cref="Registrations"/>), so no registration counts seats beside it.</remarks>
-    public async Task<Result<LearningSession>> UpdateSessionAsync(int sessionId, SessionEdit input, string actor, CancellationToken cancellationToken)
+    public async Task<Result<LearningSession>> UpdateSessionAsync(int sessionId, SessionUpdate input, string actor, CancellationToken cancellationToken)
     {
         if (ValidateSession(input.Title, input.Length, input.Capacity, input.Mode, input.Location, input.TeamsUrl) is { } error)
         {
@@ -380,9 +380,9 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
                 }
             }
 
-            if (moved)
+            if (moved && session.EndsAt > now)
             {
-                // The promoted already have the new invitation in their promotion e-mail.
+                // The promoted already have the new invitation in their promotion e-mail; a session that is over needs no news.
                 foreach (var (person, status) in await SeatedAndWaitingWithStatusAsync(sessionId, cancellationToken))
                 {
                     if (!promoted.Contains(person.Id))
