@@ -1,7 +1,6 @@
 // The change history a programme's page shows its managers: what was done to the programme and its sessions, from the
 // audit log. Registrations and feedback are left out: they name people, and stay on the audit page.
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Localization;
 using Oppdrift.Access;
 using Oppdrift.Data;
 
@@ -44,17 +43,18 @@ public static class ProgrammeHistory
         ["Cancelled"] = "Cancelled",
     };
 
-    /// <summary>The programme's entries (its sessions' included, those deleted too), newest first, with what to call actions and fields.</summary>
-    public static async Task<(IReadOnlyList<AuditEntry> Entries, IReadOnlyDictionary<string, string> Actions, IReadOnlyDictionary<string, string> Fields)> ReadAsync(
-        OppdriftDb db, int programmeId, IStringLocalizer<LearningText> text, CancellationToken cancellationToken)
+    /// <summary>The programme's entries (its sessions' included, those deleted too), newest first.</summary>
+    public static async Task<IReadOnlyList<AuditEntry>> ReadAsync(OppdriftDb db, int programmeId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(text);
         var sessions = await db.LearningSessions.AsNoTracking().Where(s => s.ProgrammeId == programmeId).Select(s => s.Id).ToListAsync(cancellationToken);
         string[] targets = [Programmes.ProgrammeTarget(programmeId), .. sessions.Select(Programmes.SessionTarget)];
-        var entries = await AuditLog.HistoryAsync(db, targets, [.. ActionKeys.Keys], cancellationToken);
-        return (entries,
-            ActionKeys.ToDictionary(a => a.Key, a => text[a.Value].Value, StringComparer.Ordinal),
-            FieldKeys.ToDictionary(f => f.Key, f => text[f.Value].Value, StringComparer.Ordinal));
+        return await AuditLog.HistoryAsync(db, targets, [.. ActionKeys.Keys], cancellationToken);
     }
+
+    /// <summary>What to call each action, in the current language.</summary>
+    public static IReadOnlyDictionary<string, string> Actions() => ActionKeys.ToDictionary(a => a.Key, a => LearningText.Get(a.Value), StringComparer.Ordinal);
+
+    /// <summary>What to call each field the entries name, in the current language.</summary>
+    public static IReadOnlyDictionary<string, string> Fields() => FieldKeys.ToDictionary(f => f.Key, f => LearningText.Get(f.Value), StringComparer.Ordinal);
 }
