@@ -41,6 +41,13 @@ public static class ProgrammeHistory
         ["TeamsUrl"] = "TeamsLink",
         ["Capacity"] = "Capacity",
         ["Cancelled"] = "Cancelled",
+        ["Count"] = "HistorySessionCount",
+        ["Url"] = "RecordingUrl",
+        ["DurationSeconds"] = "HistoryDurationSeconds",
+        ["TranscriptFileName"] = "TranscriptFile",
+        ["FileName"] = "File",
+        ["Bytes"] = "HistoryBytes",
+        ["OwnerAccount"] = "HistoryOwnerAccount",
     };
 
     /// <summary>The programme's entries (its sessions' included, those deleted too), newest first.</summary>
