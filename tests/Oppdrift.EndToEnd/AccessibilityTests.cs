@@ -85,6 +85,8 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/knowledge?q=xylofonkonsert&tool=teams", "knowledge-no-hits", language, findings);
         var benefitPath = await BenefitPages.CreateBenefitWithUsageIndicatorAsync(page, "Tilgjengelig gevinst " + language + Guid.NewGuid().ToString("N")[..6], "Aktive i Teams");
         await AuditAsync(page, "/benefits", "benefits", language, findings);
+        var goalLink = await page.Locator("a[href^='/benefits/goals/']").First.GetAttributeAsync("href");
+        await AuditAsync(page, goalLink!, "benefit-goal-edit", language, findings);
         await AuditAsync(page, benefitPath, "benefit", language, findings);
         await AuditAsync(page, "/benefits/map", "benefit-map", language, findings);
         await AuditAsync(page, "/benefits/climate", "climate", language, findings);
@@ -103,8 +105,10 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/learning/programmes/1", "learning-programme", language, findings);
         await AuditAsync(page, "/learning/programmes/1/results", "learning-results", language, findings);
         await AuditAsync(page, "/learning/programmes/new", "learning-new-programme", language, findings);
+        await AuditAsync(page, "/learning/programmes/1/edit", "learning-edit-programme", language, findings);
         await AuditAsync(page, "/learning/sessions/1", "learning-session-past", language, findings);
         await AuditAsync(page, "/learning/sessions/52", "learning-session-upcoming", language, findings);
+        await AuditAsync(page, "/learning/sessions/52/edit", "learning-edit-session", language, findings);
         await AuditAsync(page, "/learning/recordings/1", "learning-recording", language, findings);
         await AuditAsync(page, "/learning/me", "learning-me", language, findings);
         await AuditAsync(page, "/admin/accounts", "accounts", language, findings);

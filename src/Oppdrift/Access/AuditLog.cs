@@ -89,6 +89,19 @@ public static class AuditLog
     public static async Task<long> LatestAsync(OppdriftDb db, string actionPrefix, CancellationToken cancellationToken) =>
         await db.AuditEntries.Where(a => a.Action.StartsWith(actionPrefix)).MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
 
+    /// <summary>
+    /// The change history of one object for its page: the entries naming one of <paramref name="targets"/> with one of
+    /// <paramref name="actions"/> (so reads, and entries about people, stay on the audit page), newest first.
+    /// </summary>
+    public static async Task<IReadOnlyList<AuditEntry>> HistoryAsync(OppdriftDb db, IReadOnlyCollection<string> targets, IReadOnlyCollection<string> actions,
+        CancellationToken cancellationToken, int take = 100)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.AuditEntries.AsNoTracking()
+            .Where(a => a.Target != null && targets.Contains(a.Target) && actions.Contains(a.Action))
+            .OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The target of the newest entry with exactly this action, or null when there is none.</summary>
     public static async Task<string?> LatestTargetAsync(OppdriftDb db, string action, CancellationToken cancellationToken) =>
         await db.AuditEntries.AsNoTracking().Where(a => a.Action == action).OrderByDescending(a => a.Id).Select(a => a.Target).FirstOrDefaultAsync(cancellationToken);

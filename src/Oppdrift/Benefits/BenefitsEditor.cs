@@ -67,29 +67,79 @@ public sealed class BenefitsEditor(OppdriftDb db, TimeProvider clock, UsageIndic
         {
             return Result<BenefitGoal>.Fail(tooLong.Field, tooLong.Error);
         }
-        BenefitGoal? goal;
-        object? before = null;
+        var name = input.Name.Trim();
+        var description = Clean(input.Description);
         if (id is { } existing)
         {
-            goal = await db.BenefitGoals.SingleOrDefaultAsync(g => g.Id == existing, cancellationToken);
+            var goal = await db.BenefitGoals.SingleOrDefaultAsync(g => g.Id == existing, cancellationToken);
             if (goal is null)
             {
                 return Result<BenefitGoal>.Fail("", BenefitsText.Get("ErrorNotFound"));
             }
-            before = new GoalInput(goal.Name, goal.Description);
+            // Only what changed is recorded; a save that changes nothing writes nothing.
+            var changes = new AuditChanges();
+            changes.Set(nameof(GoalInput.Name), goal.Name, name, v => goal.Name = v);
+            changes.Set(nameof(GoalInput.Description), goal.Description, description, v => goal.Description = v);
+            if (changes.Any)
+            {
+                AuditLog.Record(db, clock, user.ActorName(), "benefits.goal.update", GoalTarget(goal.Id), changes.Before, changes.After);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            return Result<BenefitGoal>.Ok(goal);
         }
-        else
+        var created = new BenefitGoal
         {
-            goal = new BenefitGoal { Name = "", SortOrder = (await db.BenefitGoals.MaxAsync(g => (int?)g.SortOrder, cancellationToken) ?? 0) + 1 };
-            db.BenefitGoals.Add(goal);
+            Name = name,
+            Description = description,
+            SortOrder = (await db.BenefitGoals.MaxAsync(g => (int?)g.SortOrder, cancellationToken) ?? 0) + 1,
+        };
+        db.BenefitGoals.Add(created);
+        var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await using (transaction)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            // Recorded once the goal has its id, so the goal's history finds its creation.
+            AuditLog.Record(db, clock, user.ActorName(), "benefits.goal.create", GoalTarget(created.Id), null, new GoalInput(created.Name, created.Description));
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
-        goal.Name = input.Name.Trim();
-        goal.Description = Clean(input.Description);
-        AuditLog.Record(db, clock, user.ActorName(), id is null ? "benefits.goal.create" : "benefits.goal.update", goal.Name, before,
-            new GoalInput(goal.Name, goal.Description));
-        await db.SaveChangesAsync(cancellationToken);
-        return Result<BenefitGoal>.Ok(goal);
+        return Result<BenefitGoal>.Ok(created);
     }
+
+    /// <summary>
+    /// Deletes a goal that no benefit serves; one with benefits is refused (move or delete them first), as their
+    /// indicators and measurements would go with it.
+    /// </summary>
+    public async Task<Result<string>> DeleteGoalAsync(int id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (!BenefitsAccess.CanEditGoals(user))
+        {
+            return Result<string>.Fail("", BenefitsText.Get("ErrorNotAllowed"));
+        }
+        var goal = await db.BenefitGoals.SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
+        if (goal is null)
+        {
+            return Result<string>.Fail("", BenefitsText.Get("ErrorNotFound"));
+        }
+        var benefits = await db.Benefits.CountAsync(b => b.GoalId == id, cancellationToken);
+        if (benefits > 0)
+        {
+            return Result<string>.Fail("delete", BenefitsText.Get("ErrorGoalHasBenefits", goal.Name, benefits));
+        }
+        db.BenefitGoals.Remove(goal);
+        AuditLog.Record(db, clock, user.ActorName(), "benefits.goal.delete", GoalTarget(id), new GoalInput(goal.Name, goal.Description));
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<string>.Ok(goal.Name);
+    }
+
+    public static string GoalTarget(int id) => "goal:" + id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The goal's change history for its page, newest first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> GoalHistoryAsync(int id, CancellationToken cancellationToken) =>
+        await AuditLog.HistoryAsync(db, [GoalTarget(id)], ["benefits.goal.create", "benefits.goal.update"], cancellationToken);
 
     public async Task<Result<Benefit>> SaveBenefitAsync(int? id, BenefitInput input, ClaimsPrincipal user, CancellationToken cancellationToken)
     {

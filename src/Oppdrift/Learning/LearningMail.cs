@@ -70,6 +70,17 @@ public static class LearningMail
         Mail(person, LearningText.Get("MailCancelledSubject", session.Title), LearningText.Get("MailCancelledBody", person.DisplayName, session.Title, When(session)),
             session, options, now, Invitation(session, person, options, now, CalendarMethod.Cancel));
 
+    /// <summary>
+    /// A session's time, place or link changed: a seat holder gets the invitation again (its SEQUENCE raised, so the
+    /// calendar updates the meeting it holds); someone waiting gets the news alone, as they hold no invitation.
+    /// </summary>
+    public static OutgoingMail ForChange(LearningSession session, PersonRow person, RegistrationStatus status, LearningOptions options, DateTime now) =>
+        status == RegistrationStatus.Registered
+            ? Mail(person, LearningText.Get("MailChangedSubject", session.Title), LearningText.Get("MailChangedBody", person.DisplayName, session.Title, When(session), Where(session)),
+                session, options, now, Invitation(session, person, options, now))
+            : Mail(person, LearningText.Get("MailChangedSubject", session.Title), LearningText.Get("MailChangedWaitingBody", person.DisplayName, session.Title, When(session), Where(session)),
+                session, options, now, null);
+
     public static OutgoingMail ForReminder(LearningSession session, PersonRow person, LearningOptions options, DateTime now) =>
         Mail(person, LearningText.Get("MailReminderSubject", session.Title), LearningText.Get("MailReminderBody", person.DisplayName, session.Title, When(session), Where(session)),
             session, options, now, Invitation(session, person, options, now));

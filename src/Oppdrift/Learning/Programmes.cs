@@ -20,6 +20,10 @@ public sealed record SessionInput(
     string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl,
     int? Capacity, int WeeklyOccurrences = 1, int? ModuleId = null);
 
+/// <summary>What an existing session's page can change; a weekly series is changed one session at a time.</summary>
+public sealed record SessionUpdate(
+    string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl, int? Capacity);
+
 public sealed record RecordingInput(string Title, string Url, TimeSpan Duration, int? SessionId, int? Views);
 
 public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<LearningOptions> options, LearningStorage storage, KnowledgeSync knowledge)
@@ -68,41 +72,83 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
             programme.Modules.Add(new ProgrammeModule { Title = module.Trim(), Position = ++position });
         }
         db.Programmes.Add(programme);
-        AuditLog.Record(db, clock, actor, "learning.programme.create", null, after: Snapshot(programme));
         return await InTransactionAsync(async () =>
         {
+            await db.SaveChangesAsync(cancellationToken);
+            // Recorded once the programme has its id, so the programme's history finds its creation.
+            AuditLog.Record(db, clock, actor, "learning.programme.create", ProgrammeTarget(programme.Id), after: Snapshot(programme));
             await db.SaveChangesAsync(cancellationToken);
             await knowledge.ProgrammeAsync(programme.Id, cancellationToken);
             return Result<Programme>.Ok(programme);
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Changes a programme: what the new-programme form sets, its modules included (matched by position: a line renames the
+    /// module in its place, new lines add modules, and a module whose line is gone is removed, its sessions keeping no module).
+    /// The audit entry names only the fields that changed; a save that changes nothing writes nothing.
+    /// </summary>
     public async Task<Result<Programme>> UpdateAsync(int id, ProgrammeInput input, string actor, CancellationToken cancellationToken)
     {
         if (Validate(input) is { } error)
         {
             return Result<Programme>.Fail(error.Field, error.Message);
         }
-        var programme = await db.Programmes.Include(p => p.Agencies).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var programme = await db.Programmes.Include(p => p.Agencies).Include(p => p.Modules).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (programme is null)
         {
             return Result<Programme>.Fail("programme", LearningText.Get("ProgrammeNotFound"));
         }
-        var before = Snapshot(programme);
-        programme.Name = input.Name.Trim();
-        programme.Description = input.Description.Trim();
-        programme.OwnerName = input.OwnerName.Trim();
-        programme.OwnerAccount = string.IsNullOrWhiteSpace(input.OwnerAccount) ? programme.OwnerAccount : input.OwnerAccount.Trim();
-        programme.OwnerAgencyId = input.OwnerAgencyId;
-        programme.Audience = input.Audience;
-        programme.Topics = Tidy(input.Topics);
-        programme.Tools = Tidy(input.Tools);
-        programme.Agencies.Clear();
-        foreach (var agency in input.AgencyIds.Distinct())
+        var changes = new AuditChanges();
+        changes.Set("Name", programme.Name, input.Name.Trim(), v => programme.Name = v);
+        changes.Set("Description", programme.Description, input.Description.Trim(), v => programme.Description = v);
+        changes.Set("OwnerName", programme.OwnerName, input.OwnerName.Trim(), v => programme.OwnerName = v);
+        if (!string.IsNullOrWhiteSpace(input.OwnerAccount))
         {
-            programme.Agencies.Add(new ProgrammeAgency { ProgrammeId = id, AgencyId = agency });
+            changes.Set("OwnerAccount", programme.OwnerAccount, input.OwnerAccount.Trim(), v => programme.OwnerAccount = v);
         }
-        AuditLog.Record(db, clock, actor, "learning.programme.update", $"programme:{id}", before, Snapshot(programme));
+        changes.Set("OwnerAgencyId", programme.OwnerAgencyId, input.OwnerAgencyId, v => programme.OwnerAgencyId = v);
+        changes.Set("Audience", programme.Audience.ToString(), input.Audience.ToString(), _ => programme.Audience = input.Audience);
+        changes.Set("Topics", programme.Topics, Tidy(input.Topics), v => programme.Topics = v);
+        changes.Set("Tools", programme.Tools, Tidy(input.Tools), v => programme.Tools = v);
+
+        int[] agencies = [.. input.AgencyIds.Distinct().Order()];
+        if (changes.SetList("Agencies", [.. programme.Agencies.Select(a => a.AgencyId).Order()], agencies))
+        {
+            programme.Agencies.RemoveAll(a => !agencies.Contains(a.AgencyId));
+            foreach (var agency in agencies.Where(a => programme.Agencies.All(x => x.AgencyId != a)))
+            {
+                programme.Agencies.Add(new ProgrammeAgency { ProgrammeId = id, AgencyId = agency });
+            }
+        }
+
+        string[] titles = [.. input.Modules.Where(m => !string.IsNullOrWhiteSpace(m)).Select(m => m.Trim())];
+        var modules = programme.Modules.OrderBy(m => m.Position).ToList();
+        if (changes.SetList("Modules", [.. modules.Select(m => m.Title)], titles))
+        {
+            for (var i = 0; i < titles.Length; i++)
+            {
+                if (i < modules.Count)
+                {
+                    modules[i].Title = titles[i];
+                    modules[i].Position = i + 1;
+                }
+                else
+                {
+                    programme.Modules.Add(new ProgrammeModule { ProgrammeId = id, Title = titles[i], Position = i + 1 });
+                }
+            }
+            foreach (var gone in modules.Skip(titles.Length))
+            {
+                programme.Modules.Remove(gone);
+                db.Remove(gone);
+            }
+        }
+        if (!changes.Any)
+        {
+            return Result<Programme>.Ok(programme);
+        }
+        AuditLog.Record(db, clock, actor, "learning.programme.update", ProgrammeTarget(id), changes.Before, changes.After);
         return await InTransactionAsync(async () =>
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -111,21 +157,44 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         }, cancellationToken);
     }
 
-    public async Task<bool> DeleteAsync(int id, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes a programme that has not yet been held: one with a session that took place (not cancelled, started) or with
+    /// attendance is refused, as its figures belong to the municipality's history. People registered for its coming
+    /// sessions are told, with a cancellation that takes the session out of their calendar.
+    /// </summary>
+    public async Task<Result<string>> DeleteAsync(int id, string actor, CancellationToken cancellationToken)
     {
         var programme = await db.Programmes.Include(p => p.Agencies).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (programme is null)
         {
-            return false;
+            return Result<string>.Fail("programme", LearningText.Get("ProgrammeNotFound"));
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sessions = await db.LearningSessions.Where(x => x.ProgrammeId == id).ToListAsync(cancellationToken);
+        var sessionIds = sessions.Select(x => x.Id).ToList();
+        var held = sessions.Count(x => x.CancelledAt is null && x.StartsAt <= now);
+        if (held > 0 || await db.Attendance.AnyAsync(a => sessionIds.Contains(a.SessionId), cancellationToken))
+        {
+            return Result<string>.Fail("delete", LearningText.Get("ProgrammeDeleteHeld", programme.Name));
         }
         var documents = await db.LearningDocuments.Where(d => d.ProgrammeId == id).Select(d => new { d.Id, d.StoredName }).ToListAsync(cancellationToken);
         var files = documents.Select(d => d.StoredName).ToList();
         var keys = documents.Select(d => KnowledgeSync.DocumentKey(d.Id))
-            .Concat((await db.LearningSessions.Where(x => x.ProgrammeId == id).Select(x => x.Id).ToListAsync(cancellationToken)).Select(KnowledgeSync.SessionKey))
+            .Concat(sessionIds.Select(KnowledgeSync.SessionKey))
             .Concat((await db.Recordings.Where(x => x.ProgrammeId == id).Select(x => x.Id).ToListAsync(cancellationToken)).Select(KnowledgeSync.RecordingKey))
             .Append(KnowledgeSync.ProgrammeKey(id))
             .ToList();
-        AuditLog.Record(db, clock, actor, "learning.programme.delete", $"programme:{id}", before: Snapshot(programme));
+        foreach (var session in sessions.Where(x => x.CancelledAt is null))
+        {
+            session.CancelledAt = now;
+            session.CalendarSequence++;
+            foreach (var person in await SeatedAndWaitingAsync(session.Id, cancellationToken))
+            {
+                db.OutgoingMail.Add(LearningMail.ForCancellation(session, person, options.Value, now));
+            }
+        }
+        AuditLog.Record(db, clock, actor, "learning.programme.delete", ProgrammeTarget(id), before: Snapshot(programme));
+        db.LearningSessions.RemoveRange(sessions);
         db.Programmes.Remove(programme);
         await InTransactionAsync(async () =>
         {
@@ -140,8 +209,17 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         {
             storage.Delete(file);
         }
-        return true;
+        return Result<string>.Ok(programme.Name);
     }
+
+    public static string ProgrammeTarget(int id) => "programme:" + id.ToString(CultureInfo.InvariantCulture);
+
+    public static string SessionTarget(int id) => "session:" + id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The people holding a seat or a place on the waiting list, read through Organisation's surface.</summary>
+    private async Task<List<PersonRow>> SeatedAndWaitingAsync(int sessionId, CancellationToken cancellationToken) =>
+        await db.Registrations.Where(r => r.SessionId == sessionId && r.Status != RegistrationStatus.Cancelled)
+            .Join(new OrganisationDirectory(db).PersonRows, r => r.PersonId, p => p.Id, (r, p) => p).ToListAsync(cancellationToken);
 
     /// <summary>Adds one session, or a weekly series of them (same weekday and time of day in Oslo, across summer time).</summary>
     public async Task<Result<IReadOnlyList<LearningSession>>> AddSessionsAsync(int programmeId, SessionInput input, string actor, CancellationToken cancellationToken)
@@ -150,29 +228,13 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         {
             return Result<IReadOnlyList<LearningSession>>.Fail("programme", LearningText.Get("ProgrammeNotFound"));
         }
-        if (string.IsNullOrWhiteSpace(input.Title))
+        if (ValidateSession(input.Title, input.Length, input.Capacity, input.Mode, input.Location, input.TeamsUrl) is { } error)
         {
-            return Result<IReadOnlyList<LearningSession>>.Fail("Title", LearningText.Get("FieldRequired", LearningText.Get("SessionTitle")));
-        }
-        if (input.Length <= TimeSpan.Zero || input.Length > TimeSpan.FromHours(12))
-        {
-            return Result<IReadOnlyList<LearningSession>>.Fail("Minutes", LearningText.Get("SessionBadLength"));
-        }
-        if (input.Capacity is < 1)
-        {
-            return Result<IReadOnlyList<LearningSession>>.Fail("Capacity", LearningText.Get("SessionBadCapacity"));
+            return Result<IReadOnlyList<LearningSession>>.Fail(error.Field, error.Message);
         }
         if (input.WeeklyOccurrences is < 1 or > 104)
         {
             return Result<IReadOnlyList<LearningSession>>.Fail("Weeks", LearningText.Get("SessionBadWeeks", 104));
-        }
-        if (input.Mode != SessionMode.OnSite && input.TeamsUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
-        {
-            return Result<IReadOnlyList<LearningSession>>.Fail("TeamsUrl", LearningText.Get("BadUrl"));
-        }
-        if (input.Mode != SessionMode.Online && string.IsNullOrWhiteSpace(input.Location))
-        {
-            return Result<IReadOnlyList<LearningSession>>.Fail("Location", LearningText.Get("FieldRequired", LearningText.Get("SessionLocation")));
         }
         var localStart = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(input.StartsAt, DateTimeKind.Utc), LearningMail.Oslo);
         var series = input.WeeklyOccurrences > 1 ? NewToken()[..16] : null;
@@ -231,6 +293,149 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
+
+    /// <summary>
+    /// Changes a session. When its time, place or Teams link changes, everyone holding a seat gets an e-mail with the
+    /// invitation again (same UID, higher SEQUENCE, so their calendar moves the meeting) and those waiting get the news
+    /// without one. A session that has started keeps its time; a capacity below the seats taken is refused, and a higher
+    /// one gives the freed seats to the waiting list in its order, as a cancellation does.
+    /// </summary>
+    /// <remarks>Takes the session's registration lock first (see <see cref="Registrations"/>), so no registration counts seats beside it.</remarks>
+    public async Task<Result<LearningSession>> UpdateSessionAsync(int sessionId, SessionUpdate input, string actor, CancellationToken cancellationToken)
+    {
+        if (ValidateSession(input.Title, input.Length, input.Capacity, input.Mode, input.Location, input.TeamsUrl) is { } error)
+        {
+            return Result<LearningSession>.Fail(error.Field, error.Message);
+        }
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var locked = await db.LearningSessions.Where(s => s.Id == sessionId)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RegistrationVersion, x => x.RegistrationVersion + 1), cancellationToken);
+            var session = locked == 0 ? null : await db.LearningSessions.SingleAsync(s => s.Id == sessionId, cancellationToken);
+            if (session is null)
+            {
+                return Result<LearningSession>.Fail("session", LearningText.Get("SessionNotFound"));
+            }
+            if (session.CancelledAt is not null)
+            {
+                return Result<LearningSession>.Fail("session", LearningText.Get("SessionIsCancelled"));
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            var startsAt = DateTime.SpecifyKind(input.StartsAt, DateTimeKind.Utc);
+            var endsAt = startsAt + input.Length;
+            if (session.StartsAt <= now && (startsAt != session.StartsAt || endsAt != session.EndsAt))
+            {
+                return Result<LearningSession>.Fail("Date", LearningText.Get("SessionHeldTimeFixed"));
+            }
+            var seated = await db.Registrations.CountAsync(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Registered, cancellationToken);
+            if (input.Capacity is { } capacity && capacity < seated)
+            {
+                return Result<LearningSession>.Fail("Capacity", LearningText.Get("SessionCapacityBelowSeated", capacity, seated));
+            }
+
+            var changes = new AuditChanges();
+            changes.Set("Title", session.Title, input.Title.Trim(), v => session.Title = v);
+            changes.Set("Description", session.Description, input.Description.Trim(), v => session.Description = v);
+            changes.Set("StartsAt", session.StartsAt, startsAt, v => session.StartsAt = v);
+            changes.Set("EndsAt", session.EndsAt, endsAt, v => session.EndsAt = v);
+            changes.Set("Mode", session.Mode.ToString(), input.Mode.ToString(), _ => session.Mode = input.Mode);
+            changes.Set("Location", session.Location, string.IsNullOrWhiteSpace(input.Location) ? null : input.Location.Trim(), v => session.Location = v);
+            changes.Set("TeamsUrl", session.TeamsUrl, string.IsNullOrWhiteSpace(input.TeamsUrl) ? null : input.TeamsUrl.Trim(), v => session.TeamsUrl = v);
+            var oldCapacity = session.Capacity;
+            changes.Set("Capacity", session.Capacity, input.Capacity, v => session.Capacity = v);
+            if (!changes.Any)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return Result<LearningSession>.Ok(session);
+            }
+
+            AuditLog.Record(db, clock, actor, "learning.session.update", SessionTarget(sessionId), changes.Before, changes.After);
+            var moved = changes.After.Keys.Any(k => k is "StartsAt" or "EndsAt" or "Mode" or "Location" or "TeamsUrl");
+            if (moved)
+            {
+                // A higher SEQUENCE with the same UID tells calendars this replaces the invitation they hold (RFC 5545 3.8.7.4).
+                session.CalendarSequence++;
+            }
+
+            // More seats than before: the first on the waiting list take them, as when someone gives up a seat.
+            var promoted = new HashSet<int>();
+            var free = session.Capacity is null ? int.MaxValue : session.Capacity.Value - seated;
+            if (session.EndsAt > now && free > 0 && (oldCapacity is null || session.Capacity is null || session.Capacity > oldCapacity))
+            {
+                var next = await db.Registrations.Where(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Waiting)
+                    .OrderBy(r => r.Position).ThenBy(r => r.Id).Take(free).ToListAsync(cancellationToken);
+                var directory = new OrganisationDirectory(db);
+                foreach (var registration in next)
+                {
+                    registration.Status = RegistrationStatus.Registered;
+                    var person = await directory.PersonAsync(registration.PersonId, cancellationToken)
+                        ?? throw new InvalidOperationException($"Registration for person {registration.PersonId}, who is not in the directory.");
+                    promoted.Add(person.Id);
+                    db.OutgoingMail.Add(LearningMail.ForPromotion(session, person, options.Value, now));
+                    AuditLog.Record(db, clock, actor, "learning.promote", SessionTarget(sessionId),
+                        before: new { person = person.UserPrincipalName, status = "Waiting" }, after: new { person = person.UserPrincipalName, status = "Registered" });
+                }
+            }
+
+            if (moved && session.EndsAt > now)
+            {
+                // The promoted already have the new invitation in their promotion e-mail; a session that is over needs no news.
+                foreach (var (person, status) in await SeatedAndWaitingWithStatusAsync(sessionId, cancellationToken))
+                {
+                    if (!promoted.Contains(person.Id))
+                    {
+                        db.OutgoingMail.Add(LearningMail.ForChange(session, person, status, options.Value, now));
+                    }
+                }
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.SessionAsync(sessionId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result<LearningSession>.Ok(session);
+        });
+    }
+
+    /// <summary>
+    /// Deletes a session made by mistake: one anybody holds a seat or waits for, that has been held, or has attendance or
+    /// feedback, is refused (cancel it instead, which tells those registered).
+    /// </summary>
+    public async Task<Result<int>> DeleteSessionAsync(int sessionId, string actor, CancellationToken cancellationToken)
+    {
+        var session = await db.LearningSessions.SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (session is null)
+        {
+            return Result<int>.Fail("session", LearningText.Get("SessionNotFound"));
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if ((session.CancelledAt is null && session.StartsAt <= now)
+            || await db.Attendance.AnyAsync(a => a.SessionId == sessionId, cancellationToken)
+            || await db.FeedbackGiven.AnyAsync(f => f.SessionId == sessionId, cancellationToken))
+        {
+            return Result<int>.Fail("delete", LearningText.Get("SessionDeleteHeld"));
+        }
+        if (await db.Registrations.AnyAsync(r => r.SessionId == sessionId && r.Status != RegistrationStatus.Cancelled, cancellationToken))
+        {
+            return Result<int>.Fail("delete", LearningText.Get("SessionDeleteRegistered"));
+        }
+        AuditLog.Record(db, clock, actor, "learning.session.delete", ProgrammeTarget(session.ProgrammeId),
+            before: new { session.Id, session.Title, session.StartsAt, session.EndsAt, Mode = session.Mode.ToString(), session.Location, session.TeamsUrl, session.Capacity });
+        db.LearningSessions.Remove(session);
+        await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await knowledge.RemoveAsync(KnowledgeSync.SessionKey(sessionId), cancellationToken);
+            return true;
+        }, cancellationToken);
+        return Result<int>.Ok(session.ProgrammeId);
+    }
+
+    private async Task<List<(PersonRow Person, RegistrationStatus Status)>> SeatedAndWaitingWithStatusAsync(int sessionId, CancellationToken cancellationToken) =>
+        [.. (await db.Registrations.Where(r => r.SessionId == sessionId && r.Status != RegistrationStatus.Cancelled)
+            .Join(new OrganisationDirectory(db).PersonRows, r => r.PersonId, p => p.Id, (r, p) => new { Person = p, r.Status }).ToListAsync(cancellationToken))
+            .Select(x => (x.Person, x.Status))];
 
     public async Task<Result<Recording>> AddRecordingAsync(int programmeId, RecordingInput input, Stream? transcript, string? transcriptName, string actor, CancellationToken cancellationToken)
     {
@@ -485,6 +690,31 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         if (string.IsNullOrWhiteSpace(input.OwnerName))
         {
             return ("OwnerName", LearningText.Get("FieldRequired", LearningText.Get("ProgrammeOwner")));
+        }
+        return null;
+    }
+
+    private static (string Field, string Message)? ValidateSession(string title, TimeSpan length, int? capacity, SessionMode mode, string? location, string? teamsUrl)
+    {
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            return ("Title", LearningText.Get("FieldRequired", LearningText.Get("SessionTitle")));
+        }
+        if (length <= TimeSpan.Zero || length > TimeSpan.FromHours(12))
+        {
+            return ("Minutes", LearningText.Get("SessionBadLength"));
+        }
+        if (capacity is < 1)
+        {
+            return ("Capacity", LearningText.Get("SessionBadCapacity"));
+        }
+        if (mode != SessionMode.OnSite && teamsUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        {
+            return ("TeamsUrl", LearningText.Get("BadUrl"));
+        }
+        if (mode != SessionMode.Online && string.IsNullOrWhiteSpace(location))
+        {
+            return ("Location", LearningText.Get("FieldRequired", LearningText.Get("SessionLocation")));
         }
         return null;
     }

@@ -172,7 +172,7 @@ public sealed class SurveyEditor(OppdriftDb db, OrganisationDirectory directory,
             return Result<Survey>.Fail(rounds.Field!, rounds.Error!);
         }
 
-        var changes = new Changes();
+        var changes = new AuditChanges();
         var oldName = survey.Name;
         if (name != oldName)
         {
@@ -395,7 +395,7 @@ public sealed class SurveyEditor(OppdriftDb db, OrganisationDirectory directory,
         return Result<List<(SurveyRound, RoundEdit, DateTime, DateTime)>>.Ok(result);
     }
 
-    private void ApplyQuestions(Survey survey, List<CheckedQuestion> questions, Changes changes)
+    private void ApplyQuestions(Survey survey, List<CheckedQuestion> questions, AuditChanges changes)
     {
         var order = survey.Questions.OrderBy(q => q.SortOrder).Select(Describe).ToList();
         var kept = questions.Where(q => q.Existing is not null).Select(q => q.Existing!.Id).ToHashSet();
@@ -490,7 +490,7 @@ public sealed class SurveyEditor(OppdriftDb db, OrganisationDirectory directory,
         return theme;
     }
 
-    private static void ApplyRounds(Survey survey, List<(SurveyRound Round, RoundEdit Edit, DateTime OpensAt, DateTime ClosesAt)> rounds, Changes changes)
+    private static void ApplyRounds(Survey survey, List<(SurveyRound Round, RoundEdit Edit, DateTime OpensAt, DateTime ClosesAt)> rounds, AuditChanges changes)
     {
         _ = survey;
         foreach (var (round, edit, opensAt, closesAt) in rounds)
@@ -512,27 +512,4 @@ public sealed class SurveyEditor(OppdriftDb db, OrganisationDirectory directory,
 
     /// <summary>The start of a day in Oslo, in UTC.</summary>
     public static DateTime StartOfDay(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), LearningMail.Oslo);
-
-    /// <summary>The fields a change touched, each with its value before and after, for the audit entry.</summary>
-    private sealed class Changes
-    {
-        public Dictionary<string, object?> Before { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, object?> After { get; } = new(StringComparer.Ordinal);
-
-        public void Set<T>(string field, T old, T value, Action<T> assign)
-        {
-            if (EqualityComparer<T>.Default.Equals(old, value))
-            {
-                return;
-            }
-            Add(field, old, value);
-            assign(value);
-        }
-
-        public void Add(string field, object? old, object? value)
-        {
-            Before[field] = old;
-            After[field] = value;
-        }
-    }
 }

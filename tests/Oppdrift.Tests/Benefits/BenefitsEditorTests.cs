@@ -186,7 +186,7 @@ public sealed class BenefitsEditorTests
         var goal = await check.BenefitGoals.SingleAsync(g => g.Id == created.Value.Id);
         Assert.Equal(("Jobbe smartere", null), (goal.Name, goal.Description));
         var update = await check.AuditEntries.SingleAsync(a => a.Action == "benefits.goal.update");
-        Assert.Equal(("endringsleder", "Jobbe smartere"), (update.Actor, update.Target));
+        Assert.Equal(("endringsleder", $"goal:{goal.Id}"), (update.Actor, update.Target));
         Assert.Equal("{\"Name\":\"Arbeide mer effektivt\",\"Description\":\"Mindre tid\\npå e-post\"}", update.Before);
         Assert.Equal("{\"Name\":\"Jobbe smartere\",\"Description\":null}", update.After);
     }

@@ -78,6 +78,9 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/usage/workloads/{Workload}");
         Assert.Contains(declared, d => d.Route == "/api/usage/overview");
         Assert.Contains(declared, d => d.Route == "/benefits/measurements/{id:long}/delete" && d.Method == "POST" && d.Policy == Policies.Planning);
+        Assert.Contains(declared, d => d.Route == "/benefits/goals/{GoalId:int}/edit" && d.Policy == Policies.CentralTeam);
+        Assert.Contains(declared, d => d.Route == "/learning/programmes/{Id:int}/edit" && d.Policy == Policies.ProgrammeOwner);
+        Assert.Contains(declared, d => d.Route == "/learning/sessions/{Id:int}/edit" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/processes/" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.csv" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.xlsx" && d.Policy == Policies.Insight);
@@ -466,6 +469,24 @@ public sealed class AuthorizationMatrixTests
             if (results.StatusCode != HttpStatusCode.OK)
             {
                 failures.Add($"own programme's results: {(int)results.StatusCode}");
+            }
+        }
+        foreach (var edit in new[] { "/learning/programmes/{0}/edit", "/learning/sessions/{1}/edit" })
+        {
+            using (var response = await owner.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, edit, theirs.Programme, theirs.Session)))
+            {
+                if (!Refused(response))
+                {
+                    failures.Add($"other programme's edit page {edit}: {(int)response.StatusCode}");
+                }
+                NoSecrets(edit, await BodyAsync(response));
+            }
+            using (var response = await owner.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, edit, mine.Programme, mine.Session)))
+            {
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    failures.Add($"own programme's edit page {edit}: {(int)response.StatusCode}");
+                }
             }
         }
         using (var document = await employee.GetAsync($"/learning/documents/{theirs.Document}"))

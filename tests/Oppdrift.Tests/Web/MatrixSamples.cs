@@ -37,6 +37,7 @@ internal sealed partial class MatrixSamples
     }
 
     public int AgencyId => _agencyId;
+    public int Goal { get; private set; }
     public int Benefit { get; private set; }
     public int Indicator { get; private set; }
     public long Measurement { get; private set; }
@@ -81,6 +82,7 @@ internal sealed partial class MatrixSamples
 
         var editor = services.GetRequiredService<BenefitsEditor>();
         var goal = (await editor.SaveGoalAsync(null, new GoalInput($"Mål {code}", null), central, default)).Value!.Id;
+        samples.Goal = goal;
         samples.Benefit = Ok(await editor.SaveBenefitAsync(null, new BenefitInput(goal, $"Gevinst {secret}", null, "Direktør", today.AddDays(-30), today.AddYears(1),
             false, true, null, null, [agency.Id]), central, default)).Id;
         samples.Indicator = Ok(await editor.SaveIndicatorAsync(null, Oppdrift.Tests.Benefits.BenefitsServices.Survey(samples.Benefit, today.AddDays(-30)), central, default)).Id;
@@ -233,6 +235,9 @@ internal sealed partial class MatrixSamples
             "/benefits/measurements/{id:long}/delete" => $"/benefits/measurements/{S(fresh ? await MeasurementAsync() : Measurement)}/delete",
             "/learning/programmes/{Id:int}" => $"/learning/programmes/{S(Programme)}",
             "/learning/programmes/{Id:int}/results" => $"/learning/programmes/{S(Programme)}/results",
+            "/learning/programmes/{Id:int}/edit" => $"/learning/programmes/{S(Programme)}/edit",
+            "/learning/sessions/{Id:int}/edit" => $"/learning/sessions/{S(Session)}/edit",
+            "/benefits/goals/{GoalId:int}/edit" => $"/benefits/goals/{S(Goal)}/edit",
             "/learning/programmes/{id:int}/documents" => $"/learning/programmes/{S(Programme)}/documents",
             "/learning/programmes/{id:int}/recordings" => $"/learning/programmes/{S(Programme)}/recordings",
             "/learning/sessions/{Id:int}" => $"/learning/sessions/{S(Session)}",

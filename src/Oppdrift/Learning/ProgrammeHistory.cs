@@ -1,0 +1,67 @@
+// The change history a programme's page shows its managers: what was done to the programme and its sessions, from the
+// audit log. Registrations and feedback are left out: they name people, and stay on the audit page.
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Access;
+using Oppdrift.Data;
+
+namespace Oppdrift.Learning;
+
+public static class ProgrammeHistory
+{
+    public static readonly IReadOnlyDictionary<string, string> ActionKeys = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["learning.programme.create"] = "ActionProgrammeCreate",
+        ["learning.programme.update"] = "ActionProgrammeUpdate",
+        ["learning.session.create"] = "ActionSessionCreate",
+        ["learning.session.update"] = "ActionSessionUpdate",
+        ["learning.session.cancel"] = "ActionSessionCancel",
+        ["learning.session.delete"] = "ActionSessionDelete",
+        ["learning.recording.create"] = "ActionRecordingCreate",
+        ["learning.recording.delete"] = "ActionRecordingDelete",
+        ["learning.document.create"] = "ActionDocumentCreate",
+        ["learning.document.delete"] = "ActionDocumentDelete",
+    };
+
+    private static readonly Dictionary<string, string> FieldKeys = new(StringComparer.Ordinal)
+    {
+        ["Name"] = "ProgrammeName",
+        ["Description"] = "Description",
+        ["OwnerName"] = "ProgrammeOwner",
+        ["OwnerAgencyId"] = "OwnerAgency",
+        ["Audience"] = "Audience",
+        ["Agencies"] = "AudienceAgencies",
+        ["Topics"] = "Topics",
+        ["Tools"] = "Tools",
+        ["Modules"] = "Modules",
+        ["Title"] = "SessionTitle",
+        ["StartsAt"] = "SessionStartsAt",
+        ["EndsAt"] = "SessionEndsAt",
+        ["Mode"] = "Mode",
+        ["Location"] = "SessionLocation",
+        ["TeamsUrl"] = "TeamsLink",
+        ["Capacity"] = "Capacity",
+        ["Cancelled"] = "Cancelled",
+        ["Count"] = "HistorySessionCount",
+        ["Url"] = "RecordingUrl",
+        ["DurationSeconds"] = "HistoryDurationSeconds",
+        ["TranscriptFileName"] = "TranscriptFile",
+        ["FileName"] = "File",
+        ["Bytes"] = "HistoryBytes",
+        ["OwnerAccount"] = "HistoryOwnerAccount",
+    };
+
+    /// <summary>The programme's entries (its sessions' included, those deleted too), newest first.</summary>
+    public static async Task<IReadOnlyList<AuditEntry>> ReadAsync(OppdriftDb db, int programmeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var sessions = await db.LearningSessions.AsNoTracking().Where(s => s.ProgrammeId == programmeId).Select(s => s.Id).ToListAsync(cancellationToken);
+        string[] targets = [Programmes.ProgrammeTarget(programmeId), .. sessions.Select(Programmes.SessionTarget)];
+        return await AuditLog.HistoryAsync(db, targets, [.. ActionKeys.Keys], cancellationToken);
+    }
+
+    /// <summary>What to call each action, in the current language.</summary>
+    public static IReadOnlyDictionary<string, string> Actions() => ActionKeys.ToDictionary(a => a.Key, a => LearningText.Get(a.Value), StringComparer.Ordinal);
+
+    /// <summary>What to call each field the entries name, in the current language.</summary>
+    public static IReadOnlyDictionary<string, string> Fields() => FieldKeys.ToDictionary(f => f.Key, f => LearningText.Get(f.Value), StringComparer.Ordinal);
+}
