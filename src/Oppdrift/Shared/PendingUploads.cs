@@ -51,23 +51,37 @@ public class PendingUploads(string folder, string extension)
 
 /// <summary>
 /// Deletes the files of <typeparamref name="T"/> left for more than a day (a proposal or mapping never finished), every
-/// hour, so an upload that holds names and addresses is not kept for good.
+/// hour, so an upload that holds names and addresses is not kept for good. One node does it for all, since the folder
+/// is shared between the nodes (<c>Oppdrift:SharedDirectory</c>).
 /// </summary>
-public sealed class PendingUploadsCleanup<T>(T uploads, TimeProvider clock) : Microsoft.Extensions.Hosting.BackgroundService
+public sealed class PendingUploadsCleanup<T>(T uploads, JobLeases leases, TimeProvider clock) : Microsoft.Extensions.Hosting.BackgroundService
     where T : PendingUploads
 {
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    /// <summary>The job's key, as its lease is named.</summary>
+    public static string Key => "PendingUploadsCleanup:" + typeof(T).Name;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        using var timer = new PeriodicTimer(Interval, clock);
         do
         {
             try
             {
-                uploads.DeleteOlderThan(clock.GetUtcNow().UtcDateTime.AddDays(-1));
+                await leases.RunAsync(Key, Interval, _ =>
+                {
+                    uploads.DeleteOlderThan(clock.GetUtcNow().UtcDateTime.AddDays(-1));
+                    return Task.CompletedTask;
+                }, stoppingToken);
             }
             catch (IOException)
             {
                 // A file in use or already gone: the next hour tries again.
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or JobLeaseLostException)
+            {
+                // The database is away: the next hour tries again.
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
