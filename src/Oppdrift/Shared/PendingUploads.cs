@@ -1,8 +1,9 @@
 namespace Oppdrift.Shared;
 
 /// <summary>
-/// An uploaded file kept between the steps of a page (a mapping to check, a proposal to accept) in a folder of the data
-/// directory, under a random id with its original name beside it. The steps read it back by id; it is deleted when the
+/// An uploaded file kept between the steps of a page (a mapping to check, a proposal to accept) in a folder of the shared
+/// directory (<c>Oppdrift:SharedDirectory</c>, so the next step may come to another web node), under a random id with
+/// its original name beside it. The steps read it back by id; it is deleted when the
 /// last step is done, and files older than a day are deleted by the module that keeps them.
 /// </summary>
 public class PendingUploads(string folder, string extension)
