@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Oppdrift.Data;
 
@@ -31,6 +33,7 @@ public static class DatabaseSchema
             // own lock on PostgreSQL is taken per migration, after each migrator has listed what it will apply, so the second
             // would apply the first's migrations again and fail. One session-level advisory lock around the whole of it makes
             // the second wait, then find nothing pending.
+            await CreatePostgresDatabaseAsync(db, cancellationToken);
             await db.Database.OpenConnectionAsync(cancellationToken);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
         }
@@ -52,6 +55,24 @@ public static class DatabaseSchema
                 await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
                 await db.Database.CloseConnectionAsync();
             }
+        }
+    }
+
+    /// <summary>Creates the database the connection string names when it does not exist yet, as migrating would.</summary>
+    private static async Task CreatePostgresDatabaseAsync(OppdriftDb db, CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another node created it a moment ago.
         }
     }
 
