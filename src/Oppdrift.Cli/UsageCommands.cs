@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Oppdrift.Data;
+using Oppdrift.Shared;
 using Oppdrift.Shared.Privacy;
 using Oppdrift.Usage;
 using Oppdrift.Usage.Graph;
@@ -170,21 +171,29 @@ internal static class UsageCommands
         await using var db = await cli.OpenDbAsync(cancellationToken);
         var importer = CreateImporter(db, cli);
         using var downloader = GraphReportDownloader.Create(options);
+        // Under the nightly pull's lease, so it never runs beside the app's own pull.
+        var leases = new JobLeases(cli.Database, TimeProvider.System, NullLogger<JobLeases>.Instance);
         var job = new UsageGraphPullJob(options, downloader,
             (sources, ct) => UsageModule.ImportPulledAsync(importer, sources, ct),
             ct => UsageModule.ImportedAsync(db, ct),
-            TimeProvider.System, NullLogger<UsageGraphPullJob>.Instance);
-        var run = await cli.Progress.Progress()
+            leases, TimeProvider.System, NullLogger<UsageGraphPullJob>.Instance);
+        UsagePullRun? run = null;
+        await cli.Progress.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask("Pulling usage reports from Microsoft Graph", maxValue: 1);
-                var outcome = await job.RunAsync(new Progress<double>(p => task.Value = p), cancellationToken);
+                await leases.RunAsync(UsageGraphPullJob.Key, TimeSpan.Zero,
+                    async ct => run = await job.RunAsync(new Progress<double>(p => task.Value = p), ct), cancellationToken);
                 task.Value = 1;
                 task.StopTask();
-                return outcome;
             });
+        if (run is null)
+        {
+            await cli.Error.WriteLineAsync("A pull from Microsoft Graph is running already (the app's nightly pull); try again when it has finished.");
+            return ExitCodes.Failure;
+        }
         cli.Out.WriteLine($"{run.Imported.Count} of {run.Planned.Count} reports pulled and imported, {run.Failed.Count} failed");
         foreach (var failure in run.Failed)
         {

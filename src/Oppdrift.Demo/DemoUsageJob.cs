@@ -43,8 +43,8 @@ public static class DemoUsageLoad
 /// the demo's people and no usage imports yet, reporting to the Usage module's <see cref="UsageLoadStatus"/> so the
 /// overview says the reports are loading and Benefits waits for all of them.
 /// </summary>
-public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions options, UsageLoadStatus status, TimeProvider clock, ILogger<DemoUsageJob> logger)
-    : BackgroundService
+public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions options, UsageLoadStatus status, Shared.JobLeases leases, TimeProvider clock,
+    ILogger<DemoUsageJob> logger) : BackgroundService
 {
     public const string Key = "DemoUsageLoad";
 
@@ -58,30 +58,36 @@ public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions 
         await Task.Yield();
         try
         {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
-            if (await UsageQueries.AnyImportAsync(db, stoppingToken) || !await new OrganisationDirectory(db).AnyPeopleAsync(stoppingToken))
-            {
-                return;
-            }
-            var (first, last) = DemoUsageLoad.Span(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), options.UsageDays);
-            // The batch lasts until the benefits loaded after the reports have been measured, so the measurement job
-            // does not measure them a second time meanwhile.
-            using var batch = status.Begin((last.DayNumber - first.DayNumber + 1) * UsageReportCatalogue.All.Count);
-            var started = clock.GetTimestamp();
-            var importer = scope.ServiceProvider.GetRequiredService<UsageImporter>();
-            var result = await DemoUsageLoad.LoadAsync(importer, DemoMunicipality.Generate(options.Seed), first, last, options.Concealed, batch, stoppingToken);
-            LogLoaded(logger, result.Succeeded, result.Rows, first, last, clock.GetElapsedTime(started).TotalSeconds);
-            await LoadBenefitsAsync(scope.ServiceProvider, stoppingToken);
-            // The effects of the change log's interventions and of those derived from the demo's programmes, processes and
-            // shares, at once rather than at the effects job's next check.
-            await scope.ServiceProvider.GetRequiredService<Effects.InterventionSources>().SyncAsync(stoppingToken);
-            await scope.ServiceProvider.GetRequiredService<Effects.EffectEstimator>().EstimateAllAsync(stoppingToken);
+            // Under the lease, so that of several nodes started on one empty database only one loads the history.
+            await leases.RunAsync(Key, TimeSpan.Zero, LoadAsync, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down; the reports imported so far stay, and the rest are not attempted again (imports exist).
         }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+        if (await UsageQueries.AnyImportAsync(db, cancellationToken) || !await new OrganisationDirectory(db).AnyPeopleAsync(cancellationToken))
+        {
+            return;
+        }
+        var (first, last) = DemoUsageLoad.Span(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), options.UsageDays);
+        // The batch lasts until the benefits loaded after the reports have been measured, so the measurement job
+        // does not measure them a second time meanwhile.
+        using var batch = status.Begin((last.DayNumber - first.DayNumber + 1) * UsageReportCatalogue.All.Count);
+        var started = clock.GetTimestamp();
+        var importer = scope.ServiceProvider.GetRequiredService<UsageImporter>();
+        var result = await DemoUsageLoad.LoadAsync(importer, DemoMunicipality.Generate(options.Seed), first, last, options.Concealed, batch, cancellationToken);
+        LogLoaded(logger, result.Succeeded, result.Rows, first, last, clock.GetElapsedTime(started).TotalSeconds);
+        await LoadBenefitsAsync(scope.ServiceProvider, cancellationToken);
+        // The effects of the change log's interventions and of those derived from the demo's programmes, processes and
+        // shares, at once rather than at the effects job's next check.
+        await scope.ServiceProvider.GetRequiredService<Effects.InterventionSources>().SyncAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<Effects.EffectEstimator>().EstimateAllAsync(cancellationToken);
     }
 
     /// <summary>

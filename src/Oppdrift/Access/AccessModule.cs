@@ -38,6 +38,7 @@ public static class AccessModule
                 ? EntraDirectoryReader.Create(settings, provider.GetKeyedService<HttpMessageHandler>(EntraDirectoryPollJob.Key))
                 : null,
             provider.GetRequiredService<IServiceScopeFactory>(),
+            provider.GetRequiredService<Shared.JobLeases>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetRequiredService<ILogger<EntraDirectoryPollJob>>()));
         services.AddHostedService(provider => provider.GetRequiredService<EntraDirectoryPollJob>());

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
+using Oppdrift.Shared;
 
 namespace Oppdrift.Access;
 
@@ -34,16 +35,18 @@ public sealed partial class EntraDirectoryPollJob : BackgroundService
     private readonly EntraSettings settings;
     private readonly EntraDirectoryReader? reader;
     private readonly IServiceScopeFactory scopes;
+    private readonly JobLeases leases;
     private readonly TimeProvider time;
     private readonly ILogger<EntraDirectoryPollJob> logger;
 
     /// <param name="reader">Null when the poll is not configured; the job then does nothing.</param>
-    public EntraDirectoryPollJob(EntraSettings settings, EntraDirectoryReader? reader, IServiceScopeFactory scopes, TimeProvider time,
+    public EntraDirectoryPollJob(EntraSettings settings, EntraDirectoryReader? reader, IServiceScopeFactory scopes, JobLeases leases, TimeProvider time,
         ILogger<EntraDirectoryPollJob> logger)
     {
         this.settings = settings;
         this.reader = reader;
         this.scopes = scopes;
+        this.leases = leases;
         this.time = time;
         this.logger = logger;
     }
@@ -73,7 +76,8 @@ public sealed partial class EntraDirectoryPollJob : BackgroundService
         {
             try
             {
-                await RunAsync(stoppingToken);
+                // One node polls for all: the delta link is shared, and two polls at once would follow the same changes twice.
+                await leases.RunAsync(Key, settings.DirectoryPollInterval, RunAsync, stoppingToken);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {

@@ -254,7 +254,7 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
 /// state changed), the process register has (a process, its state or its measures changed), or a new day has begun, checking every <see cref="BenefitsOptions.CheckEvery"/>.
 /// </summary>
 public sealed partial class BenefitsMeasurementJob(IServiceProvider services, BenefitsOptions options, UsageLoadStatus usageLoad,
-    ILogger<BenefitsMeasurementJob> logger, TimeProvider clock) : BackgroundService
+    Shared.JobLeases leases, ILogger<BenefitsMeasurementJob> logger, TimeProvider clock) : BackgroundService
 {
     public const string Key = "BenefitsMeasure";
 
@@ -264,7 +264,6 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
         {
             return;
         }
-        (UsageDataVersion?, long, long, DateOnly)? measured = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -274,20 +273,24 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
                 {
                     continue; // half a batch would be measured again at once; wait for all of it
                 }
-                await using var scope = services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
-                // The day is part of the version: migration indicators are measured up to today, so a new day can bring a
-                // new measurement date even when the plan has not changed.
-                (UsageDataVersion?, long, long, DateOnly) version = (await UsageDataVersion.ReadAsync(db, stoppingToken),
-                    await MigrationQueries.VersionAsync(db, stoppingToken), await ProcessQueries.VersionAsync(db, stoppingToken),
-                    DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-                if (version == measured)
+                // One node measures; the version it measured is kept with the lease, so no node measures it again.
+                await leases.RunAsync(Key, options.CheckEvery, async (measured, cancellationToken) =>
                 {
-                    continue;
-                }
-                var written = await scope.ServiceProvider.GetRequiredService<BenefitsMeasurer>().MeasureAllAsync(stoppingToken);
-                measured = version;
-                LogMeasured(logger, written);
+                    await using var scope = services.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+                    // The day is part of the version: migration indicators are measured up to today, so a new day can bring a
+                    // new measurement date even when the plan has not changed.
+                    var usage = await UsageDataVersion.ReadAsync(db, cancellationToken);
+                    var version = FormattableString.Invariant(
+                        $"usage {usage.Imports}/{usage.IdSum}; migration {await MigrationQueries.VersionAsync(db, cancellationToken)}; processes {await ProcessQueries.VersionAsync(db, cancellationToken)}; day {DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime):yyyy-MM-dd}");
+                    if (version == measured)
+                    {
+                        return null;
+                    }
+                    var written = await scope.ServiceProvider.GetRequiredService<BenefitsMeasurer>().MeasureAllAsync(cancellationToken);
+                    LogMeasured(logger, written);
+                    return version;
+                }, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Oppdrift.Data;
 
@@ -18,6 +20,8 @@ public static class DataServices
         services.AddSingleton(provider);
         services.AddDbContext<OppdriftDb>(options => Configure(options, provider));
         services.AddDbContextFactory<OppdriftDb>(options => Configure(options, provider), ServiceLifetime.Scoped);
+        services.AddSingleton(services => new Shared.JobLeases(provider, services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetService<ILogger<Shared.JobLeases>>() ?? NullLogger<Shared.JobLeases>.Instance));
         return services;
     }
 

@@ -91,4 +91,22 @@ public static class DataDirectory
         Directory.CreateDirectory(folder);
         return folder;
     }
+
+    /// <summary>
+    /// The folder for files every web node must see: uploads waiting for their next step, share scans and learning
+    /// documents. <c>Oppdrift:SharedDirectory</c> (a network share all nodes mount), by default the data folder, which is
+    /// right for one node.
+    /// </summary>
+    public static string Shared(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration["Oppdrift:SharedDirectory"];
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return Resolve(configuration);
+        }
+        var folder = Path.GetFullPath(configured);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
 }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Oppdrift.Data;
 
@@ -24,15 +26,58 @@ public static class DatabaseSchema
     public static async Task<IReadOnlyList<string>> MigrateAsync(OppdriftDb db, string description, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var unknown = await UnknownMigrationsAsync(db, cancellationToken);
-        if (unknown.Count > 0)
+        var postgres = db.Database.IsNpgsql();
+        if (postgres)
         {
-            throw new DatabaseTooNewException(description, unknown);
+            // Several web nodes (or `oppdrift db migrate` beside a starting node) may migrate one database at once. EF Core's
+            // own lock on PostgreSQL is taken per migration, after each migrator has listed what it will apply, so the second
+            // would apply the first's migrations again and fail. One session-level advisory lock around the whole of it makes
+            // the second wait, then find nothing pending.
+            await CreatePostgresDatabaseAsync(db, cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
         }
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        await db.Database.MigrateAsync(cancellationToken);
-        return pending;
+        try
+        {
+            var unknown = await UnknownMigrationsAsync(db, cancellationToken);
+            if (unknown.Count > 0)
+            {
+                throw new DatabaseTooNewException(description, unknown);
+            }
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            await db.Database.MigrateAsync(cancellationToken);
+            return pending;
+        }
+        finally
+        {
+            if (postgres)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+        }
     }
+
+    /// <summary>Creates the database the connection string names when it does not exist yet, as migrating would.</summary>
+    private static async Task CreatePostgresDatabaseAsync(OppdriftDb db, CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another node created it a moment ago.
+        }
+    }
+
+    /// <summary>The PostgreSQL advisory lock held while migrating: "OPPDRIFT" in ASCII.</summary>
+    public const long MigrationLockKey = 0x4F50504452494654;
 }
 
 /// <summary>The database was migrated by a newer version of Oppdrift; this one refuses to use it.</summary>

@@ -86,6 +86,8 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<InterventionAgency> InterventionAgencies => Set<InterventionAgency>();
     public DbSet<EffectResult> EffectResults => Set<EffectResult>();
 
+    public DbSet<Shared.JobLease> JobLeases => Set<Shared.JobLease>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         OrganisationModel.Map(modelBuilder);
@@ -98,6 +100,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
         ProcessesModel.Map(modelBuilder);
         SurveysModel.Map(modelBuilder);
         EffectsModel.Map(modelBuilder);
+        Shared.JobLease.Map(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

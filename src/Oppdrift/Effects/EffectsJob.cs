@@ -15,11 +15,19 @@ namespace Oppdrift.Effects;
 /// interventions derived from programmes, process moves and share migrations in step with their sources
 /// (<see cref="InterventionSources"/>); a change there is a change of the interventions.
 /// </summary>
-public sealed partial class EffectsJob(IServiceProvider services, EffectsOptions options, UsageLoadStatus usageLoad, ILogger<EffectsJob> logger,
-    TimeProvider clock) : BackgroundService
+public sealed partial class EffectsJob(IServiceProvider services, EffectsOptions options, UsageLoadStatus usageLoad, Shared.JobLeases leases,
+    ILogger<EffectsJob> logger, TimeProvider clock) : BackgroundService
 {
+    /// <summary>The job's key, as its lease is named.</summary>
+    public const string Key = "Effects";
+
     /// <summary>What the estimates were computed from: the current usage imports, the attendance rows and the interventions.</summary>
-    public readonly record struct Inputs(UsageDataVersion Usage, (int Rows, int LastId) Attendance, int Interventions, DateTime? LastChange);
+    public readonly record struct Inputs(UsageDataVersion Usage, (int Rows, int LastId) Attendance, int Interventions, DateTime? LastChange)
+    {
+        /// <summary>The inputs as the marker kept with the job's lease, the same on every node.</summary>
+        public string Marker => FormattableString.Invariant(
+            $"usage {Usage.Imports}/{Usage.IdSum}; attendance {Attendance.Rows}/{Attendance.LastId}; interventions {Interventions}; changed {LastChange:O}");
+    }
 
     public static async Task<Inputs> InputsAsync(OppdriftDb db, LearningQueries learning, CancellationToken cancellationToken)
     {
@@ -36,7 +44,6 @@ public sealed partial class EffectsJob(IServiceProvider services, EffectsOptions
         {
             return;
         }
-        Inputs? estimated = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -46,18 +53,22 @@ public sealed partial class EffectsJob(IServiceProvider services, EffectsOptions
                 {
                     continue; // half a batch would be estimated again at once; wait for all of it
                 }
-                await using var scope = services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
-                await scope.ServiceProvider.GetRequiredService<InterventionSources>().SyncAsync(stoppingToken);
-                var inputs = await InputsAsync(db, scope.ServiceProvider.GetRequiredService<LearningQueries>(), stoppingToken);
-                if (inputs == estimated)
+                // One node estimates; the inputs it estimated from are kept with the lease, so no node estimates them again.
+                await leases.RunAsync(Key, options.CheckEvery, async (estimated, cancellationToken) =>
                 {
-                    continue;
-                }
-                var started = clock.GetTimestamp();
-                var written = await scope.ServiceProvider.GetRequiredService<EffectEstimator>().EstimateAllAsync(stoppingToken);
-                estimated = inputs;
-                LogEstimated(logger, written, clock.GetElapsedTime(started).TotalSeconds);
+                    await using var scope = services.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+                    await scope.ServiceProvider.GetRequiredService<InterventionSources>().SyncAsync(cancellationToken);
+                    var inputs = (await InputsAsync(db, scope.ServiceProvider.GetRequiredService<LearningQueries>(), cancellationToken)).Marker;
+                    if (inputs == estimated)
+                    {
+                        return null;
+                    }
+                    var started = clock.GetTimestamp();
+                    var written = await scope.ServiceProvider.GetRequiredService<EffectEstimator>().EstimateAllAsync(cancellationToken);
+                    LogEstimated(logger, written, clock.GetElapsedTime(started).TotalSeconds);
+                    return inputs;
+                }, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -257,4 +257,10 @@ public sealed class OutgoingMail
     public DateTime? SentAt { get; set; }
     public int Attempts { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>Until when a sender has claimed the mail; another sender takes it only after that (the first one died).</summary>
+    public DateTime? ClaimedUntil { get; set; }
+
+    /// <summary>The sender (node) that claimed it last.</summary>
+    public string? ClaimedBy { get; set; }
 }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
+using Oppdrift.Shared;
 
 namespace Oppdrift.Learning;
 
@@ -131,8 +132,14 @@ public static class LearningMail
 }
 
 /// <summary>Sends what the outbox holds and queues reminders for tomorrow's sessions; runs every minute.</summary>
-public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOptions<LearningOptions> options, TimeProvider clock, ILogger<LearningMailJob> logger) : BackgroundService
+public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOptions<LearningOptions> options, JobLeases leases, TimeProvider clock,
+    ILogger<LearningMailJob> logger) : BackgroundService
 {
+    /// <summary>The job's key, as its lease is named.</summary>
+    public const string Key = "LearningMail";
+
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
     public const int MaxAttempts = 5;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Learning e-mails wait in the outbox: no SMTP server is configured (Learning:Smtp:Host).")]
@@ -144,24 +151,28 @@ public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOption
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var warned = false;
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
+        using var timer = new PeriodicTimer(Interval, clock);
         do
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
-                await QueueRemindersAsync(db, options.Value, clock, stoppingToken);
-                if (options.Value.Smtp.Host.Length == 0)
+                // One node a minute queues the reminders and drains the outbox; the claims keep any other sender off its mails.
+                await leases.RunAsync(Key, Interval, async cancellationToken =>
                 {
-                    if (!warned)
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+                    await QueueRemindersAsync(db, options.Value, clock, cancellationToken);
+                    if (options.Value.Smtp.Host.Length == 0)
                     {
-                        LogNoServer(logger);
-                        warned = true;
+                        if (!warned)
+                        {
+                            LogNoServer(logger);
+                            warned = true;
+                        }
+                        return;
                     }
-                    continue;
-                }
-                await SendPendingAsync(db, options.Value.Smtp, clock, logger, stoppingToken);
+                    await SendPendingAsync(db, options.Value.Smtp, clock, logger, leases.Owner, cancellationToken);
+                }, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -197,14 +208,81 @@ public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOption
         return due.Count;
     }
 
-    /// <summary>Sends unsent mail oldest first over one SMTP connection; a failure is counted and tried again later.</summary>
-    public static async Task<int> SendPendingAsync(OppdriftDb db, SmtpOptions smtp, TimeProvider clock, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>How long a sender's claim on a mail lasts: after that, should it have died, another sender takes the mail.</summary>
+    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(10);
+
+    /// <summary>A mail the server refused is tried again after this long.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many mails one sender claims at a time.</summary>
+    public const int ClaimBatch = 50;
+
+    /// <summary>
+    /// Claims up to <paramref name="batch"/> unsent mails, oldest first, for <paramref name="sender"/> in one statement, and
+    /// returns their ids. On PostgreSQL the rows are picked with <c>FOR UPDATE SKIP LOCKED</c>, so concurrent senders take
+    /// different mails without waiting for each other; on SQLite the one statement is atomic, as SQLite writes one at a time.
+    /// </summary>
+    public static async Task<List<long>> ClaimAsync(OppdriftDb db, string sender, TimeProvider clock, int batch, CancellationToken cancellationToken)
     {
-        var pending = await db.OutgoingMail.Where(m => m.SentAt == null && m.Attempts < MaxAttempts).OrderBy(m => m.Id).Take(200).ToListAsync(cancellationToken);
-        if (pending.Count == 0)
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var until = now + ClaimFor;
+        var query = db.Database.IsNpgsql()
+            ? db.Database.SqlQuery<long>($"""
+                UPDATE learning_outgoing_mail SET "ClaimedUntil" = {until}, "ClaimedBy" = {sender}
+                WHERE "Id" IN (SELECT "Id" FROM learning_outgoing_mail
+                    WHERE "SentAt" IS NULL AND "Attempts" < {MaxAttempts} AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" <= {now})
+                    ORDER BY "Id" LIMIT {batch} FOR UPDATE SKIP LOCKED)
+                RETURNING "Id" AS "Value"
+                """)
+            : db.Database.SqlQuery<long>($"""
+                UPDATE learning_outgoing_mail SET "ClaimedUntil" = {until}, "ClaimedBy" = {sender}
+                WHERE "Id" IN (SELECT "Id" FROM learning_outgoing_mail
+                    WHERE "SentAt" IS NULL AND "Attempts" < {MaxAttempts} AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" <= {now})
+                    ORDER BY "Id" LIMIT {batch})
+                RETURNING "Id" AS "Value"
+                """);
+        var ids = await query.ToListAsync(cancellationToken);
+        ids.Sort();
+        return ids;
+    }
+
+    /// <summary>Sends unsent mail oldest first over one SMTP connection; a failure is counted and tried again later.</summary>
+    public static Task<int> SendPendingAsync(OppdriftDb db, SmtpOptions smtp, TimeProvider clock, ILogger logger, CancellationToken cancellationToken) =>
+        SendPendingAsync(db, smtp, clock, logger, "sender-" + Guid.NewGuid().ToString("N"), cancellationToken);
+
+    /// <summary>
+    /// Sends the mails <paramref name="sender"/> claims (<see cref="ClaimAsync"/>), a batch at a time over one SMTP
+    /// connection, until none is left; a failure is counted and the mail tried again later. Several senders (web nodes)
+    /// may drain the same outbox at once: each mail is claimed by one of them.
+    /// </summary>
+    public static async Task<int> SendPendingAsync(OppdriftDb db, SmtpOptions smtp, TimeProvider clock, ILogger logger, string sender,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(smtp);
+        var sent = 0;
+        while (true)
         {
-            return 0;
+            var ids = await ClaimAsync(db, sender, clock, ClaimBatch, cancellationToken);
+            if (ids.Count == 0)
+            {
+                return sent;
+            }
+            var pending = await db.OutgoingMail.Where(m => ids.Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+            var batch = await SendAsync(db, pending, smtp, clock, logger, cancellationToken);
+            if (batch is null)
+            {
+                return sent; // the server cannot be reached; the claims are given back and the next run tries again
+            }
+            sent += batch.Value;
         }
+    }
+
+    private static async Task<int?> SendAsync(OppdriftDb db, List<OutgoingMail> pending, SmtpOptions smtp, TimeProvider clock, ILogger logger,
+        CancellationToken cancellationToken)
+    {
         var sent = 0;
         using var client = new SmtpClient();
         try
@@ -225,7 +303,16 @@ public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOption
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogFailed(logger, pending[0].Id, pending[0].Attempts + 1, e.Message);
-            return 0;
+            foreach (var mail in pending)
+            {
+                mail.ClaimedUntil = null;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var mail in pending)
+            {
+                db.Entry(mail).State = EntityState.Detached;
+            }
+            return null;
         }
         foreach (var mail in pending)
         {
@@ -235,14 +322,19 @@ public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOption
                 await client.SendAsync(LearningMail.ToMime(mail, smtp), cancellationToken);
                 mail.SentAt = clock.GetUtcNow().UtcDateTime;
                 mail.LastError = null;
+                mail.ClaimedUntil = null;
                 sent++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 mail.LastError = e.Message;
+                // Kept claimed a while, so this run does not take it again at once: it is tried again at a later run.
+                mail.ClaimedUntil = clock.GetUtcNow().UtcDateTime + RetryAfter;
                 LogFailed(logger, mail.Id, mail.Attempts, e.Message);
             }
             await db.SaveChangesAsync(cancellationToken);
+            // Claimed again later, the row is read afresh rather than from this context's memory.
+            db.Entry(mail).State = EntityState.Detached;
         }
         await client.DisconnectAsync(quit: true, cancellationToken);
         return sent;

@@ -129,6 +129,7 @@ internal static class LearningModel
             e.ToTable("learning_outgoing_mail");
             e.Property(m => m.To).HasMaxLength(320);
             e.Property(m => m.Subject).HasMaxLength(300);
+            e.Property(m => m.ClaimedBy).HasMaxLength(200);
             e.HasIndex(m => m.SentAt);
         });
     }

@@ -12,7 +12,7 @@ public sealed class LearningStorage(string folder)
     public string Folder { get; } = folder;
 
     public static LearningStorage FromConfiguration(IConfiguration configuration) =>
-        new(Path.Combine(DataDirectory.Resolve(configuration), "learning", "documents"));
+        new(Path.Combine(DataDirectory.Shared(configuration), "learning", "documents"));
 
     /// <summary>Copies the upload to disk, stopping (and removing the part written) as soon as it passes the limit.</summary>
     public async Task<(string Name, long Bytes)?> SaveAsync(Stream content, string extension, long maxBytes, CancellationToken cancellationToken)

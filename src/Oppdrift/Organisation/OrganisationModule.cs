@@ -24,7 +24,7 @@ public static class OrganisationModule
             .AddScoped<OrganisationQueries>()
             .AddScoped<FirstDayChecklist>()
             .AddScoped<AgencyHome>()
-            .AddSingleton(services => new DirectoryUploads(Path.Combine(DataDirectory.Resolve(services.GetRequiredService<IConfiguration>()), "directory-uploads")))
+            .AddSingleton(services => new DirectoryUploads(Path.Combine(DataDirectory.Shared(services.GetRequiredService<IConfiguration>()), "directory-uploads")))
             .AddHostedService<Shared.PendingUploadsCleanup<DirectoryUploads>>();
 
     public sealed record ImportResponse(int Id, string Status, int Rows, int Added, int Updated, int Moved, int Deactivated, int Reactivated, int Unchanged, int Unassigned, string[] Warnings);

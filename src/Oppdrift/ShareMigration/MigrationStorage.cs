@@ -34,7 +34,7 @@ public sealed class MigrationStorage(string folder)
     public string Folder { get; } = folder;
 
     public static MigrationStorage FromConfiguration(IConfiguration configuration) =>
-        new(Path.Combine(DataDirectory.Resolve(configuration), "migration", "scans"));
+        new(Path.Combine(DataDirectory.Shared(configuration), "migration", "scans"));
 
     /// <summary>
     /// Copies an upload to a temporary file in the folder while hashing it, stopping (and removing what was written) as

@@ -5,11 +5,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
+using Oppdrift.Shared;
 
 namespace Oppdrift.Surveys;
 
-public sealed partial class SurveysJob(IServiceScopeFactory scopes, SurveyUploads uploads, TimeProvider clock, ILogger<SurveysJob> logger) : BackgroundService
+public sealed partial class SurveysJob(IServiceScopeFactory scopes, SurveyUploads uploads, JobLeases leases, TimeProvider clock, ILogger<SurveysJob> logger)
+    : BackgroundService
 {
+    /// <summary>The job's key, as its lease is named.</summary>
+    public const string Key = "Surveys";
+
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+
     public const string Actor = "surveys-job";
 
     /// <summary>A reminder goes this long before a round closes.</summary>
@@ -20,14 +27,17 @@ public sealed partial class SurveysJob(IServiceScopeFactory scopes, SurveyUpload
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), clock);
+        using var timer = new PeriodicTimer(Interval, clock);
         do
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await RunOnceAsync(scope.ServiceProvider.GetRequiredService<OppdriftDb>(), scope.ServiceProvider.GetRequiredService<SurveyPulse>(), clock, stoppingToken);
-                uploads.DeleteOlderThan(clock.GetUtcNow().UtcDateTime.AddDays(-1));
+                await leases.RunAsync(Key, Interval, async cancellationToken =>
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await RunOnceAsync(scope.ServiceProvider.GetRequiredService<OppdriftDb>(), scope.ServiceProvider.GetRequiredService<SurveyPulse>(), clock, cancellationToken);
+                    uploads.DeleteOlderThan(clock.GetUtcNow().UtcDateTime.AddDays(-1));
+                }, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

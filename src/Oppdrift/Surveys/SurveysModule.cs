@@ -24,7 +24,7 @@ public static class SurveysModule
     public static IServiceCollection AddSurveys(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(SurveysOptions.FromConfiguration(configuration));
-        services.AddSingleton(new SurveyUploads(Path.Combine(DataDirectory.Resolve(configuration), "survey-uploads")));
+        services.AddSingleton(new SurveyUploads(Path.Combine(DataDirectory.Shared(configuration), "survey-uploads")));
         services.AddSingleton<SurveyAnswerLimiter>();
         services.AddScoped<SurveyQueries>();
         services.AddScoped<SurveyDesigner>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
+using Oppdrift.Shared;
 
 namespace Oppdrift.Usage;
 
@@ -11,9 +12,12 @@ namespace Oppdrift.Usage;
 /// then once a day, so they go on time even when no report is imported for a while (an import prunes too). Figures per
 /// agency are not touched. The pruning needs no pseudonymisation key.
 /// </summary>
-public sealed partial class UsageRetentionJob(IServiceScopeFactory scopes, UsageOptions options, TimeProvider time, ILogger<UsageRetentionJob> logger)
+public sealed partial class UsageRetentionJob(IServiceScopeFactory scopes, UsageOptions options, JobLeases leases, TimeProvider time, ILogger<UsageRetentionJob> logger)
     : BackgroundService
 {
+    /// <summary>The job's key, as its lease is named.</summary>
+    public const string Key = "UsageRetention";
+
     public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
 
     /// <summary>Deletes what is past the retention now; returns the number of rows deleted.</summary>
@@ -38,18 +42,23 @@ public sealed partial class UsageRetentionJob(IServiceScopeFactory scopes, Usage
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            // The next day counts from the start of this pass, as the lease's due time does.
+            var next = Task.Delay(Interval, time, stoppingToken);
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var deleted = await PruneAsync(scope.ServiceProvider.GetRequiredService<OppdriftDb>(), options, time, stoppingToken);
-                LogPruned(logger, deleted, options.RetentionDays);
+                await leases.RunAsync(Key, Interval, async cancellationToken =>
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var deleted = await PruneAsync(scope.ServiceProvider.GetRequiredService<OppdriftDb>(), options, time, cancellationToken);
+                    LogPruned(logger, deleted, options.RetentionDays);
+                }, stoppingToken);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 // The database is away or a bug: try again at the next interval rather than stop the host.
                 LogFailed(logger, error);
             }
-            await Task.Delay(Interval, time, stoppingToken);
+            await next;
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Oppdrift.Access;
 using Oppdrift.Data;
+using Oppdrift.Shared;
 using Oppdrift.Tests.Infrastructure;
 using Oppdrift.Tests.Usage.Graph;
 
@@ -46,7 +47,8 @@ public sealed class EntraDirectoryPollTests
             _services = new ServiceCollection().AddScoped(_ => database.CreateContext()).BuildServiceProvider();
             Network = network;
             Job = new EntraDirectoryPollJob(Settings(), EntraDirectoryReader.Create(Settings(), network),
-                _services.GetRequiredService<IServiceScopeFactory>(), clock, NullLogger<EntraDirectoryPollJob>.Instance);
+                _services.GetRequiredService<IServiceScopeFactory>(), new JobLeases(database.Provider, clock, NullLogger<JobLeases>.Instance), clock,
+                NullLogger<EntraDirectoryPollJob>.Instance);
         }
 
         public RecordedExchanges Network { get; }

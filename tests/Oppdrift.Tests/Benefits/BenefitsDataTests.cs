@@ -251,14 +251,18 @@ public sealed class BenefitsDataTests
     }
 
     /// <summary>A fake clock that says each time a wait is armed, so a test knows the job has finished a check.</summary>
-    private sealed class SteppedClock(DateTimeOffset start) : FakeTimeProvider(start), IDisposable
+    /// <summary>A fake clock that tells when the job waits for its next check (not when the lease's renewal waits).</summary>
+    private sealed class SteppedClock(DateTimeOffset start, TimeSpan every) : FakeTimeProvider(start), IDisposable
     {
         private readonly SemaphoreSlim _armed = new(0);
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
             var timer = base.CreateTimer(callback, state, dueTime, period);
-            _armed.Release();
+            if (dueTime == every)
+            {
+                _armed.Release();
+            }
             return timer;
         }
 
@@ -279,8 +283,8 @@ public sealed class BenefitsDataTests
             var (_, benefitId) = await GoalAndBenefitAsync(s);
             Assert.True((await s.Editor.SaveIndicatorAsync(null, TeamsIndicator(benefitId, BaselineDate), Central, default)).Succeeded);
         }
-        using var clock = new SteppedClock(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
         var options = new BenefitsOptions { CheckEvery = TimeSpan.FromMinutes(1) };
+        using var clock = new SteppedClock(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero), options.CheckEvery);
         await using var services = new ServiceCollection()
             .AddScoped(_ => database.CreateContext())
             .AddScoped(p =>
@@ -290,7 +294,8 @@ public sealed class BenefitsDataTests
             })
             .BuildServiceProvider();
         var status = new UsageLoadStatus();
-        using var job = new BenefitsMeasurementJob(services, options, status, NullLogger<BenefitsMeasurementJob>.Instance, clock);
+        using var job = new BenefitsMeasurementJob(services, options, status, new Oppdrift.Shared.JobLeases(database.Provider, clock, NullLogger<Oppdrift.Shared.JobLeases>.Instance),
+            NullLogger<BenefitsMeasurementJob>.Instance, clock);
         async Task<int> MeasurementsAsync()
         {
             await using var db = database.CreateContext();

@@ -32,6 +32,70 @@ public sealed class MigrationTests
         Assert.NotEmpty(before);
     }
 
+    /// <summary>
+    /// Two nodes starting at once on a new database both migrate it: EF Core takes a database lock around the migrations
+    /// (a lock table on SQLite, LOCK TABLE on the history table on PostgreSQL), so one waits for the other and finds
+    /// nothing left to do, and neither fails.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Two_nodes_migrating_one_new_database_at_once_both_succeed_and_leave_the_schema_complete(DatabaseKind kind)
+    {
+        for (var round = 0; round < 2; round++)
+        {
+            var folder = Directory.CreateTempSubdirectory("oppdrift-migrate-").FullName;
+            var postgresName = $"oppdrift_migrate_{Guid.NewGuid():N}";
+            DatabaseProvider provider;
+            if (kind == DatabaseKind.Sqlite)
+            {
+                provider = new DatabaseProvider(DatabaseKind.Sqlite, $"Data Source={Path.Combine(folder, "oppdrift.db")}");
+            }
+            else
+            {
+                await PostgresAsync($"CREATE DATABASE \"{postgresName}\"");
+                provider = new DatabaseProvider(DatabaseKind.Postgres,
+                    new Npgsql.NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer()) { Database = postgresName, Pooling = false }.ConnectionString);
+            }
+            try
+            {
+                using var start = new ManualResetEventSlim();
+                var nodes = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+                {
+                    await using var db = new OppdriftDb(DataServices.Options(provider));
+                    start.Wait();
+                    return await DatabaseSchema.MigrateAsync(db, provider.Describe(), default);
+                })).ToArray();
+                start.Set();
+                await Task.WhenAll(nodes);
+
+                await using var check = new OppdriftDb(DataServices.Options(provider));
+                Assert.Empty(await check.Database.GetPendingMigrationsAsync());
+                Assert.Equal(check.Database.GetMigrations(), await check.Database.GetAppliedMigrationsAsync());
+                Assert.Equal(0, await check.JobLeases.CountAsync());
+                Assert.Equal(0, await check.OutgoingMail.CountAsync(m => m.ClaimedUntil != null));
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(folder, recursive: true);
+                if (kind == DatabaseKind.Postgres)
+                {
+                    await PostgresAsync($"DROP DATABASE IF EXISTS \"{postgresName}\" WITH (FORCE)");
+                }
+            }
+        }
+    }
+
+    private static async Task PostgresAsync(string sql)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer()) { Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     [Fact]
     public async Task Sqlite_runs_in_write_ahead_mode_with_foreign_keys_on()
     {

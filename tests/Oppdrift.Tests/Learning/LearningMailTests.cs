@@ -74,4 +74,44 @@ public sealed class LearningMailTests
         Assert.Equal(0, sent);
         Assert.Null((await db.OutgoingMail.AsNoTracking().SingleAsync()).SentAt);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Two_senders_draining_one_outbox_at_once_send_every_mail_exactly_once(DatabaseKind kind)
+    {
+        const int mails = 300;
+        await using var smtp = new SmtpListener();
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var clock = LearningSeed.Clock();
+        await using (var db = database.CreateContext())
+        {
+            for (var i = 0; i < mails; i++)
+            {
+                MailOutbox.Queue(db, $"person{i}@nordvik.kommune.no", $"Melding {i}", "Hei", clock.GetUtcNow().UtcDateTime);
+            }
+            await db.SaveChangesAsync();
+        }
+        var options = new SmtpOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "kurs@nordvik.kommune.no" };
+
+        using var start = new ManualResetEventSlim();
+        var senders = new[] { "node-a", "node-b" }.Select(sender => Task.Run(async () =>
+        {
+            await using var db = database.CreateContext();
+            start.Wait();
+            return await LearningMailJob.SendPendingAsync(db, options, clock, NullLogger.Instance, sender, default);
+        })).ToArray();
+        start.Set();
+        var sent = await Task.WhenAll(senders);
+
+        Assert.Equal(mails, sent.Sum());
+        var received = smtp.Messages.SelectMany(m => m.To).ToList();
+        Assert.Equal(mails, received.Count);
+        Assert.Equal(mails, received.Distinct(StringComparer.Ordinal).Count());
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(0, await db.OutgoingMail.CountAsync(m => m.SentAt == null));
+            // Both senders took their share: the test is of two at once, not of one after the other.
+            Assert.Equal(["node-a", "node-b"], await db.OutgoingMail.Select(m => m.ClaimedBy!).Distinct().OrderBy(c => c).ToListAsync());
+        }
+    }
 }

@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Oppdrift.Data;
 using Oppdrift.Organisation;
 using Oppdrift.Shared;
+using Oppdrift.Tests.Infrastructure;
 
 namespace Oppdrift.Tests.Shared;
 
@@ -29,7 +32,9 @@ public sealed class PendingUploadsTests : IDisposable
         }
         Assert.NotNull(await uploads.ReadAsync(old, default));
 
-        using var cleanup = new PendingUploadsCleanup<DirectoryUploads>(uploads, new FakeTimeProvider(now));
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        var clock = new FakeTimeProvider(now);
+        using var cleanup = new PendingUploadsCleanup<DirectoryUploads>(uploads, new JobLeases(database.Provider, clock, NullLogger<JobLeases>.Instance), clock);
         await cleanup.StartAsync(default);
         // Its first pass runs at once, on its own task.
         for (var waited = 0; waited < 200 && File.Exists(Path.Combine(_folder, old + ".csv")); waited++)

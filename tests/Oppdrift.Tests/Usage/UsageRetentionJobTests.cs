@@ -35,7 +35,8 @@ public sealed class UsageRetentionJobTests
             await db.SaveChangesAsync();
         }
         var services = new ServiceCollection().AddScoped(_ => database.CreateContext()).BuildServiceProvider();
-        var job = new UsageRetentionJob(services.GetRequiredService<IServiceScopeFactory>(), options, clock, NullLogger<UsageRetentionJob>.Instance);
+        var job = new UsageRetentionJob(services.GetRequiredService<IServiceScopeFactory>(), options, new Oppdrift.Shared.JobLeases(database.Provider, clock, NullLogger<Oppdrift.Shared.JobLeases>.Instance),
+            clock, NullLogger<UsageRetentionJob>.Instance);
 
         async Task<int[]> AgesLeftAsync()
         {

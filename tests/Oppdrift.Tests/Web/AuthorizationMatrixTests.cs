@@ -95,6 +95,9 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/surveys/import/upload" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/surveys/{id:int}/results.csv" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/api/surveys/import" && d.Method == "POST" && d.Policy == Policies.CentralTeam);
+        // A load balancer asks each node without signing in.
+        Assert.Contains(declared, d => d.Route == "/health/live" && d.Anonymous);
+        Assert.Contains(declared, d => d.Route == "/health/ready" && d.Anonymous);
         // The answer page is reached by the personal link alone.
         Assert.Contains(declared, d => d.Route == "/survey/answer/{Token}" && d.Anonymous);
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Oppdrift.Shared;
 
 namespace Oppdrift.Usage.Graph;
 
@@ -39,6 +40,7 @@ public static class UsageGraphModule
                 await using var scope = provider.CreateAsyncScope();
                 return await imported(scope.ServiceProvider, ct);
             },
+            provider.GetRequiredService<JobLeases>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetRequiredService<ILogger<UsageGraphPullJob>>()));
         services.AddHostedService(provider => provider.GetRequiredService<UsageGraphPullJob>());

@@ -26,6 +26,7 @@ public sealed partial class UsageGraphPullJob : BackgroundService
     private readonly GraphReportDownloader? downloader;
     private readonly Func<IReadOnlyList<UsageSource>, CancellationToken, Task> import;
     private readonly Func<CancellationToken, Task<IReadOnlySet<(string Report, DateOnly Date)>>> imported;
+    private readonly JobLeases leases;
     private readonly TimeProvider time;
     private readonly ILogger<UsageGraphPullJob> logger;
 
@@ -37,9 +38,11 @@ public sealed partial class UsageGraphPullJob : BackgroundService
         GraphReportDownloader? downloader,
         Func<IReadOnlyList<UsageSource>, CancellationToken, Task> import,
         Func<CancellationToken, Task<IReadOnlySet<(string Report, DateOnly Date)>>> imported,
+        JobLeases leases,
         TimeProvider time,
         ILogger<UsageGraphPullJob> logger)
     {
+        this.leases = leases;
         this.options = options;
         this.downloader = downloader;
         this.import = import;
@@ -74,7 +77,8 @@ public sealed partial class UsageGraphPullJob : BackgroundService
             await Task.Delay(next - now, time, stoppingToken);
             try
             {
-                await RunAsync(null, stoppingToken);
+                // Every node wakes at the same time; the one that takes the lease pulls, and the others find it ran today.
+                await leases.RunAsync(Key, TimeSpan.FromDays(1), cancellationToken => RunAsync(null, cancellationToken), stoppingToken);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {

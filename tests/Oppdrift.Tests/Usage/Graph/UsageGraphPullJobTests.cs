@@ -1,7 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Oppdrift.Data;
+using Oppdrift.Shared;
+using Oppdrift.Tests.Infrastructure;
 using Oppdrift.Usage;
 using Oppdrift.Usage.Graph;
 
@@ -59,12 +63,13 @@ public sealed class UsageGraphPullJobTests
         return settings;
     }
 
-    private static ServiceProvider Services(Dictionary<string, string?> settings, Imports imports, RecordedExchanges network, TimeProvider time)
+    private static ServiceProvider Services(TestDatabase database, Dictionary<string, string?> settings, Imports imports, RecordedExchanges network, TimeProvider time)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection()
             .AddLogging()
             .AddSingleton(time)
+            .AddSingleton(new JobLeases(database.Provider, time, NullLogger<JobLeases>.Instance))
             .AddUsageGraphPull(configuration, imports.ImportAsync, imports.ImportedAsync, network)
             .BuildServiceProvider();
     }
@@ -87,7 +92,8 @@ public sealed class UsageGraphPullJobTests
         var imports = new Imports();
         var network = new RecordedExchanges();
         var time = NightBefore();
-        await using var services = Services(settings, imports, network, time);
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        await using var services = Services(database, settings, imports, network, time);
         var job = services.GetServices<IHostedService>().OfType<UsageGraphPullJob>().Single();
 
         await job.StartAsync(TestContext.Current.CancellationToken);
@@ -107,7 +113,8 @@ public sealed class UsageGraphPullJobTests
         var imports = new Imports();
         var network = new RecordedExchanges("token.json", "email-activity-date-found.json", "email-activity-download.json");
         var time = NightBefore();
-        await using var services = Services(Configured("getEmailActivityUserDetail"), imports, network, time);
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        await using var services = Services(database, Configured("getEmailActivityUserDetail"), imports, network, time);
         var job = services.GetServices<IHostedService>().OfType<UsageGraphPullJob>().Single();
         await job.StartAsync(TestContext.Current.CancellationToken);
 
@@ -136,7 +143,8 @@ public sealed class UsageGraphPullJobTests
         var imports = new Imports();
         var network = new RecordedExchanges("token.json", "office365-active-forbidden.json", "email-activity-date-found.json", "email-activity-download.json");
         var time = NightBefore();
-        await using var services = Services(Configured("getOffice365ActiveUserDetail", "getEmailActivityUserDetail"), imports, network, time);
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        await using var services = Services(database, Configured("getOffice365ActiveUserDetail", "getEmailActivityUserDetail"), imports, network, time);
         var job = services.GetRequiredService<UsageGraphPullJob>();
         var progress = new List<double>();
 
@@ -157,7 +165,8 @@ public sealed class UsageGraphPullJobTests
     {
         var imports = new Imports { Throw = name => new InvalidDataException($"{name}: line 2 is broken") };
         var network = new RecordedExchanges("token.json", "email-activity-date-found.json", "email-activity-download.json");
-        await using var services = Services(Configured("getEmailActivityUserDetail"), imports, network, NightBefore());
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        await using var services = Services(database, Configured("getEmailActivityUserDetail"), imports, network, NightBefore());
         var job = services.GetRequiredService<UsageGraphPullJob>();
 
         var run = await job.RunAsync(null, TestContext.Current.CancellationToken);
