@@ -1,5 +1,6 @@
 // The change history a programme's page shows its managers: what was done to the programme and its sessions, from the
 // audit log. Registrations and feedback are left out: they name people, and stay on the audit page.
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
 using Oppdrift.Data;
@@ -61,6 +62,24 @@ public static class ProgrammeHistory
 
     /// <summary>What to call each action, in the current language.</summary>
     public static IReadOnlyDictionary<string, string> Actions() => ActionKeys.ToDictionary(a => a.Key, a => LearningText.Get(a.Value), StringComparer.Ordinal);
+
+    /// <summary>
+    /// What to call the stored values a reader cannot read: a session's form and a programme's audience by their label
+    /// (entries written before these were stored by name hold their number), and agencies by name instead of id.
+    /// </summary>
+    public static Func<string, string, string?> Values(IReadOnlyDictionary<int, string> agencyNames)
+    {
+        ArgumentNullException.ThrowIfNull(agencyNames);
+        string Agency(string id) => int.TryParse(id, CultureInfo.InvariantCulture, out var key) && agencyNames.TryGetValue(key, out var name) ? name : id;
+        return (field, raw) => field switch
+        {
+            "Mode" when Enum.TryParse<SessionMode>(raw, out var mode) && Enum.IsDefined(mode) => LearningText.Get("Mode" + mode),
+            "Audience" when Enum.TryParse<ProgrammeAudience>(raw, out var audience) && Enum.IsDefined(audience) => LearningText.Get("Audience" + audience),
+            "OwnerAgencyId" => Agency(raw),
+            "Agencies" when raw != "–" => string.Join(", ", raw.Split(", ").Select(Agency)),
+            _ => null,
+        };
+    }
 
     /// <summary>What to call each field the entries name, in the current language.</summary>
     public static IReadOnlyDictionary<string, string> Fields() => FieldKeys.ToDictionary(f => f.Key, f => LearningText.Get(f.Value), StringComparer.Ordinal);

@@ -260,7 +260,7 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         }
         db.LearningSessions.AddRange(sessions);
         AuditLog.Record(db, clock, actor, "learning.session.create", $"programme:{programmeId}",
-            after: new { input.Title, StartsAt = sessions[0].StartsAt, Count = sessions.Count, input.Mode, input.Capacity });
+            after: new { input.Title, StartsAt = sessions[0].StartsAt, Count = sessions.Count, Mode = input.Mode.ToString(), input.Capacity });
         return await InTransactionAsync(async () =>
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Oppdrift.Access;
 using Oppdrift.Access.Pages;
 
@@ -21,5 +22,44 @@ public sealed class AuditHistoryTests
     {
         Assert.Equal([("Title", null, "Bedre møter"), ("Capacity", null, "–")], AuditHistory.Fields(Entry(null, "{\"Title\":\"Bedre møter\",\"Capacity\":null}")));
         Assert.Equal([("Title", "Bedre møter", null)], AuditHistory.Fields(Entry("{\"Title\":\"Bedre møter\"}", null)));
+    }
+
+    [Theory]
+    [InlineData("2025-03-10T08:00:00Z", true)]
+    [InlineData("2025-03-10T08:00:00", true)]
+    [InlineData("2025-03-10", false)]
+    [InlineData("Frokost 2025-03-10T08", false)]
+    [InlineData("12", false)]
+    public void A_stored_time_is_told_from_other_text(string raw, bool isTime)
+    {
+        Assert.Equal(isTime, AuditHistory.IsTime(raw, out var utc));
+        if (isTime)
+        {
+            Assert.Equal(new DateTime(2025, 3, 10, 8, 0, 0, DateTimeKind.Utc), utc);
+        }
+    }
+
+    [Fact]
+    public void A_programmes_history_names_forms_audiences_and_agencies_whether_stored_by_name_or_by_number()
+    {
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("nb");
+        try
+        {
+            var values = Oppdrift.Learning.ProgrammeHistory.Values(new Dictionary<int, string> { [3] = "Sykehjemsetaten", [5] = "Mobbeombudet" });
+
+            Assert.Equal("Digitalt (Teams)", values("Mode", "0"));
+            Assert.Equal("Hybrid", values("Mode", "Hybrid"));
+            Assert.Equal("Ledere", values("Audience", "Leaders"));
+            Assert.Equal("Sykehjemsetaten, Mobbeombudet", values("Agencies", "3, 5"));
+            Assert.Equal("Mobbeombudet", values("OwnerAgencyId", "5"));
+            Assert.Equal("9", values("OwnerAgencyId", "9"));
+            Assert.Null(values("Mode", "7"));
+            Assert.Null(values("Name", "Frokostwebinar"));
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
     }
 }
