@@ -163,26 +163,52 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
     public async Task<BenefitsPicture> PictureAsync(int? agencyId, DateOnly? date, CancellationToken cancellationToken, int? benefitId = null)
     {
         var day = date ?? Today;
+        var basis = await BasisAsync(benefitId, cancellationToken);
+        var measurements = (await db.Measurements.AsNoTracking()
+            .Where(m => basis.IndicatorIds.Contains(m.IndicatorId) && m.AgencyId == agencyId && m.Date <= day)
+            .ToListAsync(cancellationToken)).ToLookup(m => m.IndicatorId);
+        return Picture(basis, agencyId, day, measurements);
+    }
+
+    /// <summary>What every picture is drawn from, whatever agency it is for: read once for a page that draws many.</summary>
+    private sealed record PictureBasis(
+        IReadOnlyList<BenefitGoal> Goals,
+        IReadOnlyList<Benefit> Benefits,
+        IReadOnlyList<int> IndicatorIds,
+        ILookup<int, Processes.LinkedProcess> Linked,
+        IReadOnlyDictionary<int, AgencyRow> Agencies,
+        IReadOnlyDictionary<int, int> HeadCounts);
+
+    private async Task<PictureBasis> BasisAsync(int? benefitId, CancellationToken cancellationToken)
+    {
         var goals = await db.BenefitGoals.AsNoTracking().OrderBy(g => g.SortOrder).ThenBy(g => g.Id).ToListAsync(cancellationToken);
         var benefitQuery = db.Benefits.AsNoTracking().Include(b => b.Agencies).Include(b => b.Indicators).ThenInclude(i => i.Targets).AsSplitQuery();
         var benefits = await (benefitId is { } only ? benefitQuery.Where(b => b.Id == only) : benefitQuery).ToListAsync(cancellationToken);
-        if (agencyId is { } id)
-        {
-            benefits = [.. benefits.Where(b => b.Agencies.Count == 0 || b.Agencies.Any(a => a.AgencyId == id))];
-        }
         var indicatorIds = benefits.SelectMany(b => b.Indicators).Select(i => i.Id).ToList();
         var processBenefits = benefits.Where(b => b.Indicators.Any(i => i.Source == IndicatorSource.Process)).Select(b => b.Id).ToList();
         var linked = (processBenefits.Count == 0 ? [] : await new Processes.ProcessQueries(db, options).LinkedAsync(processBenefits, cancellationToken))
             .ToLookup(l => l.BenefitId);
-        var measurements = (await db.Measurements.AsNoTracking()
-            .Where(m => indicatorIds.Contains(m.IndicatorId) && m.AgencyId == agencyId && m.Date <= day)
-            .ToListAsync(cancellationToken)).ToLookup(m => m.IndicatorId);
         var agencies = (await organisation.AgenciesAsync(null, cancellationToken)).ToDictionary(a => a.Id);
         var headCounts = await organisation.HeadCountsAsync(null, cancellationToken);
+        return new PictureBasis(goals, benefits, indicatorIds, linked, agencies, headCounts);
+    }
+
+    /// <summary>
+    /// The picture for <paramref name="agencyId"/> (null: the municipality's own) from its <paramref name="measurements"/>
+    /// (those taken up to <paramref name="day"/>, by indicator). An agency sees the benefits for the whole municipality and
+    /// those that name it.
+    /// </summary>
+    private BenefitsPicture Picture(PictureBasis basis, int? agencyId, DateOnly day, ILookup<int, Measurement> measurements)
+    {
+        var benefits = agencyId is { } id
+            ? basis.Benefits.Where(b => b.Agencies.Count == 0 || b.Agencies.Any(a => a.AgencyId == id))
+            : basis.Benefits;
+        var agencies = basis.Agencies;
+        var headCounts = basis.HeadCounts;
         var scopeName = agencyId is { } a2 && agencies.TryGetValue(a2, out var agency) ? agency.Name : BenefitsText.Get("WholeMunicipality");
 
         var views = new List<GoalView>();
-        foreach (var goal in goals)
+        foreach (var goal in basis.Goals)
         {
             var goalBenefits = new List<BenefitView>();
             foreach (var benefit in benefits.Where(b => b.GoalId == goal.Id).OrderBy(b => b.Name, OrganisationQueries.NorwegianOrder))
@@ -203,7 +229,7 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
                         .ToList();
                     return new IndicatorView(i, plan, list);
                 }).ToList();
-                goalBenefits.Add(new BenefitView(benefit, goal.Name, named, indicators, employees) { Processes = [.. linked[benefit.Id]] });
+                goalBenefits.Add(new BenefitView(benefit, goal.Name, named, indicators, employees) { Processes = [.. basis.Linked[benefit.Id]] });
             }
             views.Add(new GoalView(goal, goalBenefits));
         }
@@ -214,13 +240,14 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
     public async Task<IReadOnlyList<(AgencyRow Agency, IReadOnlyList<BenefitStatus> Goals)>> AgencyStatusAsync(IReadOnlySet<int>? scope, DateOnly date,
         CancellationToken cancellationToken)
     {
+        // One read of the goals, benefits and every agency's measurements, then each agency's picture drawn from them.
         var agencies = await organisation.AgenciesAsync(scope, cancellationToken);
-        var result = new List<(AgencyRow, IReadOnlyList<BenefitStatus>)>();
-        foreach (var agency in agencies)
-        {
-            var picture = await PictureAsync(agency.Id, date, cancellationToken);
-            result.Add((agency, [.. picture.Goals.Select(g => g.Status)]));
-        }
-        return result;
+        var basis = await BasisAsync(null, cancellationToken);
+        var ids = agencies.Select(a => a.Id).ToList();
+        var measurements = db.Measurements.AsNoTracking().Where(m => basis.IndicatorIds.Contains(m.IndicatorId) && m.AgencyId != null && m.Date <= date);
+        var byAgency = (await (scope is null ? measurements : measurements.Where(m => ids.Contains(m.AgencyId!.Value))).ToListAsync(cancellationToken))
+            .ToLookup(m => m.AgencyId!.Value);
+        return [.. agencies.Select(agency => (agency,
+            (IReadOnlyList<BenefitStatus>)[.. Picture(basis, agency.Id, date, byAgency[agency.Id].ToLookup(m => m.IndicatorId)).Goals.Select(g => g.Status)]))];
     }
 }

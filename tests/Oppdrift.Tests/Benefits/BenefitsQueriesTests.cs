@@ -124,5 +124,11 @@ public sealed class BenefitsQueriesTests
         Assert.Equal([BenefitStatus.OffTrack, BenefitStatus.Unknown], scoped[1].Goals);
         Assert.Equal(UsageSeed.Agencies.Length, all.Count);
         Assert.Equal([BenefitStatus.Unknown, BenefitStatus.Unknown], all.Single(x => x.Agency.Code == "KUL").Goals);
+        // Read in one pass, each agency's status is the one its own picture shows.
+        foreach (var (agency, goals) in all)
+        {
+            var picture = await s.Queries.PictureAsync(agency.Id, s.Today, default);
+            Assert.Equal(picture.Goals.Select(g => g.Status), goals);
+        }
     }
 }
