@@ -71,9 +71,8 @@ public sealed class AttendanceFolderImportTests
             Assert.Equal([AttendanceFileOutcome.Imported, AttendanceFileOutcome.Imported, AttendanceFileOutcome.NoSessionAtThatTime, AttendanceFileOutcome.Rejected],
                 first.Select(r => r.Outcome));
             Assert.Equal([breakfast.Id, leaders.Id], first.Take(2).Select(r => r.Session!.Id));
-            var broken = Assert.Single(first[3].Errors);
-            Assert.Equal("d-broken.csv", broken.File);
-            Assert.True(broken.Line > 0 && broken.Column > 0);
+            var broken = first[3].Errors[0];
+            Assert.Equal(("d-broken.csv", 11, 4), (broken.File, broken.Line, broken.Column));
             Assert.Equal([AttendanceFileOutcome.Unchanged, AttendanceFileOutcome.Unchanged, AttendanceFileOutcome.NoSessionAtThatTime, AttendanceFileOutcome.Rejected],
                 second.Select(r => r.Outcome));
             Assert.Equal(attendance, await db.Attendance.CountAsync(TestContext.Current.CancellationToken));
