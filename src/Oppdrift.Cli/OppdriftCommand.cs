@@ -55,6 +55,7 @@ internal static class OppdriftCommand
             MigrationCommands.Create(),
             SurveyCommands.Create(),
             EffectCommands.Create(),
+            LearningCommands.Create(),
         };
 
     public static async Task<int> RunAsync(string[] args)

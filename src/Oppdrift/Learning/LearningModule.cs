@@ -14,6 +14,7 @@ using Microsoft.Extensions.Options;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Shared;
+using Oppdrift.Usage.Graph;
 
 namespace Oppdrift.Learning;
 
@@ -28,6 +29,15 @@ public static class LearningModule
         services.AddScoped<Programmes>();
         services.AddScoped<KnowledgeSync>();
         services.AddScoped<AttendanceImporter>();
+        var graph = new UsageGraphOptions();
+        configuration.GetSection(UsageGraphOptions.Section).Bind(graph);
+        var teams = new TeamsAttendanceOptions();
+        configuration.GetSection(TeamsAttendanceOptions.Section).Bind(teams);
+        // A keyed handler under the job's key, if registered, replaces the network under the SDK's middleware (a proxy; tests).
+        services.AddSingleton(provider => new TeamsAttendanceConnection(teams, graph, provider.GetKeyedService<HttpMessageHandler>(TeamsAttendanceJob.Key)));
+        services.AddScoped<TeamsAttendanceHarvest>();
+        services.AddSingleton<TeamsAttendanceJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<TeamsAttendanceJob>());
         services.AddScoped<LearningQueries>();
         services.TryAddSingleton<PageMessages>();
         services.AddHostedService<LearningMailJob>();
@@ -53,6 +63,7 @@ public static class LearningModule
         forms.MapPost("/sessions/{id:int}/feedback", FeedbackFromFormAsync).RequireAuthorization(Policies.SignedIn);
         forms.MapGet("/sessions/{id:int}/invitation.ics", InvitationAsync).RequireAuthorization(Policies.SignedIn).AuditsExport("learning.invitation");
         forms.MapPost("/sessions/{id:int}/attendance", AttendanceFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/sessions/{id:int}/attendance/teams", AttendanceFromTeamsAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/sessions/{id:int}/cancel-session", CancelSessionFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/programmes/{id:int}/documents", DocumentFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/programmes/{id:int}/recordings", RecordingFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
@@ -216,6 +227,25 @@ public static class LearningModule
         return result.Succeeded
             ? Back(id, "done", "Attendance")
             : Failed(messages, id, string.Join("\n", result.Errors.Take(8).Select(e => e.ToString())) + (result.Errors.Count > 8 ? "\n" + LearningText.Get("MoreErrors", result.Errors.Count - 8) : ""));
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> AttendanceFromTeamsAsync(int id, ClaimsPrincipal user,
+        PageMessages messages, OppdriftDb db, TeamsAttendanceHarvest harvest, CancellationToken cancellationToken)
+    {
+        var programme = await ProgrammeOfSessionAsync(db, id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        // The harvest writes the audit entry, also when nothing was new: a person asked for it.
+        var result = await harvest.HarvestAsync(id, user.ActorName(), auditUnchanged: true, cancellationToken);
+        return !result.Succeeded ? Failed(messages, id, result.Error!)
+            : result.Value!.Unchanged ? Back(id, "done", "TeamsUnchanged")
+            : Back(id, "done", "TeamsAttendance");
     }
 
     private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> CancelSessionFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db,

@@ -55,6 +55,7 @@ public sealed class CliTests : IAsyncDisposable
     [InlineData("--help", "surveys")]
     [InlineData("surveys import --help", "--survey")]
     [InlineData("surveys results --help", "--json")]
+    [InlineData("learning attendance import --help", "--session")]
     [InlineData("--help", "effects")]
     [InlineData("effects intervention add --help", "--agencies")]
     [InlineData("effects estimate --help", "--json")]
@@ -442,6 +443,49 @@ public sealed class CliTests : IAsyncDisposable
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
         return (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << 1)) != 0;
+    }
+
+    [Fact]
+    public async Task Learning_attendance_import_of_a_folder_says_which_file_matched_which_session_and_a_file_again_changes_nothing()
+    {
+        Assert.Equal(0, (await RunAsync("db", "migrate", "--data", Data)).ExitCode);
+        int sessionId;
+        await using (var db = CreateDb(DatabaseKind.Sqlite))
+        {
+            var programme = new Oppdrift.Learning.Programme { Name = "Frokostwebinar", OwnerName = "Sentralt M365-team", FeedToken = Guid.NewGuid().ToString("N") };
+            db.Programmes.Add(programme);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            // The en-us report started 3/14/25 8:00:12 AM in Oslo.
+            var session = new Oppdrift.Learning.LearningSession
+            {
+                ProgrammeId = programme.Id,
+                Title = "Bedre møter i Teams",
+                StartsAt = new DateTime(2025, 3, 14, 7, 0, 0),
+                EndsAt = new DateTime(2025, 3, 14, 7, 45, 0),
+                CalendarUid = Guid.NewGuid().ToString("N") + "@oppdrift",
+            };
+            db.LearningSessions.Add(session);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            sessionId = session.Id;
+        }
+        var folder = Path.Combine(_folder, "reports");
+        Directory.CreateDirectory(folder);
+        var learning = Path.Combine(AppContext.BaseDirectory, "testdata", "learning");
+        File.Copy(Path.Combine(learning, "attendance-en-us-utf16le.csv"), Path.Combine(folder, "frokost.csv"));
+        File.Copy(Path.Combine(learning, "attendance-en-gb-utf16be.csv"), Path.Combine(folder, "lederskole.csv"));
+
+        var run = await RunAsync("learning", "attendance", "import", folder, "--data", Data, "--language", "en");
+        var again = await RunAsync("learning", "attendance", "import", Path.Combine(folder, "frokost.csv"), "--session", sessionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--data", Data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"frokost.csv → session {sessionId} \"Bedre møter i Teams\"", run.Output, StringComparison.Ordinal);
+        Assert.Contains("4 attendees", run.Output, StringComparison.Ordinal);
+        Assert.Contains("lederskole.csv: not matched, nothing imported: no session runs at the time of \"Leder skole: uke 11\"", run.Error, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("already imported, nothing changed", again.Output, StringComparison.Ordinal);
+        await using var check = CreateDb(DatabaseKind.Sqlite);
+        Assert.Equal(4, await check.Attendance.CountAsync(a => a.SessionId == sessionId, TestContext.Current.CancellationToken));
     }
 
     private static string TestFile(string name) => Path.Combine(AppContext.BaseDirectory, "testdata", "organisation", name);

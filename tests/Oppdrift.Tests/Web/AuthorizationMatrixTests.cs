@@ -448,7 +448,7 @@ public sealed class AuthorizationMatrixTests
         // A programme owner runs their own programme, not another owner's; an employee outside the audience gets no documents.
         string[] managing =
         [
-            $"/learning/sessions/{theirs.Session}/attendance", $"/learning/sessions/{theirs.Session}/cancel-session", $"/learning/programmes/{theirs.Programme}/documents",
+            $"/learning/sessions/{theirs.Session}/attendance", $"/learning/sessions/{theirs.Session}/attendance/teams", $"/learning/sessions/{theirs.Session}/cancel-session", $"/learning/programmes/{theirs.Programme}/documents",
             $"/learning/programmes/{theirs.Programme}/recordings", $"/learning/documents/{theirs.Document}/delete", $"/learning/recordings/{theirs.Recording}/delete",
         ];
         foreach (var url in managing)

@@ -242,7 +242,8 @@ internal sealed partial class MatrixSamples
             "/learning/programmes/{id:int}/recordings" => $"/learning/programmes/{S(Programme)}/recordings",
             "/learning/sessions/{Id:int}" => $"/learning/sessions/{S(Session)}",
             "/learning/sessions/{id:int}/register" or "/learning/sessions/{id:int}/cancel" or "/learning/sessions/{id:int}/feedback"
-                or "/learning/sessions/{id:int}/invitation.ics" or "/learning/sessions/{id:int}/attendance" or "/api/learning/sessions/{id:int}/registration"
+                or "/learning/sessions/{id:int}/invitation.ics" or "/learning/sessions/{id:int}/attendance"
+                or "/learning/sessions/{id:int}/attendance/teams" or "/api/learning/sessions/{id:int}/registration"
                 => route.Replace("{id:int}", S(Session), StringComparison.Ordinal),
             "/learning/sessions/{id:int}/cancel-session" => $"/learning/sessions/{S(fresh ? await SessionAsync() : Session)}/cancel-session",
             "/learning/documents/{id:int}" => $"/learning/documents/{S(Document)}",
