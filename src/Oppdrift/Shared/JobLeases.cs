@@ -51,8 +51,11 @@ public sealed class JobLease
     }
 }
 
-/// <summary>A lease held by this node for one pass of a job.</summary>
-public sealed record HeldLease(string Job, string Owner, string? Marker);
+/// <summary>
+/// A lease held by this node for one pass of a job; <paramref name="Run"/> numbers the pass among all the job's passes on
+/// every node, and <paramref name="StartedAt"/> is when it took the lease.
+/// </summary>
+public sealed record HeldLease(string Job, string Owner, string? Marker, long Run = 0, DateTime StartedAt = default);
 
 /// <summary>The lease expired while a pass ran (it was not renewed in time), so another node may run it; the pass was stopped.</summary>
 public sealed class JobLeaseLostException(string job) : Exception($"The lease of job {job} was lost while its pass ran; the pass was stopped.");
@@ -113,8 +116,8 @@ public sealed partial class JobLeases
         {
             return null;
         }
-        var marker = await db.Set<JobLease>().AsNoTracking().Where(l => l.Name == job).Select(l => l.Marker).SingleAsync(cancellationToken);
-        return new HeldLease(job, Owner, marker);
+        var held = await db.Set<JobLease>().AsNoTracking().Where(l => l.Name == job).Select(l => new { l.Marker, l.Runs }).SingleAsync(cancellationToken);
+        return new HeldLease(job, Owner, held.Marker, held.Runs, now);
     }
 
     /// <summary>
@@ -174,6 +177,7 @@ public sealed partial class JobLeases
             LogSkipped(_logger, job);
             return false;
         }
+        LogStarted(_logger, job, lease.Run, Owner, lease.StartedAt);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var renewing = new CancellationTokenSource();
         var lost = false;
@@ -264,6 +268,9 @@ public sealed partial class JobLeases
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {Job}: another node holds the lease or has just run the pass; skipped here")]
     private static partial void LogSkipped(ILogger logger, string job);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {Job}: pass {Run} runs on this node ({Owner}), started {StartedAt:O}")]
+    private static partial void LogStarted(ILogger logger, string job, long run, string owner, DateTime startedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: the lease expired while the pass ran here, so another node may take it; the pass is stopped")]
     private static partial void LogLost(ILogger logger, string job);
