@@ -18,17 +18,19 @@ namespace Oppdrift.Benchmarks;
 internal static class ScaleTiming
 {
     private const string Usage = """
-        scale [--copies 1,2,5,10] [--days N] [--end DATE] [--requests N] [--postgres CONNECTION] [--keep]
+        scale [--copies 1,2,5,10] [--days N] [--end DATE] [--requests N] [--pages /a,/b] [--postgres CONNECTION] [--keep] [--reuse]
 
           --copies     the numbers of municipalities to load, one fresh database each (default 1,2)
           --days N     days of all nine reports, ending on --end (default 7)
           --end DATE   the last day (yyyy-MM-dd); default the demo story's last day or yesterday, whichever is earlier
           --requests N timed requests per page after warm-up (default 50; 0 skips the pages)
+          --pages      the pages to time, comma-separated (default /,/usage,/usage/agencies/UDE,/agencies/UDE,/benefits,/learning)
           --postgres   a server where the user may create databases (default OPPDRIFT_TEST_POSTGRES); the databases
                        are named scaling_N and dropped at the end unless --keep
+          --reuse      time the pages of the databases an earlier run kept (--keep), loading nothing
         """;
 
-    private static readonly string[] Pages = ["/", "/usage", "/usage/agencies/UDE", "/agencies/UDE", "/benefits", "/learning"];
+    private static readonly string[] DefaultPages = ["/", "/usage", "/usage/agencies/UDE", "/agencies/UDE", "/benefits", "/learning"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -36,6 +38,8 @@ internal static class ScaleTiming
         var days = 7;
         var requests = 50;
         var keep = false;
+        var reuse = false;
+        var pages = DefaultPages;
         DateOnly? end = null;
         var server = Environment.GetEnvironmentVariable("OPPDRIFT_TEST_POSTGRES");
         try
@@ -51,6 +55,8 @@ internal static class ScaleTiming
                     case "--requests": requests = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--postgres": server = Next(); break;
                     case "--keep": keep = true; break;
+                    case "--reuse": reuse = true; break;
+                    case "--pages": pages = Next().Split(','); break;
                     default: throw new ArgumentException($"Unknown option {args[i]}");
                 }
             }
@@ -73,23 +79,27 @@ internal static class ScaleTiming
         var rows = new List<string>();
         foreach (var n in copies)
         {
-            rows.Add(await RunOneAsync(server, n, first, last, requests, keep));
+            rows.Add(await RunOneAsync(server, n, first, last, requests, pages, keep, reuse));
         }
         Console.WriteLine();
         Console.WriteLine($"Summary ({days} day(s) ending {last:yyyy-MM-dd}, {requests} requests a page, p50 / p95 ms; load at the end {TimingTools.LoadAverage()}):");
-        Console.WriteLine($"| municipalities | people | directory load | usage rows | import | benefits measured | learning load | database | {string.Join(" | ", Pages)} | load |");
-        Console.WriteLine($"|{string.Concat(Enumerable.Repeat("---|", 9 + Pages.Length))}");
+        Console.WriteLine($"| municipalities | people | directory load | usage rows | import | benefits measured | learning load | database | {string.Join(" | ", pages)} | load |");
+        Console.WriteLine($"|{string.Concat(Enumerable.Repeat("---|", 9 + pages.Length))}");
         rows.ForEach(Console.WriteLine);
         return 0;
     }
 
-    private static async Task<string> RunOneAsync(string server, int n, DateOnly first, DateOnly last, int requests, bool keep)
+    private static async Task<string> RunOneAsync(string server, int n, DateOnly first, DateOnly last, int requests, string[] paths, bool keep, bool reuse)
     {
         var name = $"scaling_{n}";
-        await TimingTools.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        await TimingTools.ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
         var provider = new DatabaseProvider(DatabaseKind.Postgres, new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
         var dataDirectory = Path.Combine(Path.GetTempPath(), "oppdrift-scale", name);
+        if (reuse)
+        {
+            return await TimeKeptAsync(provider, dataDirectory, n, requests, paths);
+        }
+        await TimingTools.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        await TimingTools.ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
         if (Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);
@@ -134,12 +144,8 @@ internal static class ScaleTiming
             IReadOnlyList<Latency> pages = [];
             if (requests > 0)
             {
-                pages = await PageLatency.TimePagesAsync(provider, dataDirectory, Pages, requests, PrepareAsync);
-                for (var i = 0; i < Pages.Length; i++)
-                {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{n}: {Pages[i]} p50 {pages[i].P50:F0} ms, p95 {pages[i].P95:F0} ms, max {pages[i].Max:F0} ms, CPU p50 {pages[i].CpuP50:F0} ms, {pages[i].Characters:N0} characters"));
-                }
+                pages = await PageLatency.TimePagesAsync(provider, dataDirectory, paths, requests, PrepareAsync);
+                Print(n, paths, pages);
             }
             await PrintTablesAsync(provider.ConnectionString, n);
             var size = await ScalarAsync(provider.ConnectionString, "SELECT pg_database_size(current_database())");
@@ -155,6 +161,23 @@ internal static class ScaleTiming
                 await TimingTools.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
                 Directory.Delete(dataDirectory, recursive: true);
             }
+        }
+    }
+
+    private static async Task<string> TimeKeptAsync(DatabaseProvider provider, string dataDirectory, int n, int requests, string[] paths)
+    {
+        var pages = await PageLatency.TimePagesAsync(provider, dataDirectory, paths, requests);
+        Print(n, paths, pages);
+        var times = string.Join(" | ", pages.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.P50:F0} / {p.P95:F0}")));
+        return $"| {n} (kept) | | | | | | | | {times} | {TimingTools.LoadAverage()} |";
+    }
+
+    private static void Print(int n, string[] paths, IReadOnlyList<Latency> pages)
+    {
+        for (var i = 0; i < paths.Length; i++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{n}: {paths[i]} p50 {pages[i].P50:F0} ms, p95 {pages[i].P95:F0} ms, max {pages[i].Max:F0} ms, CPU p50 {pages[i].CpuP50:F0} ms, {pages[i].Characters:N0} characters"));
         }
     }
 
