@@ -26,6 +26,10 @@ if (args is ["effects", .. var effects])
 {
     return await Oppdrift.Benchmarks.EffectsTiming.RunAsync(effects);
 }
+if (args is ["scale", .. var scale])
+{
+    return await Oppdrift.Benchmarks.ScaleTiming.RunAsync(scale);
+}
 if (args is ["scan-tree", .. var scanTree])
 {
     return Oppdrift.Benchmarks.ScanTreeComparison.Run(scanTree);

@@ -112,6 +112,50 @@ public sealed class DemoMunicipality
         return new DemoMunicipality { Seed = seed, Agencies = DemoCatalogue.Agencies, Units = units, People = people };
     }
 
+    /// <summary>
+    /// Several demo municipalities side by side, as one directory: the first is <see cref="Generate"/> of
+    /// <paramref name="seed"/> unchanged; copy k (from 2) is generated from seed + k - 1 with its agency codes ending in
+    /// <c>-Kk</c>, its agency names starting with <c>Kk </c> and its user names on the domain <c>kk.nordvik.kommune.no</c>,
+    /// so every copy's people map to that copy's agencies only. For measuring how the data grows with the number of
+    /// municipalities (see docs/scaling.md); an installation holds one municipality.
+    /// </summary>
+    public static DemoMunicipality Several(int copies, int seed = DefaultSeed, int totalPeople = DemoCatalogue.TargetPeople)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
+        var first = Generate(seed, totalPeople);
+        var agencies = new List<DemoAgency>(first.Agencies);
+        var units = new List<DemoUnit>(first.Units);
+        var people = new List<DemoPerson>(first.People);
+        for (var k = 2; k <= copies; k++)
+        {
+            var copy = Generate(seed + k - 1, totalPeople);
+            var renamed = copy.Agencies.ToDictionary(a => a, a => a with { Code = $"{a.Code}-K{k}", Name = $"K{k} {a.Name}" });
+            var domain = $"k{k}.{DemoCatalogue.Domain}";
+            agencies.AddRange(renamed.Values);
+            units.AddRange(copy.Units.Select(u => u with { Agency = renamed[u.Agency] }));
+            foreach (var person in copy.People)
+            {
+                var upn = person.UserPrincipalName[..(person.UserPrincipalName.LastIndexOf('@') + 1)] + domain;
+                if (person.Agency is not { } agency)
+                {
+                    people.Add(person with { UserPrincipalName = upn });
+                    continue;
+                }
+                var name = renamed[agency].Name;
+                people.Add(person with
+                {
+                    UserPrincipalName = upn,
+                    Agency = renamed[agency],
+                    CompanyName = person.CompanyName == agency.Name ? name : person.CompanyName,
+                    Department = agency.NamedInDepartment && person.Department is { } department && department.StartsWith(agency.Name, StringComparison.Ordinal)
+                        ? name + department[agency.Name.Length..]
+                        : person.Department,
+                });
+            }
+        }
+        return new DemoMunicipality { Seed = seed, Agencies = agencies, Units = units, People = people };
+    }
+
     private static int Scaled(int size, double scale) => size < 10 ? size : Math.Max(10, (int)Math.Round(size * scale));
 
     private static List<DemoUnit> UnitsOf(DemoAgency agency, int size, Random random)

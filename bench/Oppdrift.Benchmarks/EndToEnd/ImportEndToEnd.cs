@@ -242,7 +242,7 @@ internal static class ImportEndToEnd
         }
     }
 
-    private static async Task<ImportFigures> ImportAsync(DatabaseProvider provider, string dataDirectory, IReadOnlyList<UsageSource> sources, bool timings)
+    internal static async Task<ImportFigures> ImportAsync(DatabaseProvider provider, string dataDirectory, IReadOnlyList<UsageSource> sources, bool timings)
     {
         await using var db = new OppdriftDb(DataServices.Options(provider));
         using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(timings ? LogLevel.Debug : LogLevel.Warning));

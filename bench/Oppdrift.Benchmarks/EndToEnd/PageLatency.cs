@@ -34,9 +34,11 @@ internal static partial class PageLatency
 
     /// <summary>
     /// Starts the web app on the database, signs in as an administrator through the login form, and times each path in
-    /// turn (after a warm-up), a page's full answer read each time.
+    /// turn (after a warm-up), a page's full answer read each time. <paramref name="prepare"/>, when given, runs on the
+    /// started app's services before the sign-in (to load what the pages show through the app's own services).
     /// </summary>
-    public static async Task<IReadOnlyList<Latency>> TimePagesAsync(DatabaseProvider provider, string dataDirectory, IReadOnlyList<string> paths, int requests)
+    public static async Task<IReadOnlyList<Latency>> TimePagesAsync(DatabaseProvider provider, string dataDirectory, IReadOnlyList<string> paths, int requests,
+        Func<IServiceProvider, Task>? prepare = null)
     {
         var app = await OppdriftWebApp.BuildAsync(
         [
@@ -51,6 +53,10 @@ internal static partial class PageLatency
         await app.StartAsync();
         try
         {
+            if (prepare is not null)
+            {
+                await prepare(app.Services);
+            }
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             using var client = await SignInAsync(app.Services, address);
             var times = new List<Latency>();
