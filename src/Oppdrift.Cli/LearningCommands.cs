@@ -63,7 +63,7 @@ internal static class LearningCommands
             return ExitCodes.BadInput;
         }
         await using var db = await cli.OpenDbAsync(cancellationToken);
-        var session = await db.LearningSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        var session = await new AttendanceFolderImport(db, new AttendanceImporter(db, TimeProvider.System)).SessionAsync(id, cancellationToken);
         if (session is null)
         {
             await cli.Error.WriteLineAsync($"There is no session {id.ToString(CultureInfo.InvariantCulture)}.");
@@ -79,7 +79,7 @@ internal static class LearningCommands
             }
             return ExitCodes.BadInput;
         }
-        await cli.Out.WriteLineAsync(Describe(Path.GetFileName(path), new SessionCandidate(session.Id, session.Title, session.StartsAt, session.EndsAt),
+        await cli.Out.WriteLineAsync(Describe(Path.GetFileName(path), session,
             result.Import!, result.Unchanged));
         return ExitCodes.Success;
     }

@@ -64,7 +64,8 @@ public static class ClusterProxy
                 {
                     Enabled = true,
                     Interval = healthEvery,
-                    Timeout = TimeSpan.FromSeconds(5),
+                    // A stopped node refuses at once; a busy one may take a while to answer and is still in.
+                    Timeout = TimeSpan.FromSeconds(15),
                     Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
                     Path = "/health/ready",
                 },

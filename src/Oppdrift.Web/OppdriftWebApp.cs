@@ -265,11 +265,14 @@ internal static partial class FirstStart
         {
             LogKeyBesideData(logger, keyFile);
         }
-        // A database a newer version migrated is refused before anything touches it (DatabaseTooNewException).
-        await DatabaseSchema.MigrateAsync(db, provider.Describe(), cancellationToken);
-        KeyRingServices.MoveKeyFilesIntoDatabase(services, DataDirectory.Resolve(scope.ServiceProvider.GetRequiredService<IConfiguration>()), logger);
-
-        var admin = await scope.ServiceProvider.GetRequiredService<AccountService>().EnsureAdministratorAsync(cancellationToken);
+        // A database a newer version migrated is refused before anything touches it (DatabaseTooNewException). The first
+        // administrator is made under the migration lock, so two nodes starting on a new database make one, not two.
+        NewAccount? admin = null;
+        await DatabaseSchema.MigrateAsync(db, provider.Describe(), cancellationToken, async () =>
+        {
+            KeyRingServices.MoveKeyFilesIntoDatabase(services, DataDirectory.Resolve(scope.ServiceProvider.GetRequiredService<IConfiguration>()), logger);
+            admin = await scope.ServiceProvider.GetRequiredService<AccountService>().EnsureAdministratorAsync(cancellationToken);
+        });
         if (admin is not null)
         {
             var banner = $"""

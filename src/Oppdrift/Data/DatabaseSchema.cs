@@ -21,9 +21,12 @@ public static class DatabaseSchema
 
     /// <summary>
     /// Applies the pending migrations and returns their names, or throws <see cref="DatabaseTooNewException"/> without
-    /// changing anything when the database holds migrations this build does not know.
+    /// changing anything when the database holds migrations this build does not know. <paramref name="thenUnderLock"/>
+    /// runs after migrating, still under the migration lock on PostgreSQL, for what only one starting node may do (such
+    /// as creating the first administrator).
     /// </summary>
-    public static async Task<IReadOnlyList<string>> MigrateAsync(OppdriftDb db, string description, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> MigrateAsync(OppdriftDb db, string description, CancellationToken cancellationToken,
+        Func<Task>? thenUnderLock = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var postgres = db.Database.IsNpgsql();
@@ -46,6 +49,10 @@ public static class DatabaseSchema
             }
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             await db.Database.MigrateAsync(cancellationToken);
+            if (thenUnderLock is not null)
+            {
+                await thenUnderLock();
+            }
             return pending;
         }
         finally

@@ -78,6 +78,11 @@ public sealed class AttendanceFolderImport(OppdriftDb db, AttendanceImporter imp
 {
     public static readonly string[] Patterns = ["*.csv", "*.txt"];
 
+    /// <summary>One session by id, as a file named for it is described (null when there is none).</summary>
+    public async Task<SessionCandidate?> SessionAsync(int id, CancellationToken cancellationToken) =>
+        await db.LearningSessions.AsNoTracking().Where(s => s.Id == id)
+            .Select(s => new SessionCandidate(s.Id, s.Title, s.StartsAt, s.EndsAt)).SingleOrDefaultAsync(cancellationToken);
+
     public async Task<IReadOnlyList<AttendanceFileResult>> ImportAsync(string folder, string actor, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var files = Patterns.SelectMany(p => Directory.EnumerateFiles(folder, p, SearchOption.TopDirectoryOnly))
