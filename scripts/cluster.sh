@@ -45,7 +45,8 @@ trap cleanup EXIT INT TERM
 
 echo "== Starting PostgreSQL on 127.0.0.1:$pg_port"
 mkdir -p "$work/pg"
-if [ "$(id -u)" = 0 ]; then chown postgres "$work/pg"; pg_user=postgres; fi
+# As root, PostgreSQL runs as its own user, which must be able to pass through the work folder to its own.
+if [ "$(id -u)" = 0 ]; then chmod 711 "$work"; chown postgres "$work/pg"; pg_user=postgres; fi
 run_pg "$pg_bin/initdb" -D "$work/pg/data" -U "$pg_user" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 run_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
   -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$work/pg -c max_connections=300" start >/dev/null

@@ -52,7 +52,15 @@ public static class ClusterProxy
         var destinations = nodes
             .Select((node, i) => (Name: string.Create(CultureInfo.InvariantCulture, $"node{i + 1}"), Address: node))
             .ToDictionary(n => n.Name, n => new DestinationConfig { Address = n.Address.ToString() });
-        var route = new RouteConfig { RouteId = "all", ClusterId = ClusterId, Match = new RouteMatch { Path = "{**rest}" } };
+        var route = new RouteConfig
+        {
+            RouteId = "all",
+            ClusterId = ClusterId,
+            Match = new RouteMatch { Path = "{**rest}" },
+            // The nodes see the address the user asked for, as behind nginx's `proxy_set_header Host $host`, so that the
+            // redirects they answer with lead back through the proxy and not to one node.
+            Transforms = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }],
+        };
         var cluster = new ClusterConfig
         {
             ClusterId = ClusterId,

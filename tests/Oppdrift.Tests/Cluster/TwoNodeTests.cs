@@ -293,6 +293,11 @@ public sealed partial class TwoNodeTests : IAsyncDisposable
     private static async Task<(HttpStatusCode Status, string Node, string Body)> PostAsync(HttpClient client, string path, HttpContent content, CancellationToken ct)
     {
         using var response = await client.PostAsync(new Uri(path, UriKind.Relative), content, ct);
+        // A redirect leads back through the proxy, never to the node that answered.
+        if (response.Headers.Location is { IsAbsoluteUri: true } location)
+        {
+            Assert.Equal(client.BaseAddress!.Authority, location.Authority);
+        }
         return (response.StatusCode, NodeOf(response), await response.Content.ReadAsStringAsync(ct));
     }
 
