@@ -57,27 +57,35 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public static readonly SqlitePragmas Instance = new();
 
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+    private const string ReadPragmas = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; " + ReadPragmas;
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        if (connection is SqliteConnection sqlite)
+        {
+            using var command = sqlite.CreateCommand();
+            command.CommandText = For(sqlite);
+            command.ExecuteNonQuery();
+        }
+    }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (connection is SqliteConnection)
+        if (connection is SqliteConnection sqlite)
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
+            await using var command = sqlite.CreateCommand();
+            command.CommandText = For(sqlite);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    private static void Apply(DbConnection connection)
-    {
-        if (connection is SqliteConnection)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
-            command.ExecuteNonQuery();
-        }
-    }
+    /// <summary>
+    /// Switching to write-ahead logging writes to the file, which a read-only connection may not do. EF Core opens one to ask
+    /// whether the database exists; when another process has just created the file and not yet switched it, the switch failed
+    /// with "attempt to write a readonly database".
+    /// </summary>
+    private static string For(SqliteConnection connection) =>
+        new SqliteConnectionStringBuilder(connection.ConnectionString).Mode == SqliteOpenMode.ReadOnly ? ReadPragmas : Pragmas;
 }

@@ -33,6 +33,47 @@ public sealed class MigrationTests
     }
 
     /// <summary>
+    /// The moment between one node creating the SQLite file and switching it to write-ahead logging: the other node asks
+    /// whether the database exists through a read-only connection, which must not try to switch it (SQLite error 8).
+    /// </summary>
+    [Fact]
+    public async Task A_new_SQLite_file_not_yet_in_write_ahead_mode_can_be_probed_and_then_migrated()
+    {
+        var folder = Directory.CreateTempSubdirectory("oppdrift-probe-").FullName;
+        var file = Path.Combine(folder, "oppdrift.db");
+        try
+        {
+            await using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+            {
+                await raw.OpenAsync();
+                await using var command = raw.CreateCommand();
+                command.CommandText = "PRAGMA journal_mode=DELETE; CREATE TABLE probe (id INTEGER);";
+                await command.ExecuteNonQueryAsync();
+            }
+            var provider = new DatabaseProvider(DatabaseKind.Sqlite, $"Data Source={file}");
+            await using var db = new OppdriftDb(DataServices.Options(provider));
+            var creator = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<
+                Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>(db);
+
+            Assert.True(await creator.ExistsAsync());
+            Assert.True(creator.Exists());
+
+            await DatabaseSchema.MigrateAsync(db, provider.Describe(), default);
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            await using var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var mode = connection.CreateCommand();
+            mode.CommandText = "PRAGMA journal_mode";
+            Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// Two nodes starting at once on a new database both migrate it: EF Core takes a database lock around the migrations
     /// (a lock table on SQLite, LOCK TABLE on the history table on PostgreSQL), so one waits for the other and finds
     /// nothing left to do, and neither fails; the first administrator, made under the same lock, is made once.
