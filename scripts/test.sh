@@ -39,6 +39,8 @@ run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
 export OPPDRIFT_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$pg_user;Database=postgres;Include Error Detail=true"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# A First, Skip or Take without an order throws in the tests (and in the apps they start), rather than being logged.
+export OPPDRIFT_STRICT_QUERIES=1
 echo "== Restoring tools and packages"
 dotnet tool restore >/dev/null
 dotnet restore Oppdrift.slnx >/dev/null

@@ -30,6 +30,10 @@ if (args is ["scale", .. var scale])
 {
     return await Oppdrift.Benchmarks.ScaleTiming.RunAsync(scale);
 }
+if (args is ["routes", .. var routes])
+{
+    return await Oppdrift.Benchmarks.RouteTiming.RunAsync(routes);
+}
 if (args is ["scan-tree", .. var scanTree])
 {
     return Oppdrift.Benchmarks.ScanTreeComparison.Run(scanTree);

@@ -25,7 +25,7 @@ public static partial class ScanTreeComparison
         var tree = Path.GetFullPath(args[0]);
         var runs = Option(args, "--runs", 3);
         var rmlintRuns = Option(args, "--rmlint-runs", 1);
-        var cli = OptionText(args, "--cli") ?? Path.Combine(RepositoryRoot(), "src", "Oppdrift.Cli", "bin", "Release", "net10.0", "oppdrift");
+        var cli = OptionText(args, "--cli") ?? Path.Combine(TimingTools.RepositoryRoot(), "src", "Oppdrift.Cli", "bin", "Release", "net10.0", "oppdrift");
         if (!File.Exists(cli))
         {
             Console.Error.WriteLine($"The CLI is not built: {cli} (dotnet build -c Release src/Oppdrift.Cli)");
@@ -137,17 +137,5 @@ public static partial class ScanTreeComparison
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Oppdrift.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-        return Directory.GetCurrentDirectory();
     }
 }

@@ -10,6 +10,19 @@ internal static class TimingTools
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     /// <summary>The value at fraction <paramref name="p"/> of <paramref name="sorted"/> (nearest rank).</summary>
+    /// <summary>The checkout the benchmark was built in (the folder holding Oppdrift.slnx), or the working directory.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Oppdrift.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    }
+
     public static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     /// <summary>Runs one statement on <paramref name="server"/> outside any pool, so a dropped database has no connection left.</summary>

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,10 +47,11 @@ internal static partial class PageLatency
             $"--Oppdrift:DataDirectory={dataDirectory}",
             "--urls=http://127.0.0.1:0",
             "--environment=Production",
+            $"--webroot={WebRoot()}",
             // Plain HTTP on loopback: the cookies may go without TLS here, as nowhere in production.
             "--Access:SecureCookies=false",
             "--Logging:LogLevel:Default=Warning",
-        ]);
+        ], builder => builder.WebHost.UseStaticWebAssets());
         await app.StartAsync();
         try
         {
@@ -58,7 +60,7 @@ internal static partial class PageLatency
                 await prepare(app.Services);
             }
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            using var client = await SignInAsync(app.Services, address);
+            using var client = await SignInAsync(app.Services, address, Roles.Administrator, []);
             var times = new List<Latency>();
             foreach (var path in paths)
             {
@@ -109,14 +111,21 @@ internal static partial class PageLatency
         return body.Length;
     }
 
-    private static async Task<HttpClient> SignInAsync(IServiceProvider services, Uri address)
+    /// <summary>
+    /// The web app's own static files (wwwroot in its source folder): the benchmark's host runs from its own output folder,
+    /// where there are none, and the app would warn that its WebRootPath was not found and serve its pages without them.
+    /// </summary>
+    public static string WebRoot() => Path.Combine(TimingTools.RepositoryRoot(), "src", "Oppdrift.Web", "wwwroot");
+
+    /// <summary>A client signed in through the login form as a new account with the roles (and agencies) given.</summary>
+    public static async Task<HttpClient> SignInAsync(IServiceProvider services, Uri address, Roles roles, IReadOnlyCollection<int> agencyIds)
     {
         var userName = $"bench-{Guid.NewGuid():N}@bench.no";
         const string password = "a long benchmark password";
         await using (var scope = services.CreateAsyncScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
-            var created = await accounts.CreateAsync(new AccountRequest(userName, userName, Roles.Administrator, []), "e2e", default);
+            var created = await accounts.CreateAsync(new AccountRequest(userName, userName, roles, agencyIds), "e2e", default);
             var changed = await accounts.ChangePasswordAsync(created.Value!.Account.Id, created.Value.OneTimePassword, password, default);
             if (!changed.Succeeded)
             {

@@ -143,6 +143,8 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Action", "Id");
+
                     b.ToTable("audit_log", (string)null);
                 });
 

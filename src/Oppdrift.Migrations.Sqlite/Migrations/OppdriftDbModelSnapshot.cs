@@ -133,6 +133,8 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Action", "Id");
+
                     b.ToTable("audit_log", (string)null);
                 });
 

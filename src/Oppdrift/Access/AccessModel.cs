@@ -42,6 +42,9 @@ internal static class AccessModel
         {
             e.ToTable("audit_log");
             e.HasIndex(a => a.At);
+            // The latest entry of one action (whether the privacy settings in force were checked, on the home page) is
+            // found through this index, not by reading the whole log backwards.
+            e.HasIndex(a => new { a.Action, a.Id });
         });
     }
 }

@@ -39,7 +39,17 @@ public static class DataServices
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider));
         }
+        if (StrictQueries)
+        {
+            // A First, Skip or Take without an order gives whichever row the database reads first: a result that may change
+            // from run to run. The test command turns these warnings into errors, so every query the tests run is ordered.
+            options.ConfigureWarnings(w => w.Throw(CoreEventId.FirstWithoutOrderByAndFilterWarning,
+                CoreEventId.RowLimitingOperationWithoutOrderByWarning));
+        }
     }
+
+    /// <summary>Set by the test command (<c>OPPDRIFT_STRICT_QUERIES=1</c>): an unordered First, Skip or Take throws.</summary>
+    public static bool StrictQueries { get; } = Environment.GetEnvironmentVariable("OPPDRIFT_STRICT_QUERIES") == "1";
 
     public static DbContextOptions<OppdriftDb> Options(DatabaseProvider provider)
     {

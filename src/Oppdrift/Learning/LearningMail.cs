@@ -191,6 +191,7 @@ public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOption
             .Join(db.LearningSessions, r => r.SessionId, s => s.Id, (r, s) => new { Registration = r, Session = s })
             .Where(x => x.Registration.Status == RegistrationStatus.Registered && x.Registration.ReminderSentAt == null
                 && x.Session.CancelledAt == null && x.Session.StartsAt > now && x.Session.StartsAt <= horizon)
+            .OrderBy(x => x.Session.StartsAt).ThenBy(x => x.Registration.Id)
             .Take(1000)
             .ToListAsync(cancellationToken);
         if (due.Count == 0)

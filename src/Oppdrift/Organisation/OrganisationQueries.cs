@@ -30,37 +30,59 @@ public sealed class OrganisationQueries(OppdriftDb db)
     public async Task<MunicipalitySummary> MunicipalityAsync(IReadOnlySet<int>? agencyScope, CancellationToken cancellationToken)
     {
         var settings = await db.OrganisationSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
-        var rows = await AgenciesAsync(agencyScope, cancellationToken);
-        var people = await db.People.CountAsync(p => p.IsActive, cancellationToken);
-        var unassigned = await db.People.CountAsync(p => p.IsActive && p.AgencyId == null, cancellationToken);
-        var inactive = await db.People.CountAsync(p => !p.IsActive, cancellationToken);
+        // The municipality's totals and each agency's count come from one pass over the directory.
+        var counts = await PeopleCountsAsync(null, cancellationToken);
+        var rows = await AgenciesAsync(agencyScope, counts, cancellationToken);
         var lastImport = await db.DirectoryImports.AsNoTracking()
             .Where(i => i.Status == ImportStatus.Succeeded)
             .OrderByDescending(i => i.Id)
             .FirstOrDefaultAsync(cancellationToken);
         return new MunicipalitySummary(settings?.MunicipalityName ?? OrganisationSetup.DefaultMunicipalityName,
-            people, rows.Count, unassigned, inactive, lastImport, rows);
+            counts.Where(c => c.IsActive).Sum(c => c.People), rows.Count,
+            counts.Where(c => c.IsActive && c.AgencyId is null).Sum(c => c.People),
+            counts.Where(c => !c.IsActive).Sum(c => c.People), lastImport, rows);
     }
 
-    public async Task<IReadOnlyList<AgencySummary>> AgenciesAsync(IReadOnlySet<int>? agencyScope, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AgencySummary>> AgenciesAsync(IReadOnlySet<int>? agencyScope, CancellationToken cancellationToken) =>
+        await AgenciesAsync(agencyScope, await PeopleCountsAsync(agencyScope, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<AgencySummary>> AgenciesAsync(IReadOnlySet<int>? agencyScope, IReadOnlyList<PeopleCount> counts, CancellationToken cancellationToken)
     {
         var agencies = db.Agencies.AsNoTracking();
+        var units = db.Units.AsQueryable();
         if (agencyScope is not null)
         {
             var ids = agencyScope.ToArray();
             agencies = agencies.Where(a => ids.Contains(a.Id));
+            units = units.Where(u => ids.Contains(u.AgencyId));
         }
         var list = (await agencies.ToListAsync(cancellationToken)).OrderBy(a => a.Name, NorwegianOrder).ToList();
-        var counts = await db.People.Where(p => p.IsActive && p.AgencyId != null)
-            .GroupBy(p => p.AgencyId!.Value)
-            .Select(g => new { AgencyId = g.Key, People = g.Count(), Leaders = g.Count(p => p.IsLeader) })
-            .ToDictionaryAsync(x => x.AgencyId, cancellationToken);
-        var units = await db.Units.GroupBy(u => u.AgencyId).Select(g => new { AgencyId = g.Key, Count = g.Count() })
+        var active = counts.Where(c => c.IsActive && c.AgencyId is not null).ToDictionary(c => c.AgencyId!.Value);
+        var unitCounts = await units.GroupBy(u => u.AgencyId).Select(g => new { AgencyId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.AgencyId, x => x.Count, cancellationToken);
         return [.. list.Select(a => new AgencySummary(a.Id, a.Code, a.Name, a.Sector,
-            counts.GetValueOrDefault(a.Id)?.People ?? 0,
-            counts.GetValueOrDefault(a.Id)?.Leaders ?? 0,
-            units.GetValueOrDefault(a.Id)))];
+            active.GetValueOrDefault(a.Id)?.People ?? 0,
+            active.GetValueOrDefault(a.Id)?.Leaders ?? 0,
+            unitCounts.GetValueOrDefault(a.Id)))];
+    }
+
+    private sealed record PeopleCount(int? AgencyId, bool IsActive, int People, int Leaders);
+
+    /// <summary>
+    /// People and leaders per agency (null: not placed) and state, in one pass: over the agencies in scope only (through
+    /// the index on agency and state), or over the whole directory.
+    /// </summary>
+    private async Task<IReadOnlyList<PeopleCount>> PeopleCountsAsync(IReadOnlySet<int>? agencyScope, CancellationToken cancellationToken)
+    {
+        var people = db.People.AsQueryable();
+        if (agencyScope is not null)
+        {
+            var ids = agencyScope.ToArray();
+            people = people.Where(p => p.AgencyId != null && ids.Contains(p.AgencyId.Value));
+        }
+        return await people.GroupBy(p => new { p.AgencyId, p.IsActive })
+            .Select(g => new PeopleCount(g.Key.AgencyId, g.Key.IsActive, g.Count(), g.Count(p => p.IsLeader)))
+            .ToListAsync(cancellationToken);
     }
 
     public async Task<AgencyDetail?> AgencyAsync(string code, CancellationToken cancellationToken)

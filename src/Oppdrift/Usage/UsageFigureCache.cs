@@ -20,7 +20,7 @@ public readonly record struct UsageDataVersion(int Imports, long IdSum)
             .Where(i => i.IsCurrent)
             .GroupBy(i => 1)
             .Select(g => new UsageDataVersion(g.Count(), g.Sum(i => (long)i.Id)))
-            .FirstOrDefaultAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken);
 }
 
 /// <summary>One metric's sum over a window for one agency (0: the unplaced); Current is the window ending on the day, not the one before it.</summary>

@@ -20,7 +20,7 @@ public sealed class UsageIndicatorQuery(OppdriftDb db, UsageQueries queries)
     public async Task<(DateOnly First, DateOnly Last)?> SpanAsync(CancellationToken cancellationToken)
     {
         var span = await db.UsageFigures.AsNoTracking().Where(f => f.Period == 1).GroupBy(f => 1)
-            .Select(g => new { First = g.Min(f => f.Date), Last = g.Max(f => f.Date) }).FirstOrDefaultAsync(cancellationToken);
+            .Select(g => new { First = g.Min(f => f.Date), Last = g.Max(f => f.Date) }).SingleOrDefaultAsync(cancellationToken);
         return span is null ? null : (span.First, span.Last);
     }
 

@@ -88,6 +88,6 @@ public sealed class BenefitsTemplateTests
         // Without a date the baseline is the first day with a full 28-day window.
         var loaded = await new BenefitsServices(check).Template.LoadAsync(BenefitsUsers.Central, null, default);
         Assert.True(loaded.Succeeded, loaded.Error);
-        Assert.Equal(UsageSeed.LastDay.AddDays(-59).AddDays(UsageIndicatorQuery.Window - 1), (await check.Indicators.FirstAsync()).BaselineDate);
+        Assert.Equal(UsageSeed.LastDay.AddDays(-59).AddDays(UsageIndicatorQuery.Window - 1), (await check.Indicators.OrderBy(i => i.Id).FirstAsync()).BaselineDate);
     }
 }

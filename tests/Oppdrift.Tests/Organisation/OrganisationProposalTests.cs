@@ -147,7 +147,7 @@ public sealed class OrganisationProposalTests
 
         await using (var db = database.CreateContext())
         {
-            var person = await db.People.FirstAsync();
+            var person = await db.People.OrderBy(p => p.Id).FirstAsync();
             person.IsActive = false; // a newer import deactivated someone
             await db.SaveChangesAsync();
         }

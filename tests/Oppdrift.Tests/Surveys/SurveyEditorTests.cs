@@ -157,7 +157,7 @@ public sealed class SurveyEditorTests
         var (surveyId, firstId) = await SurveyAsync(db, clock);
         var pulse = new SurveyPulse(db, new OrganisationDirectory(db), new SurveysOptions(), clock);
         Assert.True((await pulse.SendAsync(firstId, "test", default)).Succeeded);
-        var token = Regex.Match((await db.OutgoingMail.AsNoTracking().FirstAsync()).Body, "/survey/answer/([A-Za-z0-9_-]+)").Groups[1].Value;
+        var token = Regex.Match((await db.OutgoingMail.AsNoTracking().OrderBy(m => m.Id).FirstAsync()).Body, "/survey/answer/([A-Za-z0-9_-]+)").Groups[1].Value;
         var form = (await pulse.OpenAsync(token, default)).Form!;
         await pulse.SubmitAsync(token, form.Questions.ToDictionary(q => q.Id, q => (IReadOnlyList<string>)(q.Kind == QuestionKind.FreeText ? ["Bra"] : ["4"])), default);
         Assert.Equal(1, await db.SurveyResponses.CountAsync());

@@ -53,7 +53,7 @@ public sealed class AccountFormTests
         int accountId;
         await using (var db = app.Database.CreateContext())
         {
-            accountId = await db.Accounts.Select(a => a.Id).FirstAsync();
+            accountId = await db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstAsync();
         }
 
         foreach (var url in new[] { "/organisation", "/organisation/rules", "/admin/accounts", $"/admin/accounts/{accountId}", "/account/change-password" })

@@ -227,7 +227,7 @@ internal sealed partial class MatrixSamples
             "/usage/workloads/{Workload}" => "/usage/workloads/teams",
             "/openapi/{documentName}.json" => "/openapi/v1.json",
             "/api/usage/workloads/{workload}" => "/api/usage/workloads/teams",
-            "/organisation/imports/{Id:int}" => $"/organisation/imports/{S(await WithAsync(s => s.GetRequiredService<OppdriftDb>().DirectoryImports.Select(i => i.Id).FirstAsync()))}",
+            "/organisation/imports/{Id:int}" => $"/organisation/imports/{S(await WithAsync(s => s.GetRequiredService<OppdriftDb>().DirectoryImports.OrderBy(i => i.Id).Select(i => i.Id).FirstAsync()))}",
             "/benefits/{BenefitId:int}" => $"/benefits/{S(Benefit)}",
             "/benefits/{BenefitId:int}/edit" => $"/benefits/{S(Benefit)}/edit",
             "/benefits/{BenefitId:int}/indicators/new" => $"/benefits/{S(Benefit)}/indicators/new",
