@@ -40,6 +40,12 @@ public static class LearningModule
         services.AddHostedService(provider => provider.GetRequiredService<TeamsAttendanceJob>());
         services.AddScoped<LearningQueries>();
         services.AddScoped<RecordingKeeping>();
+        var transcripts = new TeamsTranscriptOptions();
+        configuration.GetSection(TeamsTranscriptOptions.Section).Bind(transcripts);
+        services.AddSingleton(provider => new TeamsTranscriptConnection(transcripts, graph, provider.GetKeyedService<HttpMessageHandler>(TeamsTranscriptJob.Key)));
+        services.AddScoped<TeamsTranscriptHarvest>();
+        services.AddSingleton<TeamsTranscriptJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<TeamsTranscriptJob>());
         services.TryAddSingleton<PageMessages>();
         services.AddHostedService<LearningMailJob>();
         return services;
