@@ -190,6 +190,15 @@ public sealed class Recording
     public string? Transcript { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the video goes to the recycle bin in Stream/OneDrive (UTC); null when it does not expire.</summary>
+    public DateTime? ExpiresAt { get; set; }
+
+    /// <summary>Where <see cref="ExpiresAt"/> comes from; a date the owner set is never replaced by the policy.</summary>
+    public RecordingExpirySource ExpirySource { get; set; }
+
+    /// <summary>When the owner was e-mailed that the recording expires soon; cleared when the expiry changes.</summary>
+    public DateTime? ExpiryWarnedAt { get; set; }
 }
 
 public sealed class LearningDocument
@@ -263,4 +272,17 @@ public sealed class OutgoingMail
 
     /// <summary>The sender (node) that claimed it last.</summary>
     public string? ClaimedBy { get; set; }
+}
+
+/// <summary>Where a recording's expiry date comes from.</summary>
+public enum RecordingExpirySource
+{
+    /// <summary>The tenant's policy (<c>Learning:Recordings:ExpiryDays</c>) applied to the day the recording was made.</summary>
+    Policy = 0,
+
+    /// <summary>The policy applied to the creation time Microsoft Graph gives for the meeting's recording.</summary>
+    Graph = 1,
+
+    /// <summary>Set or cleared by the programme owner (the expiry changed in Stream, or the file moved).</summary>
+    Owner = 2,
 }

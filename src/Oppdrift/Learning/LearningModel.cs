@@ -132,5 +132,10 @@ internal static class LearningModel
             e.Property(m => m.ClaimedBy).HasMaxLength(200);
             e.HasIndex(m => m.SentAt);
         });
+        model.Entity<Recording>(e =>
+        {
+            e.Property(r => r.ExpirySource).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(r => r.ExpiresAt);
+        });
     }
 }

@@ -39,6 +39,13 @@ public static class LearningModule
         services.AddSingleton<TeamsAttendanceJob>();
         services.AddHostedService(provider => provider.GetRequiredService<TeamsAttendanceJob>());
         services.AddScoped<LearningQueries>();
+        services.AddScoped<RecordingKeeping>();
+        var transcripts = new TeamsTranscriptOptions();
+        configuration.GetSection(TeamsTranscriptOptions.Section).Bind(transcripts);
+        services.AddSingleton(provider => new TeamsTranscriptConnection(transcripts, graph, provider.GetKeyedService<HttpMessageHandler>(TeamsTranscriptJob.Key)));
+        services.AddScoped<TeamsTranscriptHarvest>();
+        services.AddSingleton<TeamsTranscriptJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<TeamsTranscriptJob>());
         services.TryAddSingleton<PageMessages>();
         services.AddHostedService<LearningMailJob>();
         return services;
@@ -69,6 +76,7 @@ public static class LearningModule
         forms.MapPost("/programmes/{id:int}/recordings", RecordingFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/documents/{id:int}/delete", DeleteDocumentFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/recordings/{id:int}/delete", DeleteRecordingFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/recordings/{id:int}/expiry", RecordingExpiryFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapGet("/documents/{id:int}", DownloadAsync).RequireAuthorization(Policies.SignedIn).AuditsExport("learning.document");
         forms.MapPost("/me/feed/renew", RenewFeedFromFormAsync).RequireAuthorization(Policies.SignedIn);
 
@@ -403,4 +411,30 @@ public static class LearningModule
         TypedResults.LocalRedirect($"/learning/programmes/{programmeId}?error={Uri.EscapeDataString(messages.Protect(Truncate(message)))}");
 
     private static string Truncate(string value) => value.Length > 1500 ? value[..1500] + "…" : value;
+
+    /// <summary>The owner tells what became of a recording's expiry: cleared in Stream, moved to the programme's library, another date.</summary>
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> RecordingExpiryFromFormAsync(int id, [FromForm] string? keep,
+        [FromForm] DateOnly? expiresOn, [FromForm] string? url, ClaimsPrincipal user, PageMessages messages, OppdriftDb db, RecordingKeeping keeping,
+        CancellationToken cancellationToken)
+    {
+        var recording = await db.Recordings.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var programme = recording is null ? null : await db.Programmes.AsNoTracking().SingleAsync(p => p.Id == recording.ProgrammeId, cancellationToken);
+        if (recording is null || programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var page = $"/learning/recordings/{id.ToString(CultureInfo.InvariantCulture)}";
+        if (!Enum.TryParse<RecordingKeep>(keep, ignoreCase: true, out var choice) || !Enum.IsDefined(choice) || int.TryParse(keep, out _))
+        {
+            return TypedResults.LocalRedirect(page + "?error=" + Uri.EscapeDataString(messages.Protect(LearningText.Get("RecordingKeepRequired"))));
+        }
+        var result = await keeping.ChangeAsync(id, new RecordingExpiryChange(choice, expiresOn, url), user.ActorName(), cancellationToken);
+        return result.Succeeded
+            ? TypedResults.LocalRedirect(page + "?done=Expiry")
+            : TypedResults.LocalRedirect(page + "?error=" + Uri.EscapeDataString(messages.Protect(Truncate(result.Error!))));
+    }
 }

@@ -17,6 +17,9 @@ public sealed class LearningOptions
     public string[] DocumentTypes { get; set; } = [".pdf", ".docx", ".pptx", ".xlsx", ".txt", ".md", ".png", ".jpg"];
 
     public long TranscriptMaxBytes { get; set; } = 5L * 1024 * 1024;
+
+    /// <summary>The recordings' expiry policy (<c>Learning:Recordings</c>).</summary>
+    public RecordingOptions Recordings { get; set; } = new();
 }
 
 public sealed class SmtpOptions

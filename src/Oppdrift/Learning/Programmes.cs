@@ -483,6 +483,10 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
             TranscriptFileName = vtt is null ? null : Path.GetFileName(transcriptName),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
+        var sessionStart = input.SessionId is { } session
+            ? await db.LearningSessions.Where(s => s.Id == session).Select(s => (DateTime?)s.StartsAt).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        recording.ExpiresAt = RecordingExpiry.PolicyDate(RecordingExpiry.MadeAt(recording.CreatedAt, sessionStart), options.Value.Recordings);
         db.Recordings.Add(recording);
         AuditLog.Record(db, clock, actor, "learning.recording.create", $"programme:{programmeId}",
             after: new { recording.Title, recording.Url, recording.DurationSeconds, recording.TranscriptFileName });

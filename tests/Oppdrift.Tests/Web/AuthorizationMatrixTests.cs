@@ -450,6 +450,7 @@ public sealed class AuthorizationMatrixTests
         [
             $"/learning/sessions/{theirs.Session}/attendance", $"/learning/sessions/{theirs.Session}/attendance/teams", $"/learning/sessions/{theirs.Session}/cancel-session", $"/learning/programmes/{theirs.Programme}/documents",
             $"/learning/programmes/{theirs.Programme}/recordings", $"/learning/documents/{theirs.Document}/delete", $"/learning/recordings/{theirs.Recording}/delete",
+            $"/learning/recordings/{theirs.Recording}/expiry",
         ];
         foreach (var url in managing)
         {

@@ -52,7 +52,7 @@ public static class KnowledgeModule
     public sealed record SnippetResponse(string Html, string Url, string? Anchor);
 
     public sealed record HitResponse(string SourceKey, string Kind, string Title, string TitleHtml, string Url, int? ProgrammeId, string? ProgrammeName,
-        DateOnly? Date, IReadOnlyList<string> Topics, IReadOnlyList<string> Tools, double Score, IReadOnlyList<SnippetResponse> Snippets);
+        DateOnly? Date, IReadOnlyList<string> Topics, IReadOnlyList<string> Tools, double Score, IReadOnlyList<SnippetResponse> Snippets, bool Expired);
 
     public sealed record SearchResponse(string? Query, IReadOnlyList<string> Terms, int Total, int Page, int PageSize, IReadOnlyList<HitResponse> Hits);
 
@@ -60,18 +60,19 @@ public static class KnowledgeModule
     {
         var api = app.MapGroup("/api/knowledge").WithTags("Knowledge");
         api.MapGet("/search", SearchAsync).RequireAuthorization(Policies.SignedIn)
-            .WithDescription("Searches the knowledge bank: every word of q (any inflected form) must occur; filters programme (id), topic, tool, kind, from and to (dates); ranked by BM25. Snippets are HTML with the matching words in <mark>; a snippet's url jumps to its place (a transcript cue) on the entry's page.");
+            .WithDescription("Searches the knowledge bank: every word of q (any inflected form) must occur; filters programme (id), topic, tool, kind, from and to (dates); ranked by BM25. Snippets are HTML with the matching words in <mark>; a snippet's url jumps to its place (a transcript cue) on the entry's page. expired marks a recording whose video Teams has deleted (its transcript is still searchable).");
     }
 
     private static async Task<Ok<SearchResponse>> SearchAsync([AsParameters] KnowledgeFilter filter, ClaimsPrincipal user, OppdriftDb db, KnowledgeSearch search,
-        CancellationToken cancellationToken)
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var results = await search.SearchAsync(filter.ToQuery() with
         {
             HiddenDocumentsOf = await LearningAccess.ProgrammesWithHiddenDocumentsAsync(db, user, cancellationToken),
         }, cancellationToken);
+        var expired = await RecordingExpiry.ExpiredKeysAsync(db, results.Hits.Select(h => h.SourceKey), clock.GetUtcNow().UtcDateTime, cancellationToken);
         return TypedResults.Ok(new SearchResponse(filter.Q, results.Terms, results.Total, results.Query.Page, results.Query.PageSize,
             [.. results.Hits.Select(h => new HitResponse(h.SourceKey, h.Kind.ToString(), h.Title, h.TitleHtml, h.Url, h.ProgrammeId, h.ProgrammeName,
-                h.Date, h.Topics, h.Tools, h.Score, [.. h.Snippets.Select(s => new SnippetResponse(s.Html, s.Url, s.Anchor))]))]));
+                h.Date, h.Topics, h.Tools, h.Score, [.. h.Snippets.Select(s => new SnippetResponse(s.Html, s.Url, s.Anchor))], expired.Contains(h.SourceKey)))]));
     }
 }
