@@ -134,7 +134,7 @@ public static class CohortEndpoints
         return TypedResults.Ok(new EnrolResponse(outcome.Added, outcome.AlreadyEnrolled, outcome.InOtherCohort));
     }
 
-    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> MoveFromFormAsync(int id, [FromForm] int? cohortId, ClaimsPrincipal user,
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> MoveFromFormAsync(int id, [FromForm] string? cohortId, ClaimsPrincipal user,
         PageMessages messages, OppdriftDb db, Cohorts cohorts, CancellationToken cancellationToken)
     {
         var participant = await db.Participants.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
@@ -147,8 +147,18 @@ public static class CohortEndpoints
         {
             return TypedResults.Forbid();
         }
-        var result = await cohorts.MoveAsync(id, cohortId, user.ActorName(), cancellationToken);
         var back = BackTo(programme.Id, participant.CohortId);
+        // The list's "no cohort" choice posts an empty value.
+        int? target = null;
+        if (!string.IsNullOrWhiteSpace(cohortId))
+        {
+            if (!int.TryParse(cohortId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                return TypedResults.LocalRedirect($"{back}?error={Uri.EscapeDataString(messages.Protect(LearningText.Get("CohortNotInProgramme")))}");
+            }
+            target = parsed;
+        }
+        var result = await cohorts.MoveAsync(id, target, user.ActorName(), cancellationToken);
         return result.Succeeded
             ? TypedResults.LocalRedirect($"{back}?done=Moved")
             : TypedResults.LocalRedirect($"{back}?error={Uri.EscapeDataString(messages.Protect(result.Error!))}");
