@@ -27,6 +27,7 @@ public static class LearningModule
         services.AddSingleton(LearningStorage.FromConfiguration(configuration));
         services.AddScoped<Registrations>();
         services.AddScoped<Programmes>();
+        services.AddScoped<Cohorts>();
         services.AddScoped<KnowledgeSync>();
         services.AddScoped<AttendanceImporter>();
         var graph = new UsageGraphOptions();
@@ -91,6 +92,7 @@ public static class LearningModule
             .WithDescription("Registers the signed-in person for the session, or puts them on its waiting list when it is full.");
         api.MapDelete("/sessions/{id:int}/registration", CancelAsync).RequireAuthorization(Policies.SignedIn)
             .WithDescription("Cancels the signed-in person's seat or waiting place; the first on the waiting list takes a freed seat.");
+        app.MapCohortEndpoints();
     }
 
     private static async Task<Ok<IReadOnlyList<ProgrammeResponse>>> ListProgrammesAsync(LearningQueries queries, TimeProvider clock, CancellationToken cancellationToken)

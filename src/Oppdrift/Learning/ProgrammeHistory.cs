@@ -1,5 +1,6 @@
 // The change history a programme's page shows its managers: what was done to the programme and its sessions, from the
-// audit log. Registrations and feedback are left out: they name people, and stay on the audit page.
+// audit log. Registrations and feedback are left out: they name people, and stay on the audit page. Enrolments in
+// cohorts are in: the programme's managers see its participants by name anyway.
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Access;
@@ -21,6 +22,12 @@ public static class ProgrammeHistory
         ["learning.recording.delete"] = "ActionRecordingDelete",
         ["learning.document.create"] = "ActionDocumentCreate",
         ["learning.document.delete"] = "ActionDocumentDelete",
+        ["learning.cohort.create"] = "ActionCohortCreate",
+        ["learning.cohort.update"] = "ActionCohortUpdate",
+        ["learning.cohort.delete"] = "ActionCohortDelete",
+        ["learning.cohort.enrol"] = "ActionCohortEnrol",
+        ["learning.participant.move"] = "ActionParticipantMove",
+        ["learning.participant.remove"] = "ActionParticipantRemove",
     };
 
     private static readonly Dictionary<string, string> FieldKeys = new(StringComparer.Ordinal)
@@ -49,6 +56,12 @@ public static class ProgrammeHistory
         ["FileName"] = "File",
         ["Bytes"] = "HistoryBytes",
         ["OwnerAccount"] = "HistoryOwnerAccount",
+        ["Cohort"] = "Cohort",
+        ["CohortStartsOn"] = "CohortStartsOn",
+        ["Participants"] = "Participants",
+        ["Enrolled"] = "HistoryEnrolled",
+        ["EnrolledFrom"] = "HistoryEnrolledFrom",
+        ["Person"] = "Person",
     };
 
     /// <summary>The programme's entries (its sessions' included, those deleted too), newest first.</summary>

@@ -135,6 +135,31 @@ public sealed class OrganisationDirectory(OppdriftDb db)
         return [.. (await query.Select(u => new UnitRow(u.Id, u.AgencyId, u.Name)).ToListAsync(cancellationToken)).OrderBy(u => u.Name, OrganisationQueries.NorwegianOrder)];
     }
 
+    public async Task<UnitRow?> UnitAsync(int id, CancellationToken cancellationToken) =>
+        await db.Units.AsNoTracking().Where(u => u.Id == id).Select(u => new UnitRow(u.Id, u.AgencyId, u.Name)).SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Active people whose display name, user principal name or e-mail address holds <paramref name="text"/> (any case),
+    /// by name, at most <paramref name="limit"/>: for a person choosing someone from the directory.
+    /// </summary>
+    public async Task<IReadOnlyList<PersonRow>> SearchPeopleAsync(string text, int limit, CancellationToken cancellationToken)
+    {
+        var key = text.Trim().ToLowerInvariant();
+        if (key.Length == 0)
+        {
+            return [];
+        }
+        // ToLower here is SQL's lower(), not the current culture's.
+#pragma warning disable CA1304, CA1311, CA1862
+        return await db.People.AsNoTracking()
+            .Where(p => p.IsActive && (p.DisplayName.ToLower().Contains(key) || p.NormalizedUserPrincipalName.Contains(key) || (p.Mail != null && p.Mail.ToLower().Contains(key))))
+            .OrderBy(p => p.DisplayName).ThenBy(p => p.Id)
+            .Take(limit)
+            .Select(ToRow)
+            .ToListAsync(cancellationToken);
+#pragma warning restore CA1304, CA1311, CA1862
+    }
+
     /// <summary>Agency names by id, for those of <paramref name="ids"/> that exist (all when null).</summary>
     public async Task<IReadOnlyDictionary<int, string>> AgencyNamesAsync(IReadOnlyCollection<int>? ids, CancellationToken cancellationToken) =>
         (await AgenciesAsync(ids, cancellationToken)).ToDictionary(a => a.Id, a => a.Name);

@@ -81,6 +81,9 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/benefits/goals/{GoalId:int}/edit" && d.Policy == Policies.CentralTeam);
         Assert.Contains(declared, d => d.Route == "/learning/programmes/{Id:int}/edit" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/learning/sessions/{Id:int}/edit" && d.Policy == Policies.ProgrammeOwner);
+        Assert.Contains(declared, d => d.Route == "/learning/programmes/{Id:int}/cohorts/{CohortId:int}" && d.Policy == Policies.ProgrammeOwner);
+        Assert.Contains(declared, d => d.Route == "/learning/participants/{id:int}/remove" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
+        Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/processes/" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.csv" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.xlsx" && d.Policy == Policies.Insight);
@@ -451,6 +454,7 @@ public sealed class AuthorizationMatrixTests
             $"/learning/sessions/{theirs.Session}/attendance", $"/learning/sessions/{theirs.Session}/attendance/teams", $"/learning/sessions/{theirs.Session}/cancel-session", $"/learning/programmes/{theirs.Programme}/documents",
             $"/learning/programmes/{theirs.Programme}/recordings", $"/learning/documents/{theirs.Document}/delete", $"/learning/recordings/{theirs.Recording}/delete",
             $"/learning/recordings/{theirs.Recording}/expiry",
+            $"/learning/participants/{theirs.Participant}/move", $"/learning/participants/{theirs.Participant}/remove",
         ];
         foreach (var url in managing)
         {
@@ -475,9 +479,10 @@ public sealed class AuthorizationMatrixTests
                 failures.Add($"own programme's results: {(int)results.StatusCode}");
             }
         }
-        foreach (var edit in new[] { "/learning/programmes/{0}/edit", "/learning/sessions/{1}/edit" })
+        foreach (var edit in new[] { "/learning/programmes/{0}/edit", "/learning/sessions/{1}/edit", "/learning/programmes/{0}/cohorts", "/learning/programmes/{0}/cohorts/{2}",
+            "/api/learning/programmes/{0}/cohorts/", "/api/learning/programmes/{0}/cohorts/{2}" })
         {
-            using (var response = await owner.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, edit, theirs.Programme, theirs.Session)))
+            using (var response = await owner.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, edit, theirs.Programme, theirs.Session, theirs.Cohort)))
             {
                 if (!Refused(response))
                 {
@@ -485,7 +490,7 @@ public sealed class AuthorizationMatrixTests
                 }
                 NoSecrets(edit, await BodyAsync(response));
             }
-            using (var response = await owner.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, edit, mine.Programme, mine.Session)))
+            using (var response = await owner.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, edit, mine.Programme, mine.Session, mine.Cohort)))
             {
                 if (response.StatusCode != HttpStatusCode.OK)
                 {

@@ -46,6 +46,7 @@ internal sealed partial class MatrixSamples
     public int Document { get; private set; }
     public int Recording { get; private set; }
     public int Cohort { get; private set; }
+    public int Participant { get; private set; }
     public string ProgrammeFeed { get; private set; } = "";
     public int Process { get; private set; }
     public int Intervention { get; private set; }
@@ -99,6 +100,7 @@ internal sealed partial class MatrixSamples
         db.Cohorts.Add(new Cohort { ProgrammeId = programme.Id, Name = $"Kull {code}", StartsOn = today });
         await db.SaveChangesAsync();
         samples.Cohort = await db.Cohorts.Where(c => c.ProgrammeId == programme.Id).Select(c => c.Id).SingleAsync();
+        samples.Participant = await samples.ParticipantAsync();
 
         var process = ProcessServices.Input(agency.Id, agency.Id) with { Name = $"Prosess {secret}" };
         samples.Process = Ok(await services.GetRequiredService<ProcessEditor>().SaveAsync(null, process, central, default)).Id;
@@ -166,6 +168,16 @@ internal sealed partial class MatrixSamples
     public Task<int> RecordingAsync() => WithAsync(async s => Ok(await s.GetRequiredService<Programmes>().AddRecordingAsync(Programme,
         new RecordingInput("Opptak", "https://nordvik.sharepoint.com/opptak.mp4", TimeSpan.FromMinutes(30), Session, null), null, null, _actor, default)).Id);
 
+    /// <summary>Enrols a person of the agency not yet in the programme in its cohort, and returns their participant id.</summary>
+    public Task<int> ParticipantAsync() => WithAsync(async s =>
+    {
+        var db = s.GetRequiredService<OppdriftDb>();
+        var enrolled = db.Participants.Where(p => p.ProgrammeId == Programme).Select(p => p.PersonId);
+        var person = await db.People.Where(p => p.AgencyId == _agencyId && p.IsActive && !enrolled.Contains(p.Id)).OrderByDescending(p => p.Id).Select(p => p.Id).FirstAsync();
+        Ok(await s.GetRequiredService<Cohorts>().EnrolAsync(Cohort, new EnrolmentRequest([person]), _actor, default));
+        return await db.Participants.Where(p => p.ProgrammeId == Programme && p.PersonId == person).Select(p => p.Id).SingleAsync();
+    });
+
     /// <summary>Attaches the scanned share to the agency (again, after its scan was deleted) and returns the share and the scan.</summary>
     public Task<(int Share, int Scan)> AttachAsync() => WithAsync(async s =>
     {
@@ -207,6 +219,7 @@ internal sealed partial class MatrixSamples
         "/learning/sessions/{id:int}/cancel-session",
         "/learning/documents/{id:int}/delete",
         "/learning/recordings/{id:int}/delete",
+        "/learning/participants/{id:int}/remove",
         "/migration/mappings/{id:int}/delete",
         "/migration/scans/{id:int}/delete",
         "/account/logout",
@@ -247,6 +260,13 @@ internal sealed partial class MatrixSamples
                 => route.Replace("{id:int}", S(Session), StringComparison.Ordinal),
             "/learning/sessions/{id:int}/cancel-session" => $"/learning/sessions/{S(fresh ? await SessionAsync() : Session)}/cancel-session",
             "/learning/documents/{id:int}" => $"/learning/documents/{S(Document)}",
+            "/learning/programmes/{Id:int}/cohorts" => $"/learning/programmes/{S(Programme)}/cohorts",
+            "/learning/programmes/{Id:int}/cohorts/{CohortId:int}" => $"/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}",
+            "/learning/participants/{id:int}/move" => $"/learning/participants/{S(Participant)}/move",
+            "/learning/participants/{id:int}/remove" => $"/learning/participants/{S(fresh ? await ParticipantAsync() : Participant)}/remove",
+            "/api/learning/programmes/{id:int}/cohorts/" => $"/api/learning/programmes/{S(Programme)}/cohorts/",
+            "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}" => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}",
+            "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants" => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}/participants",
             "/learning/documents/{id:int}/delete" => $"/learning/documents/{S(fresh ? await DocumentAsync() : Document)}/delete",
             "/learning/recordings/{Id:int}" => $"/learning/recordings/{S(Recording)}",
             "/learning/recordings/{id:int}/delete" => $"/learning/recordings/{S(fresh ? await RecordingAsync() : Recording)}/delete",

@@ -1,0 +1,224 @@
+// The cohort pages' per-participant forms (move, remove) and the JSON API a script uses to set up cohorts and enrol
+// people. All for those who may manage the programme: the policy admits programme owners and the central team, and
+// each handler checks the programme itself (a programme owner manages only their own).
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Oppdrift.Access;
+using Oppdrift.Data;
+using Oppdrift.Shared;
+
+namespace Oppdrift.Learning;
+
+public static class CohortEndpoints
+{
+    public sealed record CohortResponse(int Id, string Name, DateOnly? StartsOn, int Participants);
+
+    public sealed record ParticipantResponse(int Id, int PersonId, string Name, string UserPrincipalName, int? AgencyId, DateTime JoinedAt, int Registered, int Attended);
+
+    public sealed record CohortDetailResponse(int Id, string Name, DateOnly? StartsOn, int Sessions, int HeldSessions, IReadOnlyList<ParticipantResponse> Participants);
+
+    public sealed record CohortRequest(string? Name, DateOnly? StartsOn);
+
+    /// <summary>Whom to enrol; any combination of the four, at least one.</summary>
+    public sealed record EnrolRequest(int[]? PersonIds, int? UnitId, int? AgencyId, int? LeadersOf);
+
+    public sealed record EnrolResponse(int Added, int AlreadyEnrolled, int InOtherCohort);
+
+    public static void MapCohortEndpoints(this IEndpointRouteBuilder app)
+    {
+        var forms = app.MapGroup("/learning").ExcludeFromDescription().WithMetadata(new RequireAntiforgeryTokenAttribute());
+        forms.MapPost("/participants/{id:int}/move", MoveFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/participants/{id:int}/remove", RemoveFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+
+        var api = app.MapGroup("/api/learning/programmes/{id:int}/cohorts").WithTags("Learning");
+        api.MapGet("/", ListAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("The programme's cohorts with their participant counts.");
+        api.MapPost("/", CreateAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Creates a cohort in the programme from a JSON body: { \"name\": \"…\", \"startsOn\": \"2026-03-01\" }.");
+        api.MapGet("/{cohortId:int}", DetailAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("A cohort's participants by name, each with the programme's sessions they are registered for and attended.");
+        api.MapPost("/{cohortId:int}/participants", EnrolAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Enrols people from a JSON body { \"personIds\": [..], \"unitId\": n, \"agencyId\": n, \"leadersOf\": n } (any of them): by id, a unit, "
+                + "an agency or an agency's leaders; enrolling someone again changes nothing.");
+    }
+
+    private static async Task<Programme?> ManagedAsync(OppdriftDb db, int programmeId, CancellationToken cancellationToken) =>
+        await db.Programmes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == programmeId, cancellationToken);
+
+    private static async Task<Results<Ok<IReadOnlyList<CohortResponse>>, NotFound, ForbidHttpResult>> ListAsync(int id, ClaimsPrincipal user, OppdriftDb db,
+        CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var counts = await db.Participants.Where(p => p.ProgrammeId == id && p.CohortId != null).GroupBy(p => p.CohortId!.Value)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+        var cohorts = await db.Cohorts.AsNoTracking().Where(c => c.ProgrammeId == id).OrderBy(c => c.StartsOn).ThenBy(c => c.Name).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<CohortResponse>>([.. cohorts.Select(c => new CohortResponse(c.Id, c.Name, c.StartsOn, counts.GetValueOrDefault(c.Id)))]);
+    }
+
+    private static async Task<Results<Created<CohortResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> CreateAsync(int id, HttpRequest request,
+        ClaimsPrincipal user, OppdriftDb db, Cohorts cohorts, CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        if (await ReadAsync<CohortRequest>(request, cancellationToken) is not { } body)
+        {
+            return Problem("body", LearningText.Get("ApiBadBody"));
+        }
+        var result = await cohorts.CreateAsync(id, new CohortInput(body.Name ?? "", body.StartsOn), user.ActorName(), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return Problem(result.Field, result.Error!);
+        }
+        var cohort = result.Value!;
+        return TypedResults.Created($"/api/learning/programmes/{id}/cohorts/{cohort.Id}", new CohortResponse(cohort.Id, cohort.Name, cohort.StartsOn, 0));
+    }
+
+    private static async Task<Results<Ok<CohortDetailResponse>, NotFound, ForbidHttpResult>> DetailAsync(int id, int cohortId, ClaimsPrincipal user, OppdriftDb db,
+        Cohorts cohorts, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, id, cancellationToken);
+        var cohort = programme is null ? null : await db.Cohorts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == cohortId && c.ProgrammeId == id, cancellationToken);
+        if (programme is null || cohort is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var rows = await cohorts.ProgressAsync(id, cohortId, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sessions = db.LearningSessions.Where(s => s.ProgrammeId == id && s.CancelledAt == null);
+        return TypedResults.Ok(new CohortDetailResponse(cohort.Id, cohort.Name, cohort.StartsOn, await sessions.CountAsync(cancellationToken),
+            await sessions.CountAsync(s => s.StartsAt <= now, cancellationToken),
+            [.. rows.Select(r => new ParticipantResponse(r.ParticipantId, r.Person.Id, r.Person.DisplayName, r.Person.UserPrincipalName, r.Person.AgencyId, r.JoinedAt,
+                r.Registered, r.Attended))]));
+    }
+
+    private static async Task<Results<Ok<EnrolResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> EnrolAsync(int id, int cohortId, HttpRequest request,
+        ClaimsPrincipal user, OppdriftDb db, Cohorts cohorts, CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, id, cancellationToken);
+        var exists = programme is not null && await db.Cohorts.AnyAsync(c => c.Id == cohortId && c.ProgrammeId == id, cancellationToken);
+        if (programme is null || !exists)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        if (await ReadAsync<EnrolRequest>(request, cancellationToken) is not { } body)
+        {
+            return Problem("body", LearningText.Get("ApiBadBody"));
+        }
+        var result = await cohorts.EnrolAsync(cohortId, new EnrolmentRequest(body.PersonIds ?? [], body.UnitId, body.AgencyId, body.LeadersOf),
+            user.ActorName(), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return Problem(result.Field, result.Error!);
+        }
+        var outcome = result.Value!;
+        return TypedResults.Ok(new EnrolResponse(outcome.Added, outcome.AlreadyEnrolled, outcome.InOtherCohort));
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> MoveFromFormAsync(int id, [FromForm] string? cohortId, ClaimsPrincipal user,
+        PageMessages messages, OppdriftDb db, Cohorts cohorts, CancellationToken cancellationToken)
+    {
+        var participant = await db.Participants.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var programme = participant is null ? null : await ManagedAsync(db, participant.ProgrammeId, cancellationToken);
+        if (participant is null || programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var back = BackTo(programme.Id, participant.CohortId);
+        // The list's "no cohort" choice posts an empty value.
+        int? target = null;
+        if (!string.IsNullOrWhiteSpace(cohortId))
+        {
+            if (!int.TryParse(cohortId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                return TypedResults.LocalRedirect($"{back}?error={Uri.EscapeDataString(messages.Protect(LearningText.Get("CohortNotInProgramme")))}");
+            }
+            target = parsed;
+        }
+        var result = await cohorts.MoveAsync(id, target, user.ActorName(), cancellationToken);
+        return result.Succeeded
+            ? TypedResults.LocalRedirect($"{back}?done=Moved")
+            : TypedResults.LocalRedirect($"{back}?error={Uri.EscapeDataString(messages.Protect(result.Error!))}");
+    }
+
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> RemoveFromFormAsync(int id, ClaimsPrincipal user, OppdriftDb db, Cohorts cohorts,
+        CancellationToken cancellationToken)
+    {
+        var participant = await db.Participants.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var programme = participant is null ? null : await ManagedAsync(db, participant.ProgrammeId, cancellationToken);
+        if (participant is null || programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        await cohorts.RemoveAsync(id, user.ActorName(), cancellationToken);
+        return TypedResults.LocalRedirect($"{BackTo(programme.Id, participant.CohortId)}?done=Removed");
+    }
+
+    /// <summary>The page the participant was shown on: their cohort's, or the cohort list (which shows those without one).</summary>
+    private static string BackTo(int programmeId, int? cohortId) =>
+        cohortId is { } cohort ? $"/learning/programmes/{programmeId}/cohorts/{cohort}" : $"/learning/programmes/{programmeId}/cohorts";
+
+    /// <summary>
+    /// The JSON body, read only once the caller is known to manage the programme: a body bound by the framework is
+    /// checked for its content type while routing, before authorisation, and would answer a caller without access 415, not 403.
+    /// </summary>
+    private static async Task<T?> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return null;
+        }
+        try
+        {
+            return await request.ReadFromJsonAsync<T>(cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static BadRequest<ProblemDetails> Problem(string? field, string message) =>
+        TypedResults.BadRequest(new ProblemDetails
+        {
+            Title = message,
+            Status = StatusCodes.Status400BadRequest,
+            Extensions = { ["field"] = field },
+        });
+}
