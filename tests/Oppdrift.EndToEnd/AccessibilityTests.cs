@@ -106,6 +106,10 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/learning/programmes/1/results", "learning-results", language, findings);
         await AuditAsync(page, "/learning/programmes/new", "learning-new-programme", language, findings);
         await AuditAsync(page, "/learning/programmes/1/edit", "learning-edit-programme", language, findings);
+        // The demo's second programme is the leader school, with two cohorts of leaders.
+        await AuditAsync(page, "/learning/programmes/2/cohorts", "learning-cohorts", language, findings);
+        var cohortLink = await page.Locator("a[href^='/learning/programmes/2/cohorts/']").First.GetAttributeAsync("href");
+        await AuditAsync(page, cohortLink! + "?q=a", "learning-cohort", language, findings);
         await AuditAsync(page, "/learning/sessions/1", "learning-session-past", language, findings);
         await AuditAsync(page, "/learning/sessions/52", "learning-session-upcoming", language, findings);
         await AuditAsync(page, "/learning/sessions/52/edit", "learning-edit-session", language, findings);
