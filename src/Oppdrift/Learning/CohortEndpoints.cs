@@ -81,9 +81,10 @@ public static class CohortEndpoints
         {
             return TypedResults.Forbid();
         }
-        if (await ReadAsync<CohortRequest>(request, cancellationToken) is not { } body)
+        var (body, refusal) = await ReadAsync<CohortRequest>(request, cancellationToken);
+        if (body is null)
         {
-            return Problem("body", LearningText.Get("ApiBadBody"));
+            return refusal!;
         }
         var result = await cohorts.CreateAsync(id, new CohortInput(body.Name ?? "", body.StartsOn), user.ActorName(), cancellationToken);
         if (!result.Succeeded)
@@ -129,9 +130,10 @@ public static class CohortEndpoints
         {
             return TypedResults.Forbid();
         }
-        if (await ReadAsync<EnrolRequest>(request, cancellationToken) is not { } body)
+        var (body, refusal) = await ReadAsync<EnrolRequest>(request, cancellationToken);
+        if (body is null)
         {
-            return Problem("body", LearningText.Get("ApiBadBody"));
+            return refusal!;
         }
         var result = await cohorts.EnrolAsync(cohortId, new EnrolmentRequest(body.PersonIds ?? [], body.UnitId, body.AgencyId, body.LeadersOf),
             user.ActorName(), cancellationToken);
@@ -197,20 +199,23 @@ public static class CohortEndpoints
     /// <summary>
     /// The JSON body, read only once the caller is known to manage the programme: a body bound by the framework is
     /// checked for its content type while routing, before authorisation, and would answer a caller without access 415, not 403.
+    /// A body that is not JSON of the right shape is refused naming the field (its JSON path) and the line and position.
     /// </summary>
-    private static async Task<T?> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    private static async Task<(T? Body, BadRequest<ProblemDetails>? Refusal)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
     {
         if (!request.HasJsonContentType())
         {
-            return null;
+            return (null, Problem("body", LearningText.Get("ApiBadBody")));
         }
         try
         {
-            return await request.ReadFromJsonAsync<T>(cancellationToken);
+            return await request.ReadFromJsonAsync<T>(cancellationToken) is { } body ? (body, null) : (null, Problem("body", LearningText.Get("ApiBadBody")));
         }
-        catch (System.Text.Json.JsonException)
+        catch (System.Text.Json.JsonException e)
         {
-            return null;
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+            return (null, Problem(field, LearningText.Get("ApiBadJson", field, (e.LineNumber ?? 0) + 1, (e.BytePositionInLine ?? 0) + 1)));
         }
     }
 

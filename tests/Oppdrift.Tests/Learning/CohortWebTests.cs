@@ -155,6 +155,14 @@ public sealed class CohortWebTests
         Assert.Equal("agency", (await badAgency.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
         using var badLeaders = await owner.PostAsJsonAsync($"{api}/{cohortId}/participants", new { leadersOf = 999_999, agencyId });
         Assert.Equal("leadersOf", (await badLeaders.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        // A value of the wrong type is refused naming its field and where it stands in the body, and enrols no one.
+        using var badType = await owner.PostAsync($"{api}/{cohortId}/participants",
+            new StringContent("{\n  \"personIds\": \"alle\"\n}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, badType.StatusCode);
+        var badTypeProblem = await badType.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("personIds", badTypeProblem.GetProperty("field").GetString());
+        Assert.Contains("personIds", badTypeProblem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Matches(@"\(\D+ 2, \D+ \d+\)", badTypeProblem.GetProperty("title").GetString());
 
         var cohorts = await owner.GetFromJsonAsync<JsonElement>(api);
         Assert.Equal(3, cohorts[0].GetProperty("participants").GetInt32());
