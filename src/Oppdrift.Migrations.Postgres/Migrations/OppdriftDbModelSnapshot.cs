@@ -1807,6 +1807,9 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<DateOnly>("MeasuredOn")
+                        .HasColumnType("date");
+
                     b.Property<string>("Phase")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -1823,7 +1826,9 @@ namespace Oppdrift.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProcessId", "Phase", "Kind")
+                    b.HasIndex("Kind", "MeasuredOn");
+
+                    b.HasIndex("ProcessId", "Phase", "Kind", "MeasuredOn")
                         .IsUnique();
 
                     b.ToTable("ProcessMeasures", (string)null);

@@ -1735,6 +1735,9 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly>("MeasuredOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Phase")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -1751,7 +1754,9 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProcessId", "Phase", "Kind")
+                    b.HasIndex("Kind", "MeasuredOn");
+
+                    b.HasIndex("ProcessId", "Phase", "Kind", "MeasuredOn")
                         .IsUnique();
 
                     b.ToTable("ProcessMeasures", (string)null);

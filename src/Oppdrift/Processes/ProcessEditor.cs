@@ -31,6 +31,13 @@ public sealed record ProcessInput
     public DateOnly? RegisteredOn { get; init; }
 
     public IReadOnlyDictionary<ProcessMeasureKind, MeasureInput> Before { get; init; } = new Dictionary<ProcessMeasureKind, MeasureInput>();
+
+    /// <summary>
+    /// The day <see cref="Before"/> was measured: they replace the measures before dated that day, and those of other days
+    /// stay. Left empty: the day of the latest measures before, or for a process without any, its registration day.
+    /// </summary>
+    public DateOnly? BeforeMeasuredOn { get; init; }
+
     public IReadOnlyList<int> BenefitIds { get; init; } = [];
 }
 
@@ -49,6 +56,12 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
 
     /// <summary>The largest sample a measure may rest on.</summary>
     public const int MaxSample = 10_000_000;
+
+    /// <summary>The earliest day a measure may be dated.</summary>
+    public static readonly DateOnly EarliestMeasure = new(2000, 1, 1);
+
+    /// <summary>The form and API field that holds the day a phase's measures were measured: <c>beforeMeasuredOn</c>, <c>afterMeasuredOn</c>.</summary>
+    public static string DateField(MeasurePhase phase) => char.ToLowerInvariant(phase.ToString()[0]) + phase.ToString()[1..] + "MeasuredOn";
 
     /// <summary>The form and API field that holds a measure, e.g. <c>minutesPerCaseBefore</c>.</summary>
     public static string Field(ProcessMeasureKind kind, MeasurePhase phase) => char.ToLowerInvariant(kind.ToString()[0]) + kind.ToString()[1..] + phase;
@@ -146,7 +159,14 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
         {
             return Result<WorkProcess>.Fail(before.Field!, before.Error!);
         }
-        if (process is not null && CheckGainNeedsVolume(volume, before.Value!, MeasureSet.From(process.Measures, MeasurePhase.After)) is { } volumeError)
+        var measuredOn = input.BeforeMeasuredOn
+            ?? process?.Measures.Where(m => m.Phase == MeasurePhase.Before).Select(m => (DateOnly?)m.MeasuredOn).Max()
+            ?? registeredOn;
+        if (CheckDate(process, MeasurePhase.Before, measuredOn) is { } dateError)
+        {
+            return dateError;
+        }
+        if (process is not null && CheckGainNeedsVolume(volume, Prospective(process, MeasurePhase.Before, measuredOn, before.Value!)) is { } volumeError)
         {
             return Fail("volumePerYear", volumeError);
         }
@@ -189,7 +209,7 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
         process.Agencies.AddRange(involved.Order().Select(a => new ProcessAgency { AgencyId = a }));
         process.Benefits.Clear();
         process.Benefits.AddRange(benefitIds.Order().Select(b => new ProcessBenefit { BenefitId = b }));
-        Replace(process, MeasurePhase.Before, before.Value!, user.ActorName(), now);
+        Replace(process, MeasurePhase.Before, measuredOn, before.Value!, user.ActorName(), now);
         AuditLog.Record(db, clock, user.ActorName(), id is null ? "processes.create" : "processes.update", name, snapshotBefore, Snapshot(process));
         await db.SaveChangesAsync(cancellationToken);
         return Result<WorkProcess>.Ok(process);
@@ -232,6 +252,15 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
             {
                 return Fail("MovedOn", "ErrorMovedInFuture");
             }
+            // Measures before describe the old way and those after the new: the move lies between them.
+            if (process.Measures.Where(m => m.Phase == MeasurePhase.Before).Select(m => (DateOnly?)m.MeasuredOn).Max() is { } lastBefore && lastBefore > day)
+            {
+                return Fail("MovedOn", "ErrorMovedBeforeMeasuresBefore", lastBefore);
+            }
+            if (process.Measures.Where(m => m.Phase == MeasurePhase.After).Select(m => (DateOnly?)m.MeasuredOn).Min() is { } firstAfter && firstAfter < day)
+            {
+                return Fail("MovedOn", "ErrorMovedAfterMeasuresAfter", firstAfter);
+            }
         }
         if (state == ProcessState.Measured && !process.Measures.Any(m => m.Phase == MeasurePhase.After))
         {
@@ -253,11 +282,21 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
         return Result<WorkProcess>.Ok(process);
     }
 
-    /// <summary>Records the measures after the move (all of them: a measure left empty is removed); only once the process has moved.</summary>
-    public async Task<Result<WorkProcess>> SaveAfterAsync(int id, IReadOnlyDictionary<ProcessMeasureKind, MeasureInput> after, ClaimsPrincipal user,
-        CancellationToken cancellationToken)
+    /// <summary>Records the measures after the move, measured on <paramref name="measuredOn"/> (today when null); only once the process has moved.</summary>
+    public Task<Result<WorkProcess>> SaveAfterAsync(int id, IReadOnlyDictionary<ProcessMeasureKind, MeasureInput> after, ClaimsPrincipal user,
+        CancellationToken cancellationToken, DateOnly? measuredOn = null) =>
+        RecordAsync(id, MeasurePhase.After, measuredOn, after, user, cancellationToken);
+
+    /// <summary>
+    /// Records one day's measures of a phase (all five: a measure left empty removes that day's measure of its kind; other
+    /// days' measures stay). Measures after need the process moved and are dated from its move date; measures before are
+    /// dated up to its move date, or at any day while it has not moved, so a process still working the old way can be
+    /// measured as often as the team likes. Never in the future; today when <paramref name="measuredOn"/> is null.
+    /// </summary>
+    public async Task<Result<WorkProcess>> RecordAsync(int id, MeasurePhase phase, DateOnly? measuredOn, IReadOnlyDictionary<ProcessMeasureKind, MeasureInput> measures,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(measures);
         ArgumentNullException.ThrowIfNull(user);
         var process = await db.Processes.Include(p => p.Measures).Include(p => p.Agencies).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (process is null)
@@ -268,30 +307,78 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
         {
             return Fail("OwnerAgencyId", "ErrorAgencyNotAllowed");
         }
-        if (process.State < ProcessState.Moved)
+        if (!Enum.IsDefined(phase))
+        {
+            return Fail("phase", "ErrorState");
+        }
+        if (phase == MeasurePhase.After && process.State < ProcessState.Moved)
         {
             return Fail("State", "ErrorNotMovedYet");
         }
-        var checkedAfter = await CheckMeasuresAsync(after, MeasurePhase.After, process.VolumePerYear,
-            [process.OwnerAgencyId, .. process.Agencies.Select(a => a.AgencyId)], cancellationToken);
-        if (!checkedAfter.Succeeded)
+        var day = measuredOn ?? Today;
+        if (CheckDate(process, phase, day) is { } dateError)
         {
-            return Result<WorkProcess>.Fail(checkedAfter.Field!, checkedAfter.Error!);
+            return dateError;
         }
-        if (CheckGainNeedsVolume(process.VolumePerYear, MeasureSet.From(process.Measures, MeasurePhase.Before), checkedAfter.Value!) is { } volumeError)
+        var checkedSet = await CheckMeasuresAsync(measures, phase, process.VolumePerYear,
+            [process.OwnerAgencyId, .. process.Agencies.Select(a => a.AgencyId)], cancellationToken);
+        if (!checkedSet.Succeeded)
+        {
+            return Result<WorkProcess>.Fail(checkedSet.Field!, checkedSet.Error!);
+        }
+        if (CheckGainNeedsVolume(process.VolumePerYear, Prospective(process, phase, day, checkedSet.Value!)) is { } volumeError)
         {
             return Fail("volumePerYear", volumeError);
         }
-        var before = Measures(process, MeasurePhase.After);
-        Replace(process, MeasurePhase.After, checkedAfter.Value!, user.ActorName(), clock.GetUtcNow().UtcDateTime);
-        AuditLog.Record(db, clock, user.ActorName(), "processes.measures", process.Name, before, Measures(process, MeasurePhase.After));
+        var before = Measures(process, phase);
+        Replace(process, phase, day, checkedSet.Value!, user.ActorName(), clock.GetUtcNow().UtcDateTime);
+        AuditLog.Record(db, clock, user.ActorName(), "processes.measures", process.Name, before, Measures(process, phase));
         await db.SaveChangesAsync(cancellationToken);
         return Result<WorkProcess>.Ok(process);
     }
 
-    /// <summary>A volume of zero cannot carry a gain: when any measure after is better than before, the volume must be counted.</summary>
-    private static string? CheckGainNeedsVolume(int volume, MeasureSet before, MeasureSet after)
+    /// <summary>
+    /// The day a phase's measures were measured: not before <see cref="EarliestMeasure"/>, not in the future, and on the
+    /// right side of the move date (before: up to it; after: from it).
+    /// </summary>
+    private Result<WorkProcess>? CheckDate(WorkProcess? process, MeasurePhase phase, DateOnly day)
     {
+        if (day < EarliestMeasure || day > Today)
+        {
+            return Fail(DateField(phase), "ErrorMeasuredOn", EarliestMeasure);
+        }
+        if (process?.MovedOn is { } moved && process.State >= ProcessState.Moved)
+        {
+            if (phase == MeasurePhase.Before && day > moved)
+            {
+                return Fail(DateField(phase), "ErrorBeforeAfterMove", moved);
+            }
+            if (phase == MeasurePhase.After && day < moved)
+            {
+                return Fail(DateField(phase), "ErrorAfterBeforeMove", moved);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The measures before and after as they would be once <paramref name="set"/> replaced the phase's measures of that day.</summary>
+    private static (MeasureSet Before, MeasureSet After) Prospective(WorkProcess process, MeasurePhase phase, DateOnly day, MeasureSet set)
+    {
+        var measures = process.Measures.Where(m => m.Phase != phase || m.MeasuredOn != day).ToList();
+        foreach (var kind in Enum.GetValues<ProcessMeasureKind>())
+        {
+            if (set[kind] is { } value)
+            {
+                measures.Add(new ProcessMeasure { Phase = phase, Kind = kind, MeasuredOn = day, Value = value.Value, SampleCases = value.SampleCases, EnteredBy = "" });
+            }
+        }
+        return (MeasureSet.From(measures, MeasurePhase.Before), MeasureSet.From(measures, MeasurePhase.After));
+    }
+
+    /// <summary>A volume of zero cannot carry a gain: when any measure after is better than before, the volume must be counted.</summary>
+    private static string? CheckGainNeedsVolume(int volume, (MeasureSet Before, MeasureSet After) sets)
+    {
+        var (before, after) = sets;
         if (volume > 0)
         {
             return null;
@@ -358,11 +445,11 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
     private static string Label(ProcessMeasureKind kind, MeasurePhase phase) =>
         ProcessesText.Get("MeasureIn", ProcessesText.Measure(kind), ProcessesText.Get("Phase_" + phase));
 
-    private void Replace(WorkProcess process, MeasurePhase phase, MeasureSet set, string actor, DateTime now)
+    private void Replace(WorkProcess process, MeasurePhase phase, DateOnly day, MeasureSet set, string actor, DateTime now)
     {
         foreach (var kind in Enum.GetValues<ProcessMeasureKind>())
         {
-            var existing = process.Measures.SingleOrDefault(m => m.Phase == phase && m.Kind == kind);
+            var existing = process.Measures.SingleOrDefault(m => m.Phase == phase && m.Kind == kind && m.MeasuredOn == day);
             if (set[kind] is not { } value)
             {
                 if (existing is not null)
@@ -374,7 +461,16 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
             }
             if (existing is null)
             {
-                process.Measures.Add(new ProcessMeasure { Phase = phase, Kind = kind, Value = value.Value, SampleCases = value.SampleCases, EnteredBy = actor, EnteredAt = now });
+                process.Measures.Add(new ProcessMeasure
+                {
+                    Phase = phase,
+                    Kind = kind,
+                    MeasuredOn = day,
+                    Value = value.Value,
+                    SampleCases = value.SampleCases,
+                    EnteredBy = actor,
+                    EnteredAt = now,
+                });
             }
             else if (existing.Value != value.Value || existing.SampleCases != value.SampleCases)
             {
@@ -383,8 +479,13 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
         }
     }
 
+    /// <summary>A phase's measures for the audit log: by field, each day's value and sample (one entry per field when measured once).</summary>
     private static Dictionary<string, object?> Measures(WorkProcess p, MeasurePhase phase) =>
-        p.Measures.Where(m => m.Phase == phase).OrderBy(m => m.Kind).ToDictionary(m => Field(m.Kind, phase), m => (object?)new { m.Value, m.SampleCases });
+        p.Measures.Where(m => m.Phase == phase).OrderBy(m => m.Kind).ThenBy(m => m.MeasuredOn)
+            .GroupBy(m => Field(m.Kind, phase))
+            .ToDictionary(g => g.Key, g => g.Count() == 1
+                ? (object?)new { g.First().Value, g.First().SampleCases, g.First().MeasuredOn }
+                : g.Select(m => new { m.Value, m.SampleCases, m.MeasuredOn }).ToList());
 
     private static object Snapshot(WorkProcess p) => new
     {

@@ -44,7 +44,10 @@ public sealed record MeasureSet(MeasureValue? MinutesPerCase, MeasureValue? Prin
 
     public static MeasureSet From(IEnumerable<ProcessMeasure> measures, MeasurePhase phase)
     {
-        var byKind = measures.Where(m => m.Phase == phase).ToDictionary(m => m.Kind, m => new MeasureValue(m.Value, m.SampleCases));
+        // A phase measured on several days counts with its latest measure of each kind: the work as it last was.
+        var byKind = measures.Where(m => m.Phase == phase).GroupBy(m => m.Kind)
+            .Select(g => g.MaxBy(m => m.MeasuredOn)!)
+            .ToDictionary(m => m.Kind, m => new MeasureValue(m.Value, m.SampleCases));
         MeasureValue? Of(ProcessMeasureKind kind) => byKind.TryGetValue(kind, out var v) ? v : null;
         return new MeasureSet(Of(ProcessMeasureKind.MinutesPerCase), Of(ProcessMeasureKind.PrintsPerCase), Of(ProcessMeasureKind.EmailsPerCase),
             Of(ProcessMeasureKind.ErrorsPer100Cases), Of(ProcessMeasureKind.LeadTimeDays));

@@ -33,7 +33,13 @@ public sealed record ProcessRow(
 
 public sealed record ProcessHistoryRow(ProcessState State, DateOnly? MovedOn, DateTime At, string By);
 
-public sealed record ProcessMeasureRow(MeasurePhase Phase, ProcessMeasureKind Kind, double Value, int? SampleCases, string EnteredBy, DateTime EnteredAt);
+public sealed record ProcessMeasureRow(MeasurePhase Phase, ProcessMeasureKind Kind, double Value, int? SampleCases, string EnteredBy, DateTime EnteredAt, DateOnly MeasuredOn);
+
+/// <summary>One dated measure of one kind, as the Effects module reads it.</summary>
+public sealed record ProcessMeasurePoint(MeasurePhase Phase, DateOnly MeasuredOn, double Value);
+
+/// <summary>A process's measures of one kind over time, with its move date and its owning and involved agencies.</summary>
+public sealed record ProcessMeasureSeries(int ProcessId, DateOnly? MovedOn, IReadOnlyList<int> Agencies, IReadOnlyList<ProcessMeasurePoint> Measures);
 
 public sealed record ProcessDetail(ProcessRow Process, IReadOnlyList<ProcessHistoryRow> History, IReadOnlyList<ProcessMeasureRow> Measures);
 
@@ -53,14 +59,34 @@ public sealed class ProcessQueries(OppdriftDb db, BenefitsOptions options)
     public static Task<long> VersionAsync(OppdriftDb db, CancellationToken cancellationToken) => AuditLog.LatestAsync(db, "processes.", cancellationToken);
 
     /// <summary>
-    /// Every process moved to its target (state Moved or Measured, with a move date): its name, the day it moved, and its
-    /// owning and involved agencies, from which the Effects module judges it as a process move.
+    /// Every process moved to its target (state Moved or Measured, with a move date): its name, the day it moved, its
+    /// owning and involved agencies, and the kinds of measure it has, from which the Effects module judges it as a process move.
     /// </summary>
-    public async Task<IReadOnlyList<(int Id, string Name, DateOnly MovedOn, IReadOnlyList<int> Agencies)>> MovesAsync(CancellationToken cancellationToken) =>
-        [.. (await db.Processes.AsNoTracking().Include(p => p.Agencies)
+    public async Task<IReadOnlyList<(int Id, string Name, DateOnly MovedOn, IReadOnlyList<int> Agencies, IReadOnlyList<ProcessMeasureKind> Measured)>> MovesAsync(
+        CancellationToken cancellationToken) =>
+        [.. (await db.Processes.AsNoTracking().Include(p => p.Agencies).Include(p => p.Measures).AsSplitQuery()
             .Where(p => (p.State == ProcessState.Moved || p.State == ProcessState.Measured) && p.MovedOn != null)
             .ToListAsync(cancellationToken))
-            .Select(p => (p.Id, p.Name, p.MovedOn!.Value, (IReadOnlyList<int>)[.. p.Agencies.Select(a => a.AgencyId).Append(p.OwnerAgencyId).Distinct().Order()]))];
+            .Select(p => (p.Id, p.Name, p.MovedOn!.Value, (IReadOnlyList<int>)[.. p.Agencies.Select(a => a.AgencyId).Append(p.OwnerAgencyId).Distinct().Order()],
+                (IReadOnlyList<ProcessMeasureKind>)[.. p.Measures.Select(m => m.Kind).Distinct().Order()]))];
+
+    /// <summary>
+    /// Every process's dated measures of one kind (both phases), with its move date (null while it has not moved) and its
+    /// owning and involved agencies: what the Effects module compares moved processes with unmoved ones on. Measures are
+    /// about cases, not people; no name is read.
+    /// </summary>
+    public static async Task<IReadOnlyList<ProcessMeasureSeries>> MeasureSeriesAsync(OppdriftDb db, ProcessMeasureKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var measures = await db.ProcessMeasures.AsNoTracking().Where(m => m.Kind == kind)
+            .Select(m => new { m.ProcessId, m.Phase, m.MeasuredOn, m.Value }).ToListAsync(cancellationToken);
+        var ids = measures.Select(m => m.ProcessId).Distinct().ToList();
+        var processes = await db.Processes.AsNoTracking().Include(p => p.Agencies).Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken);
+        var byProcess = measures.ToLookup(m => m.ProcessId);
+        return [.. processes.OrderBy(p => p.Id).Select(p => new ProcessMeasureSeries(p.Id, p.State >= ProcessState.Moved ? p.MovedOn : null,
+            [.. p.Agencies.Select(a => a.AgencyId).Append(p.OwnerAgencyId).Distinct().Order()],
+            [.. byProcess[p.Id].OrderBy(m => m.MeasuredOn).ThenBy(m => m.Phase).Select(m => new ProcessMeasurePoint(m.Phase, m.MeasuredOn, m.Value))]))];
+    }
 
     /// <summary>The hourly cost (the Benefits module's setting) and the climate factors as the municipality has set them.</summary>
     public async Task<GainFactors> FactorsAsync(CancellationToken cancellationToken)
@@ -103,7 +129,8 @@ public sealed class ProcessQueries(OppdriftDb db, BenefitsOptions options)
         var row = (await RowsAsync([process], cancellationToken))[0];
         return new ProcessDetail(row,
             [.. process.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new ProcessHistoryRow(h.State, h.MovedOn, h.At, h.By))],
-            [.. process.Measures.OrderBy(m => m.Phase).ThenBy(m => m.Kind).Select(m => new ProcessMeasureRow(m.Phase, m.Kind, m.Value, m.SampleCases, m.EnteredBy, m.EnteredAt))]);
+            [.. process.Measures.OrderBy(m => m.MeasuredOn).ThenBy(m => m.Phase).ThenBy(m => m.Kind)
+                .Select(m => new ProcessMeasureRow(m.Phase, m.Kind, m.Value, m.SampleCases, m.EnteredBy, m.EnteredAt, m.MeasuredOn))]);
     }
 
     /// <summary>The owning agency of a process (for access checks before a change), or null when there is no such process.</summary>

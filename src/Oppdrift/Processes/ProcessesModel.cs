@@ -115,7 +115,12 @@ public sealed class ProcessStateChange
     public required string By { get; set; }
 }
 
-/// <summary>One measure of a process before or after its move, and the number of cases the sample behind it holds.</summary>
+/// <summary>
+/// One measure of a process before or after its move, the day it was measured and the number of cases the sample behind
+/// it holds. A process may be measured again on another day (one measure per phase, kind and day): a process still
+/// working the old way is measured before any move as often as the team likes, which is what makes it a comparison for
+/// processes that moved (Effects).
+/// </summary>
 public sealed class ProcessMeasure
 {
     public long Id { get; set; }
@@ -123,6 +128,9 @@ public sealed class ProcessMeasure
     public MeasurePhase Phase { get; set; }
     public ProcessMeasureKind Kind { get; set; }
     public double Value { get; set; }
+
+    /// <summary>The day the figure was measured (the cases it was timed or counted on); never in the future.</summary>
+    public DateOnly MeasuredOn { get; set; }
 
     /// <summary>How many cases were timed or counted; null when the figure is an estimate.</summary>
     public int? SampleCases { get; set; }
@@ -234,7 +242,8 @@ public static class ProcessesModel
             e.Property(x => x.Phase).HasConversion<string>().HasMaxLength(8);
             e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(24);
             e.Property(x => x.EnteredBy).HasMaxLength(200);
-            e.HasIndex(x => new { x.ProcessId, x.Phase, x.Kind }).IsUnique();
+            e.HasIndex(x => new { x.ProcessId, x.Phase, x.Kind, x.MeasuredOn }).IsUnique();
+            e.HasIndex(x => new { x.Kind, x.MeasuredOn });
         });
         model.Entity<ProcessCandidate>(e =>
         {

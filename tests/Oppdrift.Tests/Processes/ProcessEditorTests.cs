@@ -205,4 +205,48 @@ public sealed class ProcessEditorTests
         Assert.Equal(150, totals.Agencies.Single(a => a.Agency.Code == "BNO").Totals.HoursSavedPerYear, 9);
         Assert.Equal(0, totals.Agencies.Single(a => a.Agency.Code == "KUL").Totals.WithGain);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_process_not_moved_is_measured_again_on_another_day_and_dates_must_agree_with_the_move(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await UsageSeed.AgenciesAsync(db);
+        var s = new ProcessServices(db);
+        var central = ProcessUsers.Central;
+        var id = await s.CreateAsync(ProcessServices.Input(ids["SYE"]) with { Before = ProcessServices.Measures(45, 20) });
+
+        // Still the old way: measured again in June, and the register shows the latest figure; the first one is kept.
+        Assert.True((await s.Editor.RecordAsync(id, MeasurePhase.Before, new DateOnly(2026, 6, 1), ProcessServices.Measures(40, 30), central, default)).Succeeded);
+        var detail = (await s.Queries.FindAsync(id, null, default))!;
+        Assert.Equal([(new DateOnly(2026, 3, 1), 45.0), (new DateOnly(2026, 6, 1), 40.0)], detail.Measures.Select(m => (m.MeasuredOn, m.Value)));
+        Assert.Equal(new MeasureValue(40, 30), detail.Process.Before.MinutesPerCase);
+        // The form saved again without a date keeps the latest day's measures: nothing is added.
+        Assert.True((await s.Editor.SaveAsync(id, ProcessServices.Input(ids["SYE"]) with { Before = ProcessServices.Measures(40, 30) }, central, default)).Succeeded);
+        Assert.Equal(2, await db.ProcessMeasures.CountAsync());
+
+        Refused(await s.Editor.RecordAsync(id, MeasurePhase.Before, s.Today.AddDays(1), ProcessServices.Measures(40), central, default), "beforeMeasuredOn",
+            "a measure dated in the future");
+        Refused(await s.Editor.RecordAsync(id, MeasurePhase.Before, new DateOnly(1999, 12, 31), ProcessServices.Measures(40), central, default), "beforeMeasuredOn",
+            "a measure dated before 2000");
+        Refused(await s.Editor.SaveAsync(id, ProcessServices.Input(ids["SYE"]) with { BeforeMeasuredOn = s.Today.AddDays(3) }, central, default), "beforeMeasuredOn",
+            "the form's measures before dated in the future");
+        Refused(await s.Editor.RecordAsync(id, MeasurePhase.After, new DateOnly(2026, 7, 1), ProcessServices.Measures(30), central, default), "State",
+            "measures after before the move");
+        Refused(await s.Editor.SetStateAsync(id, ProcessState.Moved, new DateOnly(2026, 5, 1), central, default), "MovedOn",
+            "a move before the last measure before it");
+
+        Assert.True((await s.Editor.SetStateAsync(id, ProcessState.Moved, new DateOnly(2026, 7, 1), central, default)).Succeeded);
+        Refused(await s.Editor.RecordAsync(id, MeasurePhase.Before, new DateOnly(2026, 8, 1), ProcessServices.Measures(40), central, default), "beforeMeasuredOn",
+            "a measure before dated after the move");
+        Refused(await s.Editor.SaveAfterAsync(id, ProcessServices.Measures(30), central, default, new DateOnly(2026, 6, 30)), "afterMeasuredOn",
+            "a measure after dated before the move");
+        Assert.True((await s.Editor.SaveAfterAsync(id, ProcessServices.Measures(30, 25), central, default, new DateOnly(2026, 9, 1))).Succeeded);
+        Refused(await s.Editor.SetStateAsync(id, ProcessState.Moved, new DateOnly(2026, 9, 15), central, default), "MovedOn",
+            "a move after the first measure after it");
+        Assert.Equal(3, await db.ProcessMeasures.CountAsync());
+        var moved = (await s.Queries.FindAsync(id, null, default))!.Process;
+        Assert.Equal((40.0, 30.0), (moved.Before.MinutesPerCase!.Value.Value, moved.After.MinutesPerCase!.Value.Value)); // the gain: latest before against latest after
+    }
 }
