@@ -34,7 +34,8 @@ internal static class EffectCommands
         var note = new Option<string?>("--note") { Description = "A short note: what was done, with whom", HelpName = "TEXT" };
         var metrics = new Option<string?>("--metrics")
         {
-            Description = "The usage metrics to judge it on, separated by commas (default: the kind's own, e.g. teams.active7,teams.chatMessages)",
+            Description = "The outcomes to judge it on, separated by commas: usage metrics, process measures (process:MinutesPerCase, process:PrintsPerCase, "
+                + "process:EmailsPerCase, process:ErrorsPer100Cases, process:LeadTimeDays) or survey measures (default: the kind's own, e.g. teams.active7,teams.chatMessages)",
             HelpName = "METRIC,METRIC",
         };
         var actor = new Option<string>("--as") { Description = "The name recorded in the audit log", HelpName = "NAME", DefaultValueFactory = _ => OrgCommands.DefaultActor };
@@ -135,7 +136,7 @@ internal static class EffectCommands
         foreach (var r in rows)
         {
             table.AddRow(Markup.Escape(r.Intervention), r.StartsOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Metric,
-                Markup.Escape(string.Join(",", r.TreatedAgencies)), r.ComparisonAgencies.Count.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join(",", r.TreatedAgencies)), r.ComparisonProcesses is { } processes ? $"{processes} processes" : r.ComparisonAgencies.Count.ToString(CultureInfo.InvariantCulture),
                 Figure(r, r.Estimate), r.CiLow is null ? "–" : $"{Figure(r, r.CiLow)} to {Figure(r, r.CiHigh)}",
                 r.PreTrendOk switch { true => "parallel", false => "differs", null => "–" }, r.Reason is null ? r.Verdict : $"{r.Verdict} ({r.Reason})");
         }
@@ -150,6 +151,7 @@ internal static class EffectCommands
             "share" => (v * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " pp",
             "percent" => v.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " pp",
             "score" => v.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture),
+            "percentChange" => (v * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %",
             _ => v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture),
         };
 

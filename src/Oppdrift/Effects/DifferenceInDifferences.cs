@@ -120,6 +120,15 @@ public enum CannotTellReason
 
     /// <summary>The treated agencies' gap to their comparison changed course before the intervention, further than chance.</summary>
     PreTrendsDiffer,
+
+    /// <summary>A process measure: no process was moved by the intervention (see <see cref="ProcessDifferenceInDifferences"/>).</summary>
+    NoTreatedProcess,
+
+    /// <summary>A process measure: the moved process's mean is zero before or after, so it has no log change.</summary>
+    ZeroMeasure,
+
+    /// <summary>A process measure: fewer than three unmoved processes measured before and after to compare with.</summary>
+    TooFewComparisonProcesses,
 }
 
 /// <summary>

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
 using Oppdrift.Learning;
 using Oppdrift.Organisation;
+using Oppdrift.Processes;
 using Oppdrift.Shared.Privacy;
 
 namespace Oppdrift.Effects;
@@ -57,6 +58,21 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
             var to = interventions.Max(i => i.StartsOn).AddDays(7 * (options.PostWeeks + 1));
             foreach (var metric in interventions.SelectMany(EffectOutcomes.Of).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
             {
+                if (EffectOutcomes.ParseProcess(metric) is { } kind)
+                {
+                    var series = await ProcessQueries.MeasureSeriesAsync(db, kind, cancellationToken);
+                    foreach (var intervention in interventions.Where(i => EffectOutcomes.Of(i).Contains(metric)))
+                    {
+                        var result = EstimateProcess(intervention, metric, series);
+                        result.ComputedAt = now;
+                        results.Add(result);
+                    }
+                    continue;
+                }
+                if (EffectOutcomes.IsProcess(metric))
+                {
+                    continue;
+                }
                 if (EffectOutcomes.IsSurvey(metric))
                 {
                     var rounds = await panels.SurveyAsync(metric, DateOnly.FromDateTime(now), headCounts, cancellationToken);
@@ -162,6 +178,67 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
             w.Week < window.PreEnd ? w.Week - window.PreEnd : w.Week - window.PostStart + 1, w.Difference, w.Low, w.High,
             panel.Rounds[w.Week].Name, panel.Rounds[w.Week].Closes));
         return Result(intervention, panel.Metric, estimate, intervention.StartsOn, events);
+    }
+
+    /// <summary>
+    /// The processes an intervention moved: for one derived from a process, that process; for one recorded by hand, the
+    /// processes of its agencies (owning or involved) whose move date is its first day. None: "cannot tell: no process moved".
+    /// </summary>
+    public static IReadOnlyList<ProcessMeasureSeries> TreatedProcesses(Intervention intervention, IReadOnlyList<ProcessMeasureSeries> series)
+    {
+        ArgumentNullException.ThrowIfNull(intervention);
+        ArgumentNullException.ThrowIfNull(series);
+        if (intervention.SourceKind == InterventionSource.Process)
+        {
+            return [.. series.Where(s => s.ProcessId == intervention.SourceId && s.MovedOn is not null)];
+        }
+        if (intervention.SourceKind is not null)
+        {
+            return [];
+        }
+        var agencies = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
+        return [.. series.Where(s => s.MovedOn == intervention.StartsOn && s.Agencies.Any(agencies.Contains))];
+    }
+
+    /// <summary>
+    /// A process measure's estimate (<see cref="ProcessDifferenceInDifferences"/>): the moved processes' log change from
+    /// their measures before the move to those after it, less that of processes measured on both sides of the same day
+    /// that did not move inside the window. Each moved process's measures count by their phase; a comparison process's by
+    /// whether they were measured before the day or from it.
+    /// </summary>
+    private EffectResult EstimateProcess(Intervention intervention, string metric, IReadOnlyList<ProcessMeasureSeries> series)
+    {
+        var day = intervention.StartsOn;
+        var window = new ProcessWindow(day, options.ProcessPreDays, options.ProcessPostDays);
+        var treated = TreatedProcesses(intervention, series);
+        var treatedIds = treated.Select(s => s.ProcessId).ToHashSet();
+        var comparison = series
+            .Where(s => !treatedIds.Contains(s.ProcessId) && (s.MovedOn is not { } moved || moved < window.From || moved > window.To))
+            .Select(s => new ProcessPanel(s.ProcessId, [.. s.Measures.Select(m => new ProcessPoint(m.MeasuredOn, m.Value, m.MeasuredOn >= day))]))
+            .ToList();
+        var estimate = ProcessDifferenceInDifferences.Estimate(
+            [.. treated.Select(s => new ProcessPanel(s.ProcessId, [.. s.Measures.Select(m => new ProcessPoint(m.MeasuredOn, m.Value, m.Phase == MeasurePhase.After))]))],
+            comparison, window);
+        // The treated agencies are those of the moved processes (for scoping, as with agencies); comparison processes are
+        // counted, not named.
+        var agencies = treated.Where(s => estimate.Treated.Contains(s.ProcessId)).SelectMany(s => s.Agencies).Distinct().Order().ToList();
+        return new EffectResult
+        {
+            InterventionId = intervention.Id,
+            Metric = metric,
+            Verdict = estimate.Verdict,
+            Reason = estimate.Reason,
+            Treated = agencies.Count > 0 ? agencies : [.. intervention.Agencies.Select(a => a.AgencyId).Order()],
+            Comparison = [],
+            Estimate = estimate.Estimate,
+            Low = estimate.Low,
+            High = estimate.High,
+            TreatedBefore = estimate.TreatedBefore,
+            TreatedAfter = estimate.TreatedAfter,
+            PreTrendOk = estimate.PreTrendOk,
+            StartWeek = day,
+            EventStudy = JsonSerializer.Serialize(estimate.Groups, Json),
+        };
     }
 
     /// <summary>

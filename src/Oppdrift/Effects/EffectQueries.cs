@@ -8,10 +8,19 @@ using Oppdrift.Organisation;
 
 namespace Oppdrift.Effects;
 
-/// <summary>One estimate as shown: the outcome, the comparison agencies by name and the event study week by week (or round by round).</summary>
+/// <summary>
+/// One estimate as shown: the outcome, the comparison agencies by name and the event study week by week (or round by
+/// round); for a process measure, the moved and comparison processes' before-and-after figures in its place.
+/// </summary>
 public sealed record EffectRow(EffectResult Result, EffectOutcome Metric, IReadOnlyList<AgencyRow> Treated, IReadOnlyList<AgencyRow> Comparison,
-    IReadOnlyList<EffectEvent> EventStudy)
+    IReadOnlyList<EffectEvent> EventStudy, IReadOnlyList<ProcessGroupFigures>? Processes = null)
 {
+    /// <summary>How many moved processes the estimate rests on; null for any other outcome.</summary>
+    public int? TreatedProcesses => Processes?.FirstOrDefault(g => g.Group == "treated")?.Processes;
+
+    /// <summary>How many unmoved processes it was compared with; null for any other outcome.</summary>
+    public int? ComparisonProcesses => Processes?.FirstOrDefault(g => g.Group == "comparison")?.Processes;
+
     /// <summary>A count of people becomes a share (shown in percentage points); a sum a figure per person per day.</summary>
     public bool IsShare => Metric.Unit == EffectUnit.Share;
 }
@@ -84,8 +93,11 @@ public sealed class EffectQueries(OppdriftDb db, LearningQueries learning, Effec
             var effects = results[i.Id]
                 .Where(r => named.ContainsKey(r.Metric))
                 .OrderBy(r => metrics.ToList().IndexOf(r.Metric) is var at && at < 0 ? int.MaxValue : at)
-                .Select(r => new EffectRow(r, named[r.Metric], Named(r.Treated), Named(r.Comparison),
-                    JsonSerializer.Deserialize<List<EffectEvent>>(r.EventStudy, EffectEstimator.Json) ?? []))
+                .Select(r => EffectOutcomes.IsProcess(r.Metric)
+                    ? new EffectRow(r, named[r.Metric], Named(r.Treated), [], [],
+                        JsonSerializer.Deserialize<List<ProcessGroupFigures>>(r.EventStudy, EffectEstimator.Json) ?? [])
+                    : new EffectRow(r, named[r.Metric], Named(r.Treated), Named(r.Comparison),
+                        JsonSerializer.Deserialize<List<EffectEvent>>(r.EventStudy, EffectEstimator.Json) ?? []))
                 .ToList();
             return new InterventionRow(i, Named(i.Agencies.Select(a => a.AgencyId)), i.ProgrammeId is { } p ? programmes.GetValueOrDefault(p) : null, effects);
         })];

@@ -27,21 +27,26 @@ public static class EffectsModule
 
     /// <summary>
     /// One estimate: an intervention judged on one metric. Figures are in the metric's unit: a share of the agencies' people
-    /// (0.05 is five percentage points) or a figure per person per day. Null where the treated group is too small to show
-    /// or the data cannot tell; <see cref="Reason"/> says why.
+    /// (0.05 is five percentage points) or a figure per person per day; for a process measure (<c>unit</c>
+    /// <c>percentChange</c>) a percent change as a fraction (−0.3 is 30 % less), with the moved and comparison processes
+    /// counted (<see cref="TreatedProcesses"/>, <see cref="ComparisonProcesses"/>: comparison processes are not named) and
+    /// their before-and-after figures in <see cref="BeforeAfter"/>. Null where the treated group is too small to show or
+    /// the data cannot tell; <see cref="Reason"/> says why.
     /// </summary>
     public sealed record EffectResponse(
         int InterventionId, string Intervention, string Kind, DateOnly StartsOn, string Metric, string MetricName, string Unit,
         IReadOnlyList<string> TreatedAgencies, IReadOnlyList<string> ComparisonAgencies, int? TreatedPeople, double? Dose,
         double? Estimate, double? CiLow, double? CiHigh, double? Before, double? Drift, bool? PreTrendOk, string Verdict, string? Reason,
-        int PlaceboSets, DateTime ComputedAt, IReadOnlyList<EffectEvent> EventStudy);
+        int PlaceboSets, DateTime ComputedAt, IReadOnlyList<EffectEvent> EventStudy,
+        int? TreatedProcesses = null, int? ComparisonProcesses = null, IReadOnlyList<ProcessGroupFigures>? BeforeAfter = null);
 
     public static void MapEffectsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/effects").WithTags("Effects").MapGet("", ListAsync).RequireAuthorization(Policies.Insight)
             .WithDescription("Every intervention the caller may see, judged on each of its outcome metrics: the treated and comparison agencies, the "
                 + "difference-in-differences estimate with its 95 % placebo interval, the pre-trend check, the verdict (effect, noEffect, cannotTell) "
-                + "with its reason, and the event study week by week (round by round for a survey measure).");
+                + "with its reason, and the event study week by week (round by round for a survey measure). A process measure (metric process:KIND, "
+                + "unit percentChange) is compared over processes: the moved and comparison processes counted, a t interval, and their before-and-after figures.");
     }
 
     private static async Task<Ok<List<EffectResponse>>> ListAsync(ClaimsPrincipal user, EffectQueries queries, CancellationToken cancellationToken) =>
@@ -61,7 +66,8 @@ public static class EffectsModule
             effect.Metric.Name, effect.Metric.Unit == EffectUnit.PerPersonDay ? "perPersonPerDay" : Camel(effect.Metric.Unit.ToString()),
             [.. effect.Treated.Select(a => a.Code)], [.. effect.Comparison.Select(a => a.Code)], shown && r.TreatedPeople > 0 ? r.TreatedPeople : null, shown ? R(r.Dose) : null,
             R(r.Estimate), R(r.Low), R(r.High), R(r.TreatedBefore), R(r.Drift), r.PreTrendOk, Camel(r.Verdict.ToString()), r.Reason is { } reason ? Camel(reason.ToString()) : null,
-            r.PlaceboSets, r.ComputedAt, shown ? effect.EventStudy : []);
+            r.PlaceboSets, r.ComputedAt, shown ? effect.EventStudy : [],
+            effect.TreatedProcesses, effect.ComparisonProcesses, effect.Processes is { } groups ? [.. groups.Select(g => g with { MeanChange = R(g.MeanChange) })] : null);
     }
 
     private static double? R(double? value) => value is { } v ? Math.Round(v, 6) : null;

@@ -16,6 +16,15 @@ public sealed class EffectsText
 
     public static string Reason(CannotTellReason reason) => Get("Reason_" + reason);
 
+    /// <summary>The reason as said of an outcome: of a survey measure in rounds and answers, of a process measure in processes and measures.</summary>
+    public static string Reason(CannotTellReason reason, EffectOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return outcome.ByProcess && reason is CannotTellReason.WindowTooShort or CannotTellReason.PreTrendsDiffer
+            ? Get("ReasonProcess_" + reason)
+            : Reason(reason, outcome.ByRound);
+    }
+
     /// <summary>The reason as said of a survey measure (rounds and answers, not weeks and usage figures).</summary>
     public static string Reason(CannotTellReason reason, bool byRound) =>
         byRound && reason is CannotTellReason.WindowTooShort or CannotTellReason.NoData or CannotTellReason.TreatedGroupTooSmall

@@ -8,6 +8,7 @@ using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Learning;
 using Oppdrift.Organisation;
+using Oppdrift.Processes;
 using Oppdrift.Shared;
 using Oppdrift.Surveys;
 using Oppdrift.Usage;
@@ -98,7 +99,7 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Eff
                 return Fail("metrics", "ErrorUnknownMetric", unknownSurvey);
             }
         }
-        if (metrics.FirstOrDefault(m => !EffectOutcomes.IsOutcome(m) && !EffectOutcomes.IsSurvey(m)) is { } unknown)
+        if (metrics.FirstOrDefault(m => !EffectOutcomes.IsOutcome(m) && !EffectOutcomes.IsSurvey(m) && EffectOutcomes.ParseProcess(m) is null) is { } unknown)
         {
             return Fail("metrics", "ErrorUnknownMetric", unknown);
         }
@@ -212,6 +213,26 @@ public static class EffectOutcomes
         [.. UsageMetrics.All.Where(m => m.Kind is UsageMetricKind.People or UsageMetricKind.Sum && !m.Code.EndsWith(".licensed", StringComparison.Ordinal))];
 
     public static bool IsOutcome(string code) => Choices.Any(m => m.Code == code);
+
+    public const string ProcessPrefix = "process:";
+
+    /// <summary>The process measures an intervention can be judged on, each as <c>process:KIND</c>.</summary>
+    public static IReadOnlyList<ProcessMeasureKind> ProcessKinds { get; } = Enum.GetValues<ProcessMeasureKind>();
+
+    /// <summary>Whether a code names a process measure (<c>process:KIND</c>, e.g. <c>process:MinutesPerCase</c>).</summary>
+    public static bool IsProcess(string code) => code.StartsWith(ProcessPrefix, StringComparison.Ordinal);
+
+    public static string Process(ProcessMeasureKind kind) => ProcessPrefix + kind;
+
+    /// <summary>The measure of a process code; null for any other code or an unknown kind.</summary>
+    public static ProcessMeasureKind? ParseProcess(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        return IsProcess(code) && Enum.TryParse<ProcessMeasureKind>(code[ProcessPrefix.Length..], ignoreCase: false, out var kind) && Enum.IsDefined(kind)
+            && !code[ProcessPrefix.Length..].Any(char.IsDigit)
+            ? kind
+            : null;
+    }
 
     public const string SurveyPrefix = "survey:";
 

@@ -19,7 +19,8 @@ public sealed class InterventionSources(OppdriftDb db, LearningQueries learning,
     public const string Actor = "system";
 
     /// <summary>An intervention as its source gives it; agencies null for a programme (its attendance gives them when estimated).</summary>
-    private sealed record Derived(InterventionSource Kind, int Id, string Name, InterventionKind InterventionKind, DateOnly StartsOn, IReadOnlyList<int>? Agencies);
+    private sealed record Derived(InterventionSource Kind, int Id, string Name, InterventionKind InterventionKind, DateOnly StartsOn, IReadOnlyList<int>? Agencies,
+        IReadOnlyList<string>? Metrics = null);
 
     /// <summary>Brings the derived interventions in step with their sources; returns how many were created, changed or removed.</summary>
     public async Task<int> SyncAsync(CancellationToken cancellationToken)
@@ -33,7 +34,9 @@ public sealed class InterventionSources(OppdriftDb db, LearningQueries learning,
             .Where(p => !linkedByHand.Contains(p.Id))
             .Select(p => new Derived(InterventionSource.Programme, p.Id, p.Name, InterventionKind.Training, p.FirstSession, null)));
         wanted.AddRange((await processes.MovesAsync(cancellationToken))
-            .Select(p => new Derived(InterventionSource.Process, p.Id, p.Name, InterventionKind.ProcessMove, p.MovedOn, p.Agencies)));
+            .Select(p => new Derived(InterventionSource.Process, p.Id, p.Name, InterventionKind.ProcessMove, p.MovedOn, p.Agencies,
+                // A process move is judged on the usage metrics of its kind and on every process measure its process has.
+                p.Measured.Count == 0 ? null : [.. EffectOutcomes.Defaults(InterventionKind.ProcessMove), .. p.Measured.Select(EffectOutcomes.Process)])));
         wanted.AddRange((await migration.MigratedSharesAsync(cancellationToken))
             .Select(s => new Derived(InterventionSource.Share, s.Id, s.Name, InterventionKind.ShareMigration, s.MigratedOn, [s.AgencyId])));
 
@@ -52,6 +55,7 @@ public sealed class InterventionSources(OppdriftDb db, LearningQueries learning,
                     SourceKind = source.Kind,
                     SourceId = source.Id,
                     ProgrammeId = source.Kind == InterventionSource.Programme ? source.Id : null,
+                    Metrics = [.. source.Metrics ?? []],
                     CreatedBy = Actor,
                     CreatedAt = now,
                 };
@@ -63,7 +67,8 @@ public sealed class InterventionSources(OppdriftDb db, LearningQueries learning,
             }
             var agencies = intervention.Agencies.Select(a => a.AgencyId).Order().ToList();
             if (intervention.Name == name && intervention.StartsOn == source.StartsOn && intervention.Kind == source.InterventionKind
-                && (source.Agencies is null || agencies.SequenceEqual(source.Agencies.Order())))
+                && (source.Agencies is null || agencies.SequenceEqual(source.Agencies.Order()))
+                && intervention.Metrics.SequenceEqual(source.Metrics ?? [], StringComparer.Ordinal))
             {
                 continue;
             }
@@ -71,6 +76,7 @@ public sealed class InterventionSources(OppdriftDb db, LearningQueries learning,
             intervention.Name = name;
             intervention.Kind = source.InterventionKind;
             intervention.StartsOn = source.StartsOn;
+            intervention.Metrics = [.. source.Metrics ?? []];
             if (source.Agencies is not null)
             {
                 SetAgencies(intervention, source.Agencies);
@@ -103,7 +109,7 @@ public sealed class InterventionSources(OppdriftDb db, LearningQueries learning,
     }
 
     private static object Snapshot(Intervention i) =>
-        new { i.Name, Kind = i.Kind.ToString(), i.StartsOn, Source = i.SourceKind?.ToString(), i.SourceId, Agencies = i.Agencies.Select(a => a.AgencyId).Order().ToList() };
+        new { i.Name, Kind = i.Kind.ToString(), i.StartsOn, Source = i.SourceKind?.ToString(), i.SourceId, Agencies = i.Agencies.Select(a => a.AgencyId).Order().ToList(), i.Metrics };
 
     /// <summary>Where a derived intervention's source is shown in its module; null for one recorded by hand.</summary>
     public static string? SourceUrl(Intervention intervention) => intervention.SourceKind switch

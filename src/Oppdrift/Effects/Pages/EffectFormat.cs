@@ -14,10 +14,10 @@ public static class EffectFormat
         }
         var culture = CultureInfo.CurrentCulture;
         var unit = row.Metric.Unit;
-        var shown = unit == EffectUnit.Share ? v * 100 : v;
+        var shown = unit is EffectUnit.Share or EffectUnit.PercentChange ? v * 100 : v;
         var format = unit switch
         {
-            EffectUnit.Share or EffectUnit.Percent or EffectUnit.Score => "0.0",
+            EffectUnit.Share or EffectUnit.Percent or EffectUnit.Score or EffectUnit.PercentChange => "0.0",
             EffectUnit.ScaleMean => "0.00",
             _ => Math.Abs(shown) >= 10 ? "0.0" : "0.00",
         };
@@ -27,6 +27,7 @@ public static class EffectFormat
             EffectUnit.Share or EffectUnit.Percent => EffectsText.Get("UnitPoints"),
             EffectUnit.ScaleMean => EffectsText.Get("UnitScale"),
             EffectUnit.Score => EffectsText.Get("UnitScore"),
+            EffectUnit.PercentChange => "%",
             _ => null,
         };
         return withUnit && suffix is not null ? text + " " + suffix : text;
@@ -47,6 +48,7 @@ public static class EffectFormat
             EffectUnit.Percent => v.ToString("0.0", culture) + " %",
             EffectUnit.ScaleMean => v.ToString("0.00", culture),
             EffectUnit.Score => v.ToString("+0.0;−0.0;0.0", culture),
+            EffectUnit.PercentChange => v.ToString(Math.Abs(v) >= 10 ? "0.0" : "0.00", culture),
             _ => v.ToString(Math.Abs(v) >= 10 ? "0.0" : "0.00", culture) + " " + EffectsText.Get("UnitPerPersonDay"),
         };
     }
@@ -60,6 +62,7 @@ public static class EffectFormat
             EffectUnit.Share or EffectUnit.Percent => EffectsText.Get("UnitPoints"),
             EffectUnit.ScaleMean => EffectsText.Get("UnitScale"),
             EffectUnit.Score => EffectsText.Get("UnitScore"),
+            EffectUnit.PercentChange => "%",
             _ => EffectsText.Get("UnitPerPersonDay"),
         };
     }
