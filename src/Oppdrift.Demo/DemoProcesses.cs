@@ -1,7 +1,10 @@
-// Twelve processes of the demo municipality in the process register, in every state from identified to measured:
+// Fifteen processes of the demo municipality in the process register, in every state from identified to measured:
 // inter-agency case handling by e-mail, board papers printed for meetings, a shared mailbox for building applications,
-// timesheets on paper and more. Registered, moved and measured through the module's own editor, as a change team would;
-// once the starter template has loaded, the moved ones are linked to its benefit for less time on e-mail and coordination.
+// timesheets on paper and more. Registered, moved and measured through the module's own editor, as a change team would,
+// each measure dated: the measures before on the day the process was registered, those after two months after the move
+// (or today, for a recent move). Seven processes not moved are measured a second time a few weeks ago, still the old
+// way, so the moved ones have processes to be compared with (Effects' process measures). Once the starter template has
+// loaded, the moved ones are linked to its benefit for less time on e-mail and coordination.
 using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using Oppdrift.Benefits;
@@ -28,8 +31,10 @@ public sealed class DemoProcesses(OppdriftDb db, ProcessEditor editor, TimeProvi
         };
     }
 
+    /// <summary>A process as the demo registers it; <see cref="Again"/> is a second measure before, <see cref="AgainDaysAgo"/> days ago, of a process not moved.</summary>
     private sealed record Spec(string Name, string Description, string Owner, string[] Involved, string Contact, WorkingWay Way, ProcessTarget Target,
-        int Volume, VolumeUnit Unit, int RegisteredDaysAgo, ProcessState State, int? MovedDaysAgo, M Before, M? After, bool Linked);
+        int Volume, VolumeUnit Unit, int RegisteredDaysAgo, ProcessState State, int? MovedDaysAgo, M Before, M? After, bool Linked, M? Again = null,
+        int AgainDaysAgo = 20);
 
     private static readonly Spec[] Specs =
     [
@@ -53,27 +58,37 @@ public sealed class DemoProcesses(OppdriftDb db, ProcessEditor editor, TimeProvi
             4000, VolumeUnit.Cases, 200, ProcessState.Moved, 30, new(8, 30, null, 3, null, 2), new(3, 30, null, 1, null, 1), true),
         new("Avviksmeldinger for HMS", "Avvik meldes på papirskjema som samles inn og føres i et regneark.",
             "BRE", [], "HMS-rådgiver", WorkingWay.Paper, ProcessTarget.PowerAutomate,
-            1200, VolumeUnit.Cases, 180, ProcessState.Planned, null, new(25, null, 1, null, 20, 12), null, false),
+            1200, VolumeUnit.Cases, 180, ProcessState.Planned, null, new(25, null, 1, null, 20, 12), null, false, new(24, 12, 1, null, 19, 12)),
         new("Innkjøpsbehov fra virksomhetene", "Behov for felles innkjøp meldes på e-post og samles i et regneark av Innkjøpsetaten.",
             "INK", ["UKE", "BYM"], "Innkjøpsrådgiver", WorkingWay.EmailAttachments, ProcessTarget.Planner,
-            2400, VolumeUnit.Cases, 150, ProcessState.Analysed, null, new(30, 20, null, 10, null, 14), null, false),
+            2400, VolumeUnit.Cases, 150, ProcessState.Analysed, null, new(30, 20, null, 10, null, 14), null, false, new(31, 20, null, 10, null, 15)),
         new("Høringsinnspill fra bydelene", "Innspill til høringer sendes som Word-vedlegg og flettes sammen for hånd.",
             "BLK", ["BSE", "BNO", "BSO"], "Byrådssekretær", WorkingWay.EmailAttachments, ProcessTarget.TeamsChannel,
-            60, VolumeUnit.Cases, 120, ProcessState.Planned, null, new(180, 10, 4, 40, null, 21), null, false),
+            60, VolumeUnit.Cases, 120, ProcessState.Planned, null, new(180, 10, 4, 40, null, 21), null, false, new(170, 8, 4, 38, null, 20)),
         new("Arkivering av politiske saker", "Saksdokumenter skrives ut, signeres og arkiveres på papir før de skannes.",
             "BYK", [], "Arkivleder", WorkingWay.Paper, ProcessTarget.CaseSystem,
-            3000, VolumeUnit.Documents, 100, ProcessState.Analysed, null, new(15, 30, 8, null, 5, 10), null, false),
+            3000, VolumeUnit.Documents, 100, ProcessState.Analysed, null, new(15, 30, 8, null, 5, 10), null, false, new(15.5, 30, 8, null, 5, 11)),
         new("Ferieplanlegging i bydelen", "Ferieønsker samles i et regneark på filområdet som mange redigerer etter tur.",
             "BNO", [], "Personalrådgiver, Bydel Nord", WorkingWay.FileShare, ProcessTarget.SharePointList,
             2600, VolumeUnit.Documents, 60, ProcessState.Identified, null, new(10), null, false),
         new("Vikarbestilling i sykehjemmene", "Vikarer bestilles på telefon og e-post; vaktlistene oppdateres for hånd.",
             "SYE", [], "Avdelingsleder bemanning", WorkingWay.Meetings, ProcessTarget.PowerAutomate,
             9000, VolumeUnit.Cases, 40, ProcessState.Identified, null, new(12), null, false),
+        new("Permisjonssøknader på e-post", "Søknader om permisjon sendes på e-post til leder og føres inn i lønnssystemet for hånd.",
+            "VEL", [], "Personalkonsulent, Velferdsetaten", WorkingWay.EmailAttachments, ProcessTarget.SharePointList,
+            700, VolumeUnit.Cases, 340, ProcessState.Analysed, null, new(20, 15, null, 4, null, 5), null, false, new(19.5, 15, null, 4, null, 5)),
+        new("Fakturagodkjenning på papir", "Fakturaer skrives ut, attesteres med signatur og sendes i internposten til regnskap.",
+            "BYM", [], "Controller, Bymiljøetaten", WorkingWay.Paper, ProcessTarget.PowerAutomate,
+            6000, VolumeUnit.Documents, 330, ProcessState.Identified, null, new(12, 25, 3, null, 6, 9), null, false, new(12.5, 25, 3, null, 6, 9)),
+        new("Møterom i regneark", "Møterom bookes i et delt regneark på filområdet, og dobbeltbookinger ordnes på e-post.",
+            "HEL", [], "Kontorleder, Helseetaten", WorkingWay.FileShare, ProcessTarget.SharePointList,
+            3500, VolumeUnit.Meetings, 320, ProcessState.Identified, null, new(6, 20, null, 2, null, 1), null, false, new(5.6, 20, null, 2, null, 1)),
     ];
 
     /// <summary>
-    /// Registers the twelve processes (those whose owner is not in the directory are left out) and moves them to their
-    /// states; returns how many were registered. Does nothing when the register already holds processes.
+    /// Registers the fifteen processes (those whose owner is not in the directory are left out), moves them to their
+    /// states and measures the unmoved ones again; returns how many were registered. Does nothing when the register
+    /// already holds processes.
     /// </summary>
     public async Task<int> LoadAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -103,6 +118,7 @@ public sealed class DemoProcesses(OppdriftDb db, ProcessEditor editor, TimeProvi
                 VolumeUnit = spec.Unit,
                 RegisteredOn = today.AddDays(-spec.RegisteredDaysAgo),
                 Before = spec.Before.Input(),
+                BeforeMeasuredOn = today.AddDays(-spec.RegisteredDaysAgo),
             }, user, cancellationToken);
             if (!saved.Succeeded)
             {
@@ -116,8 +132,15 @@ public sealed class DemoProcesses(OppdriftDb db, ProcessEditor editor, TimeProvi
                 await editor.SetStateAsync(id, state, state >= ProcessState.Moved ? moved : null, user, cancellationToken);
                 if (state == ProcessState.Moved && spec.After is { } after)
                 {
-                    await editor.SaveAfterAsync(id, after.Input(), user, cancellationToken);
+                    // Measured two months after the move, or today for a move more recent than that.
+                    var measuredOn = moved!.Value.AddDays(60) is var later && later < today ? later : today;
+                    await editor.SaveAfterAsync(id, after.Input(), user, cancellationToken, measuredOn);
                 }
+            }
+            if (spec.Again is { } again)
+            {
+                // Still worked the old way, measured once more: a comparison for the processes that moved meanwhile.
+                await editor.RecordAsync(id, MeasurePhase.Before, today.AddDays(-spec.AgainDaysAgo), again.Input(), user, cancellationToken);
             }
             loaded++;
         }
