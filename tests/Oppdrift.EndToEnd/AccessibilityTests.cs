@@ -101,6 +101,18 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/effects/1", "effects-intervention", language, findings);
         await AuditAsync(page, "/effects/new", "effects-new", language, findings);
         await AuditAsync(page, "/effects/1/edit", "effects-edit", language, findings);
+        // A process the demo moved, with its dated measures, and its move judged on minutes per case against processes that
+        // did not move (derived by the effects job's first check, within a minute of the start).
+        await page.GotoAsync("/processes");
+        var processPath = await page.GetByRole(AriaRole.Link, new() { Name = "Saksbehandling mellom etater på e-post", Exact = true }).First.GetAttributeAsync("href");
+        await AuditAsync(page, processPath!, "process", language, findings);
+        var processMove = page.GetByRole(AriaRole.Link, new() { Name = "Saksbehandling mellom etater på e-post", Exact = true });
+        for (var tries = 0; tries < 60 && await processMove.CountAsync() == 0; tries++)
+        {
+            await page.WaitForTimeoutAsync(2000);
+            await page.GotoAsync("/effects");
+        }
+        await AuditAsync(page, (await processMove.First.GetAttributeAsync("href"))!, "effects-process-move", language, findings);
         await AuditAsync(page, "/learning", "learning", language, findings);
         await AuditAsync(page, "/learning/programmes/1", "learning-programme", language, findings);
         await AuditAsync(page, "/learning/programmes/1/results", "learning-results", language, findings);

@@ -129,6 +129,9 @@ public enum CannotTellReason
 
     /// <summary>A process measure: fewer than three unmoved processes measured before and after to compare with.</summary>
     TooFewComparisonProcesses,
+
+    /// <summary>A process measure: every comparison process changed by exactly as much, so there is no variance for an interval.</summary>
+    NoVariation,
 }
 
 /// <summary>

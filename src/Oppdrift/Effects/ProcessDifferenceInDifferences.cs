@@ -121,6 +121,13 @@ public static class ProcessDifferenceInDifferences
             return new ProcessEffect(EffectVerdict.CannotTell, CannotTellReason.TooFewComparisonProcesses, treatedIds, comparisonIds,
                 Math.Exp(d) - 1, null, null, d, before, after, null, null, groups);
         }
+        if (Statistics.StandardDeviation(comparisonChanges) is not > 0)
+        {
+            // Every comparison process changed by exactly as much (most often: measured the same twice): nothing shows how
+            // much processes vary, and an interval of no width would claim a certainty the data do not hold.
+            return new ProcessEffect(EffectVerdict.CannotTell, CannotTellReason.NoVariation, treatedIds, comparisonIds,
+                Math.Exp(d) - 1, null, null, d, before, after, null, null, groups);
+        }
         var (low, high) = Interval(d, comparisonChanges, treatedChanges.Length, level);
 
         // The pre-trend check: where processes were measured on two or more days before, the slope of their log measure.
@@ -128,7 +135,7 @@ public static class ProcessDifferenceInDifferences
         var comparisonSlopes = pool.Select(c => c.Slope).OfType<double>().ToArray();
         double? preTrend = null;
         bool? preTrendOk = null;
-        if (treatedSlopes.Length > 0 && comparisonSlopes.Length >= MinimumComparisonProcesses)
+        if (treatedSlopes.Length > 0 && comparisonSlopes.Length >= MinimumComparisonProcesses && Statistics.StandardDeviation(comparisonSlopes) > 0)
         {
             preTrend = treatedSlopes.Average() - comparisonSlopes.Average();
             var (slopeLow, slopeHigh) = Interval(preTrend.Value, comparisonSlopes, treatedSlopes.Length, level);

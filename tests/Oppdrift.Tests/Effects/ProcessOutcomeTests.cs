@@ -72,6 +72,11 @@ public sealed class ProcessOutcomeTests(ITestOutputHelper output)
         Assert.Null(estimate.High);
         // The point estimate is still the worked one's kind: ln(2/3) less the mean of ln 1.1 and ln 0.9.
         Assert.Equal(Math.Log(2 / 3.0) - ((Math.Log(1.1) + Math.Log(0.9)) / 2), estimate.LogEstimate!.Value, 9);
+        // Comparison processes that all changed by exactly as much give no variance: no interval of no width.
+        var same = ProcessDifferenceInDifferences.Estimate([Process(1, [40], [30])], [Process(2, [20], [20]), Process(3, [10], [10]), Process(4, [7], [7])], Window);
+        Assert.Equal((EffectVerdict.CannotTell, CannotTellReason.NoVariation), (same.Verdict, same.Reason));
+        Assert.Null(same.Low);
+        Assert.Equal(-0.25, same.Estimate!.Value, 9);
         // A comparison process measured only before the day is no comparison.
         var onlyBefore = new ProcessPanel(5, [new(Day.AddDays(-30), 12, false), new(Day.AddDays(-10), 12, false)]);
         Assert.Equal(CannotTellReason.TooFewComparisonProcesses,
