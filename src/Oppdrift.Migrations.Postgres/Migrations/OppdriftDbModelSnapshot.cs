@@ -801,6 +801,24 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.ToTable("learning_cohorts", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.DocumentDownload", b =>
+                {
+                    b.Property<int>("DocumentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.HasKey("DocumentId", "PersonId", "Day");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("learning_document_downloads", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Feedback", b =>
                 {
                     b.Property<int>("Id")
@@ -1376,6 +1394,24 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.HasIndex("SessionId");
 
                     b.ToTable("learning_recordings", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.RecordingView", b =>
+                {
+                    b.Property<int>("RecordingId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.HasKey("RecordingId", "PersonId", "Day");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("learning_recording_views", (string)null);
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Registration", b =>
@@ -2948,6 +2984,21 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.DocumentDownload", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.LearningDocument", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Feedback", b =>
                 {
                     b.HasOne("Oppdrift.Learning.LearningSession", null)
@@ -3102,6 +3153,21 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.RecordingView", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Learning.Recording", null)
+                        .WithMany()
+                        .HasForeignKey("RecordingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Registration", b =>

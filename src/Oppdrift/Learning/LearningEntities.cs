@@ -274,6 +274,25 @@ public sealed class OutgoingMail
     public string? ClaimedBy { get; set; }
 }
 
+/// <summary>
+/// That a signed-in person opened a recording through Oppdrift on a day (in Oslo): one row a person, recording and day,
+/// however often they opened it. It is the same kind of fact as attendance, kept and shown under the same rules.
+/// </summary>
+public sealed class RecordingView
+{
+    public int RecordingId { get; set; }
+    public int PersonId { get; set; }
+    public DateOnly Day { get; set; }
+}
+
+/// <summary>That a signed-in person downloaded a programme's document through Oppdrift on a day (in Oslo): one row a person, document and day.</summary>
+public sealed class DocumentDownload
+{
+    public int DocumentId { get; set; }
+    public int PersonId { get; set; }
+    public DateOnly Day { get; set; }
+}
+
 /// <summary>Where a recording's expiry date comes from.</summary>
 public enum RecordingExpirySource
 {

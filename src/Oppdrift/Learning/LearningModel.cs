@@ -132,6 +132,22 @@ internal static class LearningModel
             e.Property(m => m.ClaimedBy).HasMaxLength(200);
             e.HasIndex(m => m.SentAt);
         });
+        model.Entity<RecordingView>(e =>
+        {
+            e.ToTable("learning_recording_views");
+            e.HasKey(v => new { v.RecordingId, v.PersonId, v.Day });
+            e.HasIndex(v => v.PersonId);
+            e.HasOne<Recording>().WithMany().HasForeignKey(v => v.RecordingId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Person>().WithMany().HasForeignKey(v => v.PersonId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<DocumentDownload>(e =>
+        {
+            e.ToTable("learning_document_downloads");
+            e.HasKey(d => new { d.DocumentId, d.PersonId, d.Day });
+            e.HasIndex(d => d.PersonId);
+            e.HasOne<LearningDocument>().WithMany().HasForeignKey(d => d.DocumentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Person>().WithMany().HasForeignKey(d => d.PersonId).OnDelete(DeleteBehavior.Cascade);
+        });
         model.Entity<Recording>(e =>
         {
             e.Property(r => r.ExpirySource).HasConversion<string>().HasMaxLength(16);

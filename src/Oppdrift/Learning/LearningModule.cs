@@ -79,6 +79,8 @@ public static class LearningModule
         forms.MapPost("/recordings/{id:int}/delete", DeleteRecordingFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/recordings/{id:int}/expiry", RecordingExpiryFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapGet("/documents/{id:int}", DownloadAsync).RequireAuthorization(Policies.SignedIn).AuditsExport("learning.document");
+        // The recording page's links to the video lead here: the view is counted (once a person and day), then the browser goes on to Stream.
+        forms.MapGet("/recordings/{id:int}/watch", WatchAsync).RequireAuthorization(Policies.SignedIn);
         forms.MapPost("/me/feed/renew", RenewFeedFromFormAsync).RequireAuthorization(Policies.SignedIn);
 
         // Calendar apps subscribe without signing in: the unguessable token in the address is the key. They are not audited:
@@ -353,21 +355,73 @@ public static class LearningModule
         return BackToProgramme(programme.Id, "done", "RecordingDeleted");
     }
 
-    private static async Task<Results<FileStreamHttpResult, NotFound, ForbidHttpResult>> DownloadAsync(int id, ClaimsPrincipal user, OppdriftDb db, LearningStorage storage,
-        CancellationToken cancellationToken)
+    private static async Task<Results<FileStreamHttpResult, NotFound, ForbidHttpResult>> DownloadAsync(int id, HttpContext context, OppdriftDb db, LearningStorage storage,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var document = await db.LearningDocuments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (document is null)
         {
             return TypedResults.NotFound();
         }
-        if (!await LearningAccess.CanReadDocumentsAsync(db, user, document.ProgrammeId, cancellationToken))
+        var programme = await db.Programmes.AsNoTracking().Include(p => p.Agencies).SingleAsync(p => p.Id == document.ProgrammeId, cancellationToken);
+        var person = await LearningPeople.CurrentAsync(db, context.User, cancellationToken);
+        if (!context.User.CanReadDocuments(programme, person))
         {
             return TypedResults.Forbid();
         }
         var stream = storage.Open(document.StoredName);
-        return stream is null ? TypedResults.NotFound() : TypedResults.File(stream, document!.ContentType, document.FileName);
+        if (stream is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (person is not null && ViewCounting.IsPersonOpening(context.Request))
+        {
+            await ViewCounting.DocumentAsync(db, id, person.Id, ViewCounting.Day(clock.GetUtcNow().UtcDateTime), cancellationToken);
+        }
+        return TypedResults.File(stream, document.ContentType, document.FileName);
     }
+
+    /// <summary>
+    /// Counts a signed-in person's opening of a recording (see <see cref="ViewCounting"/>) and sends them on to the video,
+    /// at <paramref name="t"/> seconds when given. Whoever may not see the recording's page gets 404 here too; an expired
+    /// recording's link is dead, so it leads back to its page and counts nothing.
+    /// </summary>
+    private static async Task<Results<RedirectHttpResult, NotFound>> WatchAsync(int id, int? t, HttpContext context, OppdriftDb db, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var recording = await db.Recordings.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (recording is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var programme = await db.Programmes.AsNoTracking().Include(p => p.Agencies).SingleAsync(p => p.Id == recording.ProgrammeId, cancellationToken);
+        var person = await LearningPeople.CurrentAsync(db, context.User, cancellationToken);
+        if (!context.User.CanReadDocuments(programme, person))
+        {
+            return TypedResults.NotFound();
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (RecordingExpiry.IsExpired(recording, now))
+        {
+            return TypedResults.LocalRedirect($"/learning/recordings/{id.ToString(CultureInfo.InvariantCulture)}");
+        }
+        if (person is not null && ViewCounting.IsPersonOpening(context.Request))
+        {
+            await ViewCounting.RecordingAsync(db, id, person.Id, ViewCounting.Day(now), cancellationToken);
+        }
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Redirect(VideoAt(recording.Url, t));
+    }
+
+    /// <summary>The video's address, starting <paramref name="seconds"/> in when given (Stream and SharePoint read ?t=seconds).</summary>
+    public static string VideoAt(string url, int? seconds) =>
+        seconds is not { } s || s <= 0 ? url
+            : url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "t=" + s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The counting link to a recording's video (see <see cref="WatchAsync"/>).</summary>
+    public static string WatchLink(int recordingId, int? seconds = null) =>
+        $"/learning/recordings/{recordingId.ToString(CultureInfo.InvariantCulture)}/watch"
+        + (seconds is > 0 ? "?t=" + seconds.Value.ToString(CultureInfo.InvariantCulture) : "");
 
     private static async Task<Programme?> ProgrammeOfSessionAsync(OppdriftDb db, int sessionId, CancellationToken cancellationToken) =>
         await db.LearningSessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => s.Programme).SingleOrDefaultAsync(cancellationToken);

@@ -84,6 +84,7 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/learning/programmes/{Id:int}/cohorts/{CohortId:int}" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/learning/participants/{id:int}/remove" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
+        Assert.Contains(declared, d => d.Route == "/learning/recordings/{id:int}/watch" && d.Method == "GET" && d.Policy == Policies.SignedIn);
         Assert.Contains(declared, d => d.Route == "/api/processes/" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.csv" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.xlsx" && d.Policy == Policies.Insight);
