@@ -1244,6 +1244,12 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("CompletionRecordings")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CompletionSessions")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 

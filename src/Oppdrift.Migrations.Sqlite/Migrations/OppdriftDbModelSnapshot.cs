@@ -1192,6 +1192,12 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CompletionRecordings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CompletionSessions")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 

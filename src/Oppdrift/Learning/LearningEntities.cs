@@ -35,6 +35,12 @@ public sealed class Programme
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>Completion: at least this many of the programme's sessions attended live (from attendance); null sets no such bar.</summary>
+    public int? CompletionSessions { get; set; }
+
+    /// <summary>Completion: at least this many of the programme's recordings opened in Oppdrift; null sets no such bar.</summary>
+    public int? CompletionRecordings { get; set; }
+
     public List<ProgrammeAgency> Agencies { get; } = [];
     public List<ProgrammeModule> Modules { get; } = [];
     public List<Cohort> Cohorts { get; } = [];

@@ -28,6 +28,7 @@ public static class LearningModule
         services.AddScoped<Registrations>();
         services.AddScoped<Programmes>();
         services.AddScoped<Cohorts>();
+        services.AddScoped<Completion>();
         services.AddScoped<KnowledgeSync>();
         services.AddScoped<AttendanceImporter>();
         var graph = new UsageGraphOptions();
@@ -94,7 +95,41 @@ public static class LearningModule
             .WithDescription("Registers the signed-in person for the session, or puts them on its waiting list when it is full.");
         api.MapDelete("/sessions/{id:int}/registration", CancelAsync).RequireAuthorization(Policies.SignedIn)
             .WithDescription("Cancels the signed-in person's seat or waiting place; the first on the waiting list takes a freed seat.");
+        api.MapGet("/programmes/{id:int}/completion", CompletionAsync).RequireAuthorization(Policies.ProgrammeOwner).AuditsView("learning.completion")
+            .WithDescription("The programme's completion rule and completion per cohort, per agency and in all: people, completed and the share, "
+                + "null where a figure rests on fewer people than the minimum group size or could be worked out from one that does.");
         app.MapCohortEndpoints();
+    }
+
+    public sealed record CompletionRuleResponse(int? Sessions, int? Recordings, bool Defined);
+
+    public sealed record CompletionGroupResponse(int? Id, string Name, int? People, int? Completed, double? Share, bool Suppressed);
+
+    public sealed record CompletionResponse(int ProgrammeId, CompletionRuleResponse Rule, int MinimumGroupSize, CompletionGroupResponse Total,
+        IReadOnlyList<CompletionGroupResponse> Cohorts, IReadOnlyList<CompletionGroupResponse> Agencies);
+
+    private static async Task<Results<Ok<CompletionResponse>, NotFound, ForbidHttpResult>> CompletionAsync(int id, ClaimsPrincipal user, OppdriftDb db,
+        Completion completion, CancellationToken cancellationToken)
+    {
+        var programme = await db.Programmes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var summary = await completion.SummaryAsync(id, cancellationToken);
+        if (summary is null)
+        {
+            return TypedResults.NotFound();
+        }
+        static CompletionGroupResponse Row(CompletionGroup g) => new(g.Id, g.Name, g.People, g.Completed, g.Share is { } s ? Math.Round(s, 4) : null, g.Hidden);
+        // Without a rule nobody has completed anything: the groups would say 0 of everyone, which reads as a result.
+        return TypedResults.Ok(new CompletionResponse(id, new CompletionRuleResponse(summary.Rule.Sessions, summary.Rule.Recordings, summary.Rule.Defined),
+            summary.MinimumGroupSize, Row(summary.Total),
+            summary.Rule.Defined ? [.. summary.Cohorts.Select(Row)] : [], summary.Rule.Defined ? [.. summary.Agencies.Select(Row)] : []));
     }
 
     private static async Task<Ok<IReadOnlyList<ProgrammeResponse>>> ListProgrammesAsync(LearningQueries queries, TimeProvider clock, CancellationToken cancellationToken)

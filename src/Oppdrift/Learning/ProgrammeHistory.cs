@@ -62,6 +62,8 @@ public static class ProgrammeHistory
         ["Enrolled"] = "HistoryEnrolled",
         ["EnrolledFrom"] = "HistoryEnrolledFrom",
         ["Person"] = "Person",
+        ["CompletionSessions"] = "CompletionSessions",
+        ["CompletionRecordings"] = "CompletionRecordings",
     };
 
     /// <summary>The programme's entries (its sessions' included, those deleted too), newest first.</summary>
