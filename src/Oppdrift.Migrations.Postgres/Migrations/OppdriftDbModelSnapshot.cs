@@ -1102,6 +1102,17 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("FollowUpLinks")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime?>("FollowUpSentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FollowUpText")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<string>("Location")
                         .HasColumnType("text");
 

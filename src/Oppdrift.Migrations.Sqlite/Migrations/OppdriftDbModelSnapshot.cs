@@ -1056,6 +1056,17 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FollowUpLinks")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FollowUpSentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FollowUpText")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Location")
                         .HasColumnType("TEXT");
 

@@ -118,6 +118,15 @@ public sealed class LearningSession
 
     /// <summary>Raised by every registration change: the write that serialises registrations for the session.</summary>
     public int RegistrationVersion { get; set; }
+
+    /// <summary>Follow-up material e-mailed after the session (see <see cref="FollowUps"/>): the owner's text.</summary>
+    public string? FollowUpText { get; set; }
+
+    /// <summary>The follow-up's links, one "Title | https://…" a line.</summary>
+    public string? FollowUpLinks { get; set; }
+
+    /// <summary>When the follow-up was queued for sending; it is sent once, and not again if changed afterwards.</summary>
+    public DateTime? FollowUpSentAt { get; set; }
 }
 
 public enum RegistrationStatus

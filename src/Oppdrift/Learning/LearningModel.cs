@@ -50,6 +50,8 @@ internal static class LearningModel
             e.ToTable("learning_sessions");
             e.Property(s => s.Title).HasMaxLength(200);
             e.Property(s => s.SeriesKey).HasMaxLength(64);
+            e.Property(s => s.FollowUpText).HasMaxLength(FollowUps.MaxText);
+            e.Property(s => s.FollowUpLinks).HasMaxLength(4000);
             e.Property(s => s.CalendarUid).HasMaxLength(128);
             e.HasIndex(s => s.CalendarUid).IsUnique();
             e.HasIndex(s => new { s.ProgrammeId, s.StartsAt });

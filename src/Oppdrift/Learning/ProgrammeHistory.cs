@@ -28,6 +28,7 @@ public static class ProgrammeHistory
         ["learning.cohort.enrol"] = "ActionCohortEnrol",
         ["learning.participant.move"] = "ActionParticipantMove",
         ["learning.participant.remove"] = "ActionParticipantRemove",
+        [FollowUps.Action] = "ActionFollowUpSent",
     };
 
     private static readonly Dictionary<string, string> FieldKeys = new(StringComparer.Ordinal)
@@ -63,6 +64,10 @@ public static class ProgrammeHistory
         ["EnrolledFrom"] = "HistoryEnrolledFrom",
         ["Person"] = "Person",
         ["CompletionSessions"] = "CompletionSessions",
+        ["FollowUpText"] = "FollowUpText",
+        ["FollowUpLinks"] = "FollowUpLinks",
+        ["Recipients"] = "FollowUpRecipients",
+        ["Basis"] = "FollowUpBasis",
         ["CompletionRecordings"] = "CompletionRecordings",
     };
 

@@ -21,8 +21,10 @@ public sealed record SessionInput(
     int? Capacity, int WeeklyOccurrences = 1, int? ModuleId = null);
 
 /// <summary>What an existing session's page can change; a weekly series is changed one session at a time.</summary>
+/// <remarks>A follow-up field that is null is left as it is; an empty one clears it.</remarks>
 public sealed record SessionUpdate(
-    string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl, int? Capacity);
+    string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl, int? Capacity,
+    string? FollowUpText = null, string? FollowUpLinks = null);
 
 public sealed record RecordingInput(string Title, string Url, TimeSpan Duration, int? SessionId, int? Views);
 
@@ -311,6 +313,15 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         {
             return Result<LearningSession>.Fail(error.Field, error.Message);
         }
+        if (input.FollowUpText is { } followUp && followUp.Trim().Length > FollowUps.MaxText)
+        {
+            return Result<LearningSession>.Fail("FollowUpText", LearningText.Get("FieldTooLong", LearningText.Get("FollowUpText"), FollowUps.MaxText));
+        }
+        var links = FollowUps.ReadLinks(input.FollowUpLinks);
+        if (!links.Succeeded)
+        {
+            return Result<LearningSession>.Fail(links.Field!, links.Error!);
+        }
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -350,6 +361,14 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
             changes.Set("TeamsUrl", session.TeamsUrl, string.IsNullOrWhiteSpace(input.TeamsUrl) ? null : input.TeamsUrl.Trim(), v => session.TeamsUrl = v);
             var oldCapacity = session.Capacity;
             changes.Set("Capacity", session.Capacity, input.Capacity, v => session.Capacity = v);
+            if (input.FollowUpText is not null)
+            {
+                changes.Set("FollowUpText", session.FollowUpText, string.IsNullOrWhiteSpace(input.FollowUpText) ? null : input.FollowUpText.Trim(), v => session.FollowUpText = v);
+            }
+            if (input.FollowUpLinks is not null)
+            {
+                changes.Set("FollowUpLinks", session.FollowUpLinks, FollowUps.Tidy(links.Value!), v => session.FollowUpLinks = v);
+            }
             if (!changes.Any)
             {
                 await transaction.CommitAsync(cancellationToken);

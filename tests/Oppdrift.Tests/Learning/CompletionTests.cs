@@ -35,7 +35,11 @@ public sealed class CompletionTests
         var now = LearningSeed.Now.UtcDateTime;
         LearningSession Held(string title, int daysAgo) => new()
         {
-            ProgrammeId = programme.Id, Title = title, StartsAt = now.AddDays(-daysAgo), EndsAt = now.AddDays(-daysAgo).AddHours(1), CalendarUid = Guid.NewGuid().ToString("N"),
+            ProgrammeId = programme.Id,
+            Title = title,
+            StartsAt = now.AddDays(-daysAgo),
+            EndsAt = now.AddDays(-daysAgo).AddHours(1),
+            CalendarUid = Guid.NewGuid().ToString("N"),
         };
         var first = Held("Første økt", 14);
         var second = Held("Andre økt", 7);
