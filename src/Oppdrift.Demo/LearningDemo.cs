@@ -144,7 +144,7 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         var school = (await programmes.CreateAsync(new ProgrammeInput(
             $"Lederskolen i {agency.Name}", "Den digitale lederskolen: ukentlige sendinger for alle ledere, som kan følges direkte eller ses i opptak. Opptak og dokumenter er samlet her.",
             $"HR, {agency.Name}", Actor, agency.Id, ProgrammeAudience.Leaders, [agency.Id], "ledelse, hybrid arbeid, opplæring", "Teams, SharePoint",
-            ["Å lede i en digital hverdag", "Medarbeidersamtaler og oppfølging", "Arbeidsmiljø og hybrid arbeid"]), Actor, cancellationToken)).Value!;
+            ["Å lede i en digital hverdag", "Medarbeidersamtaler og oppfølging", "Arbeidsmiljø og hybrid arbeid"], CompletionSessions: 4), Actor, cancellationToken)).Value!;
         db.Cohorts.AddRange(new Cohort { ProgrammeId = school.Id, Name = "Kull vår", StartsOn = DateOnly.FromDateTime(now.AddDays(-150)) },
             new Cohort { ProgrammeId = school.Id, Name = "Kull høst", StartsOn = DateOnly.FromDateTime(now.AddDays(-40)) });
         await db.SaveChangesAsync(cancellationToken);

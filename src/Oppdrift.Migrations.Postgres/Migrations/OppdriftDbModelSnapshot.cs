@@ -801,6 +801,24 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.ToTable("learning_cohorts", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.DocumentDownload", b =>
+                {
+                    b.Property<int>("DocumentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.HasKey("DocumentId", "PersonId", "Day");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("learning_document_downloads", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Feedback", b =>
                 {
                     b.Property<int>("Id")
@@ -1084,6 +1102,17 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("FollowUpLinks")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime?>("FollowUpSentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FollowUpText")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<string>("Location")
                         .HasColumnType("text");
 
@@ -1225,6 +1254,12 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<int?>("CompletionRecordings")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CompletionSessions")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1376,6 +1411,24 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.HasIndex("SessionId");
 
                     b.ToTable("learning_recordings", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.RecordingView", b =>
+                {
+                    b.Property<int>("RecordingId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.HasKey("RecordingId", "PersonId", "Day");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("learning_recording_views", (string)null);
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Registration", b =>
@@ -2953,6 +3006,21 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.DocumentDownload", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.LearningDocument", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Feedback", b =>
                 {
                     b.HasOne("Oppdrift.Learning.LearningSession", null)
@@ -3107,6 +3175,21 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.RecordingView", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Learning.Recording", null)
+                        .WithMany()
+                        .HasForeignKey("RecordingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Registration", b =>

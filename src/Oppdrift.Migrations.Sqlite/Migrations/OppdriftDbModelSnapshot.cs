@@ -765,6 +765,24 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.ToTable("learning_cohorts", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.DocumentDownload", b =>
+                {
+                    b.Property<int>("DocumentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DocumentId", "PersonId", "Day");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("learning_document_downloads", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Feedback", b =>
                 {
                     b.Property<int>("Id")
@@ -1038,6 +1056,17 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FollowUpLinks")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FollowUpSentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FollowUpText")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Location")
                         .HasColumnType("TEXT");
 
@@ -1173,6 +1202,12 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("CompletionRecordings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CompletionSessions")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -1320,6 +1355,24 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.HasIndex("SessionId");
 
                     b.ToTable("learning_recordings", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.RecordingView", b =>
+                {
+                    b.Property<int>("RecordingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecordingId", "PersonId", "Day");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("learning_recording_views", (string)null);
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Registration", b =>
@@ -2849,6 +2902,21 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.DocumentDownload", b =>
+                {
+                    b.HasOne("Oppdrift.Learning.LearningDocument", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Feedback", b =>
                 {
                     b.HasOne("Oppdrift.Learning.LearningSession", null)
@@ -3003,6 +3071,21 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Oppdrift.Learning.RecordingView", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Learning.Recording", null)
+                        .WithMany()
+                        .HasForeignKey("RecordingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Registration", b =>

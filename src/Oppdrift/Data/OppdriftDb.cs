@@ -43,6 +43,8 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<Attendance> Attendance => Set<Attendance>();
     public DbSet<Recording> Recordings => Set<Recording>();
     public DbSet<LearningDocument> LearningDocuments => Set<LearningDocument>();
+    public DbSet<RecordingView> RecordingViews => Set<RecordingView>();
+    public DbSet<DocumentDownload> DocumentDownloads => Set<DocumentDownload>();
     public DbSet<Feedback> Feedback => Set<Feedback>();
     public DbSet<FeedbackGiven> FeedbackGiven => Set<FeedbackGiven>();
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();

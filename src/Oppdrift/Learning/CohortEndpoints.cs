@@ -19,7 +19,8 @@ public static class CohortEndpoints
 {
     public sealed record CohortResponse(int Id, string Name, DateOnly? StartsOn, int Participants);
 
-    public sealed record ParticipantResponse(int Id, int PersonId, string Name, string UserPrincipalName, int? AgencyId, DateTime JoinedAt, int Registered, int Attended);
+    public sealed record ParticipantResponse(int Id, int PersonId, string Name, string UserPrincipalName, int? AgencyId, DateTime JoinedAt, int Registered, int Attended,
+        int Watched, bool? Completed);
 
     public sealed record CohortDetailResponse(int Id, string Name, DateOnly? StartsOn, int Sessions, int HeldSessions, IReadOnlyList<ParticipantResponse> Participants);
 
@@ -114,7 +115,7 @@ public static class CohortEndpoints
         return TypedResults.Ok(new CohortDetailResponse(cohort.Id, cohort.Name, cohort.StartsOn, await sessions.CountAsync(cancellationToken),
             await sessions.CountAsync(s => s.StartsAt <= now, cancellationToken),
             [.. rows.Select(r => new ParticipantResponse(r.ParticipantId, r.Person.Id, r.Person.DisplayName, r.Person.UserPrincipalName, r.Person.AgencyId, r.JoinedAt,
-                r.Registered, r.Attended))]));
+                r.Registered, r.Attended, r.Watched, r.Completed))]));
     }
 
     private static async Task<Results<Ok<EnrolResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> EnrolAsync(int id, int cohortId, HttpRequest request,

@@ -21,8 +21,11 @@ public sealed record EnrolmentRequest(IReadOnlyList<int> PersonIds, int? UnitId 
 /// <summary>What an enrolment did: who was added, who was already in this cohort, and who stayed in another cohort of the programme.</summary>
 public sealed record EnrolmentOutcome(int Added, int AlreadyEnrolled, int InOtherCohort);
 
-/// <summary>A participant with their progress in the programme: sessions registered for (seated) and sessions attended.</summary>
-public sealed record ParticipantProgress(int ParticipantId, PersonRow Person, DateTime JoinedAt, int Registered, int Attended);
+/// <summary>
+/// A participant with their progress in the programme: sessions registered for (seated), sessions attended, recordings
+/// watched in Oppdrift, and whether that completes the programme (null when the programme has no completion rule).
+/// </summary>
+public sealed record ParticipantProgress(int ParticipantId, PersonRow Person, DateTime JoinedAt, int Registered, int Attended, int Watched = 0, bool? Completed = null);
 
 public sealed class Cohorts(OppdriftDb db, TimeProvider clock)
 {
@@ -264,12 +267,18 @@ public sealed class Cohorts(OppdriftDb db, TimeProvider clock)
         var sessions = db.LearningSessions.Where(s => s.ProgrammeId == programmeId && s.CancelledAt == null).Select(s => s.Id);
         var registered = await db.Registrations.Where(r => sessions.Contains(r.SessionId) && r.Status == RegistrationStatus.Registered && personIds.Contains(r.PersonId))
             .GroupBy(r => r.PersonId).Select(g => new { PersonId = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.PersonId, x => x.Count, cancellationToken);
-        var attended = await db.Attendance.Where(a => sessions.Contains(a.SessionId) && a.PersonId != null && personIds.Contains(a.PersonId.Value))
-            .Select(a => new { PersonId = a.PersonId!.Value, a.SessionId }).Distinct()
-            .GroupBy(a => a.PersonId).Select(g => new { PersonId = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.PersonId, x => x.Count, cancellationToken);
+        var counts = await Completion.CountsAsync(db, programmeId, personIds, cancellationToken);
+        var programme = await db.Programmes.AsNoTracking().SingleAsync(p => p.Id == programmeId, cancellationToken);
+        var rule = CompletionRule.Of(programme);
         var people = await Directory.PeopleAsync(personIds, cancellationToken);
+        ParticipantProgress Row(int id, int personId, DateTime joinedAt)
+        {
+            var (attended, watched) = counts.GetValueOrDefault(personId);
+            return new ParticipantProgress(id, people[personId], joinedAt, registered.GetValueOrDefault(personId), attended, watched,
+                rule.Defined ? rule.Meets(attended, watched) : null);
+        }
         return [.. participants.Where(p => people.ContainsKey(p.PersonId))
-            .Select(p => new ParticipantProgress(p.Id, people[p.PersonId], p.JoinedAt, registered.GetValueOrDefault(p.PersonId), attended.GetValueOrDefault(p.PersonId)))
+            .Select(p => Row(p.Id, p.PersonId, p.JoinedAt))
             .OrderBy(p => p.Person.DisplayName, OrganisationQueries.NorwegianOrder)];
     }
 

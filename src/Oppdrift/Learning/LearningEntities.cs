@@ -35,6 +35,12 @@ public sealed class Programme
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>Completion: at least this many of the programme's sessions attended live (from attendance); null sets no such bar.</summary>
+    public int? CompletionSessions { get; set; }
+
+    /// <summary>Completion: at least this many of the programme's recordings opened in Oppdrift; null sets no such bar.</summary>
+    public int? CompletionRecordings { get; set; }
+
     public List<ProgrammeAgency> Agencies { get; } = [];
     public List<ProgrammeModule> Modules { get; } = [];
     public List<Cohort> Cohorts { get; } = [];
@@ -112,6 +118,15 @@ public sealed class LearningSession
 
     /// <summary>Raised by every registration change: the write that serialises registrations for the session.</summary>
     public int RegistrationVersion { get; set; }
+
+    /// <summary>Follow-up material e-mailed after the session (see <see cref="FollowUps"/>): the owner's text.</summary>
+    public string? FollowUpText { get; set; }
+
+    /// <summary>The follow-up's links, one "Title | https://…" a line.</summary>
+    public string? FollowUpLinks { get; set; }
+
+    /// <summary>When the follow-up was queued for sending; it is sent once, and not again if changed afterwards.</summary>
+    public DateTime? FollowUpSentAt { get; set; }
 }
 
 public enum RegistrationStatus
@@ -272,6 +287,25 @@ public sealed class OutgoingMail
 
     /// <summary>The sender (node) that claimed it last.</summary>
     public string? ClaimedBy { get; set; }
+}
+
+/// <summary>
+/// That a signed-in person opened a recording through Oppdrift on a day (in Oslo): one row a person, recording and day,
+/// however often they opened it. It is the same kind of fact as attendance, kept and shown under the same rules.
+/// </summary>
+public sealed class RecordingView
+{
+    public int RecordingId { get; set; }
+    public int PersonId { get; set; }
+    public DateOnly Day { get; set; }
+}
+
+/// <summary>That a signed-in person downloaded a programme's document through Oppdrift on a day (in Oslo): one row a person, document and day.</summary>
+public sealed class DocumentDownload
+{
+    public int DocumentId { get; set; }
+    public int PersonId { get; set; }
+    public DateOnly Day { get; set; }
 }
 
 /// <summary>Where a recording's expiry date comes from.</summary>

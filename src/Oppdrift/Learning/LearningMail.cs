@@ -131,7 +131,10 @@ public static class LearningMail
     }
 }
 
-/// <summary>Sends what the outbox holds, queues reminders for tomorrow's sessions and warnings of recordings about to expire; runs every minute.</summary>
+/// <summary>
+/// Sends what the outbox holds, queues reminders for tomorrow's sessions, follow-ups of sessions that have ended and
+/// warnings of recordings about to expire; runs every minute.
+/// </summary>
 public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOptions<LearningOptions> options, JobLeases leases, TimeProvider clock,
     ILogger<LearningMailJob> logger) : BackgroundService
 {
@@ -162,6 +165,7 @@ public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOption
                     await using var scope = scopes.CreateAsyncScope();
                     var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
                     await QueueRemindersAsync(db, options.Value, clock, cancellationToken);
+                    await FollowUps.QueueAsync(db, options.Value, clock, cancellationToken);
                     await RecordingExpiry.QueueWarningsAsync(db, options.Value, clock, cancellationToken);
                     if (options.Value.Smtp.Host.Length == 0)
                     {

@@ -50,6 +50,8 @@ internal static class LearningModel
             e.ToTable("learning_sessions");
             e.Property(s => s.Title).HasMaxLength(200);
             e.Property(s => s.SeriesKey).HasMaxLength(64);
+            e.Property(s => s.FollowUpText).HasMaxLength(FollowUps.MaxText);
+            e.Property(s => s.FollowUpLinks).HasMaxLength(4000);
             e.Property(s => s.CalendarUid).HasMaxLength(128);
             e.HasIndex(s => s.CalendarUid).IsUnique();
             e.HasIndex(s => new { s.ProgrammeId, s.StartsAt });
@@ -131,6 +133,22 @@ internal static class LearningModel
             e.Property(m => m.Subject).HasMaxLength(300);
             e.Property(m => m.ClaimedBy).HasMaxLength(200);
             e.HasIndex(m => m.SentAt);
+        });
+        model.Entity<RecordingView>(e =>
+        {
+            e.ToTable("learning_recording_views");
+            e.HasKey(v => new { v.RecordingId, v.PersonId, v.Day });
+            e.HasIndex(v => v.PersonId);
+            e.HasOne<Recording>().WithMany().HasForeignKey(v => v.RecordingId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Person>().WithMany().HasForeignKey(v => v.PersonId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<DocumentDownload>(e =>
+        {
+            e.ToTable("learning_document_downloads");
+            e.HasKey(d => new { d.DocumentId, d.PersonId, d.Day });
+            e.HasIndex(d => d.PersonId);
+            e.HasOne<LearningDocument>().WithMany().HasForeignKey(d => d.DocumentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Person>().WithMany().HasForeignKey(d => d.PersonId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Recording>(e =>
         {

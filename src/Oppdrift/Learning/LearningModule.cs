@@ -28,6 +28,7 @@ public static class LearningModule
         services.AddScoped<Registrations>();
         services.AddScoped<Programmes>();
         services.AddScoped<Cohorts>();
+        services.AddScoped<Completion>();
         services.AddScoped<KnowledgeSync>();
         services.AddScoped<AttendanceImporter>();
         var graph = new UsageGraphOptions();
@@ -79,6 +80,8 @@ public static class LearningModule
         forms.MapPost("/recordings/{id:int}/delete", DeleteRecordingFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/recordings/{id:int}/expiry", RecordingExpiryFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapGet("/documents/{id:int}", DownloadAsync).RequireAuthorization(Policies.SignedIn).AuditsExport("learning.document");
+        // The recording page's links to the video lead here: the view is counted (once a person and day), then the browser goes on to Stream.
+        forms.MapGet("/recordings/{id:int}/watch", WatchAsync).RequireAuthorization(Policies.SignedIn);
         forms.MapPost("/me/feed/renew", RenewFeedFromFormAsync).RequireAuthorization(Policies.SignedIn);
 
         // Calendar apps subscribe without signing in: the unguessable token in the address is the key. They are not audited:
@@ -92,7 +95,41 @@ public static class LearningModule
             .WithDescription("Registers the signed-in person for the session, or puts them on its waiting list when it is full.");
         api.MapDelete("/sessions/{id:int}/registration", CancelAsync).RequireAuthorization(Policies.SignedIn)
             .WithDescription("Cancels the signed-in person's seat or waiting place; the first on the waiting list takes a freed seat.");
+        api.MapGet("/programmes/{id:int}/completion", CompletionAsync).RequireAuthorization(Policies.ProgrammeOwner).AuditsView("learning.completion")
+            .WithDescription("The programme's completion rule and completion per cohort, per agency and in all: people, completed and the share, "
+                + "null where a figure rests on fewer people than the minimum group size or could be worked out from one that does.");
         app.MapCohortEndpoints();
+    }
+
+    public sealed record CompletionRuleResponse(int? Sessions, int? Recordings, bool Defined);
+
+    public sealed record CompletionGroupResponse(int? Id, string Name, int? People, int? Completed, double? Share, bool Suppressed);
+
+    public sealed record CompletionResponse(int ProgrammeId, CompletionRuleResponse Rule, int MinimumGroupSize, CompletionGroupResponse Total,
+        IReadOnlyList<CompletionGroupResponse> Cohorts, IReadOnlyList<CompletionGroupResponse> Agencies);
+
+    private static async Task<Results<Ok<CompletionResponse>, NotFound, ForbidHttpResult>> CompletionAsync(int id, ClaimsPrincipal user, OppdriftDb db,
+        Completion completion, CancellationToken cancellationToken)
+    {
+        var programme = await db.Programmes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var summary = await completion.SummaryAsync(id, cancellationToken);
+        if (summary is null)
+        {
+            return TypedResults.NotFound();
+        }
+        static CompletionGroupResponse Row(CompletionGroup g) => new(g.Id, g.Name, g.People, g.Completed, g.Share is { } s ? Math.Round(s, 4) : null, g.Hidden);
+        // Without a rule nobody has completed anything: the groups would say 0 of everyone, which reads as a result.
+        return TypedResults.Ok(new CompletionResponse(id, new CompletionRuleResponse(summary.Rule.Sessions, summary.Rule.Recordings, summary.Rule.Defined),
+            summary.MinimumGroupSize, Row(summary.Total),
+            summary.Rule.Defined ? [.. summary.Cohorts.Select(Row)] : [], summary.Rule.Defined ? [.. summary.Agencies.Select(Row)] : []));
     }
 
     private static async Task<Ok<IReadOnlyList<ProgrammeResponse>>> ListProgrammesAsync(LearningQueries queries, TimeProvider clock, CancellationToken cancellationToken)
@@ -353,21 +390,73 @@ public static class LearningModule
         return BackToProgramme(programme.Id, "done", "RecordingDeleted");
     }
 
-    private static async Task<Results<FileStreamHttpResult, NotFound, ForbidHttpResult>> DownloadAsync(int id, ClaimsPrincipal user, OppdriftDb db, LearningStorage storage,
-        CancellationToken cancellationToken)
+    private static async Task<Results<FileStreamHttpResult, NotFound, ForbidHttpResult>> DownloadAsync(int id, HttpContext context, OppdriftDb db, LearningStorage storage,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var document = await db.LearningDocuments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (document is null)
         {
             return TypedResults.NotFound();
         }
-        if (!await LearningAccess.CanReadDocumentsAsync(db, user, document.ProgrammeId, cancellationToken))
+        var programme = await db.Programmes.AsNoTracking().Include(p => p.Agencies).SingleAsync(p => p.Id == document.ProgrammeId, cancellationToken);
+        var person = await LearningPeople.CurrentAsync(db, context.User, cancellationToken);
+        if (!context.User.CanReadDocuments(programme, person))
         {
             return TypedResults.Forbid();
         }
         var stream = storage.Open(document.StoredName);
-        return stream is null ? TypedResults.NotFound() : TypedResults.File(stream, document!.ContentType, document.FileName);
+        if (stream is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (person is not null && ViewCounting.IsPersonOpening(context.Request))
+        {
+            await ViewCounting.DocumentAsync(db, id, person.Id, ViewCounting.Day(clock.GetUtcNow().UtcDateTime), cancellationToken);
+        }
+        return TypedResults.File(stream, document.ContentType, document.FileName);
     }
+
+    /// <summary>
+    /// Counts a signed-in person's opening of a recording (see <see cref="ViewCounting"/>) and sends them on to the video,
+    /// at <paramref name="t"/> seconds when given. Whoever may not see the recording's page gets 404 here too; an expired
+    /// recording's link is dead, so it leads back to its page and counts nothing.
+    /// </summary>
+    private static async Task<Results<RedirectHttpResult, NotFound>> WatchAsync(int id, int? t, HttpContext context, OppdriftDb db, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var recording = await db.Recordings.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (recording is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var programme = await db.Programmes.AsNoTracking().Include(p => p.Agencies).SingleAsync(p => p.Id == recording.ProgrammeId, cancellationToken);
+        var person = await LearningPeople.CurrentAsync(db, context.User, cancellationToken);
+        if (!context.User.CanReadDocuments(programme, person))
+        {
+            return TypedResults.NotFound();
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (RecordingExpiry.IsExpired(recording, now))
+        {
+            return TypedResults.LocalRedirect($"/learning/recordings/{id.ToString(CultureInfo.InvariantCulture)}");
+        }
+        if (person is not null && ViewCounting.IsPersonOpening(context.Request))
+        {
+            await ViewCounting.RecordingAsync(db, id, person.Id, ViewCounting.Day(now), cancellationToken);
+        }
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Redirect(VideoAt(recording.Url, t));
+    }
+
+    /// <summary>The video's address, starting <paramref name="seconds"/> in when given (Stream and SharePoint read ?t=seconds).</summary>
+    public static string VideoAt(string url, int? seconds) =>
+        seconds is not { } s || s <= 0 ? url
+            : url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "t=" + s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The counting link to a recording's video (see <see cref="WatchAsync"/>).</summary>
+    public static string WatchLink(int recordingId, int? seconds = null) =>
+        $"/learning/recordings/{recordingId.ToString(CultureInfo.InvariantCulture)}/watch"
+        + (seconds is > 0 ? "?t=" + seconds.Value.ToString(CultureInfo.InvariantCulture) : "");
 
     private static async Task<Programme?> ProgrammeOfSessionAsync(OppdriftDb db, int sessionId, CancellationToken cancellationToken) =>
         await db.LearningSessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => s.Programme).SingleOrDefaultAsync(cancellationToken);

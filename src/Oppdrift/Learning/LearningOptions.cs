@@ -11,6 +11,9 @@ public sealed class LearningOptions
     /// <summary>How long before a session its reminder goes out.</summary>
     public int ReminderHours { get; set; } = 24;
 
+    /// <summary>How long after a session ends its follow-up goes out: time for the attendance to be fetched from Teams.</summary>
+    public int FollowUpDelayHours { get; set; } = 2;
+
     public long DocumentMaxBytes { get; set; } = 25L * 1024 * 1024;
 
     /// <summary>File endings accepted for documents; anything else is refused before it is stored.</summary>

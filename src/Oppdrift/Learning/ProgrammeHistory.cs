@@ -28,6 +28,7 @@ public static class ProgrammeHistory
         ["learning.cohort.enrol"] = "ActionCohortEnrol",
         ["learning.participant.move"] = "ActionParticipantMove",
         ["learning.participant.remove"] = "ActionParticipantRemove",
+        [FollowUps.Action] = "ActionFollowUpSent",
     };
 
     private static readonly Dictionary<string, string> FieldKeys = new(StringComparer.Ordinal)
@@ -62,6 +63,12 @@ public static class ProgrammeHistory
         ["Enrolled"] = "HistoryEnrolled",
         ["EnrolledFrom"] = "HistoryEnrolledFrom",
         ["Person"] = "Person",
+        ["CompletionSessions"] = "CompletionSessions",
+        ["FollowUpText"] = "FollowUpText",
+        ["FollowUpLinks"] = "FollowUpLinks",
+        ["Recipients"] = "FollowUpRecipients",
+        ["Basis"] = "FollowUpBasis",
+        ["CompletionRecordings"] = "CompletionRecordings",
     };
 
     /// <summary>The programme's entries (its sessions' included, those deleted too), newest first.</summary>

@@ -14,15 +14,17 @@ namespace Oppdrift.Learning;
 
 public sealed record ProgrammeInput(
     string Name, string Description, string OwnerName, string? OwnerAccount, int? OwnerAgencyId, ProgrammeAudience Audience,
-    IReadOnlyList<int> AgencyIds, string Topics, string Tools, IReadOnlyList<string> Modules);
+    IReadOnlyList<int> AgencyIds, string Topics, string Tools, IReadOnlyList<string> Modules, int? CompletionSessions = null, int? CompletionRecordings = null);
 
 public sealed record SessionInput(
     string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl,
     int? Capacity, int WeeklyOccurrences = 1, int? ModuleId = null);
 
 /// <summary>What an existing session's page can change; a weekly series is changed one session at a time.</summary>
+/// <remarks>A follow-up field that is null is left as it is; an empty one clears it.</remarks>
 public sealed record SessionUpdate(
-    string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl, int? Capacity);
+    string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl, int? Capacity,
+    string? FollowUpText = null, string? FollowUpLinks = null);
 
 public sealed record RecordingInput(string Title, string Url, TimeSpan Duration, int? SessionId, int? Views);
 
@@ -61,6 +63,8 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
             Tools = Tidy(input.Tools),
             FeedToken = NewToken(),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CompletionSessions = Bar(input.CompletionSessions),
+            CompletionRecordings = Bar(input.CompletionRecordings),
         };
         foreach (var agency in input.AgencyIds.Distinct())
         {
@@ -111,6 +115,8 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         changes.Set("Audience", programme.Audience.ToString(), input.Audience.ToString(), _ => programme.Audience = input.Audience);
         changes.Set("Topics", programme.Topics, Tidy(input.Topics), v => programme.Topics = v);
         changes.Set("Tools", programme.Tools, Tidy(input.Tools), v => programme.Tools = v);
+        changes.Set("CompletionSessions", programme.CompletionSessions, Bar(input.CompletionSessions), v => programme.CompletionSessions = v);
+        changes.Set("CompletionRecordings", programme.CompletionRecordings, Bar(input.CompletionRecordings), v => programme.CompletionRecordings = v);
 
         int[] agencies = [.. input.AgencyIds.Distinct().Order()];
         if (changes.SetList("Agencies", [.. programme.Agencies.Select(a => a.AgencyId).Order()], agencies))
@@ -307,6 +313,15 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         {
             return Result<LearningSession>.Fail(error.Field, error.Message);
         }
+        if (input.FollowUpText is { } followUp && followUp.Trim().Length > FollowUps.MaxText)
+        {
+            return Result<LearningSession>.Fail("FollowUpText", LearningText.Get("FieldTooLong", LearningText.Get("FollowUpText"), FollowUps.MaxText));
+        }
+        var links = FollowUps.ReadLinks(input.FollowUpLinks);
+        if (!links.Succeeded)
+        {
+            return Result<LearningSession>.Fail(links.Field!, links.Error!);
+        }
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -346,6 +361,14 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
             changes.Set("TeamsUrl", session.TeamsUrl, string.IsNullOrWhiteSpace(input.TeamsUrl) ? null : input.TeamsUrl.Trim(), v => session.TeamsUrl = v);
             var oldCapacity = session.Capacity;
             changes.Set("Capacity", session.Capacity, input.Capacity, v => session.Capacity = v);
+            if (input.FollowUpText is not null)
+            {
+                changes.Set("FollowUpText", session.FollowUpText, string.IsNullOrWhiteSpace(input.FollowUpText) ? null : input.FollowUpText.Trim(), v => session.FollowUpText = v);
+            }
+            if (input.FollowUpLinks is not null)
+            {
+                changes.Set("FollowUpLinks", session.FollowUpLinks, FollowUps.Tidy(links.Value!), v => session.FollowUpLinks = v);
+            }
             if (!changes.Any)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -695,6 +718,14 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         {
             return ("OwnerName", LearningText.Get("FieldRequired", LearningText.Get("ProgrammeOwner")));
         }
+        if (input.CompletionSessions is < 0 or > MaxBar)
+        {
+            return ("CompletionSessions", LearningText.Get("CompletionBadBar", LearningText.Get("CompletionSessions"), MaxBar));
+        }
+        if (input.CompletionRecordings is < 0 or > MaxBar)
+        {
+            return ("CompletionRecordings", LearningText.Get("CompletionBadBar", LearningText.Get("CompletionRecordings"), MaxBar));
+        }
         return null;
     }
 
@@ -723,6 +754,12 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         return null;
     }
 
+    /// <summary>The highest bar a completion rule may set: more than any programme's sessions or recordings.</summary>
+    public const int MaxBar = 500;
+
+    /// <summary>A bar of 0 asks nothing: stored as no bar, so "no rule" has one form.</summary>
+    private static int? Bar(int? value) => value is > 0 ? value : null;
+
     private static string Tidy(string list) =>
         string.Join(", ", list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase));
 
@@ -738,6 +775,8 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         Audience = p.Audience.ToString(),
         p.Topics,
         p.Tools,
+        p.CompletionSessions,
+        p.CompletionRecordings,
         Agencies = p.Agencies.Select(a => a.AgencyId).Order().ToArray(),
     };
 }

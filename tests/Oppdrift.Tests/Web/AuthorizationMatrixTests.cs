@@ -84,6 +84,8 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/learning/programmes/{Id:int}/cohorts/{CohortId:int}" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/learning/participants/{id:int}/remove" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
+        Assert.Contains(declared, d => d.Route == "/learning/recordings/{id:int}/watch" && d.Method == "GET" && d.Policy == Policies.SignedIn);
+        Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/completion" && d.Method == "GET" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/processes/" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.csv" && d.Policy == Policies.Insight);
         Assert.Contains(declared, d => d.Route == "/processes/export.xlsx" && d.Policy == Policies.Insight);
@@ -480,7 +482,7 @@ public sealed class AuthorizationMatrixTests
             }
         }
         foreach (var edit in new[] { "/learning/programmes/{0}/edit", "/learning/sessions/{1}/edit", "/learning/programmes/{0}/cohorts", "/learning/programmes/{0}/cohorts/{2}",
-            "/api/learning/programmes/{0}/cohorts/", "/api/learning/programmes/{0}/cohorts/{2}" })
+            "/api/learning/programmes/{0}/cohorts/", "/api/learning/programmes/{0}/cohorts/{2}", "/api/learning/programmes/{0}/completion" })
         {
             using (var response = await owner.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, edit, theirs.Programme, theirs.Session, theirs.Cohort)))
             {

@@ -270,6 +270,8 @@ internal sealed partial class MatrixSamples
             "/learning/documents/{id:int}/delete" => $"/learning/documents/{S(fresh ? await DocumentAsync() : Document)}/delete",
             "/learning/recordings/{Id:int}" => $"/learning/recordings/{S(Recording)}",
             "/learning/recordings/{id:int}/delete" => $"/learning/recordings/{S(fresh ? await RecordingAsync() : Recording)}/delete",
+            "/api/learning/programmes/{id:int}/completion" => $"/api/learning/programmes/{S(Programme)}/completion",
+            "/learning/recordings/{id:int}/watch" => $"/learning/recordings/{S(Recording)}/watch",
             "/learning/recordings/{id:int}/expiry" => $"/learning/recordings/{S(Recording)}/expiry",
             "/learning/calendar/programmes/{token}.ics" => $"/learning/calendar/programmes/{ProgrammeFeed}.ics",
             "/learning/calendar/people/{token}.ics" => $"/learning/calendar/people/{await PersonFeedAsync()}.ics",
