@@ -633,6 +633,21 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.ToTable("InterventionAgencies", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Effects.InterventionUnit", b =>
+                {
+                    b.Property<int>("InterventionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InterventionId", "UnitId");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("InterventionUnits", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Attendance", b =>
                 {
                     b.Property<int>("Id")
@@ -2797,6 +2812,21 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Oppdrift.Effects.InterventionUnit", b =>
+                {
+                    b.HasOne("Oppdrift.Effects.Intervention", null)
+                        .WithMany("Units")
+                        .HasForeignKey("InterventionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Attendance", b =>
                 {
                     b.HasOne("Oppdrift.Learning.AttendanceImport", null)
@@ -3349,6 +3379,8 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Oppdrift.Effects.Intervention", b =>
                 {
                     b.Navigation("Agencies");
+
+                    b.Navigation("Units");
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Programme", b =>

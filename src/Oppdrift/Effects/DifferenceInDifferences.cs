@@ -120,6 +120,9 @@ public enum CannotTellReason
 
     /// <summary>The treated agencies' gap to their comparison changed course before the intervention, further than chance.</summary>
     PreTrendsDiffer,
+
+    /// <summary>The units it was done to hold too small a share of their agencies' people for the agencies' figures to show it.</summary>
+    DoseTooLow,
 }
 
 /// <summary>

@@ -28,11 +28,13 @@ public static class EffectsModule
     /// <summary>
     /// One estimate: an intervention judged on one metric. Figures are in the metric's unit: a share of the agencies' people
     /// (0.05 is five percentage points) or a figure per person per day. Null where the treated group is too small to show
-    /// or the data cannot tell; <see cref="Reason"/> says why.
+    /// or the data cannot tell; <see cref="Reason"/> says why. <see cref="Units"/> names the units it was done to
+    /// ("CODE:unit name") where it was not done to whole agencies; <see cref="Dose"/> is then the share of the treated
+    /// agencies' people in them.
     /// </summary>
     public sealed record EffectResponse(
         int InterventionId, string Intervention, string Kind, DateOnly StartsOn, string Metric, string MetricName, string Unit,
-        IReadOnlyList<string> TreatedAgencies, IReadOnlyList<string> ComparisonAgencies, int? TreatedPeople, double? Dose,
+        IReadOnlyList<string> TreatedAgencies, IReadOnlyList<string> Units, IReadOnlyList<string> ComparisonAgencies, int? TreatedPeople, double? Dose,
         double? Estimate, double? CiLow, double? CiHigh, double? Before, double? Drift, bool? PreTrendOk, string Verdict, string? Reason,
         int PlaceboSets, DateTime ComputedAt, IReadOnlyList<EffectEvent> EventStudy);
 
@@ -59,10 +61,13 @@ public static class EffectsModule
         var shown = r.Estimate is not null;
         return new EffectResponse(row.Intervention.Id, row.Intervention.Name, Camel(row.Intervention.Kind.ToString()), row.Intervention.StartsOn, r.Metric,
             effect.Metric.Name, effect.Metric.Unit == EffectUnit.PerPersonDay ? "perPersonPerDay" : Camel(effect.Metric.Unit.ToString()),
-            [.. effect.Treated.Select(a => a.Code)], [.. effect.Comparison.Select(a => a.Code)], shown && r.TreatedPeople > 0 ? r.TreatedPeople : null, shown ? R(r.Dose) : null,
+            [.. effect.Treated.Select(a => a.Code)], [.. row.Units.Select(u => UnitName(row, u))], [.. effect.Comparison.Select(a => a.Code)], shown && r.TreatedPeople > 0 ? r.TreatedPeople : null, shown ? R(r.Dose) : null,
             R(r.Estimate), R(r.Low), R(r.High), R(r.TreatedBefore), R(r.Drift), r.PreTrendOk, Camel(r.Verdict.ToString()), r.Reason is { } reason ? Camel(reason.ToString()) : null,
             r.PlaceboSets, r.ComputedAt, shown ? effect.EventStudy : []);
     }
+
+    private static string UnitName(InterventionRow row, Organisation.UnitRow unit) =>
+        (row.Agencies.FirstOrDefault(a => a.Id == unit.AgencyId)?.Code ?? "") + ":" + unit.Name;
 
     private static double? R(double? value) => value is { } v ? Math.Round(v, 6) : null;
 
