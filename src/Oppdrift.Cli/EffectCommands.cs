@@ -24,7 +24,13 @@ internal static class EffectCommands
     {
         var name = new Option<string>("--name") { Description = "What the team did, e.g. \"Teams-opplæring i Bydel Øst\"", HelpName = "NAME", Required = true };
         var date = new Option<string>("--date") { Description = "The day it started (its week belongs to neither before nor after)", HelpName = "YYYY-MM-DD", Required = true };
-        var agencies = new Option<string>("--agencies") { Description = "The agencies it was done to, by code, separated by commas", HelpName = "CODE,CODE", Required = true };
+        var agencies = new Option<string?>("--agencies") { Description = "The agencies it was done to as a whole, by code, separated by commas", HelpName = "CODE,CODE" };
+        var units = new Option<string[]>("--unit")
+        {
+            Description = "A unit it was done to rather than its whole agency, as the agency's code and the unit's name (repeat for more units); "
+                + "its agency is then reached through its units only",
+            HelpName = "CODE:UNIT NAME",
+        };
         var kind = new Option<string>("--kind")
         {
             Description = "One of " + string.Join(", ", Enum.GetNames<InterventionKind>()) + " (default: Other)",
@@ -43,10 +49,10 @@ internal static class EffectCommands
             "Records an intervention, as the change-team log on the effects page does. Recording the same name and date again updates that "
             + "intervention rather than adding a second, so a team's history can be loaded by a script and loaded again safely.")
         {
-            name, date, agencies, kind, note, metrics, actor,
+            name, date, agencies, units, kind, note, metrics, actor,
         };
         add.SetCliAction((parseResult, cli, cancellationToken) => AddAsync(cli, parseResult.GetRequiredValue(name), parseResult.GetRequiredValue(date),
-            parseResult.GetRequiredValue(agencies), parseResult.GetValue(kind) ?? nameof(InterventionKind.Other), parseResult.GetValue(note), parseResult.GetValue(metrics),
+            parseResult.GetValue(agencies), parseResult.GetValue(units) ?? [], parseResult.GetValue(kind) ?? nameof(InterventionKind.Other), parseResult.GetValue(note), parseResult.GetValue(metrics),
             parseResult.GetValue(actor) ?? OrgCommands.DefaultActor, cancellationToken));
 
         var json = new Option<bool>("--json")
@@ -63,9 +69,14 @@ internal static class EffectCommands
         return new Command("effects", "Interventions and their effects on usage") { new Command("intervention", "The change team's interventions") { add }, estimate };
     }
 
-    private static async Task<int> AddAsync(CliContext cli, string name, string dateText, string agencyCodes, string kindText, string? note, string? metricCodes,
-        string actor, CancellationToken cancellationToken)
+    private static async Task<int> AddAsync(CliContext cli, string name, string dateText, string? agencyCodes, string[] unitNames, string kindText, string? note,
+        string? metricCodes, string actor, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(agencyCodes) && unitNames.Length == 0)
+        {
+            await cli.Error.WriteLineAsync("--agencies: name the agencies it was done to, or its units with --unit");
+            return ExitCodes.BadInput;
+        }
         if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
             await cli.Error.WriteLineAsync($"--date: \"{dateText}\" is not a date of the form YYYY-MM-DD");
@@ -79,7 +90,7 @@ internal static class EffectCommands
         await using var db = await cli.OpenDbAsync(cancellationToken);
         var directory = new OrganisationDirectory(db);
         var ids = new List<int>();
-        foreach (var code in agencyCodes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var code in (agencyCodes ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             if (await directory.AgencyAsync(code, cancellationToken) is not { } agency)
             {
@@ -87,6 +98,24 @@ internal static class EffectCommands
                 return ExitCodes.BadInput;
             }
             ids.Add(agency.Id);
+        }
+        var unitIds = new List<int>();
+        foreach (var unitName in unitNames)
+        {
+            var colon = unitName.IndexOf(':', StringComparison.Ordinal);
+            var agency = colon > 0 ? await directory.AgencyAsync(unitName[..colon], cancellationToken) : null;
+            if (agency is null)
+            {
+                await cli.Error.WriteLineAsync($"--unit: \"{unitName}\" does not start with the code of an agency and a colon (CODE:UNIT NAME)");
+                return ExitCodes.BadInput;
+            }
+            var wanted = unitName[(colon + 1)..].Trim();
+            if ((await directory.UnitsAsync([agency.Id], cancellationToken)).FirstOrDefault(u => string.Equals(u.Name, wanted, StringComparison.OrdinalIgnoreCase)) is not { } unit)
+            {
+                await cli.Error.WriteLineAsync($"--unit: {agency.Name} has no unit named \"{wanted}\"");
+                return ExitCodes.BadInput;
+            }
+            unitIds.Add(unit.Id);
         }
         var log = Log(db, cli);
         var existing = await log.FindAsync(name.Trim(), date, cancellationToken);
@@ -97,11 +126,12 @@ internal static class EffectCommands
             StartsOn = date,
             Note = note,
             AgencyIds = ids,
+            UnitIds = unitIds,
             Metrics = metricCodes?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
         }, Benefits.BenefitsTemplate.System(actor), cancellationToken);
         if (!result.Succeeded)
         {
-            await cli.Error.WriteLineAsync($"--{(result.Field is "date" or "agencies" or "metrics" or "kind" or "note" ? result.Field : "name")}: {result.Error}");
+            await cli.Error.WriteLineAsync($"--{(result.Field is "date" or "agencies" or "metrics" or "kind" or "note" ? result.Field : result.Field == "units" ? "unit" : "name")}: {result.Error}");
             return ExitCodes.BadInput;
         }
         await cli.Out.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "Intervention {0} \"{1}\" {2}.", result.Value!.Id, result.Value.Name,

@@ -15,7 +15,12 @@ namespace Oppdrift.Demo;
 
 public sealed class DemoEffects(InterventionLog log, OrganisationDirectory directory, EffectQueries queries, SurveyQueries surveys)
 {
-    private sealed record Spec(string Name, InterventionKind Kind, DateOnly StartsOn, string[] Agencies, string Note, string? Theme = null);
+    /// <summary>
+    /// One intervention of the log. With <paramref name="Units"/> or <paramref name="LargestUnits"/> it was done to units of
+    /// its agencies (those named, or each agency's largest by head count), not to the agencies whole.
+    /// </summary>
+    private sealed record Spec(string Name, InterventionKind Kind, DateOnly StartsOn, string[] Agencies, string Note, string? Theme = null,
+        string[]? Units = null, int LargestUnits = 0);
 
     private static readonly Dictionary<string, string> TrainingNames = new()
     {
@@ -37,6 +42,11 @@ public sealed class DemoEffects(InterventionLog log, OrganisationDirectory direc
             "Intranettsaker, plakater og tips i Viva Engage i fire uker.", "sharing"),
         new("Oppstartsmøte med Eldreombudet", InterventionKind.Help, new DateOnly(2026, 6, 15), ["ELO"],
             "Gjennomgang av hvor dokumentene skal ligge."),
+        new("Turnus og vaktbytte i Teams for hjemmetjenesten", InterventionKind.Agreement, new DateOnly(2026, 9, 14), ["BNO", "BOS"],
+            "Hjemmetjenesten i to bydeler ble enige om å bytte vakter og dele turnusen i Teams i stedet for på oppslagstavla.",
+            Units: ["Hjemmetjenesten"]),
+        new("Superbrukere på to sykehjem", InterventionKind.Help, new DateOnly(2026, 10, 19), ["SYE"],
+            "To superbrukere fikk opplæring og hjelper kollegene på sine sykehjem med Teams på nettbrettene.", LargestUnits: 2),
     ];
 
     /// <summary>Records the demo's interventions once; returns how many were recorded.</summary>
@@ -57,7 +67,8 @@ public sealed class DemoEffects(InterventionLog log, OrganisationDirectory direc
         foreach (var spec in specs)
         {
             var ids = spec.Agencies.Where(agencies.ContainsKey).Select(c => agencies[c]).ToList();
-            if (ids.Count == 0)
+            var unitIds = await UnitsAsync(spec, ids, cancellationToken);
+            if (ids.Count == 0 || (unitIds.Count == 0 && (spec.Units is not null || spec.LargestUnits > 0)))
             {
                 continue;
             }
@@ -71,7 +82,8 @@ public sealed class DemoEffects(InterventionLog log, OrganisationDirectory direc
                 Kind = spec.Kind,
                 StartsOn = spec.StartsOn,
                 Note = spec.Note,
-                AgencyIds = ids,
+                AgencyIds = unitIds.Count > 0 ? [] : ids,
+                UnitIds = unitIds,
                 Metrics = metrics,
             }, user, cancellationToken);
             if (saved.Succeeded)
@@ -80,5 +92,23 @@ public sealed class DemoEffects(InterventionLog log, OrganisationDirectory direc
             }
         }
         return recorded;
+    }
+
+    /// <summary>The units a spec names in its agencies, or each agency's largest; none for a spec done to whole agencies.</summary>
+    private async Task<List<int>> UnitsAsync(Spec spec, List<int> agencies, CancellationToken cancellationToken)
+    {
+        if (spec.Units is null && spec.LargestUnits == 0)
+        {
+            return [];
+        }
+        var units = await directory.UnitsAsync(agencies, cancellationToken);
+        if (spec.Units is { } names)
+        {
+            return [.. units.Where(u => names.Contains(u.Name, StringComparer.OrdinalIgnoreCase)).Select(u => u.Id)];
+        }
+        var people = await directory.UnitHeadCountsAsync([.. units.Select(u => u.Id)], cancellationToken);
+        return [.. units.GroupBy(u => u.AgencyId)
+            .SelectMany(g => g.OrderByDescending(u => people.GetValueOrDefault(u.Id)).ThenBy(u => u.Id).Take(spec.LargestUnits))
+            .Select(u => u.Id)];
     }
 }

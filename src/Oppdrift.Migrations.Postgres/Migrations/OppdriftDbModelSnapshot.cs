@@ -663,6 +663,21 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.ToTable("InterventionAgencies", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Effects.InterventionUnit", b =>
+                {
+                    b.Property<int>("InterventionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("InterventionId", "UnitId");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("InterventionUnits", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Attendance", b =>
                 {
                     b.Property<int>("Id")
@@ -2959,6 +2974,21 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Oppdrift.Effects.InterventionUnit", b =>
+                {
+                    b.HasOne("Oppdrift.Effects.Intervention", null)
+                        .WithMany("Units")
+                        .HasForeignKey("InterventionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Attendance", b =>
                 {
                     b.HasOne("Oppdrift.Learning.AttendanceImport", null)
@@ -3541,6 +3571,8 @@ namespace Oppdrift.Migrations.Postgres.Migrations
             modelBuilder.Entity("Oppdrift.Effects.Intervention", b =>
                 {
                     b.Navigation("Agencies");
+
+                    b.Navigation("Units");
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Programme", b =>

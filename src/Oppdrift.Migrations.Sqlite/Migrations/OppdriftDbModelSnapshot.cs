@@ -633,6 +633,21 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.ToTable("InterventionAgencies", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Effects.InterventionUnit", b =>
+                {
+                    b.Property<int>("InterventionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InterventionId", "UnitId");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("InterventionUnits", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Attendance", b =>
                 {
                     b.Property<int>("Id")
@@ -2855,6 +2870,21 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Oppdrift.Effects.InterventionUnit", b =>
+                {
+                    b.HasOne("Oppdrift.Effects.Intervention", null)
+                        .WithMany("Units")
+                        .HasForeignKey("InterventionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.Attendance", b =>
                 {
                     b.HasOne("Oppdrift.Learning.AttendanceImport", null)
@@ -3437,6 +3467,8 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Oppdrift.Effects.Intervention", b =>
                 {
                     b.Navigation("Agencies");
+
+                    b.Navigation("Units");
                 });
 
             modelBuilder.Entity("Oppdrift.Learning.Programme", b =>

@@ -132,6 +132,9 @@ public enum CannotTellReason
 
     /// <summary>A process measure: every comparison process changed by exactly as much, so there is no variance for an interval.</summary>
     NoVariation,
+
+    /// <summary>The units it was done to hold too small a share of their agencies' people for the agencies' figures to show it.</summary>
+    DoseTooLow,
 }
 
 /// <summary>

@@ -32,10 +32,19 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
     /// <summary>Estimates every intervention on each of its metrics and replaces the kept results; returns how many were written.</summary>
     public async Task<int> EstimateAllAsync(CancellationToken cancellationToken)
     {
-        var interventions = await db.Interventions.Include(i => i.Agencies).OrderBy(i => i.Id).ToListAsync(cancellationToken);
-        var headCounts = await new OrganisationDirectory(db).HeadCountsAsync(null, cancellationToken);
+        var interventions = await db.Interventions.Include(i => i.Agencies).Include(i => i.Units).AsSplitQuery().OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        var directory = new OrganisationDirectory(db);
+        var headCounts = await directory.HeadCountsAsync(null, cancellationToken);
         var reached = new Dictionary<int, IReadOnlySet<int>>();
         var doses = new Dictionary<int, double?>();
+        var treatedByUnits = new Dictionary<int, IReadOnlySet<int>>();
+        foreach (var intervention in interventions.Where(i => i.ProgrammeId is null && i.Units.Count > 0))
+        {
+            var (treated, touched, dose) = await UnitReachAsync(intervention, directory, headCounts, cancellationToken);
+            treatedByUnits[intervention.Id] = treated;
+            reached[intervention.Id] = touched;
+            doses[intervention.Id] = dose;
+        }
         foreach (var intervention in interventions.Where(i => i.ProgrammeId is not null))
         {
             // Attendance counts up to the end of the weeks after: a session later than that cannot have moved them.
@@ -78,7 +87,9 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
                     var rounds = await panels.SurveyAsync(metric, DateOnly.FromDateTime(now), headCounts, cancellationToken);
                     foreach (var intervention in interventions.Where(i => EffectOutcomes.Of(i).Contains(metric)))
                     {
-                        var result = EstimateRounds(intervention, rounds, interventions, reached);
+                        var result = treatedByUnits.TryGetValue(intervention.Id, out var byUnits) && byUnits.Count == 0
+                            ? Result(intervention, metric, EffectEstimate.Nothing(CannotTellReason.DoseTooLow, [], 0), intervention.StartsOn, [])
+                            : EstimateRounds(intervention, TreatedOf(intervention, treatedByUnits), rounds, interventions, reached);
                         result.Dose = doses.GetValueOrDefault(intervention.Id);
                         result.ComputedAt = now;
                         results.Add(result);
@@ -88,7 +99,9 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
                 var panel = await panels.UsageAsync(metric, from, to, suppression.MinimumGroupSize, cancellationToken);
                 foreach (var intervention in interventions.Where(i => EffectOutcomes.Of(i).Contains(metric)))
                 {
-                    var result = Estimate(intervention, panel, interventions, reached);
+                    var result = treatedByUnits.TryGetValue(intervention.Id, out var byUnits) && byUnits.Count == 0
+                        ? Result(intervention, metric, EffectEstimate.Nothing(CannotTellReason.DoseTooLow, [], 0), panel.MondayOf(WindowOf(panel, intervention.StartsOn).PreEnd), [])
+                        : Estimate(intervention, TreatedOf(intervention, treatedByUnits), panel, interventions, reached);
                     result.Dose = doses.GetValueOrDefault(intervention.Id);
                     result.ComputedAt = now;
                     results.Add(result);
@@ -121,6 +134,43 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
         return (treated, reach.AttendeesByAgency.Keys.ToHashSet(), dose);
     }
 
+    /// <summary>
+    /// An intervention done to units rather than whole agencies: its treated agencies are those named whole and those
+    /// whose chosen units hold at least the minimum dose of their people (the figures are the agency's, so a unit of a
+    /// twentieth of it would be lost in them); agencies reached below the dose are neither treated nor compared with.
+    /// The dose is the people reached over the treated agencies' people.
+    /// </summary>
+    private async Task<(HashSet<int> Treated, IReadOnlySet<int> Touched, double? Dose)> UnitReachAsync(Intervention intervention, OrganisationDirectory directory,
+        IReadOnlyDictionary<int, int> headCounts, CancellationToken cancellationToken)
+    {
+        var unitIds = intervention.Units.Select(u => u.UnitId).ToList();
+        var units = await directory.UnitsByIdAsync(unitIds, cancellationToken);
+        var unitPeople = await directory.UnitHeadCountsAsync(unitIds, cancellationToken);
+        var reachedByAgency = units.Values.GroupBy(u => u.AgencyId).ToDictionary(g => g.Key, g => g.Sum(u => unitPeople.GetValueOrDefault(u.Id)));
+        var treated = new HashSet<int>();
+        var touched = new HashSet<int>();
+        var people = 0;
+        foreach (var agency in intervention.Agencies.Select(a => a.AgencyId))
+        {
+            var size = headCounts.GetValueOrDefault(agency);
+            var reach = reachedByAgency.TryGetValue(agency, out var inUnits) ? inUnits : size;
+            if (size > 0 && (double)reach / size >= options.MinimumDose)
+            {
+                treated.Add(agency);
+                people += reach;
+            }
+            else
+            {
+                touched.Add(agency);
+            }
+        }
+        var treatedSize = treated.Sum(a => headCounts.GetValueOrDefault(a));
+        return (treated, touched, treatedSize == 0 ? null : (double)people / treatedSize);
+    }
+
+    private static IReadOnlySet<int> TreatedOf(Intervention intervention, Dictionary<int, IReadOnlySet<int>> treatedByUnits) =>
+        treatedByUnits.TryGetValue(intervention.Id, out var treated) ? treated : intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
+
     /// <summary>The window of <paramref name="startsOn"/> in <paramref name="panel"/>, cut where the panel ends.</summary>
     public EffectWindow WindowOf(WeeklyPanel panel, DateOnly startsOn)
     {
@@ -147,10 +197,10 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
     /// matched comparison agencies over the same rounds (plain difference in differences: a line through a few rounds
     /// says nothing), with the interval and pre-trend check from placebo sets as for the weekly figures.
     /// </summary>
-    private EffectResult EstimateRounds(Intervention intervention, RoundPanel panel, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached)
+    private EffectResult EstimateRounds(Intervention intervention, IReadOnlySet<int> treated, RoundPanel panel, IReadOnlyList<Intervention> all,
+        IReadOnlyDictionary<int, IReadOnlySet<int>> reached)
     {
         var window = WindowOf(panel, intervention.StartsOn);
-        var treated = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
         var design = new EffectDesign { MinimumGroupSize = suppression.MinimumGroupSize, TrendLine = false, MinimumPreWeeks = 1, MinimumPostWeeks = 1 };
         EffectEstimate estimate;
         if (window.PreWeeks == 0 || window.PostWeeks == 0)
@@ -162,7 +212,7 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
         {
             var windowFrom = panel.Rounds[window.PreStart].Opens;
             var windowTo = panel.Rounds[window.PostEnd - 1].Closes;
-            var excluded = Excluded(intervention, all, reached, windowFrom, windowTo.AddDays(1));
+            var excluded = Excluded(intervention, treated, all, reached, windowFrom, windowTo.AddDays(1));
             var agencies = panel.Agencies.Where(a => !excluded.Contains(a.AgencyId)).ToList();
             estimate = DifferenceInDifferences.Estimate(agencies, treated, window, design);
             var hidden = treated.Any(t => panel.Agencies.FirstOrDefault(a => a.AgencyId == t) is not { } a
@@ -247,10 +297,9 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
     /// be a treatment of its own, it is not one that spoils a comparison either (a webinar series open to everyone brushes
     /// every agency, and would otherwise leave no agency to compare with).
     /// </summary>
-    private static HashSet<int> Excluded(Intervention intervention, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached,
-        DateOnly windowFrom, DateOnly windowTo)
+    private static HashSet<int> Excluded(Intervention intervention, IReadOnlySet<int> treated, IReadOnlyList<Intervention> all,
+        IReadOnlyDictionary<int, IReadOnlySet<int>> reached, DateOnly windowFrom, DateOnly windowTo)
     {
-        var treated = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
         return all
             .Where(other => other.Id != intervention.Id && Family(other.Kind) == Family(intervention.Kind) && other.StartsOn >= windowFrom && other.StartsOn < windowTo)
             .SelectMany(other => other.Agencies.Select(a => a.AgencyId))
@@ -259,11 +308,11 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
             .ToHashSet();
     }
 
-    private EffectResult Estimate(Intervention intervention, WeeklyPanel panel, IReadOnlyList<Intervention> all, IReadOnlyDictionary<int, IReadOnlySet<int>> reached)
+    private EffectResult Estimate(Intervention intervention, IReadOnlySet<int> treated, WeeklyPanel panel, IReadOnlyList<Intervention> all,
+        IReadOnlyDictionary<int, IReadOnlySet<int>> reached)
     {
         var window = WindowOf(panel, intervention.StartsOn);
-        var treated = intervention.Agencies.Select(a => a.AgencyId).ToHashSet();
-        var excluded = Excluded(intervention, all, reached, panel.MondayOf(window.PreStart), panel.MondayOf(window.PostEnd));
+        var excluded = Excluded(intervention, treated, all, reached, panel.MondayOf(window.PreStart), panel.MondayOf(window.PostEnd));
         var agencies = panel.Agencies.Where(a => !excluded.Contains(a.AgencyId)).ToList();
         var design = new EffectDesign { MinimumGroupSize = suppression.MinimumGroupSize };
         var estimate = DifferenceInDifferences.Estimate(agencies, treated, window, design);

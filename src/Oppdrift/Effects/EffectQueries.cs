@@ -25,7 +25,9 @@ public sealed record EffectRow(EffectResult Result, EffectOutcome Metric, IReadO
     public bool IsShare => Metric.Unit == EffectUnit.Share;
 }
 
-public sealed record InterventionRow(Intervention Intervention, IReadOnlyList<AgencyRow> Agencies, string? Programme, IReadOnlyList<EffectRow> Effects);
+/// <summary>An intervention as shown, with the units it was done to (each with its agency's id) where it was not done to whole agencies.</summary>
+public sealed record InterventionRow(Intervention Intervention, IReadOnlyList<AgencyRow> Agencies, IReadOnlyList<UnitRow> Units, string? Programme,
+    IReadOnlyList<EffectRow> Effects);
 
 public sealed class EffectQueries(OppdriftDb db, LearningQueries learning, EffectOutcomeCatalogue outcomes)
 {
@@ -35,7 +37,7 @@ public sealed class EffectQueries(OppdriftDb db, LearningQueries learning, Effec
     /// </summary>
     public async Task<IReadOnlyList<InterventionRow>> ListAsync(IReadOnlySet<int>? scope, int? agencyId, CancellationToken cancellationToken)
     {
-        var query = db.Interventions.AsNoTracking().Include(i => i.Agencies).AsQueryable();
+        var query = db.Interventions.AsNoTracking().Include(i => i.Agencies).Include(i => i.Units).AsSplitQuery().AsQueryable();
         if (agencyId is { } only)
         {
             query = query.Where(i => i.Agencies.Any(a => a.AgencyId == only));
@@ -50,7 +52,8 @@ public sealed class EffectQueries(OppdriftDb db, LearningQueries learning, Effec
     /// <summary>One intervention, or null when it does not exist or is not the user's to see (the same answer for both).</summary>
     public async Task<InterventionRow?> FindAsync(int id, IReadOnlySet<int>? scope, CancellationToken cancellationToken)
     {
-        var intervention = await db.Interventions.AsNoTracking().Include(i => i.Agencies).SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
+        var intervention = await db.Interventions.AsNoTracking().Include(i => i.Agencies).Include(i => i.Units).AsSplitQuery()
+            .SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
         return intervention is null || !Visible(scope, intervention) ? null : (await RowsAsync([intervention], scope, cancellationToken))[0];
     }
 
@@ -81,7 +84,10 @@ public sealed class EffectQueries(OppdriftDb db, LearningQueries learning, Effec
         var results = kept.ToLookup(r => r.InterventionId);
         // Estimates of an outcome that no longer exists (a survey deleted) are not shown.
         var named = await outcomes.ByCodeAsync(kept.Select(r => r.Metric), cancellationToken);
-        var agencies = (await new OrganisationDirectory(db).AgenciesAsync(null, cancellationToken)).ToDictionary(a => a.Id);
+        var directory = new OrganisationDirectory(db);
+        var agencies = (await directory.AgenciesAsync(null, cancellationToken)).ToDictionary(a => a.Id);
+        var unitIds = interventions.SelectMany(i => i.Units.Select(u => u.UnitId)).ToList();
+        var units = unitIds.Count == 0 ? new Dictionary<int, UnitRow>() : await directory.UnitsByIdAsync(unitIds, cancellationToken);
         var programmes = interventions.Any(i => i.ProgrammeId is not null)
             ? (await learning.ProgrammeNamesAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.Name)
             : [];
@@ -99,7 +105,8 @@ public sealed class EffectQueries(OppdriftDb db, LearningQueries learning, Effec
                     : new EffectRow(r, named[r.Metric], Named(r.Treated), Named(r.Comparison),
                         JsonSerializer.Deserialize<List<EffectEvent>>(r.EventStudy, EffectEstimator.Json) ?? []))
                 .ToList();
-            return new InterventionRow(i, Named(i.Agencies.Select(a => a.AgencyId)), i.ProgrammeId is { } p ? programmes.GetValueOrDefault(p) : null, effects);
+            List<UnitRow> unitRows = [.. i.Units.Select(u => units.GetValueOrDefault(u.UnitId)).OfType<UnitRow>().OrderBy(u => u.Name, OrganisationQueries.NorwegianOrder)];
+            return new InterventionRow(i, Named(i.Agencies.Select(a => a.AgencyId)), unitRows, i.ProgrammeId is { } p ? programmes.GetValueOrDefault(p) : null, effects);
         })];
     }
 }

@@ -81,12 +81,25 @@ public sealed class Intervention
 
     /// <summary>The agencies it was done to (for a programme: set from attendance when the estimates are computed).</summary>
     public List<InterventionAgency> Agencies { get; } = [];
+
+    /// <summary>
+    /// The units it was done to, where it was not done to whole agencies: each unit's agency is among <see cref="Agencies"/>,
+    /// and an agency with units here was reached through them only (its dose is their people over its people).
+    /// </summary>
+    public List<InterventionUnit> Units { get; } = [];
 }
 
 public sealed class InterventionAgency
 {
     public int InterventionId { get; set; }
     public int AgencyId { get; set; }
+}
+
+/// <summary>A unit within one of the intervention's agencies that it was done to (a nursing home, a school, a department).</summary>
+public sealed class InterventionUnit
+{
+    public int InterventionId { get; set; }
+    public int UnitId { get; set; }
 }
 
 /// <summary>
@@ -157,6 +170,15 @@ public static class EffectsModel
             // A programme deleted leaves the intervention with the agencies its attendance last gave.
             e.HasOne<Learning.Programme>().WithMany().HasForeignKey(x => x.ProgrammeId).OnDelete(DeleteBehavior.SetNull);
             e.HasMany(x => x.Agencies).WithOne().HasForeignKey(a => a.InterventionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Units).WithOne().HasForeignKey(u => u.InterventionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<InterventionUnit>(e =>
+        {
+            e.ToTable("InterventionUnits");
+            e.HasKey(x => new { x.InterventionId, x.UnitId });
+            e.HasIndex(x => x.UnitId);
+            // A unit gone from the directory (a reorganisation) leaves the intervention on its agency as a whole.
+            e.HasOne<Organisation.Unit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<InterventionAgency>(e =>
         {

@@ -31,11 +31,13 @@ public static class EffectsModule
     /// <c>percentChange</c>) a percent change as a fraction (−0.3 is 30 % less), with the moved and comparison processes
     /// counted (<see cref="TreatedProcesses"/>, <see cref="ComparisonProcesses"/>: comparison processes are not named) and
     /// their before-and-after figures in <see cref="BeforeAfter"/>. Null where the treated group is too small to show or
-    /// the data cannot tell; <see cref="Reason"/> says why.
+    /// the data cannot tell; <see cref="Reason"/> says why. <see cref="Units"/> names the units it was done to
+    /// ("CODE:unit name") where it was not done to whole agencies; <see cref="Dose"/> is then the share of the treated
+    /// agencies' people in them.
     /// </summary>
     public sealed record EffectResponse(
         int InterventionId, string Intervention, string Kind, DateOnly StartsOn, string Metric, string MetricName, string Unit,
-        IReadOnlyList<string> TreatedAgencies, IReadOnlyList<string> ComparisonAgencies, int? TreatedPeople, double? Dose,
+        IReadOnlyList<string> TreatedAgencies, IReadOnlyList<string> Units, IReadOnlyList<string> ComparisonAgencies, int? TreatedPeople, double? Dose,
         double? Estimate, double? CiLow, double? CiHigh, double? Before, double? Drift, bool? PreTrendOk, string Verdict, string? Reason,
         int PlaceboSets, DateTime ComputedAt, IReadOnlyList<EffectEvent> EventStudy,
         int? TreatedProcesses = null, int? ComparisonProcesses = null, IReadOnlyList<ProcessGroupFigures>? BeforeAfter = null);
@@ -64,11 +66,14 @@ public static class EffectsModule
         var shown = r.Estimate is not null;
         return new EffectResponse(row.Intervention.Id, row.Intervention.Name, Camel(row.Intervention.Kind.ToString()), row.Intervention.StartsOn, r.Metric,
             effect.Metric.Name, effect.Metric.Unit == EffectUnit.PerPersonDay ? "perPersonPerDay" : Camel(effect.Metric.Unit.ToString()),
-            [.. effect.Treated.Select(a => a.Code)], [.. effect.Comparison.Select(a => a.Code)], shown && r.TreatedPeople > 0 ? r.TreatedPeople : null, shown ? R(r.Dose) : null,
+            [.. effect.Treated.Select(a => a.Code)], [.. row.Units.Select(u => UnitName(row, u))], [.. effect.Comparison.Select(a => a.Code)], shown && r.TreatedPeople > 0 ? r.TreatedPeople : null, shown ? R(r.Dose) : null,
             R(r.Estimate), R(r.Low), R(r.High), R(r.TreatedBefore), R(r.Drift), r.PreTrendOk, Camel(r.Verdict.ToString()), r.Reason is { } reason ? Camel(reason.ToString()) : null,
             r.PlaceboSets, r.ComputedAt, shown ? effect.EventStudy : [],
             effect.TreatedProcesses, effect.ComparisonProcesses, effect.Processes is { } groups ? [.. groups.Select(g => g with { MeanChange = R(g.MeanChange) })] : null);
     }
+
+    private static string UnitName(InterventionRow row, Organisation.UnitRow unit) =>
+        (row.Agencies.FirstOrDefault(a => a.Id == unit.AgencyId)?.Code ?? "") + ":" + unit.Name;
 
     private static double? R(double? value) => value is { } v ? Math.Round(v, 6) : null;
 

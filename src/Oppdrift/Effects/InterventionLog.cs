@@ -27,6 +27,12 @@ public sealed record InterventionInput
 
     public int? ProgrammeId { get; init; }
 
+    /// <summary>
+    /// Units it was done to instead of whole agencies; each unit's agency is added to <see cref="AgencyIds"/>. Not with a
+    /// programme, whose attendance says whom it reached.
+    /// </summary>
+    public IReadOnlyList<int> UnitIds { get; init; } = [];
+
     /// <summary>Outcome codes (usage metrics, survey measures: <see cref="EffectOutcomeCatalogue"/>); empty for the kind's defaults.</summary>
     public IReadOnlyList<string> Metrics { get; init; } = [];
 }
@@ -54,7 +60,8 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Eff
         Intervention? intervention = null;
         if (id is { } existing)
         {
-            intervention = await db.Interventions.Include(i => i.Agencies).SingleOrDefaultAsync(i => i.Id == existing, cancellationToken);
+            intervention = await db.Interventions.Include(i => i.Agencies).Include(i => i.Units).AsSplitQuery()
+                .SingleOrDefaultAsync(i => i.Id == existing, cancellationToken);
             if (intervention is null)
             {
                 return Fail("", "ErrorNotFound");
@@ -104,6 +111,7 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Eff
             return Fail("metrics", "ErrorUnknownMetric", unknown);
         }
         List<int> agencies = [];
+        List<int> units = [.. input.UnitIds.Distinct()];
         if (input.ProgrammeId is { } programmeId)
         {
             if (await learning.ProgrammeNameAsync(programmeId, cancellationToken) is null)
@@ -114,15 +122,26 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Eff
             {
                 return Fail("programme", "ErrorProgrammeKind");
             }
+            if (units.Count > 0)
+            {
+                return Fail("units", "ErrorUnitsWithProgramme");
+            }
         }
         else
         {
-            agencies = [.. input.AgencyIds.Distinct()];
+            var directory = new OrganisationDirectory(db);
+            var found = await directory.UnitsByIdAsync(units, cancellationToken);
+            if (units.Where(u => !found.ContainsKey(u)).Select(u => (int?)u).FirstOrDefault() is { } missing)
+            {
+                return Fail("units", "ErrorUnknownUnit", missing);
+            }
+            // A unit is done to within its agency: naming the unit names its agency.
+            agencies = [.. input.AgencyIds.Concat(units.Select(u => found[u].AgencyId)).Distinct()];
             if (agencies.Count == 0)
             {
                 return Fail("agencies", "ErrorNoAgencies");
             }
-            if ((await new OrganisationDirectory(db).AgenciesAsync(agencies, cancellationToken)).Count != agencies.Count)
+            if ((await directory.AgenciesAsync(agencies, cancellationToken)).Count != agencies.Count)
             {
                 return Fail("agencies", "ErrorUnknownAgency");
             }
@@ -155,6 +174,11 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Eff
                 intervention.Agencies.Add(new InterventionAgency { AgencyId = agency });
             }
         }
+        intervention.Units.RemoveAll(u => !units.Contains(u.UnitId));
+        foreach (var unit in units.Where(u => intervention.Units.All(x => x.UnitId != u)))
+        {
+            intervention.Units.Add(new InterventionUnit { UnitId = unit });
+        }
         AuditLog.Record(db, clock, user.ActorName(), id is null ? "effects.intervention.create" : "effects.intervention.update", name, before, Snapshot(intervention));
         await db.SaveChangesAsync(cancellationToken);
         return Result<Intervention>.Ok(intervention);
@@ -171,7 +195,8 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Eff
         {
             return Fail("", "ErrorNotAllowed");
         }
-        var intervention = await db.Interventions.Include(i => i.Agencies).SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
+        var intervention = await db.Interventions.Include(i => i.Agencies).Include(i => i.Units).AsSplitQuery()
+            .SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
         if (intervention is null)
         {
             return Fail("", "ErrorNotFound");
@@ -187,10 +212,11 @@ public sealed class InterventionLog(OppdriftDb db, LearningQueries learning, Eff
     }
 
     private static InterventionSnapshot Snapshot(Intervention i) =>
-        new(i.Name, i.Kind.ToString(), i.StartsOn, i.Note, i.ProgrammeId, [.. i.Agencies.Select(a => a.AgencyId).Order()], [.. i.Metrics]);
+        new(i.Name, i.Kind.ToString(), i.StartsOn, i.Note, i.ProgrammeId, [.. i.Agencies.Select(a => a.AgencyId).Order()],
+            [.. i.Units.Select(u => u.UnitId).Order()], [.. i.Metrics]);
 
     private sealed record InterventionSnapshot(string Name, string Kind, DateOnly StartsOn, string? Note, int? ProgrammeId, IReadOnlyList<int> Agencies,
-        IReadOnlyList<string> Metrics);
+        IReadOnlyList<int> Units, IReadOnlyList<string> Metrics);
 }
 
 /// <summary>The outcomes an intervention can be judged on: usage metrics of the daily agency figures.</summary>

@@ -135,6 +135,25 @@ public sealed class OrganisationDirectory(OppdriftDb db)
         return [.. (await query.Select(u => new UnitRow(u.Id, u.AgencyId, u.Name)).ToListAsync(cancellationToken)).OrderBy(u => u.Name, OrganisationQueries.NorwegianOrder)];
     }
 
+    /// <summary>The units with these ids that exist, by id.</summary>
+    public async Task<IReadOnlyDictionary<int, UnitRow>> UnitsByIdAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    {
+        var list = ids.Distinct().ToList();
+        return await db.Units.AsNoTracking().Where(u => list.Contains(u.Id))
+            .Select(u => new UnitRow(u.Id, u.AgencyId, u.Name))
+            .ToDictionaryAsync(u => u.Id, cancellationToken);
+    }
+
+    /// <summary>Active people per unit of <paramref name="units"/>, counted in the database; a unit with nobody is absent.</summary>
+    public async Task<IReadOnlyDictionary<int, int>> UnitHeadCountsAsync(IReadOnlyCollection<int> units, CancellationToken cancellationToken)
+    {
+        var ids = units.Distinct().Select(id => (int?)id).ToList();
+        return await db.People.Where(p => p.IsActive && ids.Contains(p.UnitId))
+            .GroupBy(p => p.UnitId!.Value)
+            .Select(g => new { UnitId = g.Key, People = g.Count() })
+            .ToDictionaryAsync(x => x.UnitId, x => x.People, cancellationToken);
+    }
+
     public async Task<UnitRow?> UnitAsync(int id, CancellationToken cancellationToken) =>
         await db.Units.AsNoTracking().Where(u => u.Id == id).Select(u => new UnitRow(u.Id, u.AgencyId, u.Name)).SingleOrDefaultAsync(cancellationToken);
 

@@ -592,6 +592,39 @@ public sealed class CliTests : IAsyncDisposable
         }
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Effects_intervention_add_takes_units_by_agency_code_and_name_and_names_a_unit_it_cannot_find(DatabaseKind kind)
+    {
+        var database = DatabaseArguments(kind);
+        Assert.Equal(0, (await RunAsync(["db", "migrate", .. database])).ExitCode);
+        await using (var db = CreateDb(kind))
+        {
+            var ids = await Oppdrift.Tests.Effects.EffectSeed.SeedAsync(db);
+            db.Units.AddRange(new Oppdrift.Organisation.Unit { AgencyId = ids["A00"], Name = "Hjemmetjenesten Nord" }, new Oppdrift.Organisation.Unit { AgencyId = ids["A01"], Name = "Skolen" });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var added = await RunAsync(["effects", "intervention", "add", "--name", "Hjelp", "--date", "2026-04-06", "--kind", "help",
+            "--unit", "a00:hjemmetjenesten nord", "--unit", "A01:Skolen", .. database]);
+        var noAgency = await RunAsync(["effects", "intervention", "add", "--name", "X", "--date", "2026-04-06", .. database]);
+        var noUnit = await RunAsync(["effects", "intervention", "add", "--name", "X", "--date", "2026-04-06", "--unit", "A00:Finnes ikke", .. database]);
+        var noCode = await RunAsync(["effects", "intervention", "add", "--name", "X", "--date", "2026-04-06", "--unit", "Skolen", .. database]);
+
+        Assert.True(added.ExitCode == 0, added.Error);
+        Assert.Equal((2, 2, 2), (noAgency.ExitCode, noUnit.ExitCode, noCode.ExitCode));
+        Assert.Contains("--agencies", noAgency.Error, StringComparison.Ordinal);
+        Assert.Contains("--unit: Etat A00 has no unit named \"Finnes ikke\"", noUnit.Error, StringComparison.Ordinal);
+        Assert.Contains("--unit: \"Skolen\"", noCode.Error, StringComparison.Ordinal);
+        await using (var db = CreateDb(kind))
+        {
+            var stored = await db.Interventions.Include(i => i.Agencies).Include(i => i.Units).SingleAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(2, stored.Units.Count);
+            Assert.Equal(2, stored.Agencies.Count);
+        }
+    }
+
     [Fact]
     public async Task Surveys_import_creates_the_survey_from_a_Forms_export_and_results_print_hidden_figures_as_null_with_the_reason()
     {

@@ -175,4 +175,21 @@ public sealed class ProcessesWebTests
         Assert.Equal(40, process.Measures.Single(m => m.Kind == ProcessMeasureKind.MinutesPerCase).SampleCases);
         Assert.Equal(ProcessState.Identified, (await db.Processes.SingleAsync(p => p.Id == seeded.Bno)).State);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_edit_page_shows_the_involved_agencies_chosen_so_saving_it_unchanged_keeps_them(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        var seeded = await SeedAsync(app);
+        using var central = await app.SignInAsync(Roles.ChangeLeader);
+
+        var page = await central.GetStringAsync($"/processes/{seeded.Sye}/edit");
+
+        // A list of several choices is rendered with each chosen option marked: a form posted back unchanged keeps them.
+        var involved = page[page.IndexOf("id=\"p-agencies\"", StringComparison.Ordinal)..];
+        involved = involved[..involved.IndexOf("</select>", StringComparison.Ordinal)];
+        Assert.Contains($"<option value=\"{seeded.Agencies["KUL"]}\" selected", involved, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(involved, " selected"));
+    }
 }
