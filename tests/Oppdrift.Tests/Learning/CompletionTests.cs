@@ -158,7 +158,7 @@ public sealed class CompletionTests
         // Three people of another agency, outside the cohorts, registered for a session; one of them completed.
         var school = (await LearningSeed.AgenciesAsync(db, "SKO"))[0];
         var pupils = await LearningSeed.PeopleAsync(db, 3, school.Id, "skole");
-        var import = await db.AttendanceImports.FirstAsync();
+        var import = await db.AttendanceImports.OrderBy(i => i.Id).FirstAsync();
         foreach (var pupil in pupils)
         {
             db.Registrations.Add(new Registration { SessionId = town.Second.Id, PersonId = pupil.Id, RegisteredBy = "test", RegisteredAt = LearningSeed.Now.UtcDateTime });
