@@ -81,6 +81,21 @@ public static class ViewCounting
         return rows.ToDictionary(r => r.Key, r => new ItemViews(r.Views, r.People));
     }
 
+    /// <summary>
+    /// The in-app views of the programme's recordings, by the session they are the recording of (a person opening two
+    /// recordings of one session on a day counts twice in the views, once in the people); a session never watched is left out.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<int, ItemViews>> SessionRecordingTotalsAsync(OppdriftDb db, int programmeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var rows = await db.RecordingViews
+            .Join(db.Recordings.Where(r => r.ProgrammeId == programmeId && r.SessionId != null), v => v.RecordingId, r => r.Id, (v, r) => new { SessionId = r.SessionId!.Value, v.PersonId })
+            .GroupBy(x => x.SessionId)
+            .Select(g => new { g.Key, Views = g.Count(), People = g.Select(x => x.PersonId).Distinct().Count() })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Key, r => new ItemViews(r.Views, r.People));
+    }
+
     /// <summary>The in-app downloads of the programme's documents, by document; a document never downloaded is left out.</summary>
     public static async Task<IReadOnlyDictionary<int, ItemViews>> DocumentTotalsAsync(OppdriftDb db, int programmeId, CancellationToken cancellationToken)
     {

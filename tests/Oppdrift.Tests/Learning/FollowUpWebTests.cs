@@ -8,7 +8,10 @@ using Oppdrift.Tests.Infrastructure;
 
 namespace Oppdrift.Tests.Learning;
 
-/// <summary>The follow-up on the session's edit page: the owner writes it, a bad link is named, another owner cannot.</summary>
+/// <summary>
+/// The follow-up on the session's edit page: the owner writes it, a bad link is named, another owner cannot; the session
+/// page shows it to the owner at once and to the programme's audience once it has been sent.
+/// </summary>
 public sealed class FollowUpWebTests
 {
     private const string Owner = "eier-frokost@test.no";
@@ -32,7 +35,7 @@ public sealed class FollowUpWebTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task The_owner_writes_the_follow_up_on_the_session_edit_page(DatabaseKind kind)
+    public async Task The_owner_writes_the_follow_up_on_the_session_edit_page_and_the_audience_reads_it_on_the_session_page_once_sent(DatabaseKind kind)
     {
         await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
         int sessionId;
@@ -47,6 +50,7 @@ public sealed class FollowUpWebTests
         }
         using var owner = await app.SignInAsAsync(Owner, Roles.Employee | Roles.ProgrammeOwner);
         using var otherOwner = await app.SignInAsync(Roles.Employee | Roles.ProgrammeOwner);
+        using var employee = await app.SignInAsync(Roles.Employee);
         var edit = $"/learning/sessions/{sessionId}/edit";
 
         var page = WebUtility.HtmlDecode(await owner.GetStringAsync(edit));
@@ -68,5 +72,23 @@ public sealed class FollowUpWebTests
         Assert.Equal("Takk for sist!", session.FollowUpText);
         Assert.Equal("Lysark | https://nordvik.sharepoint.com/lysark.pptx", session.FollowUpLinks);
         Assert.Null(session.FollowUpSentAt);
+
+        // Before it is sent, the owner sees it on the session page with the time it will go (45 minutes after 08:30, and
+        // two hours more); the audience does not.
+        var sessionPage = $"/learning/sessions/{sessionId}";
+        var ownerView = WebUtility.HtmlDecode(await owner.GetStringAsync(sessionPage));
+        Assert.Contains("Ikke sendt ennå: oppfølgingen sendes på e-post 14. mar. 2030 11:15.", ownerView, StringComparison.Ordinal);
+        Assert.Contains("<a class=\"ds-link\" href=\"https://nordvik.sharepoint.com/lysark.pptx\">Lysark</a>", ownerView, StringComparison.Ordinal);
+        var employeeView = WebUtility.HtmlDecode(await employee.GetStringAsync(sessionPage));
+        Assert.DoesNotContain("Takk for sist!", employeeView, StringComparison.Ordinal);
+        Assert.DoesNotContain("lysark.pptx", employeeView, StringComparison.Ordinal);
+
+        // Once sent, the audience reads it there too.
+        session.FollowUpSentAt = session.EndsAt.AddHours(2);
+        await db.SaveChangesAsync();
+        employeeView = WebUtility.HtmlDecode(await employee.GetStringAsync(sessionPage));
+        Assert.Contains("Oppfølgingen ble sendt 14. mar. 2030 11:15.", employeeView, StringComparison.Ordinal);
+        Assert.Contains("Takk for sist!", employeeView, StringComparison.Ordinal);
+        Assert.Contains("<a class=\"ds-link\" href=\"https://nordvik.sharepoint.com/lysark.pptx\">Lysark</a>", employeeView, StringComparison.Ordinal);
     }
 }

@@ -136,6 +136,19 @@ public sealed class InAppViewsWebTests
         Assert.Contains("åpnet 2 ganger av 1 personer i Oppdrift", programmePage, StringComparison.Ordinal);
         Assert.Contains("lastet ned 1 ganger av 1 personer i Oppdrift", programmePage, StringComparison.Ordinal);
         Assert.DoesNotContain("ganger av", WebUtility.HtmlDecode(await employee.GetStringAsync($"/learning/programmes/{programmeId}")), StringComparison.Ordinal);
+
+        // The results page counts them per session, beside the views entered from Stream: another person opened it too.
+        await using (var db = app.Database.CreateContext())
+        {
+            var other = await db.People.Where(p => p.IsActive).OrderBy(p => p.Id).Select(p => p.Id).Skip(5).FirstAsync();
+            db.RecordingViews.Add(new RecordingView { RecordingId = recordingId, PersonId = other, Day = ViewCounting.Day(TimeProvider.System.GetUtcNow().UtcDateTime) });
+            await db.SaveChangesAsync();
+        }
+        var results = WebUtility.HtmlDecode(await owner.GetStringAsync($"/learning/programmes/{programmeId}/results"));
+        var at = results.IndexOf($"/learning/sessions/{sessionId}\"", StringComparison.Ordinal);
+        var sessionRow = results[at..results.IndexOf("</tr>", at, StringComparison.Ordinal)];
+        Assert.Contains("<td class=\"numeric\">17</td>", sessionRow, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"numeric\">3 ganger av 2 personer</td>", sessionRow, StringComparison.Ordinal);
     }
 
     private static async Task<string> OtherPersonAsync(RunningApp app, string person)
