@@ -133,15 +133,13 @@ public static class LearningMail
 
 /// <summary>
 /// Sends what the outbox holds, queues reminders for tomorrow's sessions, follow-ups of sessions that have ended and
-/// warnings of recordings about to expire; runs every minute.
+/// warnings of recordings about to expire; runs every <see cref="LearningOptions.MailIntervalSeconds"/> (a minute).
 /// </summary>
 public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOptions<LearningOptions> options, JobLeases leases, TimeProvider clock,
     ILogger<LearningMailJob> logger) : BackgroundService
 {
     /// <summary>The job's key, as its lease is named.</summary>
     public const string Key = "LearningMail";
-
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     public const int MaxAttempts = 5;
 
@@ -154,37 +152,25 @@ public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOption
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var warned = false;
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
+        // One node an interval queues the reminders and drains the outbox; the claims keep any other sender off its mails.
+        await leases.RunEveryAsync(Key, TimeSpan.FromSeconds(Math.Max(1, options.Value.MailIntervalSeconds)), clock, async cancellationToken =>
         {
-            try
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+            await QueueRemindersAsync(db, options.Value, clock, cancellationToken);
+            await FollowUps.QueueAsync(db, options.Value, clock, cancellationToken);
+            await RecordingExpiry.QueueWarningsAsync(db, options.Value, clock, cancellationToken);
+            if (options.Value.Smtp.Host.Length == 0)
             {
-                // One node a minute queues the reminders and drains the outbox; the claims keep any other sender off its mails.
-                await leases.RunAsync(Key, Interval, async cancellationToken =>
+                if (!warned)
                 {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
-                    await QueueRemindersAsync(db, options.Value, clock, cancellationToken);
-                    await FollowUps.QueueAsync(db, options.Value, clock, cancellationToken);
-                    await RecordingExpiry.QueueWarningsAsync(db, options.Value, clock, cancellationToken);
-                    if (options.Value.Smtp.Host.Length == 0)
-                    {
-                        if (!warned)
-                        {
-                            LogNoServer(logger);
-                            warned = true;
-                        }
-                        return;
-                    }
-                    await SendPendingAsync(db, options.Value.Smtp, clock, logger, leases.Owner, cancellationToken);
-                }, stoppingToken);
+                    LogNoServer(logger);
+                    warned = true;
+                }
+                return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, 0, 0, e.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+            await SendPendingAsync(db, options.Value.Smtp, clock, logger, leases.Owner, cancellationToken);
+        }, e => LogFailed(logger, 0, 0, e.Message), stoppingToken);
     }
 
     /// <summary>Adds a reminder to the outbox for every seat in a session that starts within the reminder window.</summary>

@@ -14,6 +14,12 @@ public sealed class LearningOptions
     /// <summary>How long after a session ends its follow-up goes out: time for the attendance to be fetched from Teams.</summary>
     public int FollowUpDelayHours { get; set; } = 2;
 
+    /// <summary>
+    /// How often the mail job queues reminders, follow-ups and expiry warnings and drains the outbox. Each pass takes the
+    /// job's lease (one database write), so a cluster of many nodes or a busy database may want it longer.
+    /// </summary>
+    public int MailIntervalSeconds { get; set; } = 60;
+
     public long DocumentMaxBytes { get; set; } = 25L * 1024 * 1024;
 
     /// <summary>File endings accepted for documents; anything else is refused before it is stored.</summary>

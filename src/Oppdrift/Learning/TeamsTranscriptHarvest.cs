@@ -163,19 +163,7 @@ public sealed partial class TeamsTranscriptJob(TeamsTranscriptConnection connect
             return;
         }
         var interval = TimeSpan.FromMinutes(connection.Options.IntervalMinutes);
-        using var timer = new PeriodicTimer(interval, time);
-        do
-        {
-            try
-            {
-                await leases.RunAsync(Key, interval, async cancellationToken => await RunAsync(cancellationToken), stoppingToken);
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                LogRunFailed(logger, error);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await leases.RunEveryAsync(Key, interval, time, RunAsync, error => LogRunFailed(logger, error), stoppingToken);
     }
 
     /// <summary>One pass now: fetches every due recording's transcript; one failing is logged and the rest still run.</summary>

@@ -151,6 +151,30 @@ public sealed partial class JobLeases
             """, cancellationToken);
     }
 
+    /// <summary>
+    /// A scheduled job's life: a pass at once, then one every <paramref name="interval"/> by <paramref name="clock"/> until
+    /// the app stops, each run by whichever node gets the lease. A pass that fails is handed to <paramref name="failed"/>
+    /// (to log) and the next tick tries again, so a database away for a while does not stop the job.
+    /// </summary>
+    public async Task RunEveryAsync(string job, TimeSpan interval, TimeProvider clock, Func<CancellationToken, Task> pass, Action<Exception> failed,
+        CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(failed);
+        using var timer = new PeriodicTimer(interval, clock);
+        do
+        {
+            try
+            {
+                await RunAsync(job, interval, pass, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
     /// <summary>Runs one pass of <paramref name="job"/> when this node gets its lease; false when the pass was not this node's to run.</summary>
     public Task<bool> RunAsync(string job, TimeSpan every, Func<CancellationToken, Task> pass, CancellationToken cancellationToken)
     {

@@ -27,24 +27,12 @@ public sealed partial class SurveysJob(IServiceScopeFactory scopes, SurveyUpload
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
+        await leases.RunEveryAsync(Key, Interval, clock, async cancellationToken =>
         {
-            try
-            {
-                await leases.RunAsync(Key, Interval, async cancellationToken =>
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await RunOnceAsync(scope.ServiceProvider.GetRequiredService<OppdriftDb>(), scope.ServiceProvider.GetRequiredService<SurveyPulse>(), clock, cancellationToken);
-                    uploads.DeleteOlderThan(clock.GetUtcNow().UtcDateTime.AddDays(-1));
-                }, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+            await using var scope = scopes.CreateAsyncScope();
+            await RunOnceAsync(scope.ServiceProvider.GetRequiredService<OppdriftDb>(), scope.ServiceProvider.GetRequiredService<SurveyPulse>(), clock, cancellationToken);
+            uploads.DeleteOlderThan(clock.GetUtcNow().UtcDateTime.AddDays(-1));
+        }, e => LogFailed(logger, e.Message), stoppingToken);
     }
 
     /// <summary>One pass: rounds due to be sent, rounds due a reminder, recurring surveys due their next round.</summary>

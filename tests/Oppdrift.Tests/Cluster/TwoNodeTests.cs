@@ -58,6 +58,8 @@ public sealed partial class TwoNodeTests : IAsyncDisposable
             ["Learning__Smtp__Host"] = "127.0.0.1",
             ["Learning__Smtp__Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
             ["Learning__Smtp__Security"] = "None",
+            // Longer than this test however slow the machine, so the mail job's one due pass is the one at start.
+            ["Learning__MailIntervalSeconds"] = "3600",
             ["Oppdrift__SharedDirectory"] = shared,
             ["Benefits__MeasureCheckSeconds"] = "2",
         };

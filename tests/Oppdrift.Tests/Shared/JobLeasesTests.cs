@@ -211,4 +211,43 @@ public sealed class JobLeasesTests
             }
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_scheduled_job_runs_at_once_then_each_interval_and_a_failing_pass_is_reported_and_tried_again(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var clock = Clock();
+        var node = Node(database, clock);
+        var passes = 0;
+        var failures = new List<string>();
+        using var stop = new CancellationTokenSource();
+        using var secondPass = new SemaphoreSlim(0);
+        var loop = node.RunEveryAsync("Scheduled", TimeSpan.FromMinutes(5), clock, _ =>
+        {
+            // The first pass fails (the database is away, say); the next tick runs again.
+            if (Interlocked.Increment(ref passes) == 1)
+            {
+                throw new InvalidOperationException("databasen svarer ikke");
+            }
+            secondPass.Release();
+            return Task.CompletedTask;
+        }, e => failures.Add(e.Message), stop.Token);
+
+        for (var i = 0; i < 200 && Volatile.Read(ref passes) < 1; i++)
+        {
+            await Task.Delay(25);
+        }
+        Assert.Equal(1, Volatile.Read(ref passes));
+        Assert.False(await secondPass.WaitAsync(200));
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.True(await secondPass.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["databasen svarer ikke"], failures);
+        var row = await RowAsync(database, "Scheduled");
+        Assert.Equal(2, row.Runs);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        Assert.Equal(2, Volatile.Read(ref passes));
+    }
 }
