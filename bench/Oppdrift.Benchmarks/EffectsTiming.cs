@@ -5,6 +5,8 @@
 //
 //   dotnet run -c Release --project bench/Oppdrift.Benchmarks -- effects [estimate runs] [page runs]
 //
+// `effects demo` times the whole demo instead (EffectsDemoTiming).
+//
 // PostgreSQL comes from OPPDRIFT_TEST_POSTGRES; the bench creates and drops its own database there, and a SQLite file
 // in the temp folder.
 using System.Diagnostics;
@@ -27,6 +29,10 @@ public static class EffectsTiming
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["demo", .. var demo])
+        {
+            return await EffectsDemoTiming.RunAsync(demo);
+        }
         var estimateRuns = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var pageRuns = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
         var server = Environment.GetEnvironmentVariable("OPPDRIFT_TEST_POSTGRES")

@@ -36,10 +36,11 @@ internal static partial class PageLatency
     /// <summary>
     /// Starts the web app on the database, signs in as an administrator through the login form, and times each path in
     /// turn (after a warm-up), a page's full answer read each time. <paramref name="prepare"/>, when given, runs on the
-    /// started app's services before the sign-in (to load what the pages show through the app's own services).
+    /// started app's services before the sign-in (to load what the pages show through the app's own services);
+    /// <paramref name="extraArguments"/> are added to the app's command line (settings such as <c>--Effects:CheckSeconds=0</c>).
     /// </summary>
     public static async Task<IReadOnlyList<Latency>> TimePagesAsync(DatabaseProvider provider, string dataDirectory, IReadOnlyList<string> paths, int requests,
-        Func<IServiceProvider, Task>? prepare = null)
+        Func<IServiceProvider, Task>? prepare = null, IReadOnlyList<string>? extraArguments = null)
     {
         var app = await OppdriftWebApp.BuildAsync(
         [
@@ -51,6 +52,7 @@ internal static partial class PageLatency
             // Plain HTTP on loopback: the cookies may go without TLS here, as nowhere in production.
             "--Access:SecureCookies=false",
             "--Logging:LogLevel:Default=Warning",
+            .. extraArguments ?? [],
         ], builder => builder.WebHost.UseStaticWebAssets());
         await app.StartAsync();
         try

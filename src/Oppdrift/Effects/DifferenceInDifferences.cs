@@ -232,14 +232,15 @@ public static class DifferenceInDifferences
         var pool = units.Where(u => !treated.Contains(u.AgencyId)).ToList();
         var layout = new Layout(pre.Length, post.Length, [.. weeks.Select(w => (double)w)]);
         Features.Standardise(units, pool, layout);
+        Features.Rank(units, pool);
 
         if (pool.Count < Math.Max(design.MinimumComparisonAgencies, 1))
         {
-            var alone = pool.Count == 0 ? null : Compute(treatedUnits, pool, layout, design);
+            var alone = pool.Count == 0 ? null : Compute(treatedUnits, pool, [], layout, design);
             return Result(design, weeks, window, treatedUnits, pool, alone, placebos: null, CannotTellReason.TooFewComparisonAgencies);
         }
 
-        var result = Compute(treatedUnits, pool, layout, design);
+        var result = Compute(treatedUnits, pool, [], layout, design);
         var placebos = Placebos(treatedUnits.Count, pool, layout, design);
         var reason = placebos.Count < design.PlaceboSetsNeeded ? CannotTellReason.TooFewComparisonAgencies : (CannotTellReason?)null;
         return Result(design, weeks, window, treatedUnits, pool, result, reason is null ? placebos : null, reason);
@@ -247,15 +248,18 @@ public static class DifferenceInDifferences
 
     private static bool Has(AgencyPanel panel, int week) => week < panel.Weeks.Count && panel.Weeks[week] is { } value && double.IsFinite(value);
 
-    /// <summary>The estimator on one treated set against a pool: the effect, the pre-trend and the gap week by week.</summary>
-    private static Computed Compute(IReadOnlyList<Unit> treated, IReadOnlyList<Unit> pool, Layout layout, EffectDesign design)
+    /// <summary>
+    /// The estimator on one treated set against the pool less the pool agencies at <paramref name="left"/> (a placebo set
+    /// is matched from the rest of the pool): the effect, the pre-trend and the gap week by week.
+    /// </summary>
+    private static Computed Compute(IReadOnlyList<Unit> treated, IReadOnlyList<Unit> pool, int[] left, Layout layout, EffectDesign design)
     {
         var neighbours = design.NeighboursPerTreated;
         var gap = new double[layout.Weeks];
         var comparison = new SortedSet<int>();
         foreach (var unit in treated)
         {
-            var nearest = Nearest(unit, pool, neighbours);
+            var nearest = Nearest(unit, pool, left, neighbours);
             comparison.UnionWith(nearest.Select(n => n.AgencyId));
             for (var w = 0; w < layout.Weeks; w++)
             {
@@ -300,31 +304,46 @@ public static class DifferenceInDifferences
 
     /// <summary>
     /// The <paramref name="count"/> pool agencies nearest to <paramref name="unit"/> before the intervention (see
-    /// <see cref="Features"/>; ties to the lower agency id).
+    /// <see cref="Features"/>; ties to the lower agency id), leaving out the pool agencies at <paramref name="left"/>. The
+    /// pool's order by nearness to each agency is ranked once per estimate (<see cref="Features.Rank"/>), so a placebo set
+    /// takes the first of that order not in the set, as sorting the rest of the pool would give.
     /// </summary>
-    private static List<Unit> Nearest(Unit unit, IReadOnlyList<Unit> pool, int count) =>
-        [.. pool.OrderBy(p => Features.Distance(unit, p)).ThenBy(p => p.AgencyId).Take(Math.Max(1, count))];
+    private static List<Unit> Nearest(Unit unit, IReadOnlyList<Unit> pool, int[] left, int count)
+    {
+        var take = Math.Max(1, count);
+        var nearest = new List<Unit>(take);
+        foreach (var index in unit.Nearness)
+        {
+            if (Array.IndexOf(left, index) >= 0)
+            {
+                continue;
+            }
+            nearest.Add(pool[index]);
+            if (nearest.Count == take)
+            {
+                break;
+            }
+        }
+        return nearest;
+    }
 
     /// <summary>
     /// The estimator applied to sets of pool agencies of the treated set's size, each matched from the rest of the pool:
     /// every possible set when there are at most <see cref="EffectDesign.PlaceboDraws"/>, otherwise that many drawn at random.
+    /// The sets are drawn first, in order from the seed; each set's estimate depends on that set alone, so they are computed
+    /// side by side and kept in the order drawn: the same sets and estimates as one after the other, on any number of cores.
     /// </summary>
     private static List<Computed> Placebos(int size, IReadOnlyList<Unit> pool, Layout layout, EffectDesign design)
     {
-        var placebos = new List<Computed>();
         if (pool.Count - size < 1)
         {
-            return placebos;
+            return [];
         }
         var possible = SpecialFunctions.Binomial(pool.Count, size);
-        IEnumerable<int[]> sets = possible <= design.PlaceboDraws ? AllSets(pool.Count, size) : RandomSets(pool.Count, size, design.PlaceboDraws, design.Seed);
-        foreach (var set in sets)
-        {
-            var chosen = set.Select(i => pool[i]).ToList();
-            var rest = pool.Where((_, i) => !set.Contains(i)).ToList();
-            placebos.Add(Compute(chosen, rest, layout, design));
-        }
-        return placebos;
+        var sets = (possible <= design.PlaceboDraws ? AllSets(pool.Count, size) : RandomSets(pool.Count, size, design.PlaceboDraws, design.Seed)).ToArray();
+        var placebos = new Computed[sets.Length];
+        Parallel.For(0, sets.Length, i => placebos[i] = Compute([.. sets[i].Select(s => pool[s])], pool, sets[i], layout, design));
+        return [.. placebos];
     }
 
     private static IEnumerable<int[]> AllSets(int n, int k)
@@ -452,6 +471,9 @@ public static class DifferenceInDifferences
 
         /// <summary>The logarithm of the head count, scaled by its spread over the pool.</summary>
         public double Size { get; set; }
+
+        /// <summary>The pool's indexes, nearest to this agency first (see <see cref="Features.Rank"/>).</summary>
+        public int[] Nearness { get; set; } = [];
     }
 
     /// <summary>
@@ -478,6 +500,26 @@ public static class DifferenceInDifferences
                 weights += i + 1;
             }
             return Math.Sqrt(sum / weights) + (SizeWeight * Math.Abs(a.Size - b.Size));
+        }
+
+        /// <summary>
+        /// Orders the pool by <see cref="Distance"/> from each agency, ties to the lower agency id: every match of the
+        /// estimate and of its placebo sets is a prefix of one of these orders, less the placebo set.
+        /// </summary>
+        public static void Rank(List<Unit> units, List<Unit> pool)
+        {
+            foreach (var unit in units)
+            {
+                var distances = new double[pool.Count];
+                var order = new int[pool.Count];
+                for (var i = 0; i < pool.Count; i++)
+                {
+                    distances[i] = Distance(unit, pool[i]);
+                    order[i] = i;
+                }
+                Array.Sort(order, (x, y) => distances[x].CompareTo(distances[y]) is var c && c != 0 ? c : pool[x].AgencyId.CompareTo(pool[y].AgencyId));
+                unit.Nearness = order;
+            }
         }
 
         public static void Standardise(List<Unit> units, List<Unit> pool, Layout layout)
