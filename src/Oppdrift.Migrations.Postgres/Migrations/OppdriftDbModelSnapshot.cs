@@ -1035,6 +1035,41 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.ToTable("KnowledgePostings", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.LeaderProposalDecision", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Accepted")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgrammeId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("ProgrammeId", "PersonId")
+                        .IsUnique();
+
+                    b.ToTable("learning_leader_proposal_decisions", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.LearningDocument", b =>
                 {
                     b.Property<int>("Id")
@@ -1292,6 +1327,9 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("NewLeadersSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("OwnerAccount")
                         .HasMaxLength(256)
@@ -1591,6 +1629,49 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("directory_imports", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Organisation.LeaderArrival", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AgencyId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("DirectoryImportId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FromAgencyId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("DirectoryImportId");
+
+                    b.HasIndex("FromAgencyId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("leader_arrivals", (string)null);
                 });
 
             modelBuilder.Entity("Oppdrift.Organisation.MappingRule", b =>
@@ -3111,6 +3192,21 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.LeaderProposalDecision", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Learning.Programme", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.LearningDocument", b =>
                 {
                     b.HasOne("Oppdrift.Learning.Programme", null)
@@ -3235,6 +3331,36 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Organisation.LeaderArrival", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.DirectoryImport", "Import")
+                        .WithMany()
+                        .HasForeignKey("DirectoryImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("FromAgencyId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Oppdrift.Organisation.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Import");
+
+                    b.Navigation("Person");
                 });
 
             modelBuilder.Entity("Oppdrift.Organisation.MappingRule", b =>

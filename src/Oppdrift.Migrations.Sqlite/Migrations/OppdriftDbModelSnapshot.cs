@@ -993,6 +993,39 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.ToTable("KnowledgePostings", (string)null);
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.LeaderProposalDecision", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Accepted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgrammeId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("ProgrammeId", "PersonId")
+                        .IsUnique();
+
+                    b.ToTable("learning_leader_proposal_decisions", (string)null);
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.LearningDocument", b =>
                 {
                     b.Property<int>("Id")
@@ -1239,6 +1272,9 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NewLeadersSince")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OwnerAccount")
@@ -1529,6 +1565,47 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("directory_imports", (string)null);
+                });
+
+            modelBuilder.Entity("Oppdrift.Organisation.LeaderArrival", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgencyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DirectoryImportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FromAgencyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("DirectoryImportId");
+
+                    b.HasIndex("FromAgencyId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("leader_arrivals", (string)null);
                 });
 
             modelBuilder.Entity("Oppdrift.Organisation.MappingRule", b =>
@@ -3007,6 +3084,21 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Oppdrift.Learning.LeaderProposalDecision", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Learning.Programme", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Oppdrift.Learning.LearningDocument", b =>
                 {
                     b.HasOne("Oppdrift.Learning.Programme", null)
@@ -3131,6 +3223,36 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Oppdrift.Organisation.LeaderArrival", b =>
+                {
+                    b.HasOne("Oppdrift.Organisation.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.DirectoryImport", "Import")
+                        .WithMany()
+                        .HasForeignKey("DirectoryImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Oppdrift.Organisation.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("FromAgencyId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Oppdrift.Organisation.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Import");
+
+                    b.Navigation("Person");
                 });
 
             modelBuilder.Entity("Oppdrift.Organisation.MappingRule", b =>

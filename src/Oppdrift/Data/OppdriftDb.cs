@@ -21,6 +21,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<MappingRule> MappingRules => Set<MappingRule>();
     public DbSet<DirectoryImport> DirectoryImports => Set<DirectoryImport>();
     public DbSet<OrganisationSettings> OrganisationSettings => Set<OrganisationSettings>();
+    public DbSet<LeaderArrival> LeaderArrivals => Set<LeaderArrival>();
 
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<AccountAgency> AccountAgencies => Set<AccountAgency>();
@@ -37,6 +38,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<ProgrammeModule> ProgrammeModules => Set<ProgrammeModule>();
     public DbSet<Cohort> Cohorts => Set<Cohort>();
     public DbSet<Participant> Participants => Set<Participant>();
+    public DbSet<LeaderProposalDecision> LeaderProposalDecisions => Set<LeaderProposalDecision>();
     public DbSet<LearningSession> LearningSessions => Set<LearningSession>();
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<AttendanceImport> AttendanceImports => Set<AttendanceImport>();

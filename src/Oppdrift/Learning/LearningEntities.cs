@@ -41,6 +41,12 @@ public sealed class Programme
     /// <summary>Completion: at least this many of the programme's recordings opened in Oppdrift; null sets no such bar.</summary>
     public int? CompletionRecordings { get; set; }
 
+    /// <summary>
+    /// When the programme began to take new leaders (a leader school): leaders the directory imports bring in from then
+    /// on are proposed for its next cohort (<see cref="LeaderProposals"/>). Null: it proposes nobody.
+    /// </summary>
+    public DateTime? NewLeadersSince { get; set; }
+
     public List<ProgrammeAgency> Agencies { get; } = [];
     public List<ProgrammeModule> Modules { get; } = [];
     public List<Cohort> Cohorts { get; } = [];
@@ -68,6 +74,20 @@ public sealed class Cohort
     public int ProgrammeId { get; set; }
     public required string Name { get; set; }
     public DateOnly? StartsOn { get; set; }
+}
+
+/// <summary>
+/// What a programme's manager decided about a leader proposed for it: accepted (enrolled) or dismissed. One per
+/// programme and person, so a person once decided on is not proposed to that programme again.
+/// </summary>
+public sealed class LeaderProposalDecision
+{
+    public int Id { get; set; }
+    public int ProgrammeId { get; set; }
+    public int PersonId { get; set; }
+    public bool Accepted { get; set; }
+    public required string DecidedBy { get; set; }
+    public DateTime DecidedAt { get; set; }
 }
 
 /// <summary>A person enrolled in a programme, optionally in one of its cohorts.</summary>

@@ -37,6 +37,14 @@ internal static class LearningModel
             e.ToTable("learning_cohorts");
             e.Property(c => c.Name).HasMaxLength(200);
         });
+        model.Entity<LeaderProposalDecision>(e =>
+        {
+            e.ToTable("learning_leader_proposal_decisions");
+            e.HasIndex(d => new { d.ProgrammeId, d.PersonId }).IsUnique();
+            e.Property(d => d.DecidedBy).HasMaxLength(256);
+            e.HasOne<Programme>().WithMany().HasForeignKey(d => d.ProgrammeId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Person>().WithMany().HasForeignKey(d => d.PersonId).OnDelete(DeleteBehavior.Cascade);
+        });
         model.Entity<Participant>(e =>
         {
             e.ToTable("learning_participants");

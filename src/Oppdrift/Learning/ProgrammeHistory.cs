@@ -29,6 +29,8 @@ public static class ProgrammeHistory
         ["learning.participant.move"] = "ActionParticipantMove",
         ["learning.participant.remove"] = "ActionParticipantRemove",
         [FollowUps.Action] = "ActionFollowUpSent",
+        [LeaderProposals.AcceptAction] = "ActionProposalAccept",
+        [LeaderProposals.DismissAction] = "ActionProposalDismiss",
     };
 
     private static readonly Dictionary<string, string> FieldKeys = new(StringComparer.Ordinal)
@@ -69,6 +71,8 @@ public static class ProgrammeHistory
         ["Recipients"] = "FollowUpRecipients",
         ["Basis"] = "FollowUpBasis",
         ["CompletionRecordings"] = "CompletionRecordings",
+        ["ProposeNewLeaders"] = "ProposeNewLeaders",
+        ["Arrived"] = "ProposalArrived",
     };
 
     /// <summary>The programme's entries (its sessions' included, those deleted too), newest first.</summary>
@@ -96,6 +100,8 @@ public static class ProgrammeHistory
             "Mode" when Enum.TryParse<SessionMode>(raw, out var mode) && Enum.IsDefined(mode) => LearningText.Get("Mode" + mode),
             "Audience" when Enum.TryParse<ProgrammeAudience>(raw, out var audience) && Enum.IsDefined(audience) => LearningText.Get("Audience" + audience),
             "OwnerAgencyId" => Agency(raw),
+            "Arrived" when Enum.TryParse<Organisation.LeaderArrivalKind>(raw, out var kind) && Enum.IsDefined(kind) => LearningText.Get("ProposalKind" + kind),
+            "ProposeNewLeaders" when bool.TryParse(raw, out var on) => LearningText.Get(on ? "Yes" : "No"),
             "Agencies" when raw != "–" => string.Join(", ", raw.Split(", ").Select(Agency)),
             _ => null,
         };

@@ -14,7 +14,8 @@ namespace Oppdrift.Learning;
 
 public sealed record ProgrammeInput(
     string Name, string Description, string OwnerName, string? OwnerAccount, int? OwnerAgencyId, ProgrammeAudience Audience,
-    IReadOnlyList<int> AgencyIds, string Topics, string Tools, IReadOnlyList<string> Modules, int? CompletionSessions = null, int? CompletionRecordings = null);
+    IReadOnlyList<int> AgencyIds, string Topics, string Tools, IReadOnlyList<string> Modules, int? CompletionSessions = null, int? CompletionRecordings = null,
+    bool? ProposeNewLeaders = null);
 
 public sealed record SessionInput(
     string Title, string Description, DateTime StartsAt, TimeSpan Length, SessionMode Mode, string? Location, string? TeamsUrl,
@@ -65,6 +66,7 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             CompletionSessions = Bar(input.CompletionSessions),
             CompletionRecordings = Bar(input.CompletionRecordings),
+            NewLeadersSince = input.ProposeNewLeaders == true ? clock.GetUtcNow().UtcDateTime : null,
         };
         foreach (var agency in input.AgencyIds.Distinct())
         {
@@ -117,6 +119,12 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         changes.Set("Tools", programme.Tools, Tidy(input.Tools), v => programme.Tools = v);
         changes.Set("CompletionSessions", programme.CompletionSessions, Bar(input.CompletionSessions), v => programme.CompletionSessions = v);
         changes.Set("CompletionRecordings", programme.CompletionRecordings, Bar(input.CompletionRecordings), v => programme.CompletionRecordings = v);
+        if (input.ProposeNewLeaders is { } propose)
+        {
+            // Switched on, it takes the leaders who arrive from now on; switched off and on again, it starts afresh.
+            var now = clock.GetUtcNow().UtcDateTime;
+            changes.Set("ProposeNewLeaders", programme.NewLeadersSince is not null, propose, _ => programme.NewLeadersSince = propose ? now : null);
+        }
 
         int[] agencies = [.. input.AgencyIds.Distinct().Order()];
         if (changes.SetList("Agencies", [.. programme.Agencies.Select(a => a.AgencyId).Order()], agencies))
@@ -777,6 +785,7 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         p.Tools,
         p.CompletionSessions,
         p.CompletionRecordings,
+        ProposeNewLeaders = p.NewLeadersSince is not null,
         Agencies = p.Agencies.Select(a => a.AgencyId).Order().ToArray(),
     };
 }

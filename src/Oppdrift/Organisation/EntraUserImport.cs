@@ -119,6 +119,9 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                 byUpn[existing.NormalizedUserPrincipalName] = existing;
             }
             var seen = new HashSet<Person>(ReferenceEqualityComparer.Instance);
+            var arrivals = new List<LeaderArrival>();
+            // The first import fills an empty directory: its leaders are new to Oppdrift, not to the municipality.
+            var firstImport = people.Count == 0;
 
             for (var i = 0; i < users.Count; i++)
             {
@@ -152,6 +155,10 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                     {
                         person.DeactivatedAt = now;
                     }
+                    else if (!firstImport && person.IsLeader && person.AgencyId is { } agency)
+                    {
+                        arrivals.Add(new LeaderArrival { Person = person, Kind = LeaderArrivalKind.New, AgencyId = agency, At = now });
+                    }
                     byUpn[normalizedUpn] = person;
                 }
                 else
@@ -168,8 +175,13 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                         byUpn[normalizedUpn] = person;
                         changed = true;
                     }
+                    var agencyBefore = person.AgencyId;
                     var moved = Place(person, mapping, units);
                     var active = user.AccountEnabled;
+                    if (active && person.IsLeader && person.AgencyId is { } agency && agency != agencyBefore)
+                    {
+                        arrivals.Add(new LeaderArrival { Person = person, Kind = LeaderArrivalKind.Moved, AgencyId = agency, FromAgencyId = agencyBefore, At = now });
+                    }
                     if (active != wasActive)
                     {
                         person.IsActive = active;
@@ -238,6 +250,11 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
             record.Status = ImportStatus.Succeeded;
             record.FinishedAt = clock.GetUtcNow().UtcDateTime;
             db.DirectoryImports.Add(record);
+            foreach (var arrival in arrivals)
+            {
+                arrival.Import = record;
+            }
+            db.LeaderArrivals.AddRange(arrivals);
             AuditLog.Record(db, clock, actor, "organisation.import", record.FileName, after: new
             {
                 record.Sha256,
@@ -249,6 +266,7 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                 record.Reactivated,
                 AccountsDisabled = accountsDisabled,
                 AccountsEnabled = accountsEnabled,
+                LeadersArrived = arrivals.Count,
             });
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(cancellationToken);

@@ -45,6 +45,9 @@ public sealed record PersonRow
     public bool IsActive { get; init; }
 }
 
+/// <summary>A leader a directory import brought into an agency (see <see cref="LeaderArrival"/>).</summary>
+public sealed record LeaderArrivalRow(int PersonId, LeaderArrivalKind Kind, int AgencyId, int? FromAgencyId, DateTime At);
+
 /// <summary>
 /// People found by user principal name or e-mail address, case-insensitively. Where two people share a name (a name
 /// that came back on a new person), the active one wins, then the newest.
@@ -251,6 +254,20 @@ public sealed class OrganisationDirectory(OppdriftDb db)
             people = people.Where(p => p.IsActive);
         }
         return new PersonLookup(await people.Select(ToRow).ToListAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// The leaders directory imports brought into agencies at or after <paramref name="since"/>, the latest arrival of
+    /// each person, and only while they are still an active leader in the agency they arrived in: someone who left again,
+    /// lost the title or moved on is no longer news.
+    /// </summary>
+    public async Task<IReadOnlyList<LeaderArrivalRow>> LeaderArrivalsAsync(DateTime since, CancellationToken cancellationToken)
+    {
+        var arrivals = await db.LeaderArrivals.AsNoTracking()
+            .Where(a => a.At >= since && a.Person!.IsActive && a.Person.IsLeader && a.Person.AgencyId == a.AgencyId)
+            .Select(a => new { a.Id, Row = new LeaderArrivalRow(a.PersonId, a.Kind, a.AgencyId, a.FromAgencyId, a.At) })
+            .ToListAsync(cancellationToken);
+        return [.. arrivals.GroupBy(a => a.Row.PersonId).Select(g => g.MaxBy(a => a.Id)!.Row).OrderBy(a => a.At).ThenBy(a => a.PersonId)];
     }
 
     /// <summary>

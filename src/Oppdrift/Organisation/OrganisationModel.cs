@@ -43,6 +43,16 @@ internal static class OrganisationModel
             e.ToTable("directory_imports");
             e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
         });
+        model.Entity<LeaderArrival>(e =>
+        {
+            e.ToTable("leader_arrivals");
+            e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(a => a.At);
+            e.HasOne(a => a.Person).WithMany().HasForeignKey(a => a.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Agency>().WithMany().HasForeignKey(a => a.AgencyId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Agency>().WithMany().HasForeignKey(a => a.FromAgencyId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne(a => a.Import).WithMany().HasForeignKey(a => a.DirectoryImportId).OnDelete(DeleteBehavior.Cascade);
+        });
         model.Entity<OrganisationSettings>(e =>
         {
             e.ToTable("organisation_settings");

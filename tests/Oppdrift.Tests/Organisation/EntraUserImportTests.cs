@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Oppdrift.Data;
@@ -137,6 +138,44 @@ public sealed class EntraUserImportTests
         Assert.Equal((0, 0, 0, 0, 0, 9), (again.Added, again.Updated, again.Moved, again.Deactivated, again.Reactivated, again.Unchanged));
         Assert.Equal(before, await SnapshotAsync(database));
         Assert.Equal(ids, await IdsAsync(database));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Leaders_who_are_new_or_move_to_another_agency_are_recorded_as_arrivals_once(DatabaseKind kind)
+    {
+        await using var database = await WithAgenciesAsync(kind);
+        await ImportAsync(database, "entra-users.csv");
+        await using (var db = database.CreateContext())
+        {
+            // The first import fills an empty directory: its leaders are not news.
+            Assert.Empty(await db.LeaderArrivals.ToListAsync());
+        }
+        _clock.Advance(TimeSpan.FromDays(10));
+
+        var import = await ImportAsync(database, "entra-users-new-leaders.csv");
+
+        Assert.Equal(ImportStatus.Succeeded, import.Status);
+        await using (var db = database.CreateContext())
+        {
+            var agencies = await db.Agencies.ToDictionaryAsync(a => a.Id, a => a.Code);
+            var arrivals = (await db.LeaderArrivals.Include(a => a.Person).ToListAsync())
+                .Select(a => $"{a.Person!.GivenName}:{a.Kind}:{(a.FromAgencyId is { } from ? agencies[from] : "-")}>{agencies[a.AgencyId]}:{a.DirectoryImportId == import.Id}:{a.At == _clock.GetUtcNow().UtcDateTime}")
+                .Order(StringComparer.Ordinal);
+            // Marte is new with a leader title; Nina, a leader, moved from Bydel Nord. Ola was promoted where he is, Erik is
+            // new but no leader, Siri is a new leader whose account is disabled: none of them arrived as a leader.
+            Assert.Equal(["Marte:New:->KUL:True:True", "Nina:Moved:BNO>KUL:True:True"], arrivals);
+            var audit = await db.AuditEntries.Where(a => a.Action == "organisation.import").OrderBy(a => a.Id).Select(a => a.After!).ToListAsync();
+            Assert.Equal(2, JsonDocument.Parse(audit[^1]).RootElement.GetProperty("LeadersArrived").GetInt32());
+        }
+
+        // The same file again brings nobody.
+        _clock.Advance(TimeSpan.FromDays(1));
+        await ImportAsync(database, "entra-users-new-leaders.csv");
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(2, await db.LeaderArrivals.CountAsync());
+        }
     }
 
     [Theory]
