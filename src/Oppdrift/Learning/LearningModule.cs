@@ -80,6 +80,7 @@ public static class LearningModule
         forms.MapPost("/documents/{id:int}/delete", DeleteDocumentFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/recordings/{id:int}/delete", DeleteRecordingFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/recordings/{id:int}/expiry", RecordingExpiryFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/recordings/{id:int}/transcript/teams", TranscriptFromTeamsAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapGet("/documents/{id:int}", DownloadAsync).RequireAuthorization(Policies.SignedIn).AuditsExport("learning.document");
         // The recording page's links to the video lead here: the view is counted (once a person and day), then the browser goes on to Stream.
         forms.MapGet("/recordings/{id:int}/watch", WatchAsync).RequireAuthorization(Policies.SignedIn);
@@ -503,6 +504,30 @@ public static class LearningModule
         TypedResults.LocalRedirect($"/learning/programmes/{programmeId}?error={Uri.EscapeDataString(messages.Protect(Truncate(message)))}");
 
     private static string Truncate(string value) => value.Length > 1500 ? value[..1500] + "…" : value;
+
+    /// <summary>
+    /// The owner fetches the recording's transcript from Teams now rather than wait for the scheduled fetch; the harvest
+    /// writes the audit entry when it stores one.
+    /// </summary>
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> TranscriptFromTeamsAsync(int id, ClaimsPrincipal user,
+        PageMessages messages, OppdriftDb db, TeamsTranscriptHarvest harvest, CancellationToken cancellationToken)
+    {
+        var recording = await db.Recordings.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var programme = recording is null ? null : await db.Programmes.AsNoTracking().SingleAsync(p => p.Id == recording.ProgrammeId, cancellationToken);
+        if (recording is null || programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var page = $"/learning/recordings/{id.ToString(CultureInfo.InvariantCulture)}";
+        var result = await harvest.FetchAsync(id, user.ActorName(), cancellationToken);
+        return !result.Succeeded ? TypedResults.LocalRedirect(page + "?error=" + Uri.EscapeDataString(messages.Protect(Truncate(result.Error!))))
+            : result.Value == TranscriptFetch.Stored ? TypedResults.LocalRedirect(page + "?done=TranscriptStored#transcript")
+            : TypedResults.LocalRedirect(page + "?done=TranscriptKept#transcript");
+    }
 
     /// <summary>The owner tells what became of a recording's expiry: cleared in Stream, moved to the programme's library, another date.</summary>
     private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> RecordingExpiryFromFormAsync(int id, [FromForm] string? keep,

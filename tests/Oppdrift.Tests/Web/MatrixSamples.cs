@@ -273,6 +273,7 @@ internal sealed partial class MatrixSamples
             "/api/learning/programmes/{id:int}/completion" => $"/api/learning/programmes/{S(Programme)}/completion",
             "/learning/recordings/{id:int}/watch" => $"/learning/recordings/{S(Recording)}/watch",
             "/learning/recordings/{id:int}/expiry" => $"/learning/recordings/{S(Recording)}/expiry",
+            "/learning/recordings/{id:int}/transcript/teams" => $"/learning/recordings/{S(Recording)}/transcript/teams",
             "/learning/calendar/programmes/{token}.ics" => $"/learning/calendar/programmes/{ProgrammeFeed}.ics",
             "/learning/calendar/people/{token}.ics" => $"/learning/calendar/people/{await PersonFeedAsync()}.ics",
             "/processes/{ProcessId:int}" => $"/processes/{S(Process)}",
