@@ -116,6 +116,33 @@ public sealed class CohortWebTests
             Assert.Equal([Owner], await db.AuditEntries.Where(a => a.Action == "learning.cohort.enrol").Select(a => a.Actor).ToListAsync());
         }
         Assert.Contains("id=\"programme-history\"", await owner.GetStringAsync($"/learning/programmes/{programmeId}"), StringComparison.Ordinal);
+
+        // A cohort of a leader school's size is shown a hundred participants a page, with links between the pages.
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
+            var people = await db.People.Where(p => p.IsActive).OrderBy(p => p.Id).Select(p => p.Id).Take(150).ToListAsync();
+            var outcome = await scope.ServiceProvider.GetRequiredService<Cohorts>().EnrolAsync(cohortId, new EnrolmentRequest(people), Owner, default);
+            Assert.True(outcome.Succeeded, outcome.Error);
+        }
+        int total;
+        await using (var db = app.Database.CreateContext())
+        {
+            total = await db.Participants.CountAsync(p => p.CohortId == cohortId);
+        }
+        Assert.InRange(total, 101, 200);
+        static int Rows(string html) => html.Split("/move\"", StringSplitOptions.None).Length - 1;
+        var first = WebUtility.HtmlDecode(await owner.GetStringAsync(cohortPage));
+        Assert.Equal(100, Rows(first));
+        Assert.Contains("Deltakere, side 1 av 2", first, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{cohortPage}?page=2#participants\">Neste side</a>", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("Forrige side", first, StringComparison.Ordinal);
+        var second = WebUtility.HtmlDecode(await owner.GetStringAsync($"{cohortPage}?page=2"));
+        Assert.Equal(total - 100, Rows(second));
+        Assert.Contains("Side 2 av 2", second, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{cohortPage}?page=1#participants\">Forrige side</a>", second, StringComparison.Ordinal);
+        // A page past the last shows the last.
+        Assert.Equal(total - 100, Rows(WebUtility.HtmlDecode(await owner.GetStringAsync($"{cohortPage}?page=9"))));
     }
 
     [Theory]
