@@ -109,9 +109,22 @@ public sealed class EffectEstimator(OppdriftDb db, EffectPanels panels, Learning
             }
         }
 
-        db.EffectResults.RemoveRange(await db.EffectResults.ToListAsync(cancellationToken));
-        db.EffectResults.AddRange(results);
-        await db.SaveChangesAsync(cancellationToken);
+        // The kept results are replaced in one transaction, so a page never sees them half written; deleted in the
+        // database rather than read back first (each carries its event study).
+        await using (var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
+        {
+            await db.EffectResults.ExecuteDeleteAsync(cancellationToken);
+            foreach (var stale in db.ChangeTracker.Entries<EffectResult>().ToList())
+            {
+                stale.State = EntityState.Detached; // results this context kept from an earlier estimate are gone now
+            }
+            db.EffectResults.AddRange(results);
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
         return results.Count;
     }
 

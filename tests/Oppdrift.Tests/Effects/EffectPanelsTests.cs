@@ -44,6 +44,44 @@ public sealed class EffectPanelsTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Weeks_run_Monday_to_Sunday_and_an_agencys_head_count_is_its_people_on_its_latest_day(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var monday = new DateOnly(2026, 3, 2);
+        await using (var db = database.CreateContext())
+        {
+            // Agency 7: two full weeks, growing from 100 to 130 people, its last figures on Sunday 15 March.
+            // Agency 8: stops a week earlier with 3 people on its last day, so it is too small although it had 40 before.
+            for (var d = 0; d < 14; d++)
+            {
+                db.UsageFigures.Add(new UsageFigure { Date = monday.AddDays(d), Period = 1, Metric = "teams.chatMessages", AgencyId = 7, Value = 10 * (d + 1), People = d == 13 ? 130 : 100 });
+            }
+            for (var d = 0; d < 7; d++)
+            {
+                db.UsageFigures.Add(new UsageFigure { Date = monday.AddDays(d), Period = 1, Metric = "teams.chatMessages", AgencyId = 8, Value = 5, People = d == 6 ? 3 : 40 });
+            }
+            // Another metric and a weekly report's figure on the same days take no part.
+            db.UsageFigures.Add(new UsageFigure { Date = monday, Period = 1, Metric = "teams.active7", AgencyId = 7, Value = 1000, People = 100 });
+            db.UsageFigures.Add(new UsageFigure { Date = monday, Period = 7, Metric = "teams.chatMessages", AgencyId = 7, Value = 1000, People = 100 });
+            await db.SaveChangesAsync();
+        }
+
+        await using var context = database.CreateContext();
+        var weeks = await new UsageWeeklyFigures(context).WeeksAsync("teams.chatMessages", monday.AddDays(3), monday.AddDays(20), minimumGroupSize: 5, default);
+
+        Assert.Equal(monday, weeks.FirstMonday);
+        Assert.Equal(3, weeks.Weeks);
+        Assert.Equal([8], weeks.TooSmall);
+        var agency = Assert.Single(weeks.Agencies);
+        Assert.Equal(7, agency.AgencyId);
+        Assert.Equal(130, agency.People);
+        Assert.Equal((10.0 + 20 + 30 + 40 + 50 + 60 + 70) / 700, agency.Weeks[0]!.Value, 12);
+        Assert.Equal((80.0 + 90 + 100 + 110 + 120 + 130 + 140) / (600 + 130), agency.Weeks[1]!.Value, 12);
+        Assert.Null(agency.Weeks[2]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task An_unknown_metric_is_refused_with_its_name(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
