@@ -21,8 +21,10 @@ for rid in "${runtimes[@]}"; do
   echo "== $name"
   # The two projects share their libraries (same versions), so they publish into one folder: Oppdrift.Web.dll and
   # Oppdrift.Cli.dll each with their own .deps.json and .runtimeconfig.json, and the `oppdrift` launcher.
+  # ReadyToRun: the libraries are compiled ahead for the runtime, so a command or a starting node does not spend its
+  # first seconds compiling EF Core and our own code (`oppdrift effects estimate`: see docs/performance.md).
   for project in src/Oppdrift.Web src/Oppdrift.Cli; do
-    dotnet publish "$project" -c Release -r "$rid" --self-contained false -p:DebugType=none -p:GenerateDocumentationFile=false \
+    dotnet publish "$project" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -p:DebugType=none -p:GenerateDocumentationFile=false \
       -o "$folder" -nologo -v quiet
   done
   # The front-end packages' manifests are build inputs, not part of the app.

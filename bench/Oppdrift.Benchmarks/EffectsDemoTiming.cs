@@ -7,7 +7,8 @@
 // answers must be the same.
 //
 //   dotnet run -c Release --project bench/Oppdrift.Benchmarks -- effects demo --data /tmp/effects-demo [--days 365]
-//       [--runs 10] [--requests 50] [--cli NEW/Oppdrift.Cli.dll --peer-cli OLD/Oppdrift.Cli.dll --cli-runs 5]
+//       [--postgres "Host=…;Database=oppdrift_effects"] [--runs 10] [--requests 50]
+//       [--cli NEW/Oppdrift.Cli.dll --peer-cli OLD/Oppdrift.Cli.dll --cli-runs 5]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -35,9 +36,11 @@ namespace Oppdrift.Benchmarks;
 internal static partial class EffectsDemoTiming
 {
     private const string Usage = """
-        effects demo --data DIR [--days N] [--runs N] [--requests N] [--cli DLL --peer-cli DLL] [--cli-runs N] [--no-pages]
+        effects demo --data DIR [--postgres CONNECTION] [--days N] [--runs N] [--requests N] [--cli DLL --peer-cli DLL] [--cli-runs N] [--no-pages]
 
           --data       the data folder; without oppdrift.db in it, the demo is loaded there first (minutes)
+          --postgres   a PostgreSQL database to use instead of the folder's SQLite file; the demo is loaded into it
+                       first when it has no agencies (the folder keeps the keys and files)
           --days N     days of demo usage loaded into a new data folder (default 365)
           --runs N     estimates of every intervention timed in this process after the first (default 10)
           --requests N requests timed per page after a warm-up of 10 (default 50)
@@ -51,6 +54,7 @@ internal static partial class EffectsDemoTiming
         string? data = null;
         string? cli = null;
         string? peer = null;
+        string? postgres = null;
         var days = 365;
         var runs = 10;
         var requests = 50;
@@ -67,6 +71,7 @@ internal static partial class EffectsDemoTiming
                     case "--days": days = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--requests": requests = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--postgres": postgres = Next(); break;
                     case "--cli": cli = Path.GetFullPath(Next()); break;
                     case "--peer-cli": peer = Path.GetFullPath(Next()); break;
                     case "--cli-runs": cliRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -85,13 +90,15 @@ internal static partial class EffectsDemoTiming
             return 2;
         }
 
-        var provider = new DatabaseProvider(DatabaseKind.Sqlite, $"Data Source={Path.Combine(data, "oppdrift.db")}");
-        if (!File.Exists(Path.Combine(data, "oppdrift.db")))
+        var provider = postgres is null
+            ? new DatabaseProvider(DatabaseKind.Sqlite, $"Data Source={Path.Combine(data, "oppdrift.db")}")
+            : new DatabaseProvider(DatabaseKind.Postgres, postgres);
+        if (postgres is null ? !File.Exists(Path.Combine(data, "oppdrift.db")) : !await HasDemoAsync(provider))
         {
             await LoadDemoAsync(provider, data, days);
         }
         var options = DataServices.Options(provider);
-        Console.WriteLine($"Effects on the demo in {data}: {Environment.ProcessorCount} cores, load average {TimingTools.LoadAverage()}");
+        Console.WriteLine($"Effects on the demo in {(postgres is null ? data : "PostgreSQL")}: {Environment.ProcessorCount} cores, load average {TimingTools.LoadAverage()}");
 
         // The derived interventions brought in step once, as the command and the job do before they estimate.
         await using (var db = new OppdriftDb(options))
@@ -155,7 +162,7 @@ internal static partial class EffectsDemoTiming
 
         if (cli is not null)
         {
-            await CompareCommandsAsync(cli, peer!, data, cliRuns);
+            await CompareCommandsAsync(cli, peer!, data, postgres, cliRuns);
         }
         return 0;
     }
@@ -167,6 +174,20 @@ internal static partial class EffectsDemoTiming
         var surveys = new SurveyQueries(db, new OrganisationDirectory(db), new SurveysOptions());
         return await new EffectEstimator(db, new EffectPanels(new UsageWeeklyFigures(db), surveys), new LearningQueries(db, suppression), suppression,
             new EffectsOptions(), TimeProvider.System).EstimateAllAsync(default);
+    }
+
+    /// <summary>Whether the PostgreSQL database already holds the demo municipality (it may not exist yet).</summary>
+    private static async Task<bool> HasDemoAsync(DatabaseProvider provider)
+    {
+        await using var db = new OppdriftDb(DataServices.Options(provider));
+        try
+        {
+            return await db.Agencies.AnyAsync();
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return false;
+        }
     }
 
     private static InterventionSources Sources(OppdriftDb db) =>
@@ -211,7 +232,7 @@ internal static partial class EffectsDemoTiming
     /// own timing of bringing the derived interventions in step and estimating (what it prints), and the whole process. The
     /// answers must be the same but for when they were computed.
     /// </summary>
-    private static async Task CompareCommandsAsync(string cli, string peer, string data, int runs)
+    private static async Task CompareCommandsAsync(string cli, string peer, string data, string? postgres, int runs)
     {
         var timings = new Dictionary<string, (List<double> Estimate, List<double> Process)> { ["this build"] = ([], []), ["peer"] = ([], []) };
         string? expected = null;
@@ -219,7 +240,7 @@ internal static partial class EffectsDemoTiming
         {
             foreach (var (label, dll) in new[] { ("peer", peer), ("this build", cli) })
             {
-                var (estimate, process, answer) = await RunCommandAsync(dll, data);
+                var (estimate, process, answer) = await RunCommandAsync(dll, data, postgres);
                 timings[label].Estimate.Add(estimate);
                 timings[label].Process.Add(process);
                 expected ??= answer;
@@ -246,10 +267,11 @@ internal static partial class EffectsDemoTiming
 
     private static double Median(List<double> sorted) => sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
-    private static async Task<(double Estimate, double Process, string Answer)> RunCommandAsync(string dll, string data)
+    private static async Task<(double Estimate, double Process, string Answer)> RunCommandAsync(string dll, string data, string? postgres)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { dll, "effects", "estimate", "--json", "--data", data })
+        string[] arguments = postgres is null ? [dll, "effects", "estimate", "--json", "--data", data] : [dll, "effects", "estimate", "--json", "--data", data, "--database", postgres];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -94,6 +94,10 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/effects/1", "effects-intervention", language, findings);
         await AuditAsync(page, "/effects/new", "effects-new", language, findings);
         await AuditAsync(page, "/effects/1/edit", "effects-edit", language, findings);
+        // An intervention done to units rather than whole agencies: its reach is shown unit by unit.
+        await page.GotoAsync("/effects");
+        var unitsPath = await page.GetByRole(AriaRole.Link, new() { Name = "Turnus og vaktbytte i Teams for hjemmetjenesten", Exact = true }).First.GetAttributeAsync("href");
+        await AuditAsync(page, unitsPath!, "effects-units", language, findings);
         // A process the demo moved, with its dated measures, and its move judged on minutes per case against processes that
         // did not move (derived by the effects job's first check, within a minute of the start).
         await page.GotoAsync("/processes");
