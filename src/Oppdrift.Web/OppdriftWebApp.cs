@@ -26,7 +26,7 @@ namespace Oppdrift.Web;
 /// <summary>Builds the web app: configuration, services, the request pipeline, and first-start work.</summary>
 public static class OppdriftWebApp
 {
-    public static readonly CultureInfo[] Cultures = [new("nb-NO"), new("en-GB")];
+    public static readonly CultureInfo[] Cultures = [.. Localized.Cultures];
 
     /// <summary>The log levels of appsettings.json; see docs/operations.md for turning SQL statements on.</summary>
     private static readonly Dictionary<string, string?> LoggingDefaults = new()

@@ -18,6 +18,7 @@ internal static class AccessModel
             e.Property(a => a.EntraRoles).HasConversion<int>();
             e.Ignore(a => a.EffectiveRoles);
             e.Property(a => a.SecurityStamp).HasMaxLength(64);
+            e.Property(a => a.Language).HasMaxLength(16);
             e.HasMany(a => a.Agencies).WithOne().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<AccountAgency>(e =>

@@ -59,6 +59,12 @@ public sealed class Account
     public DateTime CreatedAt { get; set; }
     public DateTime? LastSignInAt { get; set; }
 
+    /// <summary>
+    /// The language the account last signed in with ("nb-NO" or "en-GB"): what Oppdrift writes e-mails to it in, such as a
+    /// programme owner's warning that a recording expires. Null until its first sign-in, when e-mails are in Bokmål.
+    /// </summary>
+    public string? Language { get; set; }
+
     /// <summary>Wrong passwords in a row; reset by a right one.</summary>
     public int FailedSignIns { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -55,6 +56,34 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
     public const int MinimumPasswordLength = 12;
 
     public static string Normalize(string userName) => userName.Trim().ToLowerInvariant();
+
+    /// <summary>The language a sign-in is made in: the reader's chosen one in the web app; none outside a request (the command).</summary>
+    private static string? SignInLanguage() => Localized.Supported(CultureInfo.CurrentUICulture.Name)?.Name;
+
+    /// <summary>
+    /// The languages the accounts named last signed in with, by user name (case-insensitive); an account never signed in,
+    /// or a name with no account, is left out, and its e-mails are written in Bokmål.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, CultureInfo>> LanguagesAsync(OppdriftDb db, IEnumerable<string> userNames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(userNames);
+        var normalized = userNames.Where(n => !string.IsNullOrWhiteSpace(n)).Select(Normalize).Distinct(StringComparer.Ordinal).ToList();
+        var languages = new Dictionary<string, CultureInfo>(StringComparer.OrdinalIgnoreCase);
+        foreach (var chunk in normalized.Chunk(500))
+        {
+            var rows = await db.Accounts.AsNoTracking().Where(a => chunk.Contains(a.NormalizedUserName) && a.Language != null)
+                .Select(a => new { a.NormalizedUserName, a.Language }).ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                if (Localized.Supported(row.Language) is { } culture)
+                {
+                    languages[row.NormalizedUserName] = culture;
+                }
+            }
+        }
+        return languages;
+    }
 
     /// <summary>
     /// Creates the first administrator when no administrator exists, and returns the one-time
@@ -306,6 +335,7 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
             account.SecurityStamp = NewSecurityStamp();
         }
         account.LastSignInAt = now;
+        account.Language = SignInLanguage() ?? account.Language;
         AuditLog.Record(db, clock, account.UserName, "account.entra-sign-in", account.UserName, after: new { Tenant = tenantId, ObjectId = objectId });
         await db.SaveChangesAsync(cancellationToken);
         return new EntraSignIn(account, null);
@@ -534,6 +564,7 @@ public sealed class AccountService(OppdriftDb db, TimeProvider clock)
         account.FailedSignIns = 0;
         account.LockedOutUntil = null;
         account.LastSignInAt = now;
+        account.Language = SignInLanguage() ?? account.Language;
         AuditLog.Record(db, clock, account.UserName, breakGlassOnly is null ? "account.sign-in" : "account.break-glass-sign-in", account.UserName);
         await db.SaveChangesAsync(cancellationToken);
         return account;

@@ -99,9 +99,11 @@ public static class FollowUps
             var people = await new OrganisationDirectory(db).PeopleAsync(recipients, cancellationToken);
             var links = ReadLinks(session.FollowUpLinks).Value ?? [];
             var sent = 0;
-            foreach (var person in people.Values.Where(p => p.IsActive).OrderBy(p => p.Id))
+            var active = people.Values.Where(p => p.IsActive).OrderBy(p => p.Id).ToList();
+            var languages = await AccountService.LanguagesAsync(db, active.Select(p => p.UserPrincipalName), cancellationToken);
+            foreach (var person in active)
             {
-                db.OutgoingMail.Add(Mail(session, person, links, options, now));
+                db.OutgoingMail.Add(Mail(session, person, links, options, now, languages.GetValueOrDefault(person.UserPrincipalName)));
                 sent++;
             }
             AuditLog.Record(db, clock, TeamsAttendanceHarvest.SystemActor, Action, Programmes.SessionTarget(sessionId),
@@ -112,14 +114,14 @@ public static class FollowUps
         });
     }
 
-    private static readonly CultureInfo Bokmal = new("nb-NO");
-    private static readonly CultureInfo English = new("en-GB");
-
     /// <summary>
-    /// The follow-up e-mail. Oppdrift does not know a person's language (the directory import keeps no preferred
-    /// language), so the frame is written in Bokmål with an English line under it; the material is as the owner wrote it.
+    /// The follow-up e-mail. A person who has signed in to Oppdrift gets it in the language they signed in with
+    /// (<paramref name="language"/>); for anyone else Oppdrift does not know the language (the directory import keeps no
+    /// preferred language), so the frame is written in Bokmål with an English line under it. The material is as the
+    /// owner wrote it.
     /// </summary>
-    public static OutgoingMail Mail(LearningSession session, PersonRow person, IReadOnlyList<FollowUpLink> links, LearningOptions options, DateTime now)
+    public static OutgoingMail Mail(LearningSession session, PersonRow person, IReadOnlyList<FollowUpLink> links, LearningOptions options, DateTime now,
+        CultureInfo? language = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(person);
@@ -127,16 +129,19 @@ public static class FollowUps
         ArgumentNullException.ThrowIfNull(options);
         var body = new List<string>
         {
-            In(Bokmal, () => LearningText.Get("MailFollowUpBody", person.DisplayName, session.Title, LearningMail.When(session))),
-            In(English, () => LearningText.Get("MailFollowUpBodyEnglish", session.Title, LearningMail.When(session))),
+            Localized.In(language ?? Localized.Bokmal, () => LearningText.Get("MailFollowUpBody", person.DisplayName, session.Title, LearningMail.When(session))),
         };
+        if (language is null)
+        {
+            body.Add(Localized.In(Localized.English, () => LearningText.Get("MailFollowUpBodyEnglish", session.Title, LearningMail.When(session))));
+        }
         if (!string.IsNullOrWhiteSpace(session.FollowUpText))
         {
             body.Add(session.FollowUpText.Trim());
         }
         if (links.Count > 0)
         {
-            body.Add(In(Bokmal, () => LearningText.Get("MailFollowUpLinks")) + " / " + In(English, () => LearningText.Get("MailFollowUpLinks")) + "\n"
+            body.Add(Both(language, () => LearningText.Get("MailFollowUpLinks")) + "\n"
                 + string.Join("\n", links.Select(l => l.Title == l.Url ? "- " + l.Url : $"- {l.Title}: {l.Url}")));
         }
         if (LearningMail.SessionLink(session, options.PublicUrl) is { } page)
@@ -146,23 +151,14 @@ public static class FollowUps
         return new OutgoingMail
         {
             To = LearningPeople.MailOf(person),
-            Subject = In(Bokmal, () => LearningText.Get("MailFollowUpSubject", session.Title)) + " / " + In(English, () => LearningText.Get("MailFollowUpSubject", session.Title)),
+            Subject = Both(language, () => LearningText.Get("MailFollowUpSubject", session.Title)),
             Body = string.Join("\n\n", body),
             CreatedAt = now,
         };
     }
 
-    private static string In(CultureInfo culture, Func<string> text)
-    {
-        var (ui, format) = (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture);
-        try
-        {
-            (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture) = (culture, culture);
-            return text();
-        }
-        finally
-        {
-            (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture) = (ui, format);
-        }
-    }
+    /// <summary>A text in the reader's language, or in Bokmål and English when it is not known.</summary>
+    private static string Both(CultureInfo? language, Func<string> text) => language is not null
+        ? Localized.In(language, text)
+        : Localized.In(Localized.Bokmal, text) + " / " + Localized.In(Localized.English, text);
 }

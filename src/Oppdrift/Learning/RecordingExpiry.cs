@@ -125,6 +125,8 @@ public static class RecordingExpiry
         var owners = await db.Programmes.AsNoTracking().Where(p => programmeIds.Contains(p.Id))
             .Select(p => new { p.Id, p.Name, p.OwnerAccount }).ToDictionaryAsync(p => p.Id, cancellationToken);
         var directory = new OrganisationDirectory(db);
+        // Each owner is written to in the language they last signed in with; Bokmål when Oppdrift does not know it.
+        var languages = await AccountService.LanguagesAsync(db, owners.Values.Select(p => p.OwnerAccount ?? ""), cancellationToken);
         var addresses = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var queued = 0;
         foreach (var recording in due)
@@ -148,8 +150,9 @@ public static class RecordingExpiry
             var link = options.PublicUrl is { Length: > 0 } url
                 ? "\n\n" + url.TrimEnd('/') + "/learning/recordings/" + recording.Id.ToString(CultureInfo.InvariantCulture)
                 : "";
-            MailOutbox.Queue(db, to, LearningText.Get("MailRecordingExpiresSubject", recording.Title, Day(recording.ExpiresAt!.Value)),
-                LearningText.Get("MailRecordingExpiresBody", recording.Title, programme.Name, Day(recording.ExpiresAt.Value)) + link, now);
+            var language = languages.GetValueOrDefault(account) ?? Localized.Bokmal;
+            MailOutbox.Queue(db, to, Localized.In(language, () => LearningText.Get("MailRecordingExpiresSubject", recording.Title, Day(recording.ExpiresAt!.Value))),
+                Localized.In(language, () => LearningText.Get("MailRecordingExpiresBody", recording.Title, programme.Name, Day(recording.ExpiresAt!.Value))) + link, now);
             queued++;
         }
         await db.SaveChangesAsync(cancellationToken);

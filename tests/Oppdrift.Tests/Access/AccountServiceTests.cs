@@ -324,9 +324,24 @@ public sealed class AccountServiceTests
         await using var check = database.CreateContext();
         var stored = await check.Accounts.SingleAsync(a => a.Id == account.Id);
         Assert.DoesNotContain(kari.Value.OneTimePassword, stored.PasswordHash!, StringComparison.Ordinal);
-        var signedIn = await new AccountService(check, _clock).VerifyAsync("KARI@nordvik.kommune.no", kari.Value.OneTimePassword, default);
+        var (ui, format) = (System.Globalization.CultureInfo.CurrentUICulture, System.Globalization.CultureInfo.CurrentCulture);
+        Account? signedIn;
+        try
+        {
+            // Signed in from a page in English: e-mails to the account are written in English from now on.
+            System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("en-GB");
+            signedIn = await new AccountService(check, _clock).VerifyAsync("KARI@nordvik.kommune.no", kari.Value.OneTimePassword, default);
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentUICulture, System.Globalization.CultureInfo.CurrentCulture) = (ui, format);
+        }
         Assert.True(signedIn!.MustChangePassword);
         Assert.Equal(_clock.GetUtcNow().UtcDateTime, signedIn.LastSignInAt);
+        Assert.Equal("en-GB", signedIn.Language);
+        var languages = await AccountService.LanguagesAsync(check, ["Kari@Nordvik.Kommune.no", "ola@nordvik.kommune.no", "nobody@nordvik.kommune.no"], default);
+        Assert.Equal("en-GB", Assert.Single(languages, l => l.Key == "kari@nordvik.kommune.no").Value.Name); // Ola has not signed in: not known
+        Assert.Single(languages);
     }
 
     [Theory]

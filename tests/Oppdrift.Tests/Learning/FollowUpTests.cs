@@ -75,6 +75,16 @@ public sealed class FollowUpTests
         db.Attendance.Add(new Attendance { SessionId = session.Id, ImportId = import.Id, Name = "Gjest Utenfra" });
         await db.SaveChangesAsync();
 
+        // The third person has signed in to Oppdrift in English: theirs is written in English only.
+        db.Accounts.Add(new Oppdrift.Access.Account
+        {
+            UserName = people[2].UserPrincipalName,
+            NormalizedUserName = Oppdrift.Access.AccountService.Normalize(people[2].UserPrincipalName),
+            DisplayName = people[2].DisplayName,
+            Language = "en-GB",
+        });
+        await db.SaveChangesAsync();
+
         var options = LearningSeed.Options().Value;
         var clock = LearningSeed.Clock();
         // Before the session has ended (and the delay after it), nothing goes.
@@ -100,6 +110,13 @@ public sealed class FollowUpTests
         Assert.Contains("- Lysarkene: https://nordvik.sharepoint.com/lysark.pptx", mail.Body, StringComparison.Ordinal);
         Assert.Contains("- https://learn.microsoft.com/teams", mail.Body, StringComparison.Ordinal);
         Assert.Contains($"https://oppdrift.nordvik.kommune.no/learning/sessions/{session.Id}", mail.Body, StringComparison.Ordinal);
+        var english = mails.Single(m => m.To == people[2].Mail);
+        Assert.Equal("Follow-up: Andre økt", english.Subject);
+        Assert.StartsWith($"Hi {people[2].DisplayName},", english.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hei ", english.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("(English:", english.Body, StringComparison.Ordinal);
+        Assert.Contains("Links\n- Lysarkene: https://nordvik.sharepoint.com/lysark.pptx", english.Body, StringComparison.Ordinal);
+        Assert.Contains("Takk for sist! Her er lysarkene.", english.Body, StringComparison.Ordinal); // the owner's own words, as written
 
         var audit = await db.AuditEntries.Where(e => e.Action == FollowUps.Action).OrderBy(e => e.Id).ToListAsync();
         Assert.Equal([$"session:{session.Id}", $"session:{second.Id}"], audit.Select(e => e.Target).Order(StringComparer.Ordinal));

@@ -104,6 +104,8 @@ public sealed class RecordingExpiryTests
         Assert.Contains("Stream", mail.Body, StringComparison.Ordinal);
         Assert.Contains($"https://oppdrift.nordvik.kommune.no/learning/recordings/{recording.Id}", mail.Body, StringComparison.Ordinal);
 
+        Assert.StartsWith("Opptaket «", mail.Subject, StringComparison.Ordinal); // the owner has never signed in: Bokmål
+
         // The owner put the expiry off in Stream by ten days: the new date is warned of in its turn.
         var keeping = new RecordingKeeping(db, At(108), LearningSeed.Options());
         var changed = await keeping.ChangeAsync(recording.Id, new RecordingExpiryChange(RecordingKeep.Date, DateOnly.FromDateTime(LearningSeed.Now.UtcDateTime.AddDays(130)), null), Owner, ct);
@@ -142,6 +144,41 @@ public sealed class RecordingExpiryTests
         var policy = await keeping.ChangeAsync(recording.Id, new RecordingExpiryChange(RecordingKeep.Policy, null, null), Owner, ct);
         Assert.True(policy.Succeeded, policy.Error);
         Assert.Equal(LearningSeed.Now.UtcDateTime.AddDays(120), (await db.Recordings.AsNoTracking().SingleAsync(r => r.Id == recording.Id, ct)).ExpiresAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_warning_is_written_in_the_language_the_owner_last_signed_in_with(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        await RecordingAsync(db, database);
+        var ct = TestContext.Current.CancellationToken;
+        db.Accounts.Add(new Oppdrift.Access.Account
+        {
+            UserName = "Hanne.Eier@nordvik.kommune.no",
+            NormalizedUserName = Oppdrift.Access.AccountService.Normalize(Owner),
+            DisplayName = "Hanne Eier",
+            Language = "en-GB",
+        });
+        await db.SaveChangesAsync(ct);
+
+        // Written by the mail job, whatever the language it runs in.
+        var (ui, format) = (System.Globalization.CultureInfo.CurrentUICulture, System.Globalization.CultureInfo.CurrentCulture);
+        (System.Globalization.CultureInfo.CurrentUICulture, System.Globalization.CultureInfo.CurrentCulture) = (Oppdrift.Shared.Localized.Bokmal, Oppdrift.Shared.Localized.Bokmal);
+        try
+        {
+            Assert.Equal(1, await RecordingExpiry.QueueWarningsAsync(db, LearningSeed.Options().Value, At(107), ct));
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentUICulture, System.Globalization.CultureInfo.CurrentCulture) = (ui, format);
+        }
+
+        var mail = await db.OutgoingMail.AsNoTracking().SingleAsync(ct);
+        Assert.StartsWith("The recording “Opptak: dokumenthåndtering” expires ", mail.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain("utløper", mail.Body, StringComparison.Ordinal);
+        Assert.Matches(@"\d{1,2}\. [A-Z][a-z]+ \d{4}$", mail.Subject); // the month named in English
     }
 
     [Theory]
