@@ -1456,8 +1456,19 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int?>("Viewers")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("Views")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ViewsReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ViewsSource")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.HasKey("Id");
 

@@ -1398,8 +1398,19 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Viewers")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("Views")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ViewsReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ViewsSource")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 

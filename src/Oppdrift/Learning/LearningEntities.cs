@@ -216,8 +216,17 @@ public sealed class Recording
 
     public int DurationSeconds { get; set; }
 
-    /// <summary>Views of the recording where the owner knows them (from Stream's analytics); null when unknown.</summary>
+    /// <summary>Views of the recording in Stream: entered by the owner or read from Microsoft Graph; null when unknown.</summary>
     public int? Views { get; set; }
+
+    /// <summary>Distinct viewers in Stream, when Graph gives them (never entered by hand); null when unknown.</summary>
+    public int? Viewers { get; set; }
+
+    /// <summary>Where <see cref="Views"/> comes from; a figure the owner entered is not replaced by the scheduled read.</summary>
+    public RecordingViewsSource ViewsSource { get; set; }
+
+    /// <summary>When <see cref="Views"/> was read from Graph (UTC); null for an entered figure.</summary>
+    public DateTime? ViewsReadAt { get; set; }
 
     public string? TranscriptFileName { get; set; }
 
@@ -329,6 +338,15 @@ public sealed class DocumentDownload
 }
 
 /// <summary>Where a recording's expiry date comes from.</summary>
+public enum RecordingViewsSource
+{
+    /// <summary>Entered by the programme owner (Stream's own figure, copied by hand).</summary>
+    Entered = 0,
+
+    /// <summary>Read from Microsoft Graph's item analytics of the video file.</summary>
+    Graph = 1,
+}
+
 public enum RecordingExpirySource
 {
     /// <summary>The tenant's policy (<c>Learning:Recordings:ExpiryDays</c>) applied to the day the recording was made.</summary>

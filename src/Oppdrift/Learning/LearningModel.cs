@@ -161,6 +161,7 @@ internal static class LearningModel
         model.Entity<Recording>(e =>
         {
             e.Property(r => r.ExpirySource).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.ViewsSource).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(r => r.ExpiresAt);
         });
     }

@@ -49,6 +49,12 @@ public static class LearningModule
         services.AddScoped<TeamsTranscriptHarvest>();
         services.AddSingleton<TeamsTranscriptJob>();
         services.AddHostedService(provider => provider.GetRequiredService<TeamsTranscriptJob>());
+        var streamViews = new StreamViewsOptions();
+        configuration.GetSection(StreamViewsOptions.Section).Bind(streamViews);
+        services.AddSingleton(provider => new StreamViewsConnection(streamViews, graph, provider.GetKeyedService<HttpMessageHandler>(StreamViewsJob.Key)));
+        services.AddScoped<StreamViewsHarvest>();
+        services.AddSingleton<StreamViewsJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<StreamViewsJob>());
         services.TryAddSingleton<PageMessages>();
         services.AddHostedService<LearningMailJob>();
         return services;
@@ -81,6 +87,7 @@ public static class LearningModule
         forms.MapPost("/recordings/{id:int}/delete", DeleteRecordingFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/recordings/{id:int}/expiry", RecordingExpiryFromFormAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapPost("/recordings/{id:int}/transcript/teams", TranscriptFromTeamsAsync).RequireAuthorization(Policies.ProgrammeOwner);
+        forms.MapPost("/recordings/{id:int}/views/stream", ViewsFromStreamAsync).RequireAuthorization(Policies.ProgrammeOwner);
         forms.MapGet("/documents/{id:int}", DownloadAsync).RequireAuthorization(Policies.SignedIn).AuditsExport("learning.document");
         // The recording page's links to the video lead here: the view is counted (once a person and day), then the browser goes on to Stream.
         forms.MapGet("/recordings/{id:int}/watch", WatchAsync).RequireAuthorization(Policies.SignedIn);
@@ -527,6 +534,30 @@ public static class LearningModule
         return !result.Succeeded ? TypedResults.LocalRedirect(page + "?error=" + Uri.EscapeDataString(messages.Protect(Truncate(result.Error!))))
             : result.Value == TranscriptFetch.Stored ? TypedResults.LocalRedirect(page + "?done=TranscriptStored#transcript")
             : TypedResults.LocalRedirect(page + "?done=TranscriptKept#transcript");
+    }
+
+    /// <summary>
+    /// The owner reads the recording's views from Stream now rather than wait for the scheduled read; Graph's figure replaces
+    /// one the owner entered, since the owner asks for it. The harvest writes the audit entry when the figures change.
+    /// </summary>
+    private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> ViewsFromStreamAsync(int id, ClaimsPrincipal user,
+        PageMessages messages, OppdriftDb db, StreamViewsHarvest harvest, CancellationToken cancellationToken)
+    {
+        var recording = await db.Recordings.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var programme = recording is null ? null : await db.Programmes.AsNoTracking().SingleAsync(p => p.Id == recording.ProgrammeId, cancellationToken);
+        if (recording is null || programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var page = $"/learning/recordings/{id.ToString(CultureInfo.InvariantCulture)}";
+        var result = await harvest.FetchAsync(id, user.ActorName(), StreamViewsReadBy.Owner, cancellationToken);
+        return result.Succeeded
+            ? TypedResults.LocalRedirect(page + "?done=StreamViews#views")
+            : TypedResults.LocalRedirect(page + "?error=" + Uri.EscapeDataString(messages.Protect(Truncate(result.Error!))) + "#views");
     }
 
     /// <summary>The owner tells what became of a recording's expiry: cleared in Stream, moved to the programme's library, another date.</summary>

@@ -456,6 +456,7 @@ public sealed class AuthorizationMatrixTests
             $"/learning/sessions/{theirs.Session}/attendance", $"/learning/sessions/{theirs.Session}/attendance/teams", $"/learning/sessions/{theirs.Session}/cancel-session", $"/learning/programmes/{theirs.Programme}/documents",
             $"/learning/programmes/{theirs.Programme}/recordings", $"/learning/documents/{theirs.Document}/delete", $"/learning/recordings/{theirs.Recording}/delete",
             $"/learning/recordings/{theirs.Recording}/expiry", $"/learning/recordings/{theirs.Recording}/transcript/teams",
+            $"/learning/recordings/{theirs.Recording}/views/stream",
             $"/learning/participants/{theirs.Participant}/move", $"/learning/participants/{theirs.Participant}/remove",
         ];
         foreach (var url in managing)

@@ -274,6 +274,7 @@ internal sealed partial class MatrixSamples
             "/learning/recordings/{id:int}/watch" => $"/learning/recordings/{S(Recording)}/watch",
             "/learning/recordings/{id:int}/expiry" => $"/learning/recordings/{S(Recording)}/expiry",
             "/learning/recordings/{id:int}/transcript/teams" => $"/learning/recordings/{S(Recording)}/transcript/teams",
+            "/learning/recordings/{id:int}/views/stream" => $"/learning/recordings/{S(Recording)}/views/stream",
             "/learning/calendar/programmes/{token}.ics" => $"/learning/calendar/programmes/{ProgrammeFeed}.ics",
             "/learning/calendar/people/{token}.ics" => $"/learning/calendar/people/{await PersonFeedAsync()}.ics",
             "/processes/{ProcessId:int}" => $"/processes/{S(Process)}",
