@@ -233,6 +233,25 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         documents += await DocumentAsync(programmes, hybrid.Id, "Refleksjonsoppgaver for ledergruppen.txt",
             "Refleksjonsoppgaver for ledergruppen\n\n1. Hvordan bruker dere Teams-kanalene i dag, og hva bør gå i chat?\n2. Hvor ligger dokumentene deres, og finner nye medarbeidere dem?\n3. Hvordan deler dere kunnskap mellom kontordagene og hjemmekontordagene?\n4. Hva er én vane ledergruppen vil endre etter programmet?\n\nSkriv svarene i ledergruppens OneNote-notatblokk.", cancellationToken);
 
+        // A leader group that went through the programme last year and goes on as a network: the agency's leaders (those
+        // already in this term's cohort stay there, so the agency with most leaders not in it) and two agreements
+        // written down after modules.
+        var inTerm = allLeaders.Select(l => l.Id).ToHashSet();
+        var groupAgency = agencies.OrderByDescending(a => people.Count(p => p.AgencyId == a.Id && p.IsLeader && !inTerm.Contains(p.Id))).ThenBy(a => a.Id).First();
+        var groups = new Cohorts(db, clock);
+        var network = (await groups.CreateAsync(hybrid.Id, new CohortInput($"Ledergruppen i {groupAgency.Name}", DateOnly.FromDateTime(now.AddDays(-330)),
+            DateOnly.FromDateTime(now.AddDays(-150)), groupAgency.Id), Actor, cancellationToken)).Value!;
+        await groups.EnrolLeaderGroupAsync(network.Id, Actor, cancellationToken);
+        var agreements = new CohortNotes(db, clock);
+        foreach (var (days, topic, text, module) in new[]
+        {
+            (-300, CohortNoteTopic.MeetingRules, "Alle ledermøter har agenda i invitasjonen og starter i Teams fra møterommet, så de som er hjemme, får ordet først. Vi avslutter fem minutter før tiden.", modules[0]),
+            (-270, CohortNoteTopic.DocumentLocation, "Ledergruppens dokumenter ligger i kanalen «Ledergruppen» i Teams, ikke på e-post eller på OneDrive. Referatene skrives i møtenotatene.", modules[1]),
+        })
+        {
+            await agreements.AddAsync(network.Id, new CohortNoteInput(DateOnly.FromDateTime(now.AddDays(days)), topic, text, module.Id), Actor, cancellationToken);
+        }
+
         // Employees already registered for the next breakfast webinars.
         var upcoming = await db.LearningSessions.Where(s => s.ProgrammeId == breakfast.Id && s.StartsAt > now).OrderBy(s => s.StartsAt).Take(2).ToListAsync(cancellationToken);
         var reg = new Registrations(db, clock, options);

@@ -119,6 +119,10 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/learning/programmes/2/cohorts", "learning-cohorts", language, findings);
         var cohortLink = await page.Locator("a[href^='/learning/programmes/2/cohorts/']").First.GetAttributeAsync("href");
         await AuditAsync(page, cohortLink! + "?q=a", "learning-cohort", language, findings);
+        // The third, "Hybrid ledelse", has a leader group that has ended and goes on as a network, with its agreements.
+        await AuditAsync(page, "/learning/programmes/3/cohorts", "learning-cohorts-networks", language, findings);
+        var networkLink = await page.Locator("section[aria-labelledby='networks'] a[href^='/learning/programmes/3/cohorts/']").First.GetAttributeAsync("href");
+        await AuditAsync(page, networkLink!, "learning-cohort-network", language, findings);
         // The leader school has a completion rule: its results page shows completion per cohort and per agency.
         await AuditAsync(page, "/learning/programmes/2/results", "learning-results-completion", language, findings);
         await AuditAsync(page, "/learning/sessions/1", "learning-session-past", language, findings);

@@ -37,6 +37,7 @@ public sealed class OppdriftDb(DbContextOptions<OppdriftDb> options) : DbContext
     public DbSet<ProgrammeAgency> ProgrammeAgencies => Set<ProgrammeAgency>();
     public DbSet<ProgrammeModule> ProgrammeModules => Set<ProgrammeModule>();
     public DbSet<Cohort> Cohorts => Set<Cohort>();
+    public DbSet<CohortNote> CohortNotes => Set<CohortNote>();
     public DbSet<Participant> Participants => Set<Participant>();
     public DbSet<LeaderProposalDecision> LeaderProposalDecisions => Set<LeaderProposalDecision>();
     public DbSet<LearningSession> LearningSessions => Set<LearningSession>();

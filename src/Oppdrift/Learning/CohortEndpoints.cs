@@ -17,14 +17,26 @@ namespace Oppdrift.Learning;
 
 public static class CohortEndpoints
 {
-    public sealed record CohortResponse(int Id, string Name, DateOnly? StartsOn, int Participants);
+    /// <summary>A cohort: <c>network</c> is true once its end date has passed and it goes on as a network.</summary>
+    public sealed record CohortResponse(int Id, string Name, DateOnly? StartsOn, int Participants, DateOnly? EndsOn, int? AgencyId, bool Network);
 
     public sealed record ParticipantResponse(int Id, int PersonId, string Name, string UserPrincipalName, int? AgencyId, DateTime JoinedAt, int Registered, int Attended,
         int Watched, bool? Completed);
 
-    public sealed record CohortDetailResponse(int Id, string Name, DateOnly? StartsOn, int Sessions, int HeldSessions, IReadOnlyList<ParticipantResponse> Participants);
+    public sealed record CohortDetailResponse(int Id, string Name, DateOnly? StartsOn, int Sessions, int HeldSessions, IReadOnlyList<ParticipantResponse> Participants,
+        DateOnly? EndsOn, int? AgencyId, bool Network);
 
-    public sealed record CohortRequest(string? Name, DateOnly? StartsOn);
+    public sealed record CohortRequest(string? Name, DateOnly? StartsOn, DateOnly? EndsOn, int? AgencyId);
+
+    /// <summary>
+    /// A note of what the group agreed; <c>afterModule</c> and <c>beforeModule</c> name the modules it falls between
+    /// (given, or worked out from its date and the programme's sessions).
+    /// </summary>
+    public sealed record NoteResponse(int Id, DateOnly On, string Topic, string Text, int? ModuleId, string? AfterModule, string? BeforeModule, string Author,
+        DateTime CreatedAt, DateTime? UpdatedAt);
+
+    /// <summary>A note to add: <c>topic</c> is one of MeetingRules, DocumentLocation, SharingPractice, Other; <c>moduleId</c> is optional.</summary>
+    public sealed record NoteRequest(DateOnly? On, string? Topic, string? Text, int? ModuleId);
 
     /// <summary>Whom to enrol; any combination of the four, at least one.</summary>
     public sealed record EnrolRequest(int[]? PersonIds, int? UnitId, int? AgencyId, int? LeadersOf);
@@ -47,13 +59,18 @@ public static class CohortEndpoints
         api.MapPost("/{cohortId:int}/participants", EnrolAsync).RequireAuthorization(Policies.ProgrammeOwner)
             .WithDescription("Enrols people from a JSON body { \"personIds\": [..], \"unitId\": n, \"agencyId\": n, \"leadersOf\": n } (any of them): by id, a unit, "
                 + "an agency or an agency's leaders; enrolling someone again changes nothing.");
+        api.MapGet("/{cohortId:int}/notes", NotesAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("What the cohort (a leader group) agreed, newest first, each with its date, topic, text, author and the modules it falls between.");
+        api.MapPost("/{cohortId:int}/notes", AddNoteAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Writes down an agreement of the cohort from a JSON body: { \"on\": \"2026-03-01\", \"topic\": \"MeetingRules\" (or DocumentLocation, "
+                + "SharingPractice, Other), \"text\": \"…\", \"moduleId\": n (optional) }. Also after the cohort has ended.");
     }
 
     private static async Task<Programme?> ManagedAsync(OppdriftDb db, int programmeId, CancellationToken cancellationToken) =>
         await db.Programmes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == programmeId, cancellationToken);
 
     private static async Task<Results<Ok<IReadOnlyList<CohortResponse>>, NotFound, ForbidHttpResult>> ListAsync(int id, ClaimsPrincipal user, OppdriftDb db,
-        CancellationToken cancellationToken)
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var programme = await ManagedAsync(db, id, cancellationToken);
         if (programme is null)
@@ -67,7 +84,9 @@ public static class CohortEndpoints
         var counts = await db.Participants.Where(p => p.ProgrammeId == id && p.CohortId != null).GroupBy(p => p.CohortId!.Value)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
         var cohorts = await db.Cohorts.AsNoTracking().Where(c => c.ProgrammeId == id).OrderBy(c => c.StartsOn).ThenBy(c => c.Name).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<CohortResponse>>([.. cohorts.Select(c => new CohortResponse(c.Id, c.Name, c.StartsOn, counts.GetValueOrDefault(c.Id)))]);
+        var today = ViewCounting.Day(clock.GetUtcNow().UtcDateTime);
+        return TypedResults.Ok<IReadOnlyList<CohortResponse>>([.. cohorts.Select(c => new CohortResponse(c.Id, c.Name, c.StartsOn, counts.GetValueOrDefault(c.Id), c.EndsOn,
+            c.AgencyId, Cohorts.HasEnded(c, today)))]);
     }
 
     private static async Task<Results<Created<CohortResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> CreateAsync(int id, HttpRequest request,
@@ -87,13 +106,14 @@ public static class CohortEndpoints
         {
             return refusal!;
         }
-        var result = await cohorts.CreateAsync(id, new CohortInput(body.Name ?? "", body.StartsOn), user.ActorName(), cancellationToken);
+        var result = await cohorts.CreateAsync(id, new CohortInput(body.Name ?? "", body.StartsOn, body.EndsOn, body.AgencyId), user.ActorName(), cancellationToken);
         if (!result.Succeeded)
         {
             return Problem(result.Field, result.Error!);
         }
         var cohort = result.Value!;
-        return TypedResults.Created($"/api/learning/programmes/{id}/cohorts/{cohort.Id}", new CohortResponse(cohort.Id, cohort.Name, cohort.StartsOn, 0));
+        return TypedResults.Created($"/api/learning/programmes/{id}/cohorts/{cohort.Id}", new CohortResponse(cohort.Id, cohort.Name, cohort.StartsOn, 0, cohort.EndsOn,
+            cohort.AgencyId, Cohorts.HasEnded(cohort, cohorts.Today)));
     }
 
     private static async Task<Results<Ok<CohortDetailResponse>, NotFound, ForbidHttpResult>> DetailAsync(int id, int cohortId, ClaimsPrincipal user, OppdriftDb db,
@@ -115,8 +135,68 @@ public static class CohortEndpoints
         return TypedResults.Ok(new CohortDetailResponse(cohort.Id, cohort.Name, cohort.StartsOn, await sessions.CountAsync(cancellationToken),
             await sessions.CountAsync(s => s.StartsAt <= now, cancellationToken),
             [.. rows.Select(r => new ParticipantResponse(r.ParticipantId, r.Person.Id, r.Person.DisplayName, r.Person.UserPrincipalName, r.Person.AgencyId, r.JoinedAt,
-                r.Registered, r.Attended, r.Watched, r.Completed))]));
+                r.Registered, r.Attended, r.Watched, r.Completed))], cohort.EndsOn, cohort.AgencyId, Cohorts.HasEnded(cohort, cohorts.Today)));
     }
+
+    private static async Task<Results<Ok<IReadOnlyList<NoteResponse>>, NotFound, ForbidHttpResult>> NotesAsync(int id, int cohortId, ClaimsPrincipal user, OppdriftDb db,
+        CohortNotes notes, CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, id, cancellationToken);
+        var exists = programme is not null && await db.Cohorts.AnyAsync(c => c.Id == cohortId && c.ProgrammeId == id, cancellationToken);
+        if (programme is null || !exists)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        return TypedResults.Ok<IReadOnlyList<NoteResponse>>([.. (await notes.ListAsync(cohortId, cancellationToken)).Select(Note)]);
+    }
+
+    private static async Task<Results<Created<NoteResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> AddNoteAsync(int id, int cohortId,
+        HttpRequest request, ClaimsPrincipal user, OppdriftDb db, CohortNotes notes, CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, id, cancellationToken);
+        var exists = programme is not null && await db.Cohorts.AnyAsync(c => c.Id == cohortId && c.ProgrammeId == id, cancellationToken);
+        if (programme is null || !exists)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var (body, refusal) = await ReadAsync<NoteRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return refusal!;
+        }
+        CohortNoteTopic? topic = null;
+        if (body.Topic is not null)
+        {
+            if (CohortNotes.ParseTopic(body.Topic) is not { } parsed)
+            {
+                return Problem("topic", LearningText.Get("NoteTopicRequired"));
+            }
+            topic = parsed;
+        }
+        var result = await notes.AddAsync(cohortId, new CohortNoteInput(body.On, topic, body.Text, body.ModuleId), user.ActorName(), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return Problem(JsonField(result.Field), result.Error!);
+        }
+        var added = (await notes.ListAsync(cohortId, cancellationToken)).Single(n => n.Note.Id == result.Value!.Id);
+        return TypedResults.Created($"/api/learning/programmes/{id}/cohorts/{cohortId}/notes", Note(added));
+    }
+
+    private static NoteResponse Note(CohortNoteView view) =>
+        new(view.Note.Id, view.Note.On, view.Note.Topic.ToString(), view.Note.Text, view.Note.ModuleId, view.After?.Title, view.Before?.Title, view.Note.Author,
+            view.Note.CreatedAt, view.Note.UpdatedAt);
+
+    /// <summary>A field the service names (as the form does, "ModuleId") as the JSON body spells it ("moduleId").</summary>
+    private static string? JsonField(string? field) =>
+        string.IsNullOrEmpty(field) ? field : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(field);
 
     private static async Task<Results<Ok<EnrolResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> EnrolAsync(int id, int cohortId, HttpRequest request,
         ClaimsPrincipal user, OppdriftDb db, Cohorts cohorts, CancellationToken cancellationToken)

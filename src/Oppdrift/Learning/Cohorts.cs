@@ -10,7 +10,11 @@ using Oppdrift.Shared;
 
 namespace Oppdrift.Learning;
 
-public sealed record CohortInput(string Name, DateOnly? StartsOn);
+/// <summary>
+/// A cohort's fields: its name, first and last day (after the last it goes on as a network), and the agency whose leader
+/// group it is, if it is one.
+/// </summary>
+public sealed record CohortInput(string Name, DateOnly? StartsOn, DateOnly? EndsOn = null, int? AgencyId = null);
 
 /// <summary>
 /// Whom to enrol: people by id, everyone active in a unit or an agency, and the leaders of an agency (people whose
@@ -34,9 +38,19 @@ public sealed class Cohorts(OppdriftDb db, TimeProvider clock)
 
     private OrganisationDirectory Directory => new(db);
 
+    /// <summary>Today in Oslo, the day a cohort's end is counted by.</summary>
+    public DateOnly Today => ViewCounting.Day(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Whether the cohort's last day is behind <paramref name="today"/>: it has ended and goes on as a network.</summary>
+    public static bool HasEnded(Cohort cohort, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        return cohort.EndsOn is { } end && end < today;
+    }
+
     public async Task<Result<Cohort>> CreateAsync(int programmeId, CohortInput input, string actor, CancellationToken cancellationToken)
     {
-        if (Validate(input) is { } error)
+        if (await ValidateAsync(input, cancellationToken) is { } error)
         {
             return Result<Cohort>.Fail(error.Field, error.Message);
         }
@@ -44,17 +58,21 @@ public sealed class Cohorts(OppdriftDb db, TimeProvider clock)
         {
             return Result<Cohort>.Fail("programme", LearningText.Get("ProgrammeNotFound"));
         }
-        var cohort = new Cohort { ProgrammeId = programmeId, Name = input.Name.Trim(), StartsOn = input.StartsOn };
+        var cohort = new Cohort { ProgrammeId = programmeId, Name = input.Name.Trim(), StartsOn = input.StartsOn, EndsOn = input.EndsOn, AgencyId = input.AgencyId };
         db.Cohorts.Add(cohort);
-        AuditLog.Record(db, clock, actor, "learning.cohort.create", Programmes.ProgrammeTarget(programmeId), after: new { Cohort = cohort.Name, CohortStartsOn = cohort.StartsOn });
+        AuditLog.Record(db, clock, actor, "learning.cohort.create", Programmes.ProgrammeTarget(programmeId),
+            after: new { Cohort = cohort.Name, CohortStartsOn = cohort.StartsOn, CohortEndsOn = cohort.EndsOn, CohortAgencyId = cohort.AgencyId });
         await db.SaveChangesAsync(cancellationToken);
         return Result<Cohort>.Ok(cohort);
     }
 
-    /// <summary>Renames or re-dates a cohort; the audit entry names only what changed, and a save that changes nothing writes nothing.</summary>
+    /// <summary>
+    /// Renames, re-dates or re-assigns a cohort to an agency's leader group; the audit entry names only what changed, and a
+    /// save that changes nothing writes nothing.
+    /// </summary>
     public async Task<Result<Cohort>> UpdateAsync(int cohortId, CohortInput input, string actor, CancellationToken cancellationToken)
     {
-        if (Validate(input) is { } error)
+        if (await ValidateAsync(input, cancellationToken) is { } error)
         {
             return Result<Cohort>.Fail(error.Field, error.Message);
         }
@@ -66,6 +84,8 @@ public sealed class Cohorts(OppdriftDb db, TimeProvider clock)
         var changes = new AuditChanges();
         changes.Set("Cohort", cohort.Name, input.Name.Trim(), v => cohort.Name = v);
         changes.Set("CohortStartsOn", cohort.StartsOn, input.StartsOn, v => cohort.StartsOn = v);
+        changes.Set("CohortEndsOn", cohort.EndsOn, input.EndsOn, v => cohort.EndsOn = v);
+        changes.Set("CohortAgencyId", cohort.AgencyId, input.AgencyId, v => cohort.AgencyId = v);
         if (changes.Any)
         {
             AuditLog.Record(db, clock, actor, "learning.cohort.update", Programmes.ProgrammeTarget(cohort.ProgrammeId), changes.Before, changes.After);
@@ -90,8 +110,10 @@ public sealed class Cohorts(OppdriftDb db, TimeProvider clock)
         {
             participant.CohortId = null;
         }
+        // The cohort's notes go with it (the database cascades); the entry counts them.
+        var notes = await db.CohortNotes.CountAsync(n => n.CohortId == cohortId, cancellationToken);
         AuditLog.Record(db, clock, actor, "learning.cohort.delete", Programmes.ProgrammeTarget(cohort.ProgrammeId),
-            before: new { Cohort = cohort.Name, CohortStartsOn = cohort.StartsOn, Participants = participants.Count });
+            before: new { Cohort = cohort.Name, CohortStartsOn = cohort.StartsOn, Participants = participants.Count, Notes = notes });
         db.Cohorts.Remove(cohort);
         await db.SaveChangesAsync(cancellationToken);
         return Result<int>.Ok(participants.Count);
@@ -207,6 +229,24 @@ public sealed class Cohorts(OppdriftDb db, TimeProvider clock)
         return Result<EnrolmentOutcome>.Ok(new EnrolmentOutcome(added, already, elsewhere));
     }
 
+    /// <summary>
+    /// Enrols a leader group's members: the active leaders of the cohort's agency, as "all leaders of agency X" does.
+    /// A cohort that is no agency's leader group is refused.
+    /// </summary>
+    public async Task<Result<EnrolmentOutcome>> EnrolLeaderGroupAsync(int cohortId, string actor, CancellationToken cancellationToken)
+    {
+        var cohort = await db.Cohorts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == cohortId, cancellationToken);
+        if (cohort is null)
+        {
+            return Result<EnrolmentOutcome>.Fail("cohort", LearningText.Get("CohortNotFound"));
+        }
+        if (cohort.AgencyId is not { } agency)
+        {
+            return Result<EnrolmentOutcome>.Fail("AgencyId", LearningText.Get("CohortNoLeaderGroup"));
+        }
+        return await EnrolAsync(cohortId, new EnrolmentRequest([], LeadersOfAgencyId: agency), actor, cancellationToken);
+    }
+
     /// <summary>Moves a participant to another cohort of the same programme, or to none (null).</summary>
     public async Task<Result<Participant>> MoveAsync(int participantId, int? cohortId, string actor, CancellationToken cancellationToken)
     {
@@ -286,7 +326,7 @@ public sealed class Cohorts(OppdriftDb db, TimeProvider clock)
     public async Task<IReadOnlyList<PersonRow>> SearchPeopleAsync(string text, int limit, CancellationToken cancellationToken) =>
         await Directory.SearchPeopleAsync(text, limit, cancellationToken);
 
-    private static (string Field, string Message)? Validate(CohortInput input)
+    private async Task<(string Field, string Message)?> ValidateAsync(CohortInput input, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Name))
         {
@@ -295,6 +335,14 @@ public sealed class Cohorts(OppdriftDb db, TimeProvider clock)
         if (input.Name.Trim().Length > 200)
         {
             return ("Name", LearningText.Get("FieldTooLong", LearningText.Get("CohortName"), 200));
+        }
+        if (input.EndsOn is { } end && input.StartsOn is { } start && end < start)
+        {
+            return ("EndsOn", LearningText.Get("CohortEndsBeforeStart"));
+        }
+        if (input.AgencyId is { } agencyId && await Directory.AgencyAsync(agencyId, cancellationToken) is null)
+        {
+            return ("AgencyId", LearningText.Get("EnrolUnknownAgency", agencyId));
         }
         return null;
     }

@@ -74,6 +74,44 @@ public sealed class Cohort
     public int ProgrammeId { get; set; }
     public required string Name { get; set; }
     public DateOnly? StartsOn { get; set; }
+
+    /// <summary>
+    /// The last day of the programme for this cohort; after it the group goes on as a network (members and notes kept).
+    /// Null: no end set.
+    /// </summary>
+    public DateOnly? EndsOn { get; set; }
+
+    /// <summary>The agency whose leader group this cohort is ("Hybrid ledelse" is run for a leader group); null for other cohorts.</summary>
+    public int? AgencyId { get; set; }
+}
+
+/// <summary>What a cohort's note is about: the agreements a leader group makes during a programme.</summary>
+public enum CohortNoteTopic
+{
+    MeetingRules = 0,
+    DocumentLocation = 1,
+    SharingPractice = 2,
+    Other = 3,
+}
+
+/// <summary>A dated note of what a cohort (a leader group) agreed, optionally after which of the programme's modules.</summary>
+public sealed class CohortNote
+{
+    public int Id { get; set; }
+    public int CohortId { get; set; }
+
+    /// <summary>The day the group agreed it, as the author gives it (not the day it was written down).</summary>
+    public DateOnly On { get; set; }
+
+    public CohortNoteTopic Topic { get; set; }
+    public required string Text { get; set; }
+
+    /// <summary>The programme module the agreement was made after; null when not tied to one.</summary>
+    public int? ModuleId { get; set; }
+
+    public required string Author { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? UpdatedAt { get; set; }
 }
 
 /// <summary>

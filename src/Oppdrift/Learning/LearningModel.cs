@@ -36,6 +36,17 @@ internal static class LearningModel
         {
             e.ToTable("learning_cohorts");
             e.Property(c => c.Name).HasMaxLength(200);
+            e.HasOne<Agency>().WithMany().HasForeignKey(c => c.AgencyId).OnDelete(DeleteBehavior.SetNull);
+        });
+        model.Entity<CohortNote>(e =>
+        {
+            e.ToTable("learning_cohort_notes");
+            e.Property(n => n.Text).HasMaxLength(CohortNotes.MaxText);
+            e.Property(n => n.Author).HasMaxLength(256);
+            e.Property(n => n.Topic).HasConversion<string>().HasMaxLength(32);
+            e.HasIndex(n => new { n.CohortId, n.On });
+            e.HasOne<Cohort>().WithMany().HasForeignKey(n => n.CohortId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<ProgrammeModule>().WithMany().HasForeignKey(n => n.ModuleId).OnDelete(DeleteBehavior.SetNull);
         });
         model.Entity<LeaderProposalDecision>(e =>
         {

@@ -28,6 +28,7 @@ public static class LearningModule
         services.AddScoped<Registrations>();
         services.AddScoped<Programmes>();
         services.AddScoped<Cohorts>();
+        services.AddScoped<CohortNotes>();
         services.AddScoped<LeaderProposals>();
         services.AddScoped<Completion>();
         services.AddScoped<KnowledgeSync>();

@@ -213,4 +213,186 @@ public sealed class CohortWebTests
             Assert.Equal(1, await db.Cohorts.CountAsync(c => c.ProgrammeId == programmeId));
         }
     }
+
+    private static FormUrlEncodedContent Form(string handler, string token, params (string Key, string Value)[] fields) =>
+        new(new Dictionary<string, string>(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)))
+        {
+            ["_handler"] = handler,
+            ["__RequestVerificationToken"] = token,
+        });
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_leader_group_is_set_up_enrolled_and_keeps_dated_notes_on_its_page_and_through_the_api_and_goes_on_as_a_network(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        int programmeId;
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var programme = await scope.ServiceProvider.GetRequiredService<Programmes>().CreateAsync(new ProgrammeInput("Hybrid ledelse", "For ledergrupper.", "Sentralt M365-team",
+                Owner, null, ProgrammeAudience.Leaders, [], "", "", ["Bedre møter", "Dokumenthåndtering"]), Owner, default);
+            Assert.True(programme.Succeeded, programme.Error);
+            programmeId = programme.Value!.Id;
+        }
+        int agencyId;
+        string agencyName;
+        List<string> leaderNames;
+        await using (var db = app.Database.CreateContext())
+        {
+            agencyId = await db.People.Where(p => p.IsActive && p.IsLeader && p.AgencyId != null).GroupBy(p => p.AgencyId!.Value)
+                .OrderByDescending(g => g.Count()).Select(g => g.Key).FirstAsync();
+            agencyName = await db.Agencies.Where(a => a.Id == agencyId).Select(a => a.Name).SingleAsync();
+            leaderNames = await db.People.Where(p => p.IsActive && p.IsLeader && p.AgencyId == agencyId).Select(p => p.DisplayName).ToListAsync();
+        }
+        using var owner = await app.SignInAsAsync(Owner, Roles.Employee | Roles.ProgrammeOwner);
+        using var otherOwner = await app.SignInAsync(Roles.Employee | Roles.ProgrammeOwner);
+        var list = $"/learning/programmes/{programmeId}/cohorts";
+        var agency = agencyId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // An end before the start is refused on the field, and nothing is created.
+        using (var early = await owner.PostAsync(list, Form("new-cohort", RunningApp.AntiforgeryToken(await owner.GetStringAsync(list)),
+            ("Form.Name", "Ledergruppe helse"), ("Form.StartsOn", "2024-01-10"), ("Form.EndsOn", "2024-01-09"), ("Form.AgencyId", agency))))
+        {
+            Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+            var html = WebUtility.HtmlDecode(await early.Content.ReadAsStringAsync());
+            Assert.Contains("<p class=\"ds-validation-message\" id=\"c-ends-error\">Sluttdato: kan ikke være før oppstart.</p>", html, StringComparison.Ordinal);
+            Assert.Matches("id=\"c-ends\"[^>]*aria-invalid=\"true\"", html);
+        }
+        using var created = await owner.PostAsync(list, Form("new-cohort", RunningApp.AntiforgeryToken(await owner.GetStringAsync(list)),
+            ("Form.Name", "Ledergruppe helse"), ("Form.StartsOn", "2024-01-10"), ("Form.EndsOn", "2024-06-30"), ("Form.AgencyId", agency)));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var cohortPage = Location(created).Split('?')[0];
+        var cohortId = int.Parse(cohortPage[(list.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+        // The group's page names its agency and says it has ended and goes on as a network; the list puts it under "Nettverk".
+        var page = WebUtility.HtmlDecode(await owner.GetStringAsync(cohortPage));
+        Assert.Contains($"Ledergruppen i {agencyName}", page, StringComparison.Ordinal);
+        Assert.Contains("fortsetter som nettverk", page, StringComparison.Ordinal);
+        var cohorts = WebUtility.HtmlDecode(await owner.GetStringAsync(list));
+        var networks = cohorts.IndexOf("id=\"networks\">Nettverk</h2>", StringComparison.Ordinal);
+        Assert.True(networks > 0, "no network heading");
+        Assert.True(cohorts.IndexOf($">Ledergruppe helse</a>", networks, StringComparison.Ordinal) > networks);
+        Assert.Contains($"<td>{agencyName}</td>", cohorts, StringComparison.Ordinal);
+
+        // One button enrols the agency's leaders, also after the end.
+        using (var enrolled = await owner.PostAsync(cohortPage, Form("enrol-leader-group", RunningApp.AntiforgeryToken(page))))
+        {
+            Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+            var html = WebUtility.HtmlDecode(await enrolled.Content.ReadAsStringAsync());
+            Assert.All(leaderNames, name => Assert.Contains(name, html, StringComparison.Ordinal));
+        }
+
+        // A note too long is refused on its field, keeping what was written; a good one is saved and shown.
+        var tooLong = new string('x', CohortNotes.MaxText + 1);
+        using (var refused = await owner.PostAsync(cohortPage, Form("note", RunningApp.AntiforgeryToken(await owner.GetStringAsync(cohortPage)),
+            ("Note.On", "2024-03-01"), ("Note.Topic", "MeetingRules"), ("Note.Text", tooLong))))
+        {
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+            Assert.Contains("id=\"n-text-error\">Hva dere ble enige om kan ha høyst 2", html, StringComparison.Ordinal);
+            Assert.Contains(tooLong, html, StringComparison.Ordinal);
+        }
+        using var added = await owner.PostAsync(cohortPage, Form("note", RunningApp.AntiforgeryToken(await owner.GetStringAsync(cohortPage)),
+            ("Note.On", "2024-03-01"), ("Note.Topic", "MeetingRules"), ("Note.Text", "Vi starter møtene presis og avslutter fem på.")));
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.StartsWith($"{cohortPage}?done=NoteAdded", Location(added), StringComparison.Ordinal);
+        int noteId;
+        await using (var db = app.Database.CreateContext())
+        {
+            var note = await db.CohortNotes.SingleAsync(n => n.CohortId == cohortId);
+            Assert.Equal(new DateOnly(2024, 3, 1), note.On);
+            Assert.Equal(CohortNoteTopic.MeetingRules, note.Topic);
+            Assert.Equal(Owner, note.Author);
+            noteId = note.Id;
+        }
+        page = WebUtility.HtmlDecode(await owner.GetStringAsync(cohortPage));
+        Assert.Contains("Vi starter møtene presis og avslutter fem på.", page, StringComparison.Ordinal);
+        Assert.Contains("Møteregler", page, StringComparison.Ordinal);
+        Assert.Contains("Uten modul", page, StringComparison.Ordinal);
+
+        // Edited from its own link, then tied to the first module.
+        var edit = WebUtility.HtmlDecode(await owner.GetStringAsync($"{cohortPage}?note={noteId}"));
+        Assert.Contains("Endre avtalen", edit, StringComparison.Ordinal);
+        Assert.Contains($"name=\"Note.Id\" value=\"{noteId}\"", edit, StringComparison.Ordinal);
+        int firstModule;
+        await using (var db = app.Database.CreateContext())
+        {
+            firstModule = await db.ProgrammeModules.Where(m => m.ProgrammeId == programmeId && m.Position == 1).Select(m => m.Id).SingleAsync();
+        }
+        using (var changed = await owner.PostAsync($"{cohortPage}?note={noteId}", Form("note", RunningApp.AntiforgeryToken(edit), ("Note.Id", $"{noteId}"),
+            ("Note.On", "2024-03-01"), ("Note.Topic", "DocumentLocation"), ("Note.ModuleId", $"{firstModule}"), ("Note.Text", "Dokumentene ligger i teamets SharePoint."))))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+            Assert.StartsWith($"{cohortPage}?done=NoteUpdated", Location(changed), StringComparison.Ordinal);
+        }
+        page = WebUtility.HtmlDecode(await owner.GetStringAsync(cohortPage));
+        Assert.Contains("Mellom modul 1: Bedre møter og modul 2: Dokumenthåndtering", page, StringComparison.Ordinal);
+        Assert.Contains("Hvor dokumentene ligger", page, StringComparison.Ordinal);
+
+        // Another owner can neither write nor delete a note of this programme.
+        var otherToken = RunningApp.AntiforgeryToken(await otherOwner.GetStringAsync("/learning"));
+        foreach (var (handler, field) in new[] { ("note", "Note.Id"), ("delete-note", "DeleteNote.Id") })
+        {
+            using var refused = await otherOwner.PostAsync(cohortPage, Form(handler, otherToken, (field, $"{noteId}"), ("Note.On", "2024-03-02"), ("Note.Topic", "Other"),
+                ("Note.Text", "Kapret")));
+            Assert.True(refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.BadRequest
+                || (refused.StatusCode == HttpStatusCode.Redirect && Location(refused).StartsWith("/account/access-denied", StringComparison.Ordinal)),
+                $"{handler}: {refused.StatusCode} {Location(refused)}");
+        }
+
+        // The API: a script reads the notes and adds one; bad input is refused by field; another owner is refused.
+        var ownerApi = await RunningApp.WithApiTokenAsync(owner);
+        var otherApi = await RunningApp.WithApiTokenAsync(otherOwner);
+        var api = $"/api/learning/programmes/{programmeId}/cohorts/{cohortId}/notes";
+        using (var posted = await ownerApi.PostAsJsonAsync(api, new { on = "2024-09-01", topic = "SharingPractice", text = "Vi deler erfaringer i kanalen hver fredag." }))
+        {
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+            var body = await posted.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("SharingPractice", body.GetProperty("topic").GetString());
+            Assert.Equal(JsonValueKind.Null, body.GetProperty("afterModule").ValueKind);
+        }
+        foreach (var (body, field) in new (object Body, string Field)[]
+        {
+            (new { on = "2024-09-01", topic = "Lunsj", text = "Tekst" }, "topic"),
+            (new { on = "2024-09-01", topic = "Other", text = tooLong }, "text"),
+            (new { topic = "Other", text = "Tekst" }, "on"),
+            (new { on = "2024-09-01", topic = "Other", text = "Tekst", moduleId = 999_999 }, "moduleId"),
+        })
+        {
+            using var bad = await ownerApi.PostAsJsonAsync(api, body);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal(field, (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+        var notes = await ownerApi.GetFromJsonAsync<JsonElement>(api);
+        Assert.Equal(2, notes.GetArrayLength());
+        Assert.Equal("2024-09-01", notes[0].GetProperty("on").GetString());
+        Assert.Equal("Dokumentene ligger i teamets SharePoint.", notes[1].GetProperty("text").GetString());
+        var detail = await ownerApi.GetFromJsonAsync<JsonElement>($"/api/learning/programmes/{programmeId}/cohorts/{cohortId}");
+        Assert.True(detail.GetProperty("network").GetBoolean());
+        Assert.Equal(agencyId, detail.GetProperty("agencyId").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherApi.GetAsync(api)).StatusCode);
+        using (var refused = await otherApi.PostAsJsonAsync(api, new { on = "2024-09-01", topic = "Other", text = "Kapret" }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await ownerApi.GetAsync($"/api/learning/programmes/{programmeId}/cohorts/999999/notes")).StatusCode);
+
+        // Deleted from the edit view; every change is in the programme's history.
+        edit = await owner.GetStringAsync($"{cohortPage}?note={noteId}");
+        using (var deleted = await owner.PostAsync(cohortPage, Form("delete-note", RunningApp.AntiforgeryToken(edit), ("DeleteNote.Id", $"{noteId}"))))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+            Assert.StartsWith($"{cohortPage}?done=NoteDeleted", Location(deleted), StringComparison.Ordinal);
+        }
+        await using (var db = app.Database.CreateContext())
+        {
+            Assert.Equal(["Vi deler erfaringer i kanalen hver fredag."], await db.CohortNotes.Where(n => n.CohortId == cohortId).Select(n => n.Text).ToListAsync());
+            Assert.Equal([CohortNotes.CreateAction, CohortNotes.UpdateAction, CohortNotes.CreateAction, CohortNotes.DeleteAction],
+                await db.AuditEntries.Where(a => a.Action.StartsWith("learning.cohort.note.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+            Assert.All(await db.AuditEntries.Where(a => a.Action.StartsWith("learning.cohort.note.")).Select(a => a.Actor).ToListAsync(), a => Assert.Equal(Owner, a));
+        }
+        var programmePage = WebUtility.HtmlDecode(await owner.GetStringAsync($"/learning/programmes/{programmeId}"));
+        Assert.Contains("Avtale skrevet ned", programmePage, StringComparison.Ordinal);
+        Assert.Contains("Avtale slettet", programmePage, StringComparison.Ordinal);
+    }
 }

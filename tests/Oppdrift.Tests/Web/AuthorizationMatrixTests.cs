@@ -84,6 +84,8 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/learning/programmes/{Id:int}/cohorts/{CohortId:int}" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/learning/participants/{id:int}/remove" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
+        Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes" && d.Method == "GET" && d.Policy == Policies.ProgrammeOwner);
+        Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/learning/recordings/{id:int}/watch" && d.Method == "GET" && d.Policy == Policies.SignedIn);
         Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/completion" && d.Method == "GET" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/processes/" && d.Policy == Policies.Insight);
@@ -458,6 +460,7 @@ public sealed class AuthorizationMatrixTests
             $"/learning/recordings/{theirs.Recording}/expiry", $"/learning/recordings/{theirs.Recording}/transcript/teams",
             $"/learning/recordings/{theirs.Recording}/views/stream",
             $"/learning/participants/{theirs.Participant}/move", $"/learning/participants/{theirs.Participant}/remove",
+            $"/api/learning/programmes/{theirs.Programme}/cohorts/{theirs.Cohort}/notes",
         ];
         foreach (var url in managing)
         {
@@ -483,7 +486,8 @@ public sealed class AuthorizationMatrixTests
             }
         }
         foreach (var edit in new[] { "/learning/programmes/{0}/edit", "/learning/sessions/{1}/edit", "/learning/programmes/{0}/cohorts", "/learning/programmes/{0}/cohorts/{2}",
-            "/api/learning/programmes/{0}/cohorts/", "/api/learning/programmes/{0}/cohorts/{2}", "/api/learning/programmes/{0}/completion" })
+            "/api/learning/programmes/{0}/cohorts/", "/api/learning/programmes/{0}/cohorts/{2}", "/api/learning/programmes/{0}/cohorts/{2}/notes",
+            "/api/learning/programmes/{0}/completion" })
         {
             using (var response = await owner.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, edit, theirs.Programme, theirs.Session, theirs.Cohort)))
             {

@@ -267,6 +267,7 @@ internal sealed partial class MatrixSamples
             "/api/learning/programmes/{id:int}/cohorts/" => $"/api/learning/programmes/{S(Programme)}/cohorts/",
             "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}" => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}",
             "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants" => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}/participants",
+            "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes" => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}/notes",
             "/learning/documents/{id:int}/delete" => $"/learning/documents/{S(fresh ? await DocumentAsync() : Document)}/delete",
             "/learning/recordings/{Id:int}" => $"/learning/recordings/{S(Recording)}",
             "/learning/recordings/{id:int}/delete" => $"/learning/recordings/{S(fresh ? await RecordingAsync() : Recording)}/delete",
