@@ -61,6 +61,13 @@ public sealed class SurveyPulse(OppdriftDb db, OrganisationDirectory directory, 
         int? Group(int? agency) => agency is { } a && sizes[a] >= options.MinimumRespondents ? a : null;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The round is claimed first, by a conditional update in the same transaction: the survey job and an owner's
+        // "send now" (or two nodes) may send the same round at once, and the second then finds it sent instead of
+        // writing its invitations beside the first's.
+        if (await db.SurveyRounds.Where(r => r.Id == round.Id && r.SentAt == null).ExecuteUpdateAsync(s => s.SetProperty(r => r.SentAt, now), cancellationToken) == 0)
+        {
+            return Result<int>.Fail("round", SurveysText.Get("ErrorRoundSent", round.Name));
+        }
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try

@@ -162,6 +162,32 @@ public sealed partial class SurveyPulseTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Two_senders_of_one_round_at_once_send_it_once_and_the_second_is_told_it_was_sent(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        await SurveySeed.DirectoryAsync(db);
+        var clock = new FakeTimeProvider(Monday);
+        var (_, round) = await PulseAsync(db, clock, recurrence: null);
+        await using var first = database.CreateContext();
+        await using var second = database.CreateContext();
+        var options = new SurveysOptions { PublicUrl = "https://oppdrift.kommune.no" };
+
+        // The survey job and an owner's "send now", each with its own connection, started together.
+        var results = await Task.WhenAll(
+            Task.Run(() => new SurveyPulse(first, new OrganisationDirectory(first), options, clock).SendAsync(round.Id, "job", default)),
+            Task.Run(() => new SurveyPulse(second, new OrganisationDirectory(second), options, clock).SendAsync(round.Id, "owner", default)));
+
+        Assert.Single(results, r => r.Succeeded);
+        var refused = Assert.Single(results, r => !r.Succeeded);
+        Assert.Equal("round", refused.Field);
+        Assert.Equal(66, await db.OutgoingMail.CountAsync());
+        Assert.Equal(66, await db.SurveyInvitations.CountAsync());
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "surveys.send"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task A_round_to_a_unit_asks_its_people_alone_counted_in_their_agency(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
