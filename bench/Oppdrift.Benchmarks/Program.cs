@@ -34,6 +34,10 @@ if (args is ["routes", .. var routes])
 {
     return await Oppdrift.Benchmarks.RouteTiming.RunAsync(routes);
 }
+if (args is ["cluster-load", .. var cluster])
+{
+    return await Oppdrift.Benchmarks.ClusterLoad.RunAsync(cluster);
+}
 if (args is ["scan-tree", .. var scanTree])
 {
     return Oppdrift.Benchmarks.ScanTreeComparison.Run(scanTree);

@@ -1,5 +1,5 @@
 // Keeps what the usage pages compute from many daily figures in memory: each report's suppression pattern per day,
-// and window sums. Figures change only when an import lands, so everything is kept for one version of the imports
+// window sums, and the daily series the agency pages draw. Figures change only when an import lands, so everything is kept for one version of the imports
 // and thrown away when the version changes.
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +38,12 @@ public sealed class UsageFigureCache
     /// <summary>Window sums for this many (columns, day, window) at most: a few hundred kilobytes each at most.</summary>
     internal const int MaxSums = 500;
 
+    /// <summary>
+    /// Series for this many (agency, metrics, days) at most: an agency page's 28 metrics over 90 days are about 2,500
+    /// points, some 100 kilobytes.
+    /// </summary>
+    internal const int MaxSeries = 300;
+
     private readonly Lock _lock = new();
     private Generation _current = new(default);
 
@@ -46,7 +52,7 @@ public sealed class UsageFigureCache
     {
         lock (_lock)
         {
-            if (version != _current.Version || _current.Patterns.Count > MaxPatterns || _current.Sums.Count > MaxSums)
+            if (version != _current.Version || _current.Patterns.Count > MaxPatterns || _current.Sums.Count > MaxSums || _current.Series.Count > MaxSeries)
             {
                 _current = new Generation(version);
             }
@@ -63,5 +69,8 @@ public sealed class UsageFigureCache
 
         /// <summary>Sums of the metrics (joined by commas) over the window ending on the day and the one before it.</summary>
         public ConcurrentDictionary<(string Metrics, DateOnly End, int Window), UsageWindowSum[]> Sums { get; } = new();
+
+        /// <summary>An agency's (or, with no agency, the municipality's) daily series of the metrics (joined by commas) from one day to another.</summary>
+        public ConcurrentDictionary<(int? AgencyId, string Metrics, DateOnly From, DateOnly To), List<UsageSeries>> Series { get; } = new();
     }
 }

@@ -243,6 +243,12 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
         CancellationToken cancellationToken)
     {
         var codes = metrics.Select(m => m.Code).ToList();
+        var known = cache.For(version).Series;
+        var key = (agencyId, string.Join(',', codes), from, to);
+        if (known.TryGetValue(key, out var kept))
+        {
+            return kept;
+        }
         var days = Days(from, to);
         var patterns = await PatternsAsync(version, [.. metrics.Select(m => m.Report).Distinct()], days, cancellationToken);
 
@@ -275,6 +281,7 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
             }
             series.Add(new UsageSeries(metric.Code, list));
         }
+        known[key] = series;
         return series;
     }
 

@@ -59,6 +59,9 @@ public sealed class UsageFigureCacheTests
         Assert.Equal(before.Rows.Select(r => r.Cells), again.Rows.Select(r => r.Cells));
         Assert.NotNull(before.Rows.Single(r => r.Code == "KUL").Cells[sent].Value);
         Assert.NotNull(seriesBefore.Series[0].Points[^1].Cell.Value);
+        // The same series asked again is the one kept for this version of the imports.
+        Assert.Same(seriesBefore.Series,
+            (await Queries(db, cache).SeriesAsync(ids["KUL"], ["exchange.sent"], UsageSeed.LastDay.AddDays(-6), UsageSeed.LastDay, default)).Series);
 
         // A new report for the last day finds Kulturetaten down to 6 people: too few to show on that day, so too few
         // for every window that holds it.
