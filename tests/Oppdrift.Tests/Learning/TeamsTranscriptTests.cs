@@ -172,12 +172,12 @@ public sealed class TeamsTranscriptTests
         var harvest = Harvest(db, connection);
         var ct = TestContext.Current.CancellationToken;
 
-        var second_ = await harvest.FetchAsync(second.Id, TeamsTranscriptJob.SystemActor, ct);
-        var first_ = await harvest.FetchAsync(first.Id, TeamsTranscriptJob.SystemActor, ct);
+        var secondFetch = await harvest.FetchAsync(second.Id, TeamsTranscriptJob.SystemActor, ct);
+        var firstFetch = await harvest.FetchAsync(first.Id, TeamsTranscriptJob.SystemActor, ct);
 
         AllUsed(network);
-        Assert.True(first_.Succeeded, first_.Error);
-        Assert.True(second_.Succeeded, second_.Error);
+        Assert.True(firstFetch.Succeeded, firstFetch.Error);
+        Assert.True(secondFetch.Succeeded, secondFetch.Error);
         var stored = await db.Recordings.AsNoTracking().Where(r => r.SessionId == sessionId).OrderBy(r => r.Id).ToListAsync(ct);
         Assert.Equal(await File.ReadAllTextAsync(TestFiles.Path("learning", "graph", "transcript.vtt"), ct), stored[0].Transcript);
         Assert.Equal(await File.ReadAllTextAsync(TestFiles.Path("learning", "graph", "transcript-restarted.vtt"), ct), stored[1].Transcript);
@@ -186,6 +186,31 @@ public sealed class TeamsTranscriptTests
         Assert.Equal(new DateTime(2025, 3, 14, 9, 24, 51, DateTimeKind.Utc).AddDays(120), stored[1].ExpiresAt);
         Assert.Equal($"/learning/recordings/{first.Id}#t581", await HitAsync(db, "bibliotek utløper"));
         Assert.Equal($"/learning/recordings/{second.Id}#t6", await HitAsync(db, "skjerm møterommet"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_recording_that_none_of_the_sessions_transcripts_belongs_to_is_told_so_and_gets_none(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var (service, sessionId) = await SessionAsync(db, database);
+        await RecordingAsync(db, service, sessionId, "Opptak: bedre møter, del 1");
+        await RecordingAsync(db, service, sessionId, "Opptak: bedre møter, del 2");
+        // A third recording added by hand: Teams made two, so none is paired with it.
+        var third = await RecordingAsync(db, service, sessionId, "Opptak fra møterommet");
+        var network = RecordedExchanges.In(Folder, "token.json", "meeting-by-link.json", "transcripts-two-recordings.json", "transcript-content.json",
+            "transcript-restarted.json", "recordings-two.json");
+        using var connection = Connection(network);
+        var ct = TestContext.Current.CancellationToken;
+
+        var result = await Harvest(db, connection).FetchAsync(third.Id, TeamsTranscriptJob.SystemActor, ct);
+
+        AllUsed(network);
+        Assert.False(result.Succeeded);
+        Assert.Equal(LearningText.Get("TranscriptNotForRecording", 2, LearningFormat.Date(new DateTime(2025, 3, 14, 9, 0, 0, DateTimeKind.Utc))), result.Error);
+        Assert.Null((await db.Recordings.AsNoTracking().SingleAsync(r => r.Id == third.Id, ct)).Transcript);
+        Assert.Equal(0, await db.AuditEntries.CountAsync(a => a.Action == TeamsTranscriptHarvest.Action, ct));
     }
 
     [Theory]
