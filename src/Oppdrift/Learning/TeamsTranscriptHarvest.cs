@@ -2,6 +2,7 @@
 // without anyone uploading the file. A transcript a person uploaded is never replaced.
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,11 +49,16 @@ public enum TranscriptFetch
     Kept,
 }
 
+/// <summary>The transcripts from Teams that belong to one of a session's recordings, and the Graph recording it is paired with.</summary>
+public sealed record TranscriptShare(IReadOnlyList<TeamsTranscriptPart> Parts, TeamsMeetingRecording? Recording);
+
 /// <summary>
-/// Stores the Teams transcript of a recording's session as the recording's transcript when it has none, indexes it for the
+/// Stores the Teams transcripts of a recording's session as the recording's transcript when it has none, indexes it for the
 /// knowledge bank, and counts the recording's expiry from when Graph says the recording was made (unless the owner set it).
+/// Which of the session's transcripts belong to which of its recordings is <see cref="Share"/>'s rule; several become one
+/// WebVTT on one timeline (<see cref="Merge"/>).
 /// </summary>
-public sealed class TeamsTranscriptHarvest(OppdriftDb db, KnowledgeSync knowledge, TeamsTranscriptConnection connection, IOptions<LearningOptions> options,
+public sealed partial class TeamsTranscriptHarvest(OppdriftDb db, KnowledgeSync knowledge, TeamsTranscriptConnection connection, IOptions<LearningOptions> options,
     TimeProvider clock)
 {
     /// <summary>The audit action of a transcript stored from Teams.</summary>
@@ -93,15 +99,24 @@ public sealed class TeamsTranscriptHarvest(OppdriftDb db, KnowledgeSync knowledg
         {
             return Result<TranscriptFetch>.Fail(field, read.Error!);
         }
+        // Every recording of the session takes part in the pairing, with a transcript or without, so each keeps its place.
+        var recordings = await db.Recordings.AsNoTracking().Where(r => r.SessionId == session.Id).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Select(r => r.Id).ToListAsync(cancellationToken);
+        var share = Share(recordings.Count, read.Value!.Parts, read.Value.Recordings)[recordings.IndexOf(recordingId)];
+        if (share.Parts.Count == 0)
+        {
+            return Result<TranscriptFetch>.Fail(field, LearningText.Get("TranscriptNotForRecording", read.Value.Parts.Count, LearningFormat.Date(session.StartsAt)));
+        }
+        var vtt = Merge(share.Parts);
         // The knowledge bank's reader decides whether it is well-formed, as for an upload, so what is stored can be indexed.
-        var cues = WebVtt.Read(new MemoryStream(Encoding.UTF8.GetBytes(read.Value!.Vtt)), FileName);
+        var cues = vtt.Succeeded ? WebVtt.Read(new MemoryStream(Encoding.UTF8.GetBytes(vtt.Value!)), FileName) : Result<IReadOnlyList<TranscriptCue>>.Fail(vtt.Field!, vtt.Error!);
         if (!cues.Succeeded)
         {
             return Result<TranscriptFetch>.Fail(field, cues.Error!);
         }
-        recording.Transcript = read.Value.Vtt;
+        recording.Transcript = vtt.Value;
         recording.TranscriptFileName = FileName;
-        if (recording.ExpirySource != RecordingExpirySource.Owner && read.Value.RecordingCreatedAt is { } made)
+        if (recording.ExpirySource != RecordingExpirySource.Owner && share.Recording?.CreatedAt is { } made)
         {
             var expires = RecordingExpiry.PolicyDate(made, options.Value.Recordings);
             if (expires != recording.ExpiresAt)
@@ -111,7 +126,7 @@ public sealed class TeamsTranscriptHarvest(OppdriftDb db, KnowledgeSync knowledg
             (recording.ExpiresAt, recording.ExpirySource) = (expires, RecordingExpirySource.Graph);
         }
         AuditLog.Record(db, clock, actor, Action, $"recording:{recordingId.ToString(CultureInfo.InvariantCulture)}",
-            after: new { read.Value.MeetingId, read.Value.TranscriptId, Cues = cues.Value!.Count, recording.ExpiresAt });
+            after: new { read.Value.MeetingId, TranscriptIds = share.Parts.Select(p => p.Id).ToArray(), Cues = cues.Value!.Count, recording.ExpiresAt });
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await db.SaveChangesAsync(cancellationToken);
         await knowledge.RecordingAsync(recordingId, cancellationToken);
@@ -121,6 +136,89 @@ public sealed class TeamsTranscriptHarvest(OppdriftDb db, KnowledgeSync knowledg
         }
         return Result<TranscriptFetch>.Ok(TranscriptFetch.Stored);
     }
+
+    /// <summary>
+    /// Which of a session's transcripts from Teams belong to which of its <paramref name="recordings"/> recordings in
+    /// Oppdrift (in the order they were added), one share per recording in that order:
+    /// <list type="bullet">
+    /// <item>One recording takes every transcript, paired with the first recording Graph lists in the session's time.</item>
+    /// <item>Several recordings are paired with Graph's recordings in the order each side made them (the first added with
+    /// the first made, and so on; what is left over on either side stays unpaired). A transcript goes to the recording
+    /// paired with the Graph recording that shares its <c>contentCorrelationId</c>; one without such a recording goes to
+    /// the paired recording whose Graph recording was made closest in time to the transcript's start (the earlier on a tie).</item>
+    /// <item>When Graph lists no recordings (or may not be asked), transcripts are paired with recordings in order, and
+    /// any beyond the last recording go to the last.</item>
+    /// </list>
+    /// The expiry of a recording counts from its paired Graph recording.
+    /// </summary>
+    public static IReadOnlyList<TranscriptShare> Share(int recordings, IReadOnlyList<TeamsTranscriptPart> parts, IReadOnlyList<TeamsMeetingRecording> made)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(recordings, 1);
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentNullException.ThrowIfNull(made);
+        if (recordings == 1)
+        {
+            return [new TranscriptShare(parts, made.Count > 0 ? made[0] : null)];
+        }
+        var paired = Math.Min(recordings, made.Count);
+        var shares = Enumerable.Range(0, recordings).Select(_ => new List<TeamsTranscriptPart>()).ToList();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            int to;
+            if (paired == 0)
+            {
+                to = Math.Min(i, recordings - 1);
+            }
+            else
+            {
+                to = part.ContentCorrelationId is { } id
+                    ? Enumerable.Range(0, paired).FirstOrDefault(j => made[j].ContentCorrelationId == id, -1)
+                    : -1;
+                if (to < 0)
+                {
+                    to = Enumerable.Range(0, paired).MinBy(j => (made[j].CreatedAt - part.CreatedAt).Duration());
+                }
+            }
+            shares[to].Add(part);
+        }
+        return [.. shares.Select((s, i) => new TranscriptShare(s, i < paired ? made[i] : null))];
+    }
+
+    /// <summary>
+    /// One transcript as Teams gave it; several joined in time order into one WebVTT, each part's cue times moved by how
+    /// long after the first it started, so they stay on one timeline, each after a note saying which part it is.
+    /// </summary>
+    public static Result<string> Merge(IReadOnlyList<TeamsTranscriptPart> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentOutOfRangeException.ThrowIfZero(parts.Count);
+        if (parts.Count == 1)
+        {
+            return Result<string>.Ok(parts[0].Vtt);
+        }
+        var ordered = parts.OrderBy(p => p.CreatedAt).ToList();
+        var first = ordered[0].CreatedAt;
+        // File content, not interface text: the note is English, its time UTC, as Graph gives it.
+        return WebVtt.Join([.. ordered.Select((p, i) => new VttPart(p.Vtt, p.CreatedAt - first, string.Create(CultureInfo.InvariantCulture,
+            $"Part {i + 1} of {ordered.Count}, started {p.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC, Teams transcript {p.Id}")))], FileName);
+    }
+
+    /// <summary>How many transcripts from Teams a recording's transcript was made from: 1 unless <see cref="Merge"/> joined several.</summary>
+    public static int Parts(Recording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        if (recording.TranscriptFileName != FileName || recording.Transcript is null)
+        {
+            return 1;
+        }
+        var note = MergedNote().Match(recording.Transcript);
+        return note.Success && int.TryParse(note.Groups["count"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 1;
+    }
+
+    // The start Merge writes; a file Teams gives starts with WEBVTT and its cues.
+    [GeneratedRegex(@"\AWEBVTT\n\nNOTE Part 1 of (?<count>\d{1,4}),")]
+    private static partial Regex MergedNote();
 
     /// <summary>
     /// The recordings the scheduled fetch looks at: of a session with a Teams link that ended at least the configured delay

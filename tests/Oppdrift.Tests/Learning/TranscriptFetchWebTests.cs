@@ -79,4 +79,48 @@ public sealed class TranscriptFetchWebTests
         var audit = await db.AuditEntries.AsNoTracking().Where(a => a.Action == TeamsTranscriptHarvest.Action).ToListAsync();
         Assert.Equal(Owner, Assert.Single(audit).Actor);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_transcript_joined_from_three_parts_in_Teams_says_so_on_the_recordings_page(DatabaseKind kind)
+    {
+        var graph = RecordedExchanges.Options();
+        var network = RecordedExchanges.In(["learning", "graph"], "token.json", "meeting-by-link.json", "transcripts-three.json", "transcript-content.json",
+            "transcript-part-2.json", "transcript-part-3.json", "recordings.json");
+        await using var app = await RunningApp.StartAsync(kind, 300, builder => builder.Services.AddKeyedSingleton<HttpMessageHandler>(TeamsTranscriptJob.Key, network),
+            "--Learning:TeamsTranscripts:Enabled=true", $"--Usage:Graph:TenantId={graph.TenantId}", $"--Usage:Graph:ClientId={graph.ClientId}",
+            $"--Usage:Graph:ClientSecret={graph.ClientSecret}");
+        int recordingId;
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var programmes = scope.ServiceProvider.GetRequiredService<Programmes>();
+            var programme = (await programmes.CreateAsync(new ProgrammeInput("Frokostwebinar", "", "M365-teamet", Owner, null, ProgrammeAudience.Everyone, [], "", "", []),
+                Owner, default)).Value!;
+            var start = new DateTime(2025, 3, 14, 9, 0, 0, DateTimeKind.Utc);
+            var session = (await programmes.AddSessionsAsync(programme.Id, new SessionInput("Bedre møter", "", start, TimeSpan.FromMinutes(45), SessionMode.Online, null, JoinUrl, null),
+                Owner, default)).Value![0];
+            recordingId = (await programmes.AddRecordingAsync(programme.Id, new RecordingInput("Opptak: bedre møter", "https://nordvik-my.sharepoint.com/personal/anne_vert/opptak.mp4",
+                TimeSpan.FromMinutes(45), session.Id, null), null, null, Owner, default)).Value!.Id;
+        }
+        using var owner = await app.SignInAsAsync(Owner, Roles.Employee | Roles.ProgrammeOwner);
+        using var employee = await app.SignInAsync(Roles.Employee);
+        var page = $"/learning/recordings/{recordingId}";
+        var before = WebUtility.HtmlDecode(await owner.GetStringAsync(page));
+        Assert.DoesNotContain("deler fra Teams", before, StringComparison.Ordinal);
+
+        using (var fetched = await owner.PostAsync($"{page}/transcript/teams",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = RunningApp.AntiforgeryToken(before) })))
+        {
+            Assert.Equal($"{page}?done=TranscriptStored#transcript", fetched.Headers.Location!.OriginalString);
+        }
+
+        Assert.True(network.Mismatches.Count == 0, string.Join("\n", network.Mismatches));
+        Assert.Equal(0, network.Unused);
+        const string parts = "Transkripsjonen er satt sammen av 3 deler fra Teams (transkripsjonen ble stoppet og startet igjen i møtet), i tidsrekkefølge.";
+        Assert.Contains(parts, WebUtility.HtmlDecode(await owner.GetStringAsync(page)), StringComparison.Ordinal);
+        // Every reader of the recording sees it, and the third part's cue is listed where it was said in the session.
+        var seen = WebUtility.HtmlDecode(await employee.GetStringAsync(page));
+        Assert.Contains(parts, seen, StringComparison.Ordinal);
+        Assert.Contains("id=\"t1955\"", seen, StringComparison.Ordinal);
+    }
 }

@@ -6,6 +6,9 @@ using Oppdrift.Shared;
 
 namespace Oppdrift.Learning.Knowledge;
 
+/// <summary>One WebVTT file to join with others: its text, how far its cue times move, and the note written before its cues.</summary>
+public sealed record VttPart(string Vtt, TimeSpan Offset, string Note);
+
 /// <summary>
 /// Reads a WebVTT transcript as Teams and Stream write it: a "WEBVTT" header, cues with an optional identifier,
 /// a timing line (hours optional), text with &lt;v Speaker&gt; voice tags; NOTE, STYLE and REGION blocks are
@@ -83,6 +86,65 @@ public static partial class WebVtt
         return Result<IReadOnlyList<TranscriptCue>>.Ok(cues);
     }
 
+    /// <summary>
+    /// Joins WebVTT files into one that <see cref="Read"/> reads: one header, then each part after a NOTE block with its
+    /// note, its cues as they were (identifiers, settings, voice tags) with their times moved by the part's offset, so the
+    /// parts share one timeline. A part <see cref="Read"/> rejects gives its error.
+    /// </summary>
+    public static Result<string> Join(IReadOnlyList<VttPart> parts, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var joined = new StringBuilder("WEBVTT\n");
+        foreach (var part in parts)
+        {
+            var read = Read(new MemoryStream(Encoding.UTF8.GetBytes(part.Vtt)), fileName);
+            if (!read.Succeeded)
+            {
+                return Result<string>.Fail(read.Field!, read.Error!);
+            }
+            // A note may hold neither a blank line nor "-->" (WebVTT, 4.1).
+            var note = part.Note.Replace("-->", "->", StringComparison.Ordinal).ReplaceLineEndings(" ").Trim();
+            joined.Append("\nNOTE ").Append(note).Append('\n');
+            var lines = part.Vtt.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
+            var i = 1;
+            while (i < lines.Length && lines[i].Trim().Length > 0)
+            {
+                i++;
+            }
+            var blank = true;
+            for (; i < lines.Length; i++)
+            {
+                var line = lines[i];
+                if (line.Trim().Length == 0)
+                {
+                    blank = true;
+                    continue;
+                }
+                if (blank)
+                {
+                    joined.Append('\n');
+                    blank = false;
+                }
+                // Read accepted the part, so a line that parses as a timing is a cue's timing line.
+                var match = Timing().Match(line);
+                if (match.Success && Time(match.Groups["start"].Value) is { } start && Time(match.Groups["end"].Value) is { } stop)
+                {
+                    line = $"{Format(start + part.Offset)} --> {Format(stop + part.Offset)}{match.Groups["settings"].Value}";
+                }
+                joined.Append(line).Append('\n');
+            }
+        }
+        return Result<string>.Ok(joined.ToString());
+    }
+
+    /// <summary>"hh:mm:ss.ttt", the form Teams writes; a time before the start stays at zero.</summary>
+    public static string Format(TimeSpan time)
+    {
+        var ms = Math.Max(0, (long)time.TotalMilliseconds);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{ms / 3_600_000:00}:{ms / 60_000 % 60:00}:{ms / 1000 % 60:00}.{ms % 1000:000}");
+    }
+
     private static Result<IReadOnlyList<TranscriptCue>> Fail(string fileName, int line, string message) =>
         Result<IReadOnlyList<TranscriptCue>>.Fail(line > 0 ? $"{fileName}:{line.ToString(CultureInfo.InvariantCulture)}" : fileName, message);
 
@@ -133,7 +195,7 @@ public static partial class WebVtt
     [GeneratedRegex(@"^(NOTE|STYLE|REGION)([ \t].*)?$")]
     private static partial Regex SkippedBlock();
 
-    [GeneratedRegex(@"^\s*(?<start>\S+)\s+-->\s+(?<end>\S+)(\s+.*)?$")]
+    [GeneratedRegex(@"^\s*(?<start>\S+)\s+-->\s+(?<end>\S+)(?<settings>\s+.*)?$")]
     private static partial Regex Timing();
 
     [GeneratedRegex(@"^((?<h>\d+):)?(?<m>\d{2}):(?<s>\d{2})\.(?<ms>\d{3})$")]

@@ -79,4 +79,29 @@ public sealed class WebVttTests
         Assert.Equal(new KnowledgePassage("Ola Hansen: Opplæringene i OneNote har gitt oss en felles notatblokk for ledergruppen.", "t754"), passages[1]);
         Assert.Equal(new KnowledgePassage("Spørsmål fra salen om <Planner>.", "t3723"), passages[3]);
     }
+
+    [Fact]
+    public void Joined_files_keep_their_cues_with_times_moved_by_each_parts_offset_after_a_note()
+    {
+        const string first = "\uFEFFWEBVTT\r\nKind: captions\r\n\r\nNOTE from Teams\r\n\r\na/1-0\r\n00:00:02.160 --> 00:00:06.920 align:start\r\n<v Anne Vert>Velkommen.</v>\r\n";
+        const string second = "WEBVTT\n\n59:58.500 --> 01:00:01.000\n<v Ola Nordmann>Takk --> for i dag.</v>\n\n\n";
+
+        var joined = WebVtt.Join([new VttPart(first, TimeSpan.Zero, "Part 1 of 2"), new VttPart(second, new TimeSpan(0, 1, 0, 10, 250), "Part 2 of 2, a --> b\nc")],
+            "joined.vtt");
+
+        Assert.True(joined.Succeeded, joined.Error);
+        Assert.Equal("WEBVTT\n\nNOTE Part 1 of 2\n\nNOTE from Teams\n\na/1-0\n00:00:02.160 --> 00:00:06.920 align:start\n<v Anne Vert>Velkommen.</v>\n"
+            + "\nNOTE Part 2 of 2, a -> b c\n\n02:00:08.750 --> 02:00:11.250\n<v Ola Nordmann>Takk --> for i dag.</v>\n", joined.Value);
+        var cues = WebVtt.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(joined.Value!)), "joined.vtt");
+        Assert.Equal([TimeSpan.FromSeconds(2.16), new TimeSpan(0, 2, 0, 8, 750)], cues.Value!.Select(c => c.Start));
+    }
+
+    [Fact]
+    public void Joining_a_malformed_part_gives_its_error()
+    {
+        var joined = WebVtt.Join([new VttPart("WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nBaklengs.\n", TimeSpan.Zero, "Part 1 of 1")], "joined.vtt");
+
+        Assert.False(joined.Succeeded);
+        Assert.Equal("joined.vtt:3", joined.Field);
+    }
 }
