@@ -233,11 +233,12 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         documents += await DocumentAsync(programmes, hybrid.Id, "Refleksjonsoppgaver for ledergruppen.txt",
             "Refleksjonsoppgaver for ledergruppen\n\n1. Hvordan bruker dere Teams-kanalene i dag, og hva bør gå i chat?\n2. Hvor ligger dokumentene deres, og finner nye medarbeidere dem?\n3. Hvordan deler dere kunnskap mellom kontordagene og hjemmekontordagene?\n4. Hva er én vane ledergruppen vil endre etter programmet?\n\nSkriv svarene i ledergruppens OneNote-notatblokk.", cancellationToken);
 
-        // A leader group that went through the programme last year and goes on as a network: the agency's leaders (those
-        // already in this term's cohort stay there, so the agency with most leaders not in it) and two agreements
-        // written down after modules.
+        // A leader group that went through the programme last year and goes on as a network: the leaders of a small
+        // agency (those already in this term's cohort stay there), and two agreements written down after modules. A leader
+        // group is one agency's leaders around a table: the agency with the fewest leaders to enrol but at least
+        // MinLeaderGroup, by code on a tie (the one with most, should none have that many).
         var inTerm = allLeaders.Select(l => l.Id).ToHashSet();
-        var groupAgency = agencies.OrderByDescending(a => people.Count(p => p.AgencyId == a.Id && p.IsLeader && !inTerm.Contains(p.Id))).ThenBy(a => a.Id).First();
+        var groupAgency = LeaderGroupAgency(agencies, people.Where(p => p.IsLeader && !inTerm.Contains(p.Id)).GroupBy(p => p.AgencyId).ToDictionary(g => g.Key, g => g.Count()));
         var groups = new Cohorts(db, clock);
         var network = (await groups.CreateAsync(hybrid.Id, new CohortInput($"Ledergruppen i {groupAgency.Name}", DateOnly.FromDateTime(now.AddDays(-330)),
             DateOnly.FromDateTime(now.AddDays(-150)), groupAgency.Id), Actor, cancellationToken)).Value!;
@@ -265,6 +266,23 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         // Demo registrations send no mail: the demo has no mail server and no real inboxes.
         await db.OutgoingMail.Where(m => m.SentAt == null).ExecuteDeleteAsync(cancellationToken);
         return new LearningDemoResult(3, sessions, files, recordings, documents);
+    }
+
+    /// <summary>The fewest members a demo leader group has, when an agency has that many leaders.</summary>
+    public const int MinLeaderGroup = 8;
+
+    /// <summary>
+    /// The agency whose leaders make the demo's leader group: the fewest leaders (of <paramref name="leaders"/>, counted by
+    /// agency id) but at least <see cref="MinLeaderGroup"/>, the lower code on a tie; the agency with most leaders when none
+    /// has that many (a small demo).
+    /// </summary>
+    public static AgencyRow LeaderGroupAgency(IReadOnlyList<AgencyRow> agencies, IReadOnlyDictionary<int, int> leaders)
+    {
+        ArgumentNullException.ThrowIfNull(agencies);
+        ArgumentNullException.ThrowIfNull(leaders);
+        int Count(AgencyRow a) => leaders.GetValueOrDefault(a.Id);
+        return agencies.Where(a => Count(a) >= MinLeaderGroup).OrderBy(Count).ThenBy(a => a.Code, StringComparer.Ordinal).FirstOrDefault()
+            ?? agencies.OrderByDescending(Count).ThenBy(a => a.Code, StringComparer.Ordinal).First();
     }
 
     private sealed record Learner(int Id, string Name, string Upn, string? Mail, int AgencyId, bool IsLeader);
