@@ -108,13 +108,13 @@ public static class CohortEndpoints
         api.MapDelete("/{cohortId:int}/notes/{noteId:int}", DeleteNoteAsync).RequireAuthorization(Policies.ProgrammeOwner)
             .WithDescription("Deletes an agreement of the cohort.");
 
-        var proposals = app.MapGroup("/api/learning/programmes/{id:int}/proposals").WithTags("Learning");
-        proposals.MapGet("", ProposalsAsync).RequireAuthorization(Policies.ProgrammeOwner)
+        var proposals = app.MapGroup("/api/learning/programmes/{id:int}").WithTags("Learning");
+        proposals.MapGet("/proposals", ProposalsAsync).RequireAuthorization(Policies.ProgrammeOwner)
             .WithDescription("The new leaders proposed for the programme and not yet answered (name, user name, e-mail, new or moved, agency, agency before, "
                 + "when the directory import brought them), oldest first, and the next cohort, the one accepting enrols into.");
-        proposals.MapPost("/{personId:int}/accept", AcceptAsync).RequireAuthorization(Policies.ProgrammeOwner)
+        proposals.MapPost("/proposals/{personId:int}/accept", AcceptAsync).RequireAuthorization(Policies.ProgrammeOwner)
             .WithDescription("Enrols a proposed leader in the programme's next cohort (the first dated after today); no body.");
-        proposals.MapPost("/{personId:int}/dismiss", DismissAsync).RequireAuthorization(Policies.ProgrammeOwner)
+        proposals.MapPost("/proposals/{personId:int}/dismiss", DismissAsync).RequireAuthorization(Policies.ProgrammeOwner)
             .WithDescription("Declines a proposed leader: they are not proposed to the programme again; no body.");
     }
 
