@@ -1,6 +1,7 @@
 // The demo municipality's learning: the weekly breakfast webinar for a year (attendance files written in
-// Teams' format and imported through the real importer), a leader school for the largest agency, and
-// "Hybrid ledelse med digitale verktøy" across agencies, with transcripts and documents in Norwegian.
+// Teams' format and imported through the real importer), a leader school for the largest agency with new leaders proposed
+// for its next cohort, and "Hybrid ledelse med digitale verktøy" across agencies with a small agency's leader group, with
+// transcripts and documents in Norwegian.
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -137,14 +138,20 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
             db.ChangeTracker.Clear();
         }
 
-        // 2. The leader school of the largest agency: a weekly broadcast leaders follow live or watch later.
-        var largest = people.GroupBy(p => p.AgencyId).OrderByDescending(g => g.Count()).First();
+        // 2. The leader school of the largest agency: a weekly broadcast leaders follow live or watch later. Set up five
+        // months ago to take new leaders, so the leaders the latest directory import brought (see DemoLoader.Earlier) are
+        // proposed for its next cohort rather than enrolled with the rest.
+        var largest = people.GroupBy(p => p.AgencyId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First();
         var agency = agencies.Single(a => a.Id == largest.Key);
-        var leaders = largest.Where(p => p.IsLeader).ToList();
-        var school = (await programmes.CreateAsync(new ProgrammeInput(
+        var schoolStarted = now.AddDays(-160);
+        var arrived = (await directory.LeaderArrivalsAsync(schoolStarted, cancellationToken)).Select(a => a.PersonId).ToHashSet();
+        var leaders = largest.Where(p => p.IsLeader && !arrived.Contains(p.Id)).ToList();
+        var schoolProgrammes = new Programmes(db, new HistoryClock(schoolStarted), options, storage, new KnowledgeSync(db, new KnowledgeIndex(db), storage));
+        var school = (await schoolProgrammes.CreateAsync(new ProgrammeInput(
             $"Lederskolen i {agency.Name}", "Den digitale lederskolen: ukentlige sendinger for alle ledere, som kan følges direkte eller ses i opptak. Opptak og dokumenter er samlet her.",
             $"HR, {agency.Name}", Actor, agency.Id, ProgrammeAudience.Leaders, [agency.Id], "ledelse, hybrid arbeid, opplæring", "Teams, SharePoint",
-            ["Å lede i en digital hverdag", "Medarbeidersamtaler og oppfølging", "Arbeidsmiljø og hybrid arbeid"], CompletionSessions: 4), Actor, cancellationToken)).Value!;
+            ["Å lede i en digital hverdag", "Medarbeidersamtaler og oppfølging", "Arbeidsmiljø og hybrid arbeid"], CompletionSessions: 4, ProposeNewLeaders: true),
+            Actor, cancellationToken)).Value!;
         db.Cohorts.AddRange(new Cohort { ProgrammeId = school.Id, Name = "Kull vår", StartsOn = DateOnly.FromDateTime(now.AddDays(-150)) },
             new Cohort { ProgrammeId = school.Id, Name = "Kull høst", StartsOn = DateOnly.FromDateTime(now.AddDays(-40)) });
         await db.SaveChangesAsync(cancellationToken);
@@ -154,6 +161,12 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
             db.Participants.Add(new Participant { ProgrammeId = school.Id, PersonId = leaders[i].Id, CohortId = cohorts[i % 2].Id, JoinedAt = now.AddDays(-150) });
         }
         await db.SaveChangesAsync(cancellationToken);
+        // The next cohort, starting in six weeks: its page lists the new leaders proposed for it.
+        var next = await new Cohorts(db, clock).CreateAsync(school.Id, new CohortInput("Neste kull", DateOnly.FromDateTime(now.AddDays(45))), Actor, cancellationToken);
+        if (!next.Succeeded)
+        {
+            throw new InvalidOperationException(next.Error);
+        }
         var firstThursday = NextWeekday(now.AddDays(-7 * 16), DayOfWeek.Thursday);
         for (var week = 0; week < 20; week++)
         {
