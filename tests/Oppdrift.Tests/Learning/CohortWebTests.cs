@@ -576,13 +576,23 @@ public sealed class CohortWebTests
             var now = TimeProvider.System.GetUtcNow().UtcDateTime;
             var import = new Oppdrift.Organisation.DirectoryImport
             {
-                FileName = "users.csv", Sha256 = new string('0', 64), ImportedBy = "test", StartedAt = now, FinishedAt = now, Status = Oppdrift.Organisation.ImportStatus.Succeeded,
+                FileName = "users.csv",
+                Sha256 = new string('0', 64),
+                ImportedBy = "test",
+                StartedAt = now,
+                FinishedAt = now,
+                Status = Oppdrift.Organisation.ImportStatus.Succeeded,
             };
             db.LeaderArrivals.AddRange(
                 new Oppdrift.Organisation.LeaderArrival { PersonId = leaders[0].Id, Kind = Oppdrift.Organisation.LeaderArrivalKind.New, AgencyId = leaders[0].AgencyId!.Value, Import = import, At = now },
                 new Oppdrift.Organisation.LeaderArrival
                 {
-                    PersonId = leaders[1].Id, Kind = Oppdrift.Organisation.LeaderArrivalKind.Moved, AgencyId = leaders[1].AgencyId!.Value, FromAgencyId = elsewhere, Import = import, At = now,
+                    PersonId = leaders[1].Id,
+                    Kind = Oppdrift.Organisation.LeaderArrivalKind.Moved,
+                    AgencyId = leaders[1].AgencyId!.Value,
+                    FromAgencyId = elsewhere,
+                    Import = import,
+                    At = now,
                 });
             await db.SaveChangesAsync();
             (newcomer, mover) = ((leaders[0].Id, leaders[0].AgencyId!.Value), (leaders[1].Id, leaders[1].AgencyId!.Value));
