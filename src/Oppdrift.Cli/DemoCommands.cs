@@ -148,6 +148,13 @@ internal static class DemoCommands
         }
         cli.Out.WriteLine($"Loaded {DemoCatalogue.MunicipalityName} (seed {seed}) from {result.Folder}");
         cli.Out.WriteLine($"Agencies created: {result.AgenciesCreated}; mapping rules created: {result.RulesCreated}");
+        if (result.EarlierImport is { } earlier)
+        {
+            // A first load imports the directory twice (as it was, then as it is now), so it has new leaders to propose.
+            cli.Out.WriteLine("The directory as it was before its latest changes:");
+            ImportReport.WriteCounts(cli.Tables, earlier);
+            cli.Out.WriteLine("The directory now:");
+        }
         ImportReport.WriteCounts(cli.Tables, result.DirectoryImport);
         ImportReport.WriteWarnings(cli.Out, result.DirectoryImport);
         if (usageDays <= 0)

@@ -15,14 +15,6 @@ public sealed class DemoMigration(OppdriftDb db, MigrationStorage storage, Migra
 {
     public const string Tenant = "https://nordvik.sharepoint.com";
 
-    /// <summary>A clock the demo sets to the moments its history happened at.</summary>
-    private sealed class HistoryClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static readonly string[] TopFolders = ["Administrasjon", "Økonomi", "Personal", "Prosjekter", "Maler", "Møtereferater", "Arkiv", "Fag og kvalitet"];
 
     private static readonly string[] Documents = ["Referat", "Budsjett", "Notat", "Rutine", "Søknad", "Rapport", "Plan", "Avtale", "Presentasjon", "Sjekkliste"];

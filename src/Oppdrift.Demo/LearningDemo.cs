@@ -1,6 +1,7 @@
 // The demo municipality's learning: the weekly breakfast webinar for a year (attendance files written in
-// Teams' format and imported through the real importer), a leader school for the largest agency, and
-// "Hybrid ledelse med digitale verktøy" across agencies, with transcripts and documents in Norwegian.
+// Teams' format and imported through the real importer), a leader school for the largest agency with new leaders proposed
+// for its next cohort, and "Hybrid ledelse med digitale verktøy" across agencies with a small agency's leader group, with
+// transcripts and documents in Norwegian.
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -137,14 +138,20 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
             db.ChangeTracker.Clear();
         }
 
-        // 2. The leader school of the largest agency: a weekly broadcast leaders follow live or watch later.
-        var largest = people.GroupBy(p => p.AgencyId).OrderByDescending(g => g.Count()).First();
+        // 2. The leader school of the largest agency: a weekly broadcast leaders follow live or watch later. Set up five
+        // months ago to take new leaders, so the leaders the latest directory import brought (see DemoLoader.Earlier) are
+        // proposed for its next cohort rather than enrolled with the rest.
+        var largest = people.GroupBy(p => p.AgencyId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First();
         var agency = agencies.Single(a => a.Id == largest.Key);
-        var leaders = largest.Where(p => p.IsLeader).ToList();
-        var school = (await programmes.CreateAsync(new ProgrammeInput(
+        var schoolStarted = now.AddDays(-160);
+        var arrived = (await directory.LeaderArrivalsAsync(schoolStarted, cancellationToken)).Select(a => a.PersonId).ToHashSet();
+        var leaders = largest.Where(p => p.IsLeader && !arrived.Contains(p.Id)).ToList();
+        var schoolProgrammes = new Programmes(db, new HistoryClock(schoolStarted), options, storage, new KnowledgeSync(db, new KnowledgeIndex(db), storage));
+        var school = (await schoolProgrammes.CreateAsync(new ProgrammeInput(
             $"Lederskolen i {agency.Name}", "Den digitale lederskolen: ukentlige sendinger for alle ledere, som kan følges direkte eller ses i opptak. Opptak og dokumenter er samlet her.",
             $"HR, {agency.Name}", Actor, agency.Id, ProgrammeAudience.Leaders, [agency.Id], "ledelse, hybrid arbeid, opplæring", "Teams, SharePoint",
-            ["Å lede i en digital hverdag", "Medarbeidersamtaler og oppfølging", "Arbeidsmiljø og hybrid arbeid"], CompletionSessions: 4), Actor, cancellationToken)).Value!;
+            ["Å lede i en digital hverdag", "Medarbeidersamtaler og oppfølging", "Arbeidsmiljø og hybrid arbeid"], CompletionSessions: 4, ProposeNewLeaders: true),
+            Actor, cancellationToken)).Value!;
         db.Cohorts.AddRange(new Cohort { ProgrammeId = school.Id, Name = "Kull vår", StartsOn = DateOnly.FromDateTime(now.AddDays(-150)) },
             new Cohort { ProgrammeId = school.Id, Name = "Kull høst", StartsOn = DateOnly.FromDateTime(now.AddDays(-40)) });
         await db.SaveChangesAsync(cancellationToken);
@@ -154,6 +161,12 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
             db.Participants.Add(new Participant { ProgrammeId = school.Id, PersonId = leaders[i].Id, CohortId = cohorts[i % 2].Id, JoinedAt = now.AddDays(-150) });
         }
         await db.SaveChangesAsync(cancellationToken);
+        // The next cohort, starting in six weeks: its page lists the new leaders proposed for it.
+        var next = await new Cohorts(db, clock).CreateAsync(school.Id, new CohortInput("Neste kull", DateOnly.FromDateTime(now.AddDays(45))), Actor, cancellationToken);
+        if (!next.Succeeded)
+        {
+            throw new InvalidOperationException(next.Error);
+        }
         var firstThursday = NextWeekday(now.AddDays(-7 * 16), DayOfWeek.Thursday);
         for (var week = 0; week < 20; week++)
         {
@@ -233,11 +246,12 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         documents += await DocumentAsync(programmes, hybrid.Id, "Refleksjonsoppgaver for ledergruppen.txt",
             "Refleksjonsoppgaver for ledergruppen\n\n1. Hvordan bruker dere Teams-kanalene i dag, og hva bør gå i chat?\n2. Hvor ligger dokumentene deres, og finner nye medarbeidere dem?\n3. Hvordan deler dere kunnskap mellom kontordagene og hjemmekontordagene?\n4. Hva er én vane ledergruppen vil endre etter programmet?\n\nSkriv svarene i ledergruppens OneNote-notatblokk.", cancellationToken);
 
-        // A leader group that went through the programme last year and goes on as a network: the agency's leaders (those
-        // already in this term's cohort stay there, so the agency with most leaders not in it) and two agreements
-        // written down after modules.
+        // A leader group that went through the programme last year and goes on as a network: the leaders of a small
+        // agency (those already in this term's cohort stay there), and two agreements written down after modules. A leader
+        // group is one agency's leaders around a table: the agency with the fewest leaders to enrol but at least
+        // MinLeaderGroup, by code on a tie (the one with most, should none have that many).
         var inTerm = allLeaders.Select(l => l.Id).ToHashSet();
-        var groupAgency = agencies.OrderByDescending(a => people.Count(p => p.AgencyId == a.Id && p.IsLeader && !inTerm.Contains(p.Id))).ThenBy(a => a.Id).First();
+        var groupAgency = LeaderGroupAgency(agencies, people.Where(p => p.IsLeader && !inTerm.Contains(p.Id)).GroupBy(p => p.AgencyId).ToDictionary(g => g.Key, g => g.Count()));
         var groups = new Cohorts(db, clock);
         var network = (await groups.CreateAsync(hybrid.Id, new CohortInput($"Ledergruppen i {groupAgency.Name}", DateOnly.FromDateTime(now.AddDays(-330)),
             DateOnly.FromDateTime(now.AddDays(-150)), groupAgency.Id), Actor, cancellationToken)).Value!;
@@ -265,6 +279,23 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         // Demo registrations send no mail: the demo has no mail server and no real inboxes.
         await db.OutgoingMail.Where(m => m.SentAt == null).ExecuteDeleteAsync(cancellationToken);
         return new LearningDemoResult(3, sessions, files, recordings, documents);
+    }
+
+    /// <summary>The fewest members a demo leader group has, when an agency has that many leaders.</summary>
+    public const int MinLeaderGroup = 8;
+
+    /// <summary>
+    /// The agency whose leaders make the demo's leader group: the fewest leaders (of <paramref name="leaders"/>, counted by
+    /// agency id) but at least <see cref="MinLeaderGroup"/>, the lower code on a tie; the agency with most leaders when none
+    /// has that many (a small demo).
+    /// </summary>
+    public static AgencyRow LeaderGroupAgency(IReadOnlyList<AgencyRow> agencies, IReadOnlyDictionary<int, int> leaders)
+    {
+        ArgumentNullException.ThrowIfNull(agencies);
+        ArgumentNullException.ThrowIfNull(leaders);
+        int Count(AgencyRow a) => leaders.GetValueOrDefault(a.Id);
+        return agencies.Where(a => Count(a) >= MinLeaderGroup).OrderBy(Count).ThenBy(a => a.Code, StringComparer.Ordinal).FirstOrDefault()
+            ?? agencies.OrderByDescending(Count).ThenBy(a => a.Code, StringComparer.Ordinal).First();
     }
 
     private sealed record Learner(int Id, string Name, string Upn, string? Mail, int AgencyId, bool IsLeader);

@@ -115,10 +115,14 @@ public sealed class AccessibilityTests(OppdriftApp app)
         await AuditAsync(page, "/learning/programmes/1/results", "learning-results", language, findings);
         await AuditAsync(page, "/learning/programmes/new", "learning-new-programme", language, findings);
         await AuditAsync(page, "/learning/programmes/1/edit", "learning-edit-programme", language, findings);
-        // The demo's second programme is the leader school, with two cohorts of leaders.
+        // The demo's second programme is the leader school, with two cohorts of leaders and a next one, for which the
+        // directory's new leaders are proposed (the cohorts page links to their list).
         await AuditAsync(page, "/learning/programmes/2/cohorts", "learning-cohorts", language, findings);
-        var cohortLink = await page.Locator("a[href^='/learning/programmes/2/cohorts/']").First.GetAttributeAsync("href");
+        var proposalsLink = await page.Locator("a[href^='/learning/programmes/2/cohorts/'][href$='#proposals']").First.GetAttributeAsync("href");
+        var cohortLink = await page.Locator("a[href^='/learning/programmes/2/cohorts/']:not([href*='#'])").First.GetAttributeAsync("href");
         await AuditAsync(page, cohortLink! + "?q=a", "learning-cohort", language, findings);
+        await AuditAsync(page, proposalsLink!.Split('#')[0], "learning-cohort-proposals", language, findings);
+        await Expect(page.Locator("section[aria-labelledby='proposals'] tbody tr").First).ToBeVisibleAsync();
         // The third, "Hybrid ledelse", has a leader group that has ended and goes on as a network, with its agreements.
         await AuditAsync(page, "/learning/programmes/3/cohorts", "learning-cohorts-networks", language, findings);
         var networkLink = await page.Locator("section[aria-labelledby='networks'] a[href^='/learning/programmes/3/cohorts/']").First.GetAttributeAsync("href");

@@ -1,6 +1,7 @@
-// The cohort pages' per-participant forms (move, remove) and the JSON API a script uses to set up cohorts and enrol
-// people. All for those who may manage the programme: the policy admits programme owners and the central team, and
-// each handler checks the programme itself (a programme owner manages only their own).
+// The cohort pages' per-participant forms (move, remove) and the JSON API a script uses to set up, change and delete
+// cohorts, enrol, move and remove people, keep a leader group's notes and answer the leader proposals. All for those who
+// may manage the programme: the policy admits programme owners and the central team, and each handler checks the
+// programme itself (a programme owner manages only their own).
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
@@ -43,6 +44,35 @@ public static class CohortEndpoints
 
     public sealed record EnrolResponse(int Added, int AlreadyEnrolled, int InOtherCohort);
 
+    /// <summary>A deleted cohort: its participants stay in the programme without a cohort.</summary>
+    public sealed record CohortDeletedResponse(int Id, int ParticipantsWithoutCohort);
+
+    /// <summary>
+    /// Where to move a participant: <c>toCohortId</c> is a cohort of the same programme, or null for none; it must be given
+    /// (a body without it moves no one).
+    /// </summary>
+    public sealed record MoveRequest(System.Text.Json.JsonElement ToCohortId);
+
+    public sealed record MovedResponse(int ParticipantId, int PersonId, int? CohortId);
+
+    /// <summary>The programme's next cohort, the one proposed leaders are enrolled in.</summary>
+    public sealed record NextCohortResponse(int Id, string Name, DateOnly? StartsOn);
+
+    /// <summary>
+    /// A leader proposed for the programme: <c>kind</c> is New (new in the directory with a leader title) or Moved (a leader
+    /// placed in another agency, <c>fromAgencyId</c> the one before, null when no rule placed them); <c>at</c> is when the
+    /// directory import brought them.
+    /// </summary>
+    public sealed record ProposalResponse(int PersonId, string Name, string UserPrincipalName, string Mail, string Kind, int AgencyId, int? FromAgencyId, DateTime At);
+
+    /// <summary>
+    /// The proposals waiting for an answer: <c>takesNewLeaders</c> is whether the programme is switched to take new leaders
+    /// (without it the list is empty), <c>nextCohort</c> the cohort accepting enrols into (null when none is dated ahead).
+    /// </summary>
+    public sealed record ProposalsResponse(bool TakesNewLeaders, NextCohortResponse? NextCohort, IReadOnlyList<ProposalResponse> Proposals);
+
+    public sealed record AcceptedResponse(int ParticipantId, int PersonId, int CohortId, string Cohort);
+
     public static void MapCohortEndpoints(this IEndpointRouteBuilder app)
     {
         var forms = app.MapGroup("/learning").ExcludeFromDescription().WithMetadata(new RequireAntiforgeryTokenAttribute());
@@ -64,6 +94,28 @@ public static class CohortEndpoints
         api.MapPost("/{cohortId:int}/notes", AddNoteAsync).RequireAuthorization(Policies.ProgrammeOwner)
             .WithDescription("Writes down an agreement of the cohort from a JSON body: { \"on\": \"2026-03-01\", \"topic\": \"MeetingRules\" (or DocumentLocation, "
                 + "SharingPractice, Other), \"text\": \"…\", \"moduleId\": n (optional) }. Also after the cohort has ended.");
+        api.MapPut("/{cohortId:int}", UpdateAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Changes a cohort from a JSON body with all its fields, as creating it: { \"name\": \"…\", \"startsOn\", \"endsOn\", \"agencyId\" }; "
+                + "a field left out is cleared. Audited with what changed.");
+        api.MapDelete("/{cohortId:int}", DeleteAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Deletes a cohort and its notes. Its participants stay in the programme without a cohort, with their registrations and attendance.");
+        api.MapPost("/{cohortId:int}/participants/{participantId:int}/move", MoveAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Moves a participant of the cohort to another cohort of the programme, or to none: { \"toCohortId\": n } or { \"toCohortId\": null }.");
+        api.MapDelete("/{cohortId:int}/participants/{participantId:int}", RemoveAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Takes a participant of the cohort out of the programme; their registrations and attendance stay, as they happened.");
+        api.MapPut("/{cohortId:int}/notes/{noteId:int}", UpdateNoteAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Changes an agreement of the cohort from a JSON body with all its fields, as adding it: { \"on\", \"topic\", \"text\", \"moduleId\" }.");
+        api.MapDelete("/{cohortId:int}/notes/{noteId:int}", DeleteNoteAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Deletes an agreement of the cohort.");
+
+        var proposals = app.MapGroup("/api/learning/programmes/{id:int}").WithTags("Learning");
+        proposals.MapGet("/proposals", ProposalsAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("The new leaders proposed for the programme and not yet answered (name, user name, e-mail, new or moved, agency, agency before, "
+                + "when the directory import brought them), oldest first, and the next cohort, the one accepting enrols into.");
+        proposals.MapPost("/proposals/{personId:int}/accept", AcceptAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Enrols a proposed leader in the programme's next cohort (the first dated after today); no body.");
+        proposals.MapPost("/proposals/{personId:int}/dismiss", DismissAsync).RequireAuthorization(Policies.ProgrammeOwner)
+            .WithDescription("Declines a proposed leader: they are not proposed to the programme again; no body.");
     }
 
     private static async Task<Programme?> ManagedAsync(OppdriftDb db, int programmeId, CancellationToken cancellationToken) =>
@@ -109,7 +161,7 @@ public static class CohortEndpoints
         var result = await cohorts.CreateAsync(id, new CohortInput(body.Name ?? "", body.StartsOn, body.EndsOn, body.AgencyId), user.ActorName(), cancellationToken);
         if (!result.Succeeded)
         {
-            return Problem(result.Field, result.Error!);
+            return Problem(JsonField(result.Field), result.Error!);
         }
         var cohort = result.Value!;
         return TypedResults.Created($"/api/learning/programmes/{id}/cohorts/{cohort.Id}", new CohortResponse(cohort.Id, cohort.Name, cohort.StartsOn, 0, cohort.EndsOn,
@@ -224,6 +276,231 @@ public static class CohortEndpoints
         }
         var outcome = result.Value!;
         return TypedResults.Ok(new EnrolResponse(outcome.Added, outcome.AlreadyEnrolled, outcome.InOtherCohort));
+    }
+
+    /// <summary>The programme and its cohort; either null when there is no such programme, or no such cohort of it.</summary>
+    private static async Task<(Programme? Programme, Cohort? Cohort)> CohortOfAsync(OppdriftDb db, int programmeId, int cohortId, CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, programmeId, cancellationToken);
+        var cohort = programme is null ? null
+            : await db.Cohorts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == cohortId && c.ProgrammeId == programmeId, cancellationToken);
+        return (programme, cohort);
+    }
+
+    private static async Task<Results<Ok<CohortResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> UpdateAsync(int id, int cohortId,
+        HttpRequest request, ClaimsPrincipal user, OppdriftDb db, Cohorts cohorts, CancellationToken cancellationToken)
+    {
+        var (programme, cohort) = await CohortOfAsync(db, id, cohortId, cancellationToken);
+        if (programme is null || cohort is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var (body, refusal) = await ReadAsync<CohortRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return refusal!;
+        }
+        var result = await cohorts.UpdateAsync(cohortId, new CohortInput(body.Name ?? "", body.StartsOn, body.EndsOn, body.AgencyId), user.ActorName(), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return Problem(JsonField(result.Field), result.Error!);
+        }
+        var saved = result.Value!;
+        var participants = await db.Participants.CountAsync(p => p.CohortId == cohortId, cancellationToken);
+        return TypedResults.Ok(new CohortResponse(saved.Id, saved.Name, saved.StartsOn, participants, saved.EndsOn, saved.AgencyId, Cohorts.HasEnded(saved, cohorts.Today)));
+    }
+
+    private static async Task<Results<Ok<CohortDeletedResponse>, NotFound, ForbidHttpResult>> DeleteAsync(int id, int cohortId, ClaimsPrincipal user, OppdriftDb db,
+        Cohorts cohorts, CancellationToken cancellationToken)
+    {
+        var (programme, cohort) = await CohortOfAsync(db, id, cohortId, cancellationToken);
+        if (programme is null || cohort is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        // As the page's delete button: the participants stay in the programme without a cohort; the notes go with it.
+        var result = await cohorts.DeleteAsync(cohortId, user.ActorName(), cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(new CohortDeletedResponse(cohortId, result.Value)) : TypedResults.NotFound();
+    }
+
+    /// <summary>The participant, when they are in this cohort of this programme.</summary>
+    private static async Task<Participant?> ParticipantOfAsync(OppdriftDb db, int programmeId, int cohortId, int participantId, CancellationToken cancellationToken) =>
+        await db.Participants.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.Id == participantId && p.ProgrammeId == programmeId && p.CohortId == cohortId, cancellationToken);
+
+    private static async Task<Results<Ok<MovedResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> MoveAsync(int id, int cohortId, int participantId,
+        HttpRequest request, ClaimsPrincipal user, OppdriftDb db, Cohorts cohorts, CancellationToken cancellationToken)
+    {
+        var (programme, cohort) = await CohortOfAsync(db, id, cohortId, cancellationToken);
+        var participant = cohort is null ? null : await ParticipantOfAsync(db, id, cohortId, participantId, cancellationToken);
+        if (programme is null || participant is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var (body, refusal) = await ReadAsync<MoveRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return refusal!;
+        }
+        // Null is a choice (no cohort); a body without the field, or with something else in it, moves no one.
+        int? target;
+        switch (body.ToCohortId.ValueKind)
+        {
+            case System.Text.Json.JsonValueKind.Null:
+                target = null;
+                break;
+            case System.Text.Json.JsonValueKind.Number when body.ToCohortId.TryGetInt32(out var given):
+                target = given;
+                break;
+            default:
+                return Problem("toCohortId", LearningText.Get("ApiMoveTarget"));
+        }
+        var result = await cohorts.MoveAsync(participantId, target, user.ActorName(), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return Problem(result.Field == "cohortId" ? "toCohortId" : JsonField(result.Field), result.Error!);
+        }
+        return TypedResults.Ok(new MovedResponse(participantId, participant.PersonId, target));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ForbidHttpResult>> RemoveAsync(int id, int cohortId, int participantId, ClaimsPrincipal user, OppdriftDb db,
+        Cohorts cohorts, CancellationToken cancellationToken)
+    {
+        var (programme, cohort) = await CohortOfAsync(db, id, cohortId, cancellationToken);
+        var participant = cohort is null ? null : await ParticipantOfAsync(db, id, cohortId, participantId, cancellationToken);
+        if (programme is null || participant is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var result = await cohorts.RemoveAsync(participantId, user.ActorName(), cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<Ok<NoteResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> UpdateNoteAsync(int id, int cohortId, int noteId,
+        HttpRequest request, ClaimsPrincipal user, OppdriftDb db, CohortNotes notes, CancellationToken cancellationToken)
+    {
+        var (programme, cohort) = await CohortOfAsync(db, id, cohortId, cancellationToken);
+        var exists = cohort is not null && await db.CohortNotes.AnyAsync(n => n.Id == noteId && n.CohortId == cohortId, cancellationToken);
+        if (programme is null || !exists)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var (body, refusal) = await ReadAsync<NoteRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return refusal!;
+        }
+        CohortNoteTopic? topic = null;
+        if (body.Topic is not null)
+        {
+            if (CohortNotes.ParseTopic(body.Topic) is not { } parsed)
+            {
+                return Problem("topic", LearningText.Get("NoteTopicRequired"));
+            }
+            topic = parsed;
+        }
+        var result = await notes.UpdateAsync(cohortId, noteId, new CohortNoteInput(body.On, topic, body.Text, body.ModuleId), user.ActorName(), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return Problem(JsonField(result.Field), result.Error!);
+        }
+        return TypedResults.Ok(Note((await notes.ListAsync(cohortId, cancellationToken)).Single(n => n.Note.Id == noteId)));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ForbidHttpResult>> DeleteNoteAsync(int id, int cohortId, int noteId, ClaimsPrincipal user, OppdriftDb db,
+        CohortNotes notes, CancellationToken cancellationToken)
+    {
+        var (programme, cohort) = await CohortOfAsync(db, id, cohortId, cancellationToken);
+        var exists = cohort is not null && await db.CohortNotes.AnyAsync(n => n.Id == noteId && n.CohortId == cohortId, cancellationToken);
+        if (programme is null || !exists)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var result = await notes.DeleteAsync(cohortId, noteId, user.ActorName(), cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<Ok<ProposalsResponse>, NotFound, ForbidHttpResult>> ProposalsAsync(int id, ClaimsPrincipal user, OppdriftDb db,
+        LeaderProposals proposals, CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var next = await proposals.NextCohortAsync(id, cancellationToken);
+        var pending = await proposals.PendingAsync(id, cancellationToken);
+        return TypedResults.Ok(new ProposalsResponse(programme.NewLeadersSince is not null, next is null ? null : new NextCohortResponse(next.Id, next.Name, next.StartsOn),
+            [.. pending.Select(p => new ProposalResponse(p.Person.Id, p.Person.DisplayName, p.Person.UserPrincipalName, LearningPeople.MailOf(p.Person), p.Kind.ToString(),
+                p.AgencyId, p.FromAgencyId, p.At))]));
+    }
+
+    private static async Task<Results<Ok<AcceptedResponse>, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> AcceptAsync(int id, int personId, ClaimsPrincipal user,
+        OppdriftDb db, LeaderProposals proposals, CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        if (await proposals.NextCohortAsync(id, cancellationToken) is not { } next)
+        {
+            return Problem("cohort", LearningText.Get("ProposalNoNextCohort"));
+        }
+        var result = await proposals.AcceptAsync(next.Id, personId, user.ActorName(), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return Problem(result.Field == "person" ? "personId" : JsonField(result.Field), result.Error!);
+        }
+        return TypedResults.Ok(new AcceptedResponse(result.Value!.Id, personId, next.Id, next.Name));
+    }
+
+    private static async Task<Results<NoContent, BadRequest<ProblemDetails>, NotFound, ForbidHttpResult>> DismissAsync(int id, int personId, ClaimsPrincipal user,
+        OppdriftDb db, LeaderProposals proposals, CancellationToken cancellationToken)
+    {
+        var programme = await ManagedAsync(db, id, cancellationToken);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManage(programme))
+        {
+            return TypedResults.Forbid();
+        }
+        var result = await proposals.DismissAsync(id, personId, user.ActorName(), cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : Problem(result.Field == "person" ? "personId" : JsonField(result.Field), result.Error!);
     }
 
     private static async Task<Results<RedirectHttpResult, NotFound, ForbidHttpResult>> MoveFromFormAsync(int id, [FromForm] string? cohortId, ClaimsPrincipal user,

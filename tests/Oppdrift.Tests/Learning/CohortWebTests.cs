@@ -395,4 +395,269 @@ public sealed class CohortWebTests
         Assert.Contains("Avtale skrevet ned", programmePage, StringComparison.Ordinal);
         Assert.Contains("Avtale slettet", programmePage, StringComparison.Ordinal);
     }
+
+    private static async Task<string?> FieldAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString();
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_script_changes_and_deletes_cohorts_moves_and_removes_participants_and_edits_notes_through_the_api_and_another_owner_is_refused(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        int programmeId, first, second, noteId;
+        int[] participants;
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var services = scope.ServiceProvider;
+            programmeId = (await services.GetRequiredService<Programmes>().CreateAsync(new ProgrammeInput("Hybrid ledelse", "", "HR", Owner, null,
+                ProgrammeAudience.Leaders, [], "", "", ["Bedre møter"]), Owner, default)).Value!.Id;
+            var cohorts = services.GetRequiredService<Cohorts>();
+            first = (await cohorts.CreateAsync(programmeId, new CohortInput("Kull 1", new DateOnly(2026, 3, 1)), Owner, default)).Value!.Id;
+            second = (await cohorts.CreateAsync(programmeId, new CohortInput("Kull 2", new DateOnly(2026, 8, 1)), Owner, default)).Value!.Id;
+            var db = services.GetRequiredService<OppdriftDb>();
+            var people = await db.People.Where(p => p.IsActive).OrderBy(p => p.Id).Select(p => p.Id).Take(3).ToListAsync();
+            Assert.True((await cohorts.EnrolAsync(first, new EnrolmentRequest(people), Owner, default)).Succeeded);
+            participants = await db.Participants.Where(p => p.CohortId == first).OrderBy(p => p.PersonId).Select(p => p.Id).ToArrayAsync();
+            noteId = (await services.GetRequiredService<CohortNotes>().AddAsync(first, new CohortNoteInput(new DateOnly(2026, 3, 1), CohortNoteTopic.MeetingRules,
+                "Vi starter presis.", null), Owner, default)).Value!.Id;
+        }
+        using var owner = await RunningApp.WithApiTokenAsync(await app.SignInAsAsync(Owner, Roles.Employee | Roles.ProgrammeOwner));
+        using var otherOwner = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.Employee | Roles.ProgrammeOwner));
+        var api = $"/api/learning/programmes/{programmeId}/cohorts";
+        var agencyId = 0;
+        await using (var db = app.Database.CreateContext())
+        {
+            agencyId = await db.Agencies.OrderBy(a => a.Id).Select(a => a.Id).FirstAsync();
+        }
+
+        // Another owner can change, move, remove and delete nothing of this programme.
+        foreach (var (method, url, body) in new (HttpMethod, string, object?)[]
+        {
+            (HttpMethod.Put, $"{api}/{first}", new { name = "Kapret" }),
+            (HttpMethod.Delete, $"{api}/{first}", null),
+            (HttpMethod.Post, $"{api}/{first}/participants/{participants[0]}/move", new { toCohortId = second }),
+            (HttpMethod.Delete, $"{api}/{first}/participants/{participants[0]}", null),
+            (HttpMethod.Put, $"{api}/{first}/notes/{noteId}", new { on = "2026-03-02", topic = "Other", text = "Kapret" }),
+            (HttpMethod.Delete, $"{api}/{first}/notes/{noteId}", null),
+        })
+        {
+            using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+            using var refused = await otherOwner.SendAsync(request);
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{method} {url}: {refused.StatusCode}");
+        }
+
+        // A cohort is changed with all its fields; bad ones are refused naming the field as the body spells it.
+        using (var changed = await owner.PutAsJsonAsync($"{api}/{first}", new { name = "Kull 1 våren", startsOn = "2026-03-08", endsOn = "2026-06-30", agencyId }))
+        {
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+            var body = await changed.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Kull 1 våren", body.GetProperty("name").GetString());
+            Assert.Equal("2026-06-30", body.GetProperty("endsOn").GetString());
+            Assert.Equal(agencyId, body.GetProperty("agencyId").GetInt32());
+            Assert.Equal(3, body.GetProperty("participants").GetInt32());
+        }
+        foreach (var (body, field) in new (object Body, string Field)[]
+        {
+            (new { name = " " }, "name"),
+            (new { name = "Kull 1", startsOn = "2026-03-08", endsOn = "2026-03-01" }, "endsOn"),
+            (new { name = "Kull 1", agencyId = 999_999 }, "agencyId"),
+            (new { name = "Kull 1", startsOn = "i morgen" }, "startsOn"),
+        })
+        {
+            using var bad = await owner.PutAsJsonAsync($"{api}/{first}", body);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal(field, await FieldAsync(bad));
+        }
+        using (var notJson = await owner.PutAsync($"{api}/{first}", new StringContent("name=Kull", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+            Assert.Equal("body", await FieldAsync(notJson));
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.PutAsJsonAsync($"{api}/999999", new { name = "Kull" })).StatusCode);
+
+        // Participants are moved (to another cohort, or to none) and removed; the target must be given and be of the programme.
+        using (var moved = await owner.PostAsJsonAsync($"{api}/{first}/participants/{participants[0]}/move", new { toCohortId = second }))
+        {
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            Assert.Equal(second, (await moved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cohortId").GetInt32());
+        }
+        using (var noCohort = await owner.PostAsJsonAsync($"{api}/{first}/participants/{participants[1]}/move", new { toCohortId = (int?)null }))
+        {
+            Assert.Equal(HttpStatusCode.OK, noCohort.StatusCode);
+            Assert.Equal(JsonValueKind.Null, (await noCohort.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cohortId").ValueKind);
+        }
+        foreach (var body in new object[] { new { cohortId = second }, new { toCohortId = "Kull 2" }, new { toCohortId = 999_999 } })
+        {
+            using var bad = await owner.PostAsJsonAsync($"{api}/{first}/participants/{participants[2]}/move", body);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal("toCohortId", await FieldAsync(bad));
+        }
+        // The first participant is no longer in the first cohort: its address there finds no one.
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.PostAsJsonAsync($"{api}/{first}/participants/{participants[0]}/move", new { toCohortId = first })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"{api}/{first}/participants/{participants[2]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.DeleteAsync($"{api}/{first}/participants/{participants[2]}")).StatusCode);
+
+        // A note is changed with all its fields, refused by field, and deleted.
+        using (var changed = await owner.PutAsJsonAsync($"{api}/{first}/notes/{noteId}", new { on = "2026-03-02", topic = "DocumentLocation", text = "Dokumentene ligger i kanalen." }))
+        {
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+            var body = await changed.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("DocumentLocation", body.GetProperty("topic").GetString());
+            Assert.Equal("2026-03-02", body.GetProperty("on").GetString());
+            Assert.Equal(JsonValueKind.String, body.GetProperty("updatedAt").ValueKind);
+        }
+        foreach (var (body, field) in new (object Body, string Field)[]
+        {
+            (new { on = "2026-03-02", topic = "Lunsj", text = "Tekst" }, "topic"),
+            (new { topic = "Other", text = "Tekst" }, "on"),
+            (new { on = "2026-03-02", topic = "Other", text = "" }, "text"),
+            (new { on = "2026-03-02", topic = "Other", text = "Tekst", moduleId = 999_999 }, "moduleId"),
+        })
+        {
+            using var bad = await owner.PutAsJsonAsync($"{api}/{first}/notes/{noteId}", body);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal(field, await FieldAsync(bad));
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.PutAsJsonAsync($"{api}/{second}/notes/{noteId}", new { on = "2026-03-02", topic = "Other", text = "Tekst" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"{api}/{first}/notes/{noteId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.DeleteAsync($"{api}/{first}/notes/{noteId}")).StatusCode);
+
+        // Deleting a cohort leaves its participants in the programme without a cohort, as the page's button does.
+        using (var deleted = await owner.DeleteAsync($"{api}/{second}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+            Assert.Equal(1, (await deleted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("participantsWithoutCohort").GetInt32());
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.DeleteAsync($"{api}/{second}")).StatusCode);
+
+        await using (var db = app.Database.CreateContext())
+        {
+            var cohort = await db.Cohorts.SingleAsync(c => c.ProgrammeId == programmeId);
+            Assert.Equal(("Kull 1 våren", new DateOnly(2026, 3, 8), (DateOnly?)new DateOnly(2026, 6, 30), (int?)agencyId), (cohort.Name, cohort.StartsOn!.Value, cohort.EndsOn, cohort.AgencyId));
+            var left = await db.Participants.Where(p => p.ProgrammeId == programmeId).OrderBy(p => p.Id).Select(p => new { p.Id, p.CohortId }).ToListAsync();
+            Assert.Equal([participants[0], participants[1]], left.Select(p => p.Id).Order());
+            Assert.All(left, p => Assert.Null(p.CohortId));
+            Assert.False(await db.CohortNotes.AnyAsync());
+            var audit = await db.AuditEntries.Where(a => a.Action.StartsWith("learning.") && a.Action != "learning.programme.create").OrderBy(a => a.Id)
+                .Select(a => new { a.Action, a.Actor }).ToListAsync();
+            Assert.Equal(["learning.cohort.create", "learning.cohort.create", "learning.cohort.enrol", CohortNotes.CreateAction, "learning.cohort.update",
+                "learning.participant.move", "learning.participant.move", "learning.participant.remove", CohortNotes.UpdateAction, CohortNotes.DeleteAction,
+                "learning.cohort.delete"], audit.Select(a => a.Action));
+            Assert.All(audit, a => Assert.Equal(Owner, a.Actor));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_script_reads_and_answers_the_leader_proposals_through_the_api_and_another_owner_is_refused(DatabaseKind kind)
+    {
+        await using var app = await RunningApp.StartAsync(kind, demoPeople: 300);
+        int programmeId, withoutCohort, cohortId;
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var programmes = scope.ServiceProvider.GetRequiredService<Programmes>();
+            programmeId = (await programmes.CreateAsync(new ProgrammeInput("Lederskolen", "For nye ledere.", "HR", Owner, null, ProgrammeAudience.Leaders, [], "ledelse",
+                "Teams", ["Modul 1"], ProposeNewLeaders: true), Owner, default)).Value!.Id;
+            withoutCohort = (await programmes.CreateAsync(new ProgrammeInput("Lederskolen uten kull", "", "HR", Owner, null, ProgrammeAudience.Leaders, [], "", "", [],
+                ProposeNewLeaders: true), Owner, default)).Value!.Id;
+            var today = ViewCounting.Day(TimeProvider.System.GetUtcNow().UtcDateTime);
+            var cohorts = scope.ServiceProvider.GetRequiredService<Cohorts>();
+            Assert.True((await cohorts.CreateAsync(programmeId, new CohortInput("Kull i fjor", today.AddDays(-300)), Owner, default)).Succeeded);
+            cohortId = (await cohorts.CreateAsync(programmeId, new CohortInput("Neste kull", today.AddDays(30)), Owner, default)).Value!.Id;
+        }
+        // A directory import brought two leaders: one new, one from another agency; and someone else stays a plain employee.
+        (int Id, int Agency) newcomer, mover;
+        int elsewhere, employee;
+        await using (var db = app.Database.CreateContext())
+        {
+            var leaders = await db.People.Where(p => p.IsActive && p.IsLeader && p.AgencyId != null).OrderBy(p => p.Id).Take(2).ToListAsync();
+            elsewhere = await db.Agencies.Where(a => a.Id != leaders[1].AgencyId).Select(a => a.Id).FirstAsync();
+            employee = await db.People.Where(p => p.IsActive && !p.IsLeader).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+            var import = new Oppdrift.Organisation.DirectoryImport
+            {
+                FileName = "users.csv",
+                Sha256 = new string('0', 64),
+                ImportedBy = "test",
+                StartedAt = now,
+                FinishedAt = now,
+                Status = Oppdrift.Organisation.ImportStatus.Succeeded,
+            };
+            db.LeaderArrivals.AddRange(
+                new Oppdrift.Organisation.LeaderArrival { PersonId = leaders[0].Id, Kind = Oppdrift.Organisation.LeaderArrivalKind.New, AgencyId = leaders[0].AgencyId!.Value, Import = import, At = now },
+                new Oppdrift.Organisation.LeaderArrival
+                {
+                    PersonId = leaders[1].Id,
+                    Kind = Oppdrift.Organisation.LeaderArrivalKind.Moved,
+                    AgencyId = leaders[1].AgencyId!.Value,
+                    FromAgencyId = elsewhere,
+                    Import = import,
+                    At = now,
+                });
+            await db.SaveChangesAsync();
+            (newcomer, mover) = ((leaders[0].Id, leaders[0].AgencyId!.Value), (leaders[1].Id, leaders[1].AgencyId!.Value));
+        }
+        using var owner = await RunningApp.WithApiTokenAsync(await app.SignInAsAsync(Owner, Roles.Employee | Roles.ProgrammeOwner));
+        using var otherOwner = await RunningApp.WithApiTokenAsync(await app.SignInAsync(Roles.Employee | Roles.ProgrammeOwner));
+        var api = $"/api/learning/programmes/{programmeId}/proposals";
+
+        var listed = await owner.GetFromJsonAsync<JsonElement>(api);
+        Assert.True(listed.GetProperty("takesNewLeaders").GetBoolean());
+        Assert.Equal(cohortId, listed.GetProperty("nextCohort").GetProperty("id").GetInt32());
+        Assert.Equal("Neste kull", listed.GetProperty("nextCohort").GetProperty("name").GetString());
+        var proposals = listed.GetProperty("proposals").EnumerateArray().ToList();
+        Assert.Equal([newcomer.Id, mover.Id], proposals.Select(p => p.GetProperty("personId").GetInt32()).Order());
+        var moved = proposals.Single(p => p.GetProperty("personId").GetInt32() == mover.Id);
+        Assert.Equal("Moved", moved.GetProperty("kind").GetString());
+        Assert.Equal(mover.Agency, moved.GetProperty("agencyId").GetInt32());
+        Assert.Equal(elsewhere, moved.GetProperty("fromAgencyId").GetInt32());
+        var arrived = proposals.Single(p => p.GetProperty("personId").GetInt32() == newcomer.Id);
+        Assert.Equal("New", arrived.GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, arrived.GetProperty("fromAgencyId").ValueKind);
+        Assert.False(string.IsNullOrEmpty(arrived.GetProperty("name").GetString()));
+        Assert.Equal(JsonValueKind.String, arrived.GetProperty("at").ValueKind);
+
+        // Another owner reads and answers nothing.
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherOwner.GetAsync(api)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherOwner.PostAsync($"{api}/{newcomer.Id}/accept", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherOwner.PostAsync($"{api}/{mover.Id}/dismiss", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync("/api/learning/programmes/999999/proposals")).StatusCode);
+
+        // Someone not proposed is refused by field; a programme without a dated cohort ahead has nowhere to enrol.
+        using (var notProposed = await owner.PostAsync($"{api}/{employee}/accept", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, notProposed.StatusCode);
+            Assert.Equal("personId", await FieldAsync(notProposed));
+        }
+        using (var nowhere = await owner.PostAsync($"/api/learning/programmes/{withoutCohort}/proposals/{newcomer.Id}/accept", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+            Assert.Equal("cohort", await FieldAsync(nowhere));
+        }
+
+        using (var accepted = await owner.PostAsync($"{api}/{newcomer.Id}/accept", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+            var body = await accepted.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(cohortId, body.GetProperty("cohortId").GetInt32());
+            Assert.Equal(newcomer.Id, body.GetProperty("personId").GetInt32());
+        }
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.PostAsync($"{api}/{mover.Id}/dismiss", null)).StatusCode);
+        using (var again = await owner.PostAsync($"{api}/{mover.Id}/dismiss", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+            Assert.Equal("personId", await FieldAsync(again));
+        }
+        Assert.Equal(0, (await owner.GetFromJsonAsync<JsonElement>(api)).GetProperty("proposals").GetArrayLength());
+
+        await using (var db = app.Database.CreateContext())
+        {
+            Assert.Equal([newcomer.Id], await db.Participants.Where(p => p.CohortId == cohortId).Select(p => p.PersonId).ToListAsync());
+            Assert.Equal([(newcomer.Id, true), (mover.Id, false)],
+                (await db.LeaderProposalDecisions.Where(d => d.ProgrammeId == programmeId).OrderBy(d => d.Id).ToListAsync()).Select(d => (d.PersonId, d.Accepted)));
+            var audit = await db.AuditEntries.Where(a => a.Action.StartsWith("learning.proposal.")).OrderBy(a => a.Id).Select(a => new { a.Action, a.Actor }).ToListAsync();
+            Assert.Equal([LeaderProposals.AcceptAction, LeaderProposals.DismissAction], audit.Select(a => a.Action));
+            Assert.All(audit, a => Assert.Equal(Owner, a.Actor));
+        }
+    }
 }

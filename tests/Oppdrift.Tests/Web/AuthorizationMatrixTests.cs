@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -86,6 +87,19 @@ public sealed class AuthorizationMatrixTests
         Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes" && d.Method == "GET" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes" && d.Method == "POST" && d.Policy == Policies.ProgrammeOwner);
+        foreach (var (route, method) in new[]
+        {
+            ("/api/learning/programmes/{id:int}/cohorts/{cohortId:int}", "PUT"), ("/api/learning/programmes/{id:int}/cohorts/{cohortId:int}", "DELETE"),
+            ("/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants/{participantId:int}/move", "POST"),
+            ("/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants/{participantId:int}", "DELETE"),
+            ("/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes/{noteId:int}", "PUT"),
+            ("/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes/{noteId:int}", "DELETE"),
+            ("/api/learning/programmes/{id:int}/proposals", "GET"), ("/api/learning/programmes/{id:int}/proposals/{personId:int}/accept", "POST"),
+            ("/api/learning/programmes/{id:int}/proposals/{personId:int}/dismiss", "POST"),
+        })
+        {
+            Assert.True(declared.Any(d => d.Route == route && d.Method == method && d.Policy == Policies.ProgrammeOwner), $"{method} {route} is not declared with its policy");
+        }
         Assert.Contains(declared, d => d.Route == "/learning/recordings/{id:int}/watch" && d.Method == "GET" && d.Policy == Policies.SignedIn);
         Assert.Contains(declared, d => d.Route == "/api/learning/programmes/{id:int}/completion" && d.Method == "GET" && d.Policy == Policies.ProgrammeOwner);
         Assert.Contains(declared, d => d.Route == "/api/processes/" && d.Policy == Policies.Insight);
@@ -461,6 +475,8 @@ public sealed class AuthorizationMatrixTests
             $"/learning/recordings/{theirs.Recording}/views/stream",
             $"/learning/participants/{theirs.Participant}/move", $"/learning/participants/{theirs.Participant}/remove",
             $"/api/learning/programmes/{theirs.Programme}/cohorts/{theirs.Cohort}/notes",
+            $"/api/learning/programmes/{theirs.Programme}/cohorts/{theirs.Cohort}/participants/{theirs.Participant}/move",
+            $"/api/learning/programmes/{theirs.Programme}/proposals/{theirs.Participant}/accept", $"/api/learning/programmes/{theirs.Programme}/proposals/{theirs.Participant}/dismiss",
         ];
         foreach (var url in managing)
         {
@@ -468,6 +484,23 @@ public sealed class AuthorizationMatrixTests
             if (!Refused(response))
             {
                 failures.Add($"other programme POST {url}: {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        }
+        // Nor change or delete its cohort, participants or notes through the API.
+        foreach (var (method, url) in new[]
+        {
+            (HttpMethod.Put, $"/api/learning/programmes/{theirs.Programme}/cohorts/{theirs.Cohort}"),
+            (HttpMethod.Delete, $"/api/learning/programmes/{theirs.Programme}/cohorts/{theirs.Cohort}"),
+            (HttpMethod.Delete, $"/api/learning/programmes/{theirs.Programme}/cohorts/{theirs.Cohort}/participants/{theirs.Participant}"),
+            (HttpMethod.Put, $"/api/learning/programmes/{theirs.Programme}/cohorts/{theirs.Cohort}/notes/{theirs.Note}"),
+            (HttpMethod.Delete, $"/api/learning/programmes/{theirs.Programme}/cohorts/{theirs.Cohort}/notes/{theirs.Note}"),
+        })
+        {
+            using var request = new HttpRequestMessage(method, url) { Content = method == HttpMethod.Put ? JsonContent.Create(new { name = "Kapret", on = "2026-01-01", topic = "Other", text = "Kapret" }) : null };
+            using var response = await owner.SendAsync(request);
+            if (!Refused(response))
+            {
+                failures.Add($"other programme {method} {url}: {(int)response.StatusCode}");
             }
         }
         using (var results = await owner.GetAsync($"/learning/programmes/{theirs.Programme}/results"))
@@ -487,7 +520,7 @@ public sealed class AuthorizationMatrixTests
         }
         foreach (var edit in new[] { "/learning/programmes/{0}/edit", "/learning/sessions/{1}/edit", "/learning/programmes/{0}/cohorts", "/learning/programmes/{0}/cohorts/{2}",
             "/api/learning/programmes/{0}/cohorts/", "/api/learning/programmes/{0}/cohorts/{2}", "/api/learning/programmes/{0}/cohorts/{2}/notes",
-            "/api/learning/programmes/{0}/completion" })
+            "/api/learning/programmes/{0}/completion", "/api/learning/programmes/{0}/proposals" })
         {
             using (var response = await owner.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, edit, theirs.Programme, theirs.Session, theirs.Cohort)))
             {
@@ -515,7 +548,11 @@ public sealed class AuthorizationMatrixTests
         await using (var db = app.Database.CreateContext())
         {
             if (!await db.LearningDocuments.AnyAsync(d => d.Id == theirs.Document) || !await db.ShareMappings.AnyAsync(m => m.Id == theirs.Mapping)
-                || !await db.ShareScans.AnyAsync(s => s.Id == theirs.Scan) || await db.LearningSessions.AnyAsync(s => s.Id == theirs.Session && s.CancelledAt != null))
+                || !await db.ShareScans.AnyAsync(s => s.Id == theirs.Scan) || await db.LearningSessions.AnyAsync(s => s.Id == theirs.Session && s.CancelledAt != null)
+                || !await db.Cohorts.AnyAsync(c => c.Id == theirs.Cohort && c.Name == $"Kull BNO")
+                || !await db.Participants.AnyAsync(p => p.Id == theirs.Participant && p.CohortId == theirs.Cohort)
+                || !await db.CohortNotes.AnyAsync(n => n.Id == theirs.Note && n.Text == $"Avtale {theirs.Secret}")
+                || await db.LeaderProposalDecisions.AnyAsync())
             {
                 failures.Add("the other agency's objects were changed");
             }

@@ -47,6 +47,7 @@ internal sealed partial class MatrixSamples
     public int Recording { get; private set; }
     public int Cohort { get; private set; }
     public int Participant { get; private set; }
+    public int Note { get; private set; }
     public string ProgrammeFeed { get; private set; } = "";
     public int Process { get; private set; }
     public int Intervention { get; private set; }
@@ -101,6 +102,7 @@ internal sealed partial class MatrixSamples
         await db.SaveChangesAsync();
         samples.Cohort = await db.Cohorts.Where(c => c.ProgrammeId == programme.Id).Select(c => c.Id).SingleAsync();
         samples.Participant = await samples.ParticipantAsync();
+        samples.Note = await samples.NoteAsync();
 
         var process = ProcessServices.Input(agency.Id, agency.Id) with { Name = $"Prosess {secret}" };
         samples.Process = Ok(await services.GetRequiredService<ProcessEditor>().SaveAsync(null, process, central, default)).Id;
@@ -178,6 +180,21 @@ internal sealed partial class MatrixSamples
         return await db.Participants.Where(p => p.ProgrammeId == Programme && p.PersonId == person).Select(p => p.Id).SingleAsync();
     });
 
+    /// <summary>The sample participant, put back in the sample cohort should a request (the move form) have taken them out of it.</summary>
+    public Task<int> ParticipantInCohortAsync() => WithAsync(async s =>
+    {
+        Ok(await s.GetRequiredService<Cohorts>().MoveAsync(Participant, Cohort, _actor, default));
+        return Participant;
+    });
+
+    /// <summary>A new cohort of the programme, for a request that may change or delete it.</summary>
+    public Task<int> CohortAsync() => WithAsync(async s =>
+        Ok(await s.GetRequiredService<Cohorts>().CreateAsync(Programme, new CohortInput($"Kull {Secret}", null), _actor, default)).Id);
+
+    /// <summary>An agreement written down for the sample cohort.</summary>
+    public Task<int> NoteAsync() => WithAsync(async s => Ok(await s.GetRequiredService<CohortNotes>().AddAsync(Cohort,
+        new CohortNoteInput(DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime), CohortNoteTopic.MeetingRules, $"Avtale {Secret}", null), _actor, default)).Id);
+
     /// <summary>Attaches the scanned share to the agency (again, after its scan was deleted) and returns the share and the scan.</summary>
     public Task<(int Share, int Scan)> AttachAsync() => WithAsync(async s =>
     {
@@ -220,6 +237,8 @@ internal sealed partial class MatrixSamples
         "/learning/documents/{id:int}/delete",
         "/learning/recordings/{id:int}/delete",
         "/learning/participants/{id:int}/remove",
+        "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants/{participantId:int}",
+        "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes/{noteId:int}",
         "/migration/mappings/{id:int}/delete",
         "/migration/scans/{id:int}/delete",
         "/account/logout",
@@ -265,9 +284,20 @@ internal sealed partial class MatrixSamples
             "/learning/participants/{id:int}/move" => $"/learning/participants/{S(Participant)}/move",
             "/learning/participants/{id:int}/remove" => $"/learning/participants/{S(fresh ? await ParticipantAsync() : Participant)}/remove",
             "/api/learning/programmes/{id:int}/cohorts/" => $"/api/learning/programmes/{S(Programme)}/cohorts/",
-            "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}" => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}",
+            // Read, changed and deleted: a fresh cohort for each request that is let through, so the sample cohort stays.
+            "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}" => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(fresh ? await CohortAsync() : Cohort)}",
             "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants" => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}/participants",
+            "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants/{participantId:int}/move"
+                => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}/participants/{S(await ParticipantInCohortAsync())}/move",
+            "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/participants/{participantId:int}"
+                => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}/participants/{S(fresh ? await ParticipantAsync() : await ParticipantInCohortAsync())}",
             "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes" => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}/notes",
+            "/api/learning/programmes/{id:int}/cohorts/{cohortId:int}/notes/{noteId:int}"
+                => $"/api/learning/programmes/{S(Programme)}/cohorts/{S(Cohort)}/notes/{S(fresh ? await NoteAsync() : Note)}",
+            "/api/learning/programmes/{id:int}/proposals" => $"/api/learning/programmes/{S(Programme)}/proposals",
+            // The sample programme takes no new leaders: an admitted answer is the refusal by field (400), past the policy.
+            "/api/learning/programmes/{id:int}/proposals/{personId:int}/accept" or "/api/learning/programmes/{id:int}/proposals/{personId:int}/dismiss"
+                => route.Replace("{id:int}", S(Programme), StringComparison.Ordinal).Replace("{personId:int}", S(await PersonAsync()), StringComparison.Ordinal),
             "/learning/documents/{id:int}/delete" => $"/learning/documents/{S(fresh ? await DocumentAsync() : Document)}/delete",
             "/learning/recordings/{Id:int}" => $"/learning/recordings/{S(Recording)}",
             "/learning/recordings/{id:int}/delete" => $"/learning/recordings/{S(fresh ? await RecordingAsync() : Recording)}/delete",
@@ -300,6 +330,10 @@ internal sealed partial class MatrixSamples
         };
         return url;
     }
+
+    /// <summary>An active person of the agency.</summary>
+    private Task<int> PersonAsync() => WithAsync(s =>
+        s.GetRequiredService<OppdriftDb>().People.Where(p => p.AgencyId == _agencyId && p.IsActive).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync());
 
     private string? _personFeed;
 
