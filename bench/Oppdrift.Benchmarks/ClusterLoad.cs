@@ -323,7 +323,32 @@ internal static partial class ClusterLoad
                     node.Kill(entireProcessTree: true);
                     await node.WaitForExitAsync();
                 }
+                Running.TryRemove(node.Id, out _);
                 node.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The nodes running now, stopped with the bench however it ends (Ctrl-C or a signal included).</summary>
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+
+    static ClusterLoad()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+        Console.CancelKeyPress += (_, _) => StopAll();
+    }
+
+    private static void StopAll()
+    {
+        foreach (var node in Running.Values)
+        {
+            try
+            {
+                node.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It had already exited.
             }
         }
     }
@@ -358,6 +383,7 @@ internal static partial class ClusterLoad
         // Every user of the bench signs in from this machine's one address, within a minute; the limit per user name stays.
         start.Environment["Access__SignInAttemptsPerAddress"] = "100000";
         var process = Process.Start(start)!;
+        Running[process.Id] = process;
         // Read both streams so a chatty node never blocks on a full pipe; its warnings go to the bench's error output.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
