@@ -65,6 +65,22 @@ public sealed class CohortWebTests
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
         var page = WebUtility.HtmlDecode(await enrolled.Content.ReadAsStringAsync());
         Assert.All(leaderNames, name => Assert.Contains(name, page, StringComparison.Ordinal));
+        Assert.Contains("<dd>Pågår</dd>", page, StringComparison.Ordinal);
+
+        // A cohort that starts later says when, rather than that it is running.
+        using (var later = await owner.PostAsync(list, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "new-cohort",
+            ["__RequestVerificationToken"] = RunningApp.AntiforgeryToken(await owner.GetStringAsync(list)),
+            ["Form.Name"] = "Ledergruppe langt fram",
+            ["Form.StartsOn"] = "2099-01-05",
+        })))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, later.StatusCode);
+            var laterPage = WebUtility.HtmlDecode(await owner.GetStringAsync(Location(later).Split('?')[0]));
+            Assert.Contains("<dd>Starter ", laterPage, StringComparison.Ordinal);
+            Assert.DoesNotContain("<dd>Pågår</dd>", laterPage, StringComparison.Ordinal);
+        }
 
         // A bad unit is named in the error, and nothing is added.
         var bad = await owner.PostAsync(cohortPage, new FormUrlEncodedContent(new Dictionary<string, string>
