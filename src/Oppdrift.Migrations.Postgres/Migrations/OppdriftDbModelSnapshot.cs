@@ -1239,6 +1239,9 @@ namespace Oppdrift.Migrations.Postgres.Migrations
                     b.Property<int>("RegistrationVersion")
                         .HasColumnType("integer");
 
+                    b.Property<int>("SeatsTaken")
+                        .HasColumnType("integer");
+
                     b.Property<string>("SeriesKey")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

@@ -1189,6 +1189,9 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
                     b.Property<int>("RegistrationVersion")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("SeatsTaken")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SeriesKey")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

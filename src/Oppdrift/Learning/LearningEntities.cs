@@ -177,6 +177,12 @@ public sealed class LearningSession
     /// <summary>Raised by every registration change: the write that serialises registrations for the session.</summary>
     public int RegistrationVersion { get; set; }
 
+    /// <summary>
+    /// Seats held: the registrations with status Registered. Kept in step under the registration lock by every change
+    /// that seats or unseats someone, so a registration reads it from the locked row instead of counting.
+    /// </summary>
+    public int SeatsTaken { get; set; }
+
     /// <summary>Follow-up material e-mailed after the session (see <see cref="FollowUps"/>): the owner's text.</summary>
     public string? FollowUpText { get; set; }
 
