@@ -131,6 +131,7 @@ public static class RegistrationBurst
     {
         await using var db = new OppdriftDb(options);
         await db.Registrations.ExecuteDeleteAsync();
+        await db.LearningSessions.ExecuteUpdateAsync(s => s.SetProperty(x => x.SeatsTaken, 0));
         await db.OutgoingMail.ExecuteDeleteAsync();
         await db.AuditEntries.ExecuteDeleteAsync();
     }

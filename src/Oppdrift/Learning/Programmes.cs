@@ -314,7 +314,7 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
     /// without one. A session that has started keeps its time; a capacity below the seats taken is refused, and a higher
     /// one gives the freed seats to the waiting list in its order, as a cancellation does.
     /// </summary>
-    /// <remarks>Takes the session's registration lock first (see <see cref="Registrations"/>), so no registration counts seats beside it.</remarks>
+    /// <remarks>Takes the session's registration lock first (see <see cref="Registrations"/>), so no registration takes a seat beside it; promotions from the waiting list raise the session's seat counter.</remarks>
     public async Task<Result<LearningSession>> UpdateSessionAsync(int sessionId, SessionUpdate input, string actor, CancellationToken cancellationToken)
     {
         if (ValidateSession(input.Title, input.Length, input.Capacity, input.Mode, input.Location, input.TeamsUrl) is { } error)
@@ -353,7 +353,7 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
             {
                 return Result<LearningSession>.Fail("Date", LearningText.Get("SessionHeldTimeFixed"));
             }
-            var seated = await db.Registrations.CountAsync(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Registered, cancellationToken);
+            var seated = session.SeatsTaken;
             if (input.Capacity is { } capacity && capacity < seated)
             {
                 return Result<LearningSession>.Fail("Capacity", LearningText.Get("SessionCapacityBelowSeated", capacity, seated));
@@ -402,6 +402,7 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
                 foreach (var registration in next)
                 {
                     registration.Status = RegistrationStatus.Registered;
+                    session.SeatsTaken++;
                     var person = await directory.PersonAsync(registration.PersonId, cancellationToken)
                         ?? throw new InvalidOperationException($"Registration for person {registration.PersonId}, who is not in the directory.");
                     promoted.Add(person.Id);

@@ -24,72 +24,126 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
     /// again answers with the place already held.
     /// </summary>
     /// <remarks>
-    /// The first statement of the transaction raises the session's registration version: on PostgreSQL
-    /// that takes the session row's lock, on SQLite the database's write lock, so registrations for one
-    /// session run one after another and each counts the seats after the one before it committed.
+    /// Registrations for one session run one after another: the first statement of the transaction raises the session's
+    /// registration version, which on PostgreSQL takes the session row's lock and on SQLite the database's write lock.
+    /// Only what decides the seat happens under it: the seat counter read from the locked row, one batch with the
+    /// registration, its e-mail, its audit entry and the counter, and the commit. The session, the person, an earlier
+    /// registration and the e-mail are read and composed before; the waiting-list place is counted after.
     /// </remarks>
     public async Task<Result<RegistrationAnswer>> RegisterAsync(int sessionId, int personId, string actor, CancellationToken cancellationToken)
     {
+        // One connection for the reads before the lock and the transaction, rather than one from the pool for each.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        // The batch under the lock is all or nothing with the transaction around it; a savepoint before it would cost a round trip.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            var answer = await TryRegisterAsync(sessionId, personId, actor, cancellationToken);
+            // Null: the same person registered for the same session in a parallel request between our read and our insert
+            // (the unique index refused the second row). Once more finds their registration and answers with it.
+            answer ??= await TryRegisterAsync(sessionId, personId, actor, cancellationToken);
+            return answer ?? throw new InvalidOperationException($"Registration of person {personId} for session {sessionId} collided twice.");
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<Result<RegistrationAnswer>?> TryRegisterAsync(int sessionId, int personId, string actor, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var session = await db.LearningSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (Closed(session, now) is { } closed)
+        {
+            return closed;
+        }
+        var person = await Organisation.PersonAsync(personId, cancellationToken);
+        if (person is not { IsActive: true })
+        {
+            return Result<RegistrationAnswer>.Fail("person", LearningText.Get("PersonNotFound"));
+        }
+        var earlier = await db.Registrations.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == sessionId && r.PersonId == personId, cancellationToken);
+        if (earlier is { Status: RegistrationStatus.Registered or RegistrationStatus.Waiting })
+        {
+            return Result<RegistrationAnswer>.Ok(new RegistrationAnswer(sessionId, personId, earlier.Status, await WaitingPositionAsync(earlier, cancellationToken), Changed: false));
+        }
+        // Composed for the outcome the session's counter promises now; recomposed under the lock only if the last seat went
+        // meanwhile or the session was changed.
+        var expected = HasSeat(session!) ? RegistrationStatus.Registered : RegistrationStatus.Waiting;
+        var composed = LearningMail.ForRegistration(session!, person, expected, options.Value, now);
+
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        var outcome = await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var session = await LockAsync(sessionId, cancellationToken);
-            if (session is null)
+            var locked = await LockAsync(sessionId, cancellationToken);
+            if (Closed(locked, now) is { } gone)
             {
-                return Result<RegistrationAnswer>.Fail("session", LearningText.Get("SessionNotFound"));
+                return (Answer: (Result<RegistrationAnswer>?)gone, Registration: (Registration?)null);
             }
-            if (session.CancelledAt is not null)
+            Registration registration;
+            if (earlier is null)
             {
-                return Result<RegistrationAnswer>.Fail("session", LearningText.Get("SessionIsCancelled"));
+                registration = new Registration { SessionId = sessionId, PersonId = personId, RegisteredBy = actor };
+                db.Registrations.Add(registration);
             }
-            if (session.EndsAt <= clock.GetUtcNow().UtcDateTime)
+            else
             {
-                return Result<RegistrationAnswer>.Fail("session", LearningText.Get("SessionIsOver"));
-            }
-            var person = await Organisation.PersonAsync(personId, cancellationToken);
-            if (person is not { IsActive: true })
-            {
-                return Result<RegistrationAnswer>.Fail("person", LearningText.Get("PersonNotFound"));
-            }
-
-            var existing = await db.Registrations.SingleOrDefaultAsync(r => r.SessionId == sessionId && r.PersonId == personId, cancellationToken);
-            if (existing is { Status: RegistrationStatus.Registered or RegistrationStatus.Waiting })
-            {
-                var held = new RegistrationAnswer(sessionId, personId, existing.Status, await WaitingPositionAsync(existing, cancellationToken), Changed: false);
-                await transaction.CommitAsync(cancellationToken);
-                return Result<RegistrationAnswer>.Ok(held);
+                // A cancelled registration taken up again: read it again under the lock, as a parallel request may have done so.
+                registration = await db.Registrations.SingleAsync(r => r.Id == earlier.Id, cancellationToken);
+                if (registration.Status != RegistrationStatus.Cancelled)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                    return (Answer: (Result<RegistrationAnswer>?)Result<RegistrationAnswer>.Ok(
+                        new RegistrationAnswer(sessionId, personId, registration.Status, null, Changed: false)), Registration: registration);
+                }
             }
 
-            var seated = await db.Registrations.CountAsync(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Registered, cancellationToken);
-            var status = session.Capacity is null || seated < session.Capacity ? RegistrationStatus.Registered : RegistrationStatus.Waiting;
-            var now = clock.GetUtcNow().UtcDateTime;
-            var registration = existing ?? new Registration { SessionId = sessionId, PersonId = personId, RegisteredBy = actor };
+            var status = HasSeat(locked!) ? RegistrationStatus.Registered : RegistrationStatus.Waiting;
             registration.Status = status;
             registration.RegisteredAt = now;
             registration.CancelledAt = null;
             registration.RegisteredBy = actor;
-            registration.Position = session.RegistrationVersion;
+            registration.Position = locked!.RegistrationVersion;
             registration.ReminderSentAt = null;
-            if (existing is null)
+            if (status == RegistrationStatus.Registered)
             {
-                db.Registrations.Add(registration);
+                locked.SeatsTaken++;
             }
-            var mail = LearningMail.ForRegistration(session, person, status, options.Value, now);
-            db.OutgoingMail.Add(mail);
+            db.OutgoingMail.Add(status == expected && SameInvitation(session!, locked)
+                ? Copy(composed)
+                : LearningMail.ForRegistration(locked, person, status, options.Value, now));
             AuditLog.Record(db, clock, actor, status == RegistrationStatus.Registered ? "learning.register" : "learning.waitlist",
                 $"session:{sessionId}", after: new { person = person.UserPrincipalName, status = status.ToString() });
-            await db.SaveChangesAsync(cancellationToken);
-            var position = await WaitingPositionAsync(registration, cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException) when (earlier is null)
+            {
+                return (Answer: null, Registration: null);
+            }
             await transaction.CommitAsync(cancellationToken);
-            return Result<RegistrationAnswer>.Ok(new RegistrationAnswer(sessionId, personId, status, position, Changed: true));
+            return (Answer: (Result<RegistrationAnswer>?)Result<RegistrationAnswer>.Ok(new RegistrationAnswer(sessionId, personId, status, null, Changed: true)),
+                Registration: registration);
         });
+        if (outcome.Answer is not { Succeeded: true, Value: { Status: RegistrationStatus.Waiting } waiting } || outcome.Registration is null)
+        {
+            return outcome.Answer;
+        }
+        // Counted after the commit, outside the lock: those who join later queue behind, so the place is the one joined at.
+        return Result<RegistrationAnswer>.Ok(waiting with { WaitingPosition = await WaitingPositionAsync(outcome.Registration, cancellationToken) });
     }
 
     /// <summary>Gives up the person's seat or waiting place; the first on the waiting list takes a freed seat.</summary>
     public async Task<Result<RegistrationAnswer>> CancelAsync(int sessionId, int personId, string actor, CancellationToken cancellationToken)
     {
+        var person = await Organisation.PersonAsync(personId, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -106,17 +160,23 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
                 await transaction.CommitAsync(cancellationToken);
                 return Result<RegistrationAnswer>.Ok(new RegistrationAnswer(sessionId, personId, RegistrationStatus.Cancelled, null, Changed: false));
             }
+            if (person is null)
+            {
+                throw new InvalidOperationException($"Registration for person {personId}, who is not in the directory.");
+            }
             var now = clock.GetUtcNow().UtcDateTime;
             var wasSeated = registration.Status == RegistrationStatus.Registered;
             var before = registration.Status.ToString();
             registration.Status = RegistrationStatus.Cancelled;
             registration.CancelledAt = now;
-            var person = await Organisation.PersonAsync(personId, cancellationToken)
-                ?? throw new InvalidOperationException($"Registration for person {personId}, who is not in the directory.");
             db.OutgoingMail.Add(LearningMail.ForCancellation(session, person, options.Value, now));
             AuditLog.Record(db, clock, actor, "learning.cancel", $"session:{sessionId}",
                 before: new { person = person.UserPrincipalName, status = before }, after: new { person = person.UserPrincipalName, status = "Cancelled" });
 
+            if (wasSeated)
+            {
+                session.SeatsTaken--;
+            }
             if (wasSeated && session.EndsAt > now)
             {
                 var next = await db.Registrations
@@ -126,6 +186,7 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
                 if (next is not null)
                 {
                     next.Status = RegistrationStatus.Registered;
+                    session.SeatsTaken++;
                     var promoted = await Organisation.PersonAsync(next.PersonId, cancellationToken)
                         ?? throw new InvalidOperationException($"Registration for person {next.PersonId}, who is not in the directory.");
                     db.OutgoingMail.Add(LearningMail.ForPromotion(session, promoted, options.Value, now));
@@ -177,14 +238,32 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
         return Result<IReadOnlyList<GroupRegistrationLine>>.Ok(result);
     }
 
-    private async Task<LearningSession?> LockAsync(int sessionId, CancellationToken cancellationToken)
-    {
-        var locked = await db.LearningSessions.Where(s => s.Id == sessionId)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RegistrationVersion, x => x.RegistrationVersion + 1), cancellationToken);
-        return locked == 0
-            ? null
-            : await db.LearningSessions.AsNoTracking().Include(s => s.Programme).SingleAsync(s => s.Id == sessionId, cancellationToken);
-    }
+    /// <summary>
+    /// Takes the session's registration lock and reads the locked row in the same statement (one round trip instead of
+    /// two). The row is tracked, so a change to its seat counter is written with the registration.
+    /// </summary>
+    private async Task<LearningSession?> LockAsync(int sessionId, CancellationToken cancellationToken) =>
+        (await db.LearningSessions.FromSql($"""
+            UPDATE learning_sessions SET "RegistrationVersion" = "RegistrationVersion" + 1 WHERE "Id" = {sessionId} RETURNING *
+            """).ToListAsync(cancellationToken)).SingleOrDefault();
+
+    private static Result<RegistrationAnswer>? Closed(LearningSession? session, DateTime now) =>
+        session is null ? Result<RegistrationAnswer>.Fail("session", LearningText.Get("SessionNotFound"))
+        : session.CancelledAt is not null ? Result<RegistrationAnswer>.Fail("session", LearningText.Get("SessionIsCancelled"))
+        : session.EndsAt <= now ? Result<RegistrationAnswer>.Fail("session", LearningText.Get("SessionIsOver"))
+        : null;
+
+    private static bool HasSeat(LearningSession session) => session.Capacity is null || session.SeatsTaken < session.Capacity;
+
+    /// <summary>Whether an e-mail composed from <paramref name="read"/> says what one composed from <paramref name="locked"/> would.</summary>
+    private static bool SameInvitation(LearningSession read, LearningSession locked) =>
+        read.Title == locked.Title && read.Description == locked.Description && read.StartsAt == locked.StartsAt && read.EndsAt == locked.EndsAt
+        && read.Mode == locked.Mode && read.Location == locked.Location && read.TeamsUrl == locked.TeamsUrl
+        && read.CalendarUid == locked.CalendarUid && read.CalendarSequence == locked.CalendarSequence && read.CancelledAt == locked.CancelledAt;
+
+    // A fresh row each attempt, so a retried transaction never inserts an entity that carries the failed attempt's key.
+    private static OutgoingMail Copy(OutgoingMail mail) =>
+        new() { To = mail.To, Subject = mail.Subject, Body = mail.Body, Calendar = mail.Calendar, CreatedAt = mail.CreatedAt };
 
     private async Task<int?> WaitingPositionAsync(Registration registration, CancellationToken cancellationToken) =>
         registration.Status != RegistrationStatus.Waiting
