@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Oppdrift.Data;
 using Oppdrift.Learning;
+using Oppdrift.Learning.Knowledge;
 using Oppdrift.Organisation;
+using Oppdrift.Shared;
 using Oppdrift.Tests.Infrastructure;
 
 namespace Oppdrift.Tests.Learning;
@@ -47,9 +49,111 @@ public sealed class RegistrationTests
         {
             Assert.Equal(capacity, await db.Registrations.CountAsync(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Registered));
             Assert.Equal(200 - capacity, await db.Registrations.CountAsync(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Waiting));
+            Assert.Equal(capacity, (await db.LearningSessions.SingleAsync(s => s.Id == sessionId)).SeatsTaken);
             Assert.Equal(200, await db.OutgoingMail.CountAsync());
             Assert.Equal(capacity, await db.OutgoingMail.CountAsync(m => m.Calendar != null));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_same_person_registering_in_many_requests_at_once_gets_one_registration_and_one_seat(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        int sessionId;
+        int personId;
+        await using (var db = database.CreateContext())
+        {
+            var agency = (await LearningSeed.AgenciesAsync(db, "SYE"))[0];
+            personId = (await LearningSeed.PeopleAsync(db, 1, agency.Id))[0].Id;
+            sessionId = (await LearningSeed.ProgrammeAsync(db, capacity: 5)).Session.Id;
+        }
+
+        using var start = new ManualResetEventSlim(false);
+        var tasks = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            await using var db = database.CreateContext();
+            return await new Registrations(db, LearningSeed.Clock(), LearningSeed.Options()).RegisterAsync(sessionId, personId, "ansatt", default);
+        })).ToList();
+        start.Set();
+        var answers = await Task.WhenAll(tasks);
+
+        Assert.All(answers, a => Assert.True(a.Succeeded, a.Error));
+        Assert.All(answers, a => Assert.Equal(RegistrationStatus.Registered, a.Value!.Status));
+        Assert.Single(answers, a => a.Value!.Changed);
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(1, await db.Registrations.CountAsync(r => r.SessionId == sessionId));
+            Assert.Equal(1, (await db.LearningSessions.SingleAsync(s => s.Id == sessionId)).SeatsTaken);
+            Assert.Equal(1, await db.OutgoingMail.CountAsync());
+            Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == "learning.register"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_seat_counter_equals_the_seats_held_through_register_cancel_promote_and_capacity_change(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var agency = (await LearningSeed.AgenciesAsync(db, "SYE"))[0];
+        var people = await LearningSeed.PeopleAsync(db, 6, agency.Id);
+        var session = (await LearningSeed.ProgrammeAsync(db, capacity: 3)).Session;
+        var registrations = new Registrations(db, LearningSeed.Clock(), LearningSeed.Options());
+
+        async Task AssertCounterAsync(int expected)
+        {
+            await using var check = database.CreateContext();
+            var seated = await check.Registrations.CountAsync(r => r.SessionId == session.Id && r.Status == RegistrationStatus.Registered);
+            Assert.Equal(expected, seated);
+            Assert.Equal(seated, (await check.LearningSessions.SingleAsync(s => s.Id == session.Id)).SeatsTaken);
+        }
+        async Task<Result<LearningSession>> CapacityAsync(int? capacity)
+        {
+            await using var edit = database.CreateContext();
+            var current = await edit.LearningSessions.AsNoTracking().SingleAsync(s => s.Id == session.Id);
+            var storage = LearningSeed.Storage(database.Folder);
+            return await new Programmes(edit, LearningSeed.Clock(), LearningSeed.Options(), storage, new KnowledgeSync(edit, new KnowledgeIndex(edit), storage))
+                .UpdateSessionAsync(session.Id, new SessionUpdate(current.Title, current.Description, current.StartsAt, current.EndsAt - current.StartsAt,
+                    current.Mode, current.Location, current.TeamsUrl, capacity), "eier", default);
+        }
+
+        // Five register for three seats: three seated, two waiting; registering again changes nothing.
+        foreach (var person in people.Take(5))
+        {
+            Assert.True((await registrations.RegisterAsync(session.Id, person.Id, "x", default)).Succeeded);
+        }
+        Assert.False((await registrations.RegisterAsync(session.Id, people[0].Id, "x", default)).Value!.Changed);
+        await AssertCounterAsync(3);
+
+        // A seat given up goes to the first waiting: still three.
+        await registrations.CancelAsync(session.Id, people[0].Id, "x", default);
+        await AssertCounterAsync(3);
+        // A waiting place given up frees no seat.
+        await registrations.CancelAsync(session.Id, people[4].Id, "x", default);
+        await AssertCounterAsync(3);
+        // Cancelling twice changes nothing.
+        Assert.False((await registrations.CancelAsync(session.Id, people[4].Id, "x", default)).Value!.Changed);
+        await AssertCounterAsync(3);
+
+        // Two more seats: the one still waiting (people[0] came back) takes one, one stays free.
+        Assert.Equal(RegistrationStatus.Waiting, (await registrations.RegisterAsync(session.Id, people[0].Id, "x", default)).Value!.Status);
+        Assert.True((await CapacityAsync(5)).Succeeded);
+        await AssertCounterAsync(4);
+        Assert.Equal(RegistrationStatus.Registered, (await registrations.RegisterAsync(session.Id, people[5].Id, "x", default)).Value!.Status);
+        await AssertCounterAsync(5);
+        // A capacity below the seats held is refused and changes nothing.
+        Assert.False((await CapacityAsync(4)).Succeeded);
+        await AssertCounterAsync(5);
+
+        // Unlimited: everyone who registers is seated, and the counter follows.
+        await registrations.CancelAsync(session.Id, people[1].Id, "x", default);
+        await AssertCounterAsync(4);
+        Assert.True((await CapacityAsync(null)).Succeeded);
+        Assert.Equal(RegistrationStatus.Registered, (await registrations.RegisterAsync(session.Id, people[4].Id, "x", default)).Value!.Status);
+        Assert.Equal(RegistrationStatus.Registered, (await registrations.RegisterAsync(session.Id, people[1].Id, "x", default)).Value!.Status);
+        await AssertCounterAsync(6);
     }
 
     [Theory]
