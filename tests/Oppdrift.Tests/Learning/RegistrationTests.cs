@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Oppdrift.Data;
 using Oppdrift.Learning;
 using Oppdrift.Learning.Knowledge;
@@ -154,6 +156,35 @@ public sealed class RegistrationTests
         Assert.Equal(RegistrationStatus.Registered, (await registrations.RegisterAsync(session.Id, people[4].Id, "x", default)).Value!.Status);
         Assert.Equal(RegistrationStatus.Registered, (await registrations.RegisterAsync(session.Id, people[1].Id, "x", default)).Value!.Status);
         await AssertCounterAsync(6);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Migrating_to_the_seat_counter_fills_it_from_the_seats_already_held(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var agency = (await LearningSeed.AgenciesAsync(db, "SYE"))[0];
+        var people = await LearningSeed.PeopleAsync(db, 4, agency.Id);
+        var full = (await LearningSeed.ProgrammeAsync(db, capacity: 2)).Session;
+        var empty = (await LearningSeed.ProgrammeAsync(db, capacity: 2)).Session;
+        var registrations = new Registrations(db, LearningSeed.Clock(), LearningSeed.Options());
+        foreach (var person in people)
+        {
+            await registrations.RegisterAsync(full.Id, person.Id, "x", default);
+        }
+        await registrations.CancelAsync(full.Id, people[3].Id, "x", default);
+
+        // Back to the schema before the counter, and forward again: the migration counts the seats held.
+        var migrations = db.Database.GetMigrations().ToList();
+        var counter = migrations.FindIndex(m => m.EndsWith("_SessionSeatsTaken", StringComparison.Ordinal));
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync(migrations[counter - 1]);
+        await migrator.MigrateAsync(migrations[counter]);
+
+        db.ChangeTracker.Clear();
+        Assert.Equal(2, (await db.LearningSessions.SingleAsync(s => s.Id == full.Id)).SeatsTaken);
+        Assert.Equal(0, (await db.LearningSessions.SingleAsync(s => s.Id == empty.Id)).SeatsTaken);
     }
 
     [Theory]
