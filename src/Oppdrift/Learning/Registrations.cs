@@ -56,7 +56,11 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
     {
         db.ChangeTracker.Clear();
         var now = clock.GetUtcNow().UtcDateTime;
-        var session = await db.LearningSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        // The session and the person's earlier registration, if any, in one query.
+        var read = await db.LearningSessions.AsNoTracking().Where(s => s.Id == sessionId)
+            .Select(s => new { Session = s, Earlier = db.Registrations.Where(r => r.SessionId == s.Id && r.PersonId == personId).OrderBy(r => r.Id).FirstOrDefault() })
+            .SingleOrDefaultAsync(cancellationToken);
+        var session = read?.Session;
         if (Closed(session, now) is { } closed)
         {
             return closed;
@@ -66,7 +70,7 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
         {
             return Result<RegistrationAnswer>.Fail("person", LearningText.Get("PersonNotFound"));
         }
-        var earlier = await db.Registrations.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == sessionId && r.PersonId == personId, cancellationToken);
+        var earlier = read!.Earlier;
         if (earlier is { Status: RegistrationStatus.Registered or RegistrationStatus.Waiting })
         {
             return Result<RegistrationAnswer>.Ok(new RegistrationAnswer(sessionId, personId, earlier.Status, await WaitingPositionAsync(earlier, cancellationToken), Changed: false));
