@@ -247,7 +247,30 @@ public sealed class BenefitsQueries(OppdriftDb db, OrganisationDirectory organis
         var measurements = db.Measurements.AsNoTracking().Where(m => basis.IndicatorIds.Contains(m.IndicatorId) && m.AgencyId != null && m.Date <= date);
         var byAgency = (await (scope is null ? measurements : measurements.Where(m => ids.Contains(m.AgencyId!.Value))).ToListAsync(cancellationToken))
             .ToLookup(m => m.AgencyId!.Value);
-        return [.. agencies.Select(agency => (agency,
-            (IReadOnlyList<BenefitStatus>)[.. Picture(basis, agency.Id, date, byAgency[agency.Id].ToLookup(m => m.IndicatorId)).Goals.Select(g => g.Status)]))];
+        return AgencyStatus(basis, agencies, date, byAgency);
     }
+
+    /// <summary>
+    /// The municipality's picture on <paramref name="date"/> and each agency's status per goal (those in
+    /// <paramref name="scope"/>; null: all), as the overview shows them: what <see cref="PictureAsync"/> and
+    /// <see cref="AgencyStatusAsync"/> give, drawn from one read of the goals and benefits and one of the measurements.
+    /// </summary>
+    public async Task<(BenefitsPicture Picture, IReadOnlyList<(AgencyRow Agency, IReadOnlyList<BenefitStatus> Goals)> Agencies)> MunicipalityOverviewAsync(
+        IReadOnlySet<int>? scope, DateOnly? date, CancellationToken cancellationToken)
+    {
+        var day = date ?? Today;
+        var agencies = await organisation.AgenciesAsync(scope, cancellationToken);
+        var basis = await BasisAsync(null, cancellationToken);
+        var ids = agencies.Select(a => a.Id).ToList();
+        var measurements = db.Measurements.AsNoTracking().Where(m => basis.IndicatorIds.Contains(m.IndicatorId) && m.Date <= day);
+        var all = await (scope is null ? measurements : measurements.Where(m => m.AgencyId == null || ids.Contains(m.AgencyId!.Value)))
+            .ToListAsync(cancellationToken);
+        var picture = Picture(basis, null, day, all.Where(m => m.AgencyId is null).ToLookup(m => m.IndicatorId));
+        return (picture, AgencyStatus(basis, agencies, day, all.Where(m => m.AgencyId is not null).ToLookup(m => m.AgencyId!.Value)));
+    }
+
+    private List<(AgencyRow Agency, IReadOnlyList<BenefitStatus> Goals)> AgencyStatus(PictureBasis basis, IReadOnlyList<AgencyRow> agencies, DateOnly date,
+        ILookup<int, Measurement> byAgency) =>
+        [.. agencies.Select(agency => (agency,
+            (IReadOnlyList<BenefitStatus>)[.. Picture(basis, agency.Id, date, byAgency[agency.Id].ToLookup(m => m.IndicatorId)).Goals.Select(g => g.Status)]))];
 }

@@ -168,19 +168,24 @@ public sealed class ClimateModel(OppdriftDb db, UsageIndicatorQuery usage, TimeP
     }
 
     /// <summary>The footprint of the year up to <paramref name="to"/> (the 365 days ending then) for one agency or the municipality.</summary>
-    public async Task<ClimateFootprint> FootprintAsync(int? agencyId, DateOnly to, CancellationToken cancellationToken)
+    public async Task<ClimateFootprint> FootprintAsync(int? agencyId, DateOnly to, CancellationToken cancellationToken) =>
+        await FootprintAsync(agencyId, to, await FactorsAsync(cancellationToken), cancellationToken);
+
+    /// <summary>The footprint with <paramref name="factors"/> already read, for a page that shows them too.</summary>
+    public async Task<ClimateFootprint> FootprintAsync(int? agencyId, DateOnly to, IReadOnlyList<ClimateFactorRow> factors, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(factors);
         var from = to.AddDays(-364);
-        var factors = (await FactorsAsync(cancellationToken)).ToDictionary(f => f.Key, f => new ClimateRange(f.Low, f.Central, f.High));
-        var emails = await usage.TotalAsync(Emails, agencyId, from, to, cancellationToken);
-        var links = await usage.TotalAsync(Links, agencyId, from, to, cancellationToken);
-        var storage = await usage.TotalAsync(Storage, agencyId, from, to, cancellationToken);
+        var ranges = factors.ToDictionary(f => f.Key, f => new ClimateRange(f.Low, f.Central, f.High));
+        // The three totals in one read of the figures and their suppression, not one each.
+        var totals = await usage.TotalsAsync([Emails, Links, Storage], agencyId, from, to, cancellationToken);
+        var (emails, links, storage) = (totals[0], totals[1], totals[2]);
         var activities = await db.ClimateActivities.AsNoTracking()
             .Where(a => a.AgencyId == agencyId && (a.Year == to.Year || a.Year == from.Year)).ToListAsync(cancellationToken);
         // Entered figures are per calendar year: take the year the period mostly falls in.
         var year = to.DayOfYear >= 183 ? to.Year : from.Year;
         var entered = activities.FirstOrDefault(a => a.Year == year);
         return ClimateFootprint.Compute(from, to, emails.Value, links.Value, storage.Value / 1e9, entered?.PrintedPages ?? 0, entered?.TravelKmAvoided ?? 0,
-            factors, emails.IsSuppressed || links.IsSuppressed || storage.IsSuppressed);
+            ranges, emails.IsSuppressed || links.IsSuppressed || storage.IsSuppressed);
     }
 }

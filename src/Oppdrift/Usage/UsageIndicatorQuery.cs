@@ -41,12 +41,26 @@ public sealed class UsageIndicatorQuery(OppdriftDb db, UsageQueries queries)
     /// <paramref name="from"/> to <paramref name="to"/> for one agency or, for null, the municipality. Hidden when any
     /// day's figure is hidden; no value when no day has figures.
     /// </summary>
-    public async Task<UsageCell> TotalAsync(IReadOnlyList<string> metrics, int? agencyId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public async Task<UsageCell> TotalAsync(IReadOnlyList<string> metrics, int? agencyId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        (await TotalsAsync([metrics], agencyId, from, to, cancellationToken))[0];
+
+    /// <summary>
+    /// <see cref="TotalAsync"/> for several groups of metrics at once, in the order given: one read of the figures and
+    /// their suppression for all of them, as a page showing several totals needs.
+    /// </summary>
+    public async Task<IReadOnlyList<UsageCell>> TotalsAsync(IReadOnlyList<IReadOnlyList<string>> groups, int? agencyId, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(metrics);
-        var set = await queries.SeriesAsync(agencyId, metrics, from, to, cancellationToken);
+        ArgumentNullException.ThrowIfNull(groups);
+        var set = await queries.SeriesAsync(agencyId, [.. groups.SelectMany(g => g)], from, to, cancellationToken);
+        var byMetric = set.Series.ToDictionary(s => s.Metric);
+        return [.. groups.Select(g => Total([.. g.Distinct().Select(m => byMetric[m])]))];
+    }
+
+    private static UsageCell Total(IEnumerable<UsageSeries> group)
+    {
         double? total = null;
-        foreach (var series in set.Series)
+        foreach (var series in group)
         {
             var points = UsageMetrics.Get(series.Metric).Kind == UsageMetricKind.Sum ? series.Points : series.Points.TakeLast(1);
             foreach (var point in points)

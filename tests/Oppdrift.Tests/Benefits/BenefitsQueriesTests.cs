@@ -131,4 +131,51 @@ public sealed class BenefitsQueriesTests
             Assert.Equal(picture.Goals.Select(g => g.Status), goals);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_overview_read_at_once_shows_the_municipalitys_picture_and_each_agencys_status_as_read_apart(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await UsageSeed.AgenciesAsync(db);
+        var s = new BenefitsServices(db);
+        var (_, whole) = await s.BenefitAsync("Bedre digital arbeidsglede", Baseline);
+        var (_, forBno) = await s.BenefitAsync("Færre utskrifter i Bydel Nord", Baseline, ids["BNO"]);
+        var indicator = await s.SurveyAsync(whole, Baseline);
+        var own = await s.SurveyAsync(forBno, Baseline);
+        await s.MeasureAsync(indicator, null, September, 3.8);
+        await s.MeasureAsync(indicator, null, October, 3.2);
+        await s.MeasureAsync(indicator, ids["SYE"], September, 3.5);
+        await s.MeasureAsync(indicator, ids["SYE"], October, 3.2);
+        await s.MeasureAsync(indicator, ids["BNO"], October, 3.7);
+        await s.MeasureAsync(own, ids["BNO"], September, 3.3);
+        await s.MeasureAsync(indicator, ids["KUL"], September, 4.2);
+
+        foreach (var (scope, date) in new (IReadOnlySet<int>?, DateOnly?)[]
+        {
+            (null, null), (null, new DateOnly(2026, 9, 15)), (new HashSet<int> { ids["SYE"], ids["BNO"] }, null), (new HashSet<int> { ids["KUL"] }, September),
+        })
+        {
+            var (picture, agencies) = await s.Queries.MunicipalityOverviewAsync(scope, date, default);
+            var apart = await s.Queries.PictureAsync(null, date, default);
+            var statuses = await s.Queries.AgencyStatusAsync(scope, apart.Date, default);
+
+            Assert.Equal(apart.Date, picture.Date);
+            Assert.Equal(Shape(apart), Shape(picture));
+            Assert.Equal(statuses.Select(a => (a.Agency.Code, string.Join(",", a.Goals))), agencies.Select(a => (a.Agency.Code, string.Join(",", a.Goals))));
+        }
+        // Not the same everywhere, so the comparison has something to tell apart: the municipality is off track in October,
+        // Kulturetaten on track in September, Bydel Nord's own benefit measured.
+        var (today, all) = await s.Queries.MunicipalityOverviewAsync(null, null, default);
+        Assert.Equal(BenefitStatus.OffTrack, today.Benefits.Single(b => b.Benefit.Id == whole).Status);
+        Assert.Equal([September, October], today.Benefits.Single(b => b.Benefit.Id == whole).Indicators.Single().Measurements.Select(m => m.Date));
+        Assert.Equal(UsageSeed.Agencies.Length, all.Count);
+        Assert.Contains(BenefitStatus.OnTrack, all.Single(a => a.Agency.Code == "KUL").Goals);
+        Assert.NotEqual(all.Single(a => a.Agency.Code == "KUL").Goals, all.Single(a => a.Agency.Code == "SYE").Goals);
+
+        static List<string> Shape(BenefitsPicture p) =>
+            [.. p.Goals.Select(g => $"{g.Goal.Id}:{g.Status}"), .. p.Benefits.SelectMany(b => b.Indicators.Select(i =>
+                $"{b.Benefit.Id}/{i.Indicator.Id}:{i.Plan.BaselineValue}:{i.Status}:" + string.Join(";", i.Measurements.Select(m => $"{m.Id}@{m.Date}={m.Value}/{m.Status}"))))];
+    }
 }

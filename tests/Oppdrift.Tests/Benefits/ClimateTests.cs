@@ -131,4 +131,46 @@ public sealed class ClimateTests
         Assert.Contains("\"PrintedPages\":2000", entries[2].After, StringComparison.Ordinal);
         Assert.Equal("leder", entries[2].Actor);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_footprint_reads_its_three_totals_at_once_and_they_equal_each_total_read_alone_for_every_agency(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await UsageSeed.SeedAsync(db);
+        var s = new BenefitsServices(db);
+        var from = s.Today.AddDays(-364);
+        string[] emails = ["exchange.sent"];
+        string[] links = ["onedrive.sharedInternally", "onedrive.sharedExternally", "sharepoint.sharedInternally", "sharepoint.sharedExternally"];
+        string[] storage = ["exchange.storageBytes", "onedrive.storageBytes", "sharepoint.storageBytes"];
+
+        foreach (var agencyId in ids.Values.Select(id => (int?)id).Append(null))
+        {
+            var footprint = await s.Climate.FootprintAsync(agencyId, s.Today, default);
+            // Each total on its own, with a cache of its own: what the footprint read before it read them together.
+            var alone = new List<Oppdrift.Usage.UsageCell>();
+            foreach (var metrics in new[] { emails, links, storage })
+            {
+                alone.Add(await s.Usage.TotalAsync(metrics, agencyId, from, s.Today, default));
+            }
+            Assert.Equal((alone[0].Value, alone[1].Value, alone[2].Value / 1e9), (footprint.EmailsSent, footprint.LinksShared, footprint.StoredGb));
+            Assert.Equal(alone.Any(c => c.IsSuppressed), footprint.Hidden);
+        }
+
+        // Worked out from the seed: Sykehjemsetaten's 600 people every day of the 60, its storage on the last day; the
+        // ombuds of 4 and 3 people are hidden.
+        var days = Enumerable.Range(0, 60).Select(n => UsageSeed.LastDay.AddDays(-n)).ToList();
+        var sye = await s.Climate.FootprintAsync(ids["SYE"], s.Today, default);
+        Assert.Equal(days.Sum(d => (double)UsageSeed.Value("exchange.sent", 600, d)), sye.EmailsSent);
+        Assert.Equal(links.Sum(m => days.Sum(d => (double)UsageSeed.Value(m, 600, d))), sye.LinksShared);
+        Assert.Equal(storage.Sum(m => (double)UsageSeed.Value(m, 600, UsageSeed.LastDay)) / 1e9, sye.StoredGb!.Value, 9);
+        Assert.False(sye.Hidden);
+        foreach (var code in new[] { "MOB", "ELO" })
+        {
+            var hidden = await s.Climate.FootprintAsync(ids[code], s.Today, default);
+            Assert.True(hidden.Hidden);
+            Assert.Equal((0.0, 0.0), (hidden.Emails.Central, hidden.Storage.Central));
+        }
+    }
 }
