@@ -31,7 +31,7 @@ internal static partial class ClusterLoad
 {
     private const string Usage = """
         cluster-load [--postgres CONNECTION] [--database NAME] [--data DIR] [--days N] [--users N] [--seconds N]
-                     [--think-ms N] [--saturate-seconds N] [--rounds N] [--nodes 1,2] [--markdown FILE]
+                     [--think-ms N] [--saturate-seconds N] [--rounds N] [--nodes 1,2] [--node-cpus X] [--markdown FILE]
 
           --postgres          the server (default OPPDRIFT_TEST_POSTGRES); the database is created and kept
           --database NAME     the database (default cluster_load); the demo is loaded into it when it has no agencies
@@ -44,11 +44,13 @@ internal static partial class ClusterLoad
           --saturate-seconds  seconds of the same users without pauses, for the most requests a second (default 30; 0 skips)
           --rounds N          how many times each layout is run, in turn (default 2)
           --nodes LIST        the layouts, as node counts (default 1,2)
+          --node-cpus X       give each node a CPU quota of X cores of its own (a Linux control group; needs root), as if
+                              each ran on a machine of that size; without it the nodes share all of this machine's cores
           --markdown FILE     also write the table as Markdown to FILE
         """;
 
     private sealed record Options(string Server, string Database, string Data, int Days, int Users, int Seconds, int ThinkMs, int SaturateSeconds,
-        int Rounds, int[] Nodes, string? Markdown);
+        int Rounds, int[] Nodes, double? NodeCpus, string? Markdown);
 
     /// <summary>A page a user browses: its route (as the tables name it) and its address.</summary>
     private sealed record Page(string Route, string Path);
@@ -59,7 +61,8 @@ internal static partial class ClusterLoad
     private sealed record Sample(string Route, double Milliseconds, int Status, string Node);
 
     private sealed record Row(int Round, int Nodes, string Phase, int Users, double Seconds, int Requests, int Errors, double PerSecond,
-        double P50, double P95, double P99, double Max, string Shares, string Load, IReadOnlyList<(string Route, int Requests, double P50, double P95)> Routes);
+        double P50, double P95, double P99, double Max, string Shares, double NodeCores, string Load,
+        IReadOnlyList<(string Route, int Requests, double P50, double P95)> Routes);
 
     /// <summary>What the users browse: the agencies (code), the programmes and the sessions of the demo.</summary>
     private sealed record Samples(IReadOnlyList<(int Id, string Code)> Agencies, IReadOnlyList<int> Programmes, IReadOnlyList<int> Sessions);
@@ -114,6 +117,7 @@ internal static partial class ClusterLoad
         string? data = null, markdown = null;
         int days = 90, users = 200, seconds = 60, think = 5000, saturate = 30, rounds = 2;
         int[] nodes = [1, 2];
+        double? nodeCpus = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -130,6 +134,7 @@ internal static partial class ClusterLoad
                 case "--saturate-seconds": saturate = Number(); break;
                 case "--rounds": rounds = Number(); break;
                 case "--nodes": nodes = [.. Next().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))]; break;
+                case "--node-cpus": nodeCpus = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--markdown": markdown = Next(); break;
                 default: throw new ArgumentException($"Unknown option {args[i]}");
             }
@@ -146,8 +151,12 @@ internal static partial class ClusterLoad
         {
             throw new ArgumentException("--users at least 10, --nodes between 1 and 8 each, --rounds at least 1");
         }
+        if (nodeCpus is <= 0 or > 64)
+        {
+            throw new ArgumentException("--node-cpus between 0 and 64 cores");
+        }
         return new Options(server, database, data ?? Path.Combine(Path.GetTempPath(), "oppdrift-cluster-load", database), days, users, seconds, think, saturate,
-            rounds, nodes, markdown);
+            rounds, nodes, nodeCpus, markdown);
     }
 
     /// <summary>
@@ -249,6 +258,7 @@ internal static partial class ClusterLoad
     {
         Console.WriteLine($"== round {round}, {count} node{(count == 1 ? "" : "s")} (load {TimingTools.LoadAverage()})");
         var nodes = new List<Process>();
+        var quotas = new List<CpuQuota>();
         WebApplication? proxy = null;
         var users = new List<User>();
         try
@@ -258,7 +268,12 @@ internal static partial class ClusterLoad
             {
                 var port = FreePort();
                 addresses.Add(new Uri($"http://127.0.0.1:{port}/"));
-                nodes.Add(StartNode(options, web, connection, $"node{i}", port));
+                var quota = options.NodeCpus is { } cpus ? CpuQuota.Create($"oppdrift-cluster-load-{Environment.ProcessId}-node{i}", cpus) : null;
+                if (quota is not null)
+                {
+                    quotas.Add(quota);
+                }
+                nodes.Add(StartNode(options, web, connection, $"node{i}", port, quota));
             }
             using (var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
             {
@@ -294,13 +309,16 @@ internal static partial class ClusterLoad
                     + string.Join(", ", refused.Select(s => s.Status).Distinct()));
             }
             var rows = new List<Row>();
+            var used = NodeSeconds(nodes);
             var browse = await BrowseAsync(users, TimeSpan.FromSeconds(options.Seconds), options.ThinkMs, onePass: false);
-            rows.Add(Summarise(round, count, "browsing", users.Count, options.Seconds, browse));
+            rows.Add(Summarise(round, count, "browsing", users.Count, options.Seconds, browse, (NodeSeconds(nodes) - used) / options.Seconds));
             Console.WriteLine($"   {Describe(rows[^1])}");
             if (options.SaturateSeconds > 0)
             {
+                used = NodeSeconds(nodes);
                 var saturate = await BrowseAsync(users, TimeSpan.FromSeconds(options.SaturateSeconds), 0, onePass: false);
-                rows.Add(Summarise(round, count, "no pauses", users.Count, options.SaturateSeconds, saturate));
+                rows.Add(Summarise(round, count, "no pauses", users.Count, options.SaturateSeconds, saturate,
+                    (NodeSeconds(nodes) - used) / options.SaturateSeconds));
                 Console.WriteLine($"   {Describe(rows[^1])}");
             }
             return rows;
@@ -326,8 +344,12 @@ internal static partial class ClusterLoad
                 Running.TryRemove(node.Id, out _);
                 node.Dispose();
             }
+            quotas.ForEach(q => q.Dispose());
         }
     }
+
+    /// <summary>The CPU time the nodes have used so far, in seconds.</summary>
+    private static double NodeSeconds(List<Process> nodes) => nodes.Sum(n => n.TotalProcessorTime.TotalSeconds);
 
     /// <summary>The nodes running now, stopped with the bench however it ends (Ctrl-C or a signal included).</summary>
     private static readonly ConcurrentDictionary<int, Process> Running = new();
@@ -353,16 +375,22 @@ internal static partial class ClusterLoad
         }
     }
 
-    private static Process StartNode(Options options, string web, string connection, string name, int port)
+    private static Process StartNode(Options options, string web, string connection, string name, int port, CpuQuota? quota)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        // With a quota the node joins its group before the runtime starts (a shell that moves itself, then becomes the
+        // node), so that the runtime sizes its thread pool and garbage collector for the cores it is given.
+        var start = new ProcessStartInfo(quota is null ? dotnet : "/bin/sh")
         {
             WorkingDirectory = Path.GetDirectoryName(web)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { web, "--urls", $"http://127.0.0.1:{port}" })
+        string[] arguments = quota is null
+            ? [web, "--urls", $"http://127.0.0.1:{port}"]
+            : ["-c", "echo $$ > \"$0\" && exec \"$@\"", quota.Procs, dotnet, web, "--urls", $"http://127.0.0.1:{port}"];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -469,7 +497,7 @@ internal static partial class ClusterLoad
         }
     }
 
-    private static Row Summarise(int round, int nodes, string phase, int users, int seconds, List<Sample> samples)
+    private static Row Summarise(int round, int nodes, string phase, int users, int seconds, List<Sample> samples, double nodeCores)
     {
         var times = samples.Select(s => s.Milliseconds).Order().ToArray();
         var shares = string.Join(" / ", samples.GroupBy(s => s.Node).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -480,27 +508,29 @@ internal static partial class ClusterLoad
             return (g.Key, sorted.Length, TimingTools.Percentile(sorted, 0.50), TimingTools.Percentile(sorted, 0.95));
         }).ToList();
         return new Row(round, nodes, phase, users, seconds, samples.Count, samples.Count(s => s.Status != 200), samples.Count / (double)seconds,
-            TimingTools.Percentile(times, 0.50), TimingTools.Percentile(times, 0.95), TimingTools.Percentile(times, 0.99), times[^1], shares, TimingTools.LoadAverage(),
-            routes);
+            TimingTools.Percentile(times, 0.50), TimingTools.Percentile(times, 0.95), TimingTools.Percentile(times, 0.99), times[^1], shares, nodeCores,
+            TimingTools.LoadAverage(), routes);
     }
 
     private static string Describe(Row row) => string.Create(CultureInfo.InvariantCulture,
-        $"{row.Phase}: {row.Requests} requests, {row.PerSecond:F1}/s, p50 {row.P50:F0} ms, p95 {row.P95:F0} ms, p99 {row.P99:F0} ms, max {row.Max:F0} ms, {row.Errors} errors ({row.Shares}; load {row.Load})")
+        $"{row.Phase}: {row.Requests} requests, {row.PerSecond:F1}/s, p50 {row.P50:F0} ms, p95 {row.P95:F0} ms, p99 {row.P99:F0} ms, max {row.Max:F0} ms, {row.Errors} errors ({row.Shares}; nodes used {row.NodeCores:F2} cores; load {row.Load})")
         + string.Concat(row.Routes.Select(r => string.Create(CultureInfo.InvariantCulture, $"\n      {r.Route}: {r.Requests} requests, p50 {r.P50:F0} ms, p95 {r.P95:F0} ms")));
 
     private static string Table(Options options, List<Row> rows)
     {
         var text = new StringBuilder();
+        var cores = options.NodeCpus is { } cpus
+            ? string.Create(CultureInfo.InvariantCulture, $"each node limited to {cpus} cores of its own.")
+            : "the nodes share the machine's cores.";
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{options.Users} signed-in users through the proxy on database {options.Database}: {options.Seconds} s browsing (pauses of {options.ThinkMs / 2}–{options.ThinkMs * 3 / 2} ms), "
-            + $"then {options.SaturateSeconds} s without pauses; {options.Rounds} rounds of the layouts in turn.");
+            $"{options.Users} signed-in users through the proxy on database {options.Database}: {options.Seconds} s browsing (pauses of {options.ThinkMs / 2}–{options.ThinkMs * 3 / 2} ms), then {options.SaturateSeconds} s without pauses; {options.Rounds} rounds of the layouts in turn; {cores}");
         text.AppendLine();
-        text.AppendLine("| round | nodes | phase | requests | requests/s | p50 ms | p95 ms | p99 ms | max ms | errors | answered by | load |");
-        text.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        text.AppendLine("| round | nodes | phase | requests | requests/s | p50 ms | p95 ms | p99 ms | max ms | errors | answered by | nodes' CPU, cores | load |");
+        text.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
         foreach (var row in rows)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Round} | {row.Nodes} | {row.Phase} | {row.Requests} | {row.PerSecond:F1} | {row.P50:F0} | {row.P95:F0} | {row.P99:F0} | {row.Max:F0} | {row.Errors} | {row.Shares} | {row.Load} |");
+                $"| {row.Round} | {row.Nodes} | {row.Phase} | {row.Requests} | {row.PerSecond:F1} | {row.P50:F0} | {row.P95:F0} | {row.P99:F0} | {row.Max:F0} | {row.Errors} | {row.Shares} | {row.NodeCores:F2} | {row.Load} |");
         }
         text.AppendLine();
         text.AppendLine("| round | nodes | phase | route | requests | p50 ms | p95 ms |");
