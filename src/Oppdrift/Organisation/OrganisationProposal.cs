@@ -56,6 +56,22 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
             .Select(p => new PersonFields(p.CompanyName, p.Department, p.OfficeLocation, p.City, p.JobTitle, p.UserPrincipalName, p.AgencyId))
             .ToListAsync(cancellationToken);
 
+    /// <summary>
+    /// People alike in the three fields a proposal splits on, with whether they are placed, and how many: a few hundred
+    /// groups for a directory of tens of thousands, so a proposal neither reads nor holds every person.
+    /// </summary>
+    private sealed record PeopleGroup(string? CompanyName, string? Department, string? OfficeLocation, bool Placed, int Count);
+
+    private async Task<List<PeopleGroup>> GroupsAsync(CancellationToken cancellationToken) =>
+        await db.People.AsNoTracking().Where(p => p.IsActive)
+            .GroupBy(p => new { p.CompanyName, p.Department, p.OfficeLocation, Placed = p.AgencyId != null })
+            .Select(g => new PeopleGroup(g.Key.CompanyName, g.Key.Department, g.Key.OfficeLocation, g.Key.Placed, g.Count()))
+            .ToListAsync(cancellationToken);
+
+    private static List<PeopleGroup> Groups(List<PersonFields> people) =>
+        [.. people.GroupBy(p => (p.CompanyName, p.Department, p.OfficeLocation, Placed: p.AgencyId is not null))
+            .Select(g => new PeopleGroup(g.Key.CompanyName, g.Key.Department, g.Key.OfficeLocation, g.Key.Placed, g.Count()))];
+
     private async Task<string> BasisAsync(int people, CancellationToken cancellationToken)
     {
         var latest = await db.DirectoryImports.Where(i => i.Status == ImportStatus.Succeeded).MaxAsync(i => (int?)i.Id, cancellationToken);
@@ -85,12 +101,13 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
     /// </summary>
     public async Task<Proposal?> ProposeAsync(DirectoryField? field, DirectoryFile? file, CancellationToken cancellationToken)
     {
-        var people = file is null ? await PeopleAsync(cancellationToken) : await PeopleAsync(file, cancellationToken);
-        if (people.Count == 0)
+        var groups = file is null ? await GroupsAsync(cancellationToken) : Groups(await PeopleAsync(file, cancellationToken));
+        var everyone = groups.Sum(g => g.Count);
+        if (everyone == 0)
         {
             return null;
         }
-        var splits = Fields.Select(f => Split(f, people)).ToList();
+        var splits = Fields.Select(f => Split(f, groups, everyone)).ToList();
         var chosen = field is { } given && Fields.Contains(given) ? given : Best(splits);
         var agencies = await db.Agencies.AsNoTracking().Select(a => new { a.Code, a.Name }).ToListAsync(cancellationToken);
         var byName = agencies.GroupBy(a => a.Name.Trim(), StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Code, StringComparer.OrdinalIgnoreCase);
@@ -105,15 +122,14 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
             return new ProposalRow(f, op, value, count, code, value, existing, include);
         }
 
-        var values = Values(chosen, people);
+        var values = Values(chosen, groups);
         var split = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         // An umbrella value: its people's departments often name the agency in their first part.
-        foreach (var (value, count) in values.Where(v => v.Count > Umbrella * people.Count && chosen != DirectoryField.Department))
+        foreach (var (value, count) in values.Where(v => v.Count > Umbrella * everyone && chosen != DirectoryField.Department))
         {
-            var prefixes = people.Where(p => string.Equals(Value(chosen, p), value, StringComparison.OrdinalIgnoreCase))
-                .Select(p => Prefix(p.Department)).OfType<string>()
-                .GroupBy(p => p, StringComparer.OrdinalIgnoreCase).Select(g => (Value: g.Key, Count: g.Count()))
-                .Where(g => g.Count >= FewPeople).OrderByDescending(g => g.Count).ThenBy(g => g.Value, StringComparer.Ordinal).ToList();
+            var prefixes = Counted(groups.Where(g => string.Equals(Value(chosen, g), value, StringComparison.OrdinalIgnoreCase))
+                    .Select(g => (Value: Prefix(g.Department), g.Count)))
+                .Where(g => g.Count >= FewPeople).ToList();
             if (prefixes.Count >= 2 && prefixes.Sum(p => p.Count) >= count / 2)
             {
                 rows.AddRange(prefixes.Select(p => Row(DirectoryField.Department, RuleOperator.StartsWith, p.Value, p.Count, true)));
@@ -125,10 +141,10 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
             // A value split into its districts is listed, not ticked: what is left of it is most often the central staff.
             rows.Add(Row(chosen, RuleOperator.Equals, value, count, count >= FewPeople && !split.Contains(value)));
         }
-        var placed = people.Count(p => p.AgencyId is not null);
+        var placed = groups.Where(g => g.Placed).Sum(g => g.Count);
         // The basis is the directory's, also for a file: applying places the people imported, so it must not have changed.
-        var basis = await BasisAsync(await db.People.CountAsync(p => p.IsActive, cancellationToken), cancellationToken);
-        return new Proposal(chosen, splits, rows, people.Count, placed, basis);
+        var basis = await BasisAsync(file is null ? everyone : await db.People.CountAsync(p => p.IsActive, cancellationToken), cancellationToken);
+        return new Proposal(chosen, splits, rows, everyone, placed, basis);
     }
 
     /// <summary>What the choice would do: how many of the active people a rule would place, and how many would be left.</summary>
@@ -266,24 +282,35 @@ public sealed class OrganisationProposer(OppdriftDb db, TimeProvider clock)
         return Result<(List<NewAgency>, List<PlannedRule>)>.Ok((agencies, rules));
     }
 
-    private static string? Value(DirectoryField field, PersonFields person) =>
+    private static string? Value(DirectoryField field, PeopleGroup group) =>
         (field switch
         {
-            DirectoryField.CompanyName => person.CompanyName,
-            DirectoryField.Department => person.Department,
-            _ => person.OfficeLocation,
+            DirectoryField.CompanyName => group.CompanyName,
+            DirectoryField.Department => group.Department,
+            _ => group.OfficeLocation,
         })?.Trim() is { Length: > 0 } value ? value : null;
 
-    private static List<(string Value, int Count)> Values(DirectoryField field, List<PersonFields> people) =>
-        [.. people.Select(p => Value(field, p)).OfType<string>()
-            .GroupBy(v => v, StringComparer.OrdinalIgnoreCase).Select(g => (Value: g.First(), Count: g.Count()))
+    /// <summary>
+    /// The values and how many people hold each, alike whatever their case, largest first: a value is written as most of
+    /// its people have it (the first in ordinal order where as many have each spelling).
+    /// </summary>
+    private static List<(string Value, int Count)> Counted(IEnumerable<(string? Value, int Count)> values) =>
+        [.. values.Where(v => v.Value is not null)
+            .GroupBy(v => v.Value!, StringComparer.OrdinalIgnoreCase)
+            .Select(g => (
+                Value: g.GroupBy(v => v.Value!, StringComparer.Ordinal).Select(s => (Spelling: s.Key, Count: s.Sum(v => v.Count)))
+                    .OrderByDescending(s => s.Count).ThenBy(s => s.Spelling, StringComparer.Ordinal).First().Spelling,
+                Count: g.Sum(v => v.Count)))
             .OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal)];
 
-    private static FieldSplit Split(DirectoryField field, List<PersonFields> people)
+    private static List<(string Value, int Count)> Values(DirectoryField field, List<PeopleGroup> groups) =>
+        Counted(groups.Select(g => (Value(field, g), g.Count)));
+
+    private static FieldSplit Split(DirectoryField field, List<PeopleGroup> groups, int everyone)
     {
-        var values = Values(field, people);
-        var groups = values.Where(v => v.Count >= FewPeople).ToList();
-        return new FieldSplit(field, values.Count, groups.Count, groups.Sum(g => g.Count), people.Count);
+        var values = Values(field, groups);
+        var large = values.Where(v => v.Count >= FewPeople).ToList();
+        return new FieldSplit(field, values.Count, large.Count, large.Sum(g => g.Count), everyone);
     }
 
     /// <summary>
