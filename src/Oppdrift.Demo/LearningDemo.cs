@@ -278,6 +278,8 @@ public sealed class LearningDemo(OppdriftDb db, TimeProvider clock, IOptions<Lea
         }
         // Demo registrations send no mail: the demo has no mail server and no real inboxes.
         await db.OutgoingMail.Where(m => m.SentAt == null).ExecuteDeleteAsync(cancellationToken);
+        // The knowledge bank was filled in one go: its statistics are refreshed before the first search.
+        await new KnowledgeIndex(db).AnalyzeAsync(cancellationToken);
         return new LearningDemoResult(3, sessions, files, recordings, documents);
     }
 

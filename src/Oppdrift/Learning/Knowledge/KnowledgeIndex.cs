@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Numerics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Oppdrift.Data;
@@ -24,10 +25,11 @@ public sealed class KnowledgeIndex(OppdriftDb db)
         ArgumentNullException.ThrowIfNull(entry);
         Validate(entry);
         var document = Analyse(entry);
+        var itemId = 0;
         await InTransactionAsync(async (connection, transaction) =>
         {
             await DeleteAsync(connection, transaction, entry.SourceKey, ct);
-            var itemId = await InsertItemAsync(connection, transaction, entry, document.Length, ct);
+            itemId = await InsertItemAsync(connection, transaction, entry, document.Length, ct);
             var passageIds = await InsertPassagesAsync(connection, transaction, itemId, document.Passages, ct);
             await InsertRowsAsync(connection, transaction, "\"KnowledgeItemTags\" (\"ItemId\", \"Kind\", \"Key\", \"Value\")",
                 document.Tags, t => [itemId, t.Kind.ToString(), t.Key, t.Value], ct);
@@ -36,12 +38,49 @@ public sealed class KnowledgeIndex(OppdriftDb db)
             await InsertRowsAsync(connection, transaction, "\"KnowledgePassagePostings\" (\"ItemId\", \"Term\", \"PassageId\", \"Frequency\")",
                 document.PassageTerms, t => [itemId, t.Term, passageIds[t.Passage], t.Frequency], ct);
         }, ct);
+        // Each entry written gets the next id, so an id that is a power of two marks a bank that has had as many entries
+        // written again since the last such mark: its statistics are refreshed as it grows, a few times in its life.
+        if (itemId >= AnalyzeFrom && BitOperations.IsPow2(itemId))
+        {
+            await AnalyzeAsync(ct);
+        }
     }
+
+    /// <summary>The first entry id at which the statistics are refreshed; a smaller bank is read whole whatever the plan.</summary>
+    private const int AnalyzeFrom = 64;
 
     public async Task RemoveAsync(string sourceKey, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceKey);
         await InTransactionAsync((connection, transaction) => DeleteAsync(connection, transaction, sourceKey, ct), ct);
+    }
+
+    /// <summary>The bank's tables, in the order they are filled.</summary>
+    private static readonly string[] Tables =
+        ["KnowledgeItems", "KnowledgeItemPassages", "KnowledgeItemTags", "KnowledgePostings", "KnowledgePassagePostings"];
+
+    /// <summary>
+    /// Refreshes the database's statistics on the bank's tables, so that its planner knows how many postings a common word
+    /// has and how large the bank is. Call it after indexing many entries at once (a bulk load, an import of a catalogue):
+    /// until then a bank filled since the last analysis is planned as the small one it was, and the first searches are the
+    /// slowest. SQLite reads a sample of each index (<c>analysis_limit</c>), so this stays quick on a large bank.
+    /// </summary>
+    public async Task AnalyzeAsync(CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        var sql = db.Database.IsSqlite()
+            ? "PRAGMA analysis_limit = 1000; " + string.Concat(Tables.Select(t => $"ANALYZE \"{t}\"; "))
+            : "ANALYZE " + string.Join(", ", Tables.Select(t => $"\"{t}\""));
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = Command(connection, db.Database.CurrentTransaction?.GetDbTransaction(), sql);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private static void Validate(KnowledgeEntry entry)

@@ -82,4 +82,38 @@ public sealed class KnowledgeIndexTests
         var hit = Assert.Single((await SearchAsync(fresh, "tekst")).Hits);
         Assert.Equal("Før", hit.Title);
     }
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task The_banks_statistics_are_refreshed_as_it_grows_so_a_filled_bank_is_not_planned_as_an_empty_one(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var index = new KnowledgeIndex(db);
+
+        for (var id = 1; id < 64; id++)
+        {
+            await index.UpsertAsync(Recording(id, $"Opptak {id}", "Vi snakker om opplæringene i Teams."), default);
+        }
+        Assert.False(await AnalysedAsync(db));
+
+        // The 64th entry written is the first mark at which the statistics are refreshed.
+        await index.UpsertAsync(Recording(64, "Opptak 64", "Kanaler og faner."), default);
+
+        Assert.True(await AnalysedAsync(db));
+        Assert.Equal(64, await db.KnowledgeItems.CountAsync());
+    }
+
+    /// <summary>Whether the database has statistics on the postings from an analysis (not from its own background work).</summary>
+    private static async Task<bool> AnalysedAsync(OppdriftDb db)
+    {
+        if (db.Database.IsSqlite()
+            && await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE name = 'sqlite_stat1'").SingleAsync() == 0)
+        {
+            return false;
+        }
+        var sql = db.Database.IsSqlite()
+            ? "SELECT COUNT(*) AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'KnowledgePostings'"
+            : "SELECT COUNT(*)::int AS \"Value\" FROM pg_stat_user_tables WHERE relname = 'KnowledgePostings' AND last_analyze IS NOT NULL";
+        return await db.Database.SqlQueryRaw<int>(sql).SingleAsync() > 0;
+    }
 }
