@@ -42,6 +42,7 @@ public static class LearningModule
         services.AddScoped<TeamsAttendanceHarvest>();
         services.AddSingleton<TeamsAttendanceJob>();
         services.AddHostedService(provider => provider.GetRequiredService<TeamsAttendanceJob>());
+        services.AddSingleton<AttendanceByAgencyCache>();
         services.AddScoped<LearningQueries>();
         services.AddScoped<RecordingKeeping>();
         var transcripts = new TeamsTranscriptOptions();

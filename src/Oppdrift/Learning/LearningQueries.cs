@@ -43,7 +43,7 @@ public sealed record FeedbackRow(LearningSession Session, int Answers, double? A
     bool Hidden = false);
 
 /// <summary>Read-only views of programmes and sessions for the pages and feeds.</summary>
-public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppression)
+public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppression, AttendanceByAgencyCache? attendanceCache = null)
 {
     private OrganisationDirectory Organisation => new(db);
 
@@ -192,13 +192,9 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
     /// </summary>
     public async Task<IReadOnlyList<AgencyProgrammeParticipation>> AgencyParticipationAsync(int agencyId, CancellationToken cancellationToken)
     {
-        var perAgency = await db.Attendance.Where(a => a.PersonId != null)
-            .Join(db.LearningSessions, a => a.SessionId, s => s.Id, (a, s) => new { a.PersonId, s.ProgrammeId })
-            .Join(Organisation.PersonRows.Where(p => p.AgencyId != null), a => a.PersonId, p => p.Id, (a, p) => new { a.ProgrammeId, a.PersonId, p.AgencyId })
-            .Distinct()
-            .GroupBy(x => new { x.ProgrammeId, x.AgencyId })
-            .Select(g => new { g.Key.ProgrammeId, AgencyId = g.Key.AgencyId!.Value, People = g.Count() })
-            .ToListAsync(cancellationToken);
+        var perAgency = attendanceCache is null
+            ? await ProgrammeAgencyPeopleAsync(cancellationToken)
+            : await attendanceCache.GetAsync(await AttendanceVersionAsync(cancellationToken), () => ProgrammeAgencyPeopleAsync(cancellationToken));
         var attended = perAgency.Where(x => x.AgencyId == agencyId).Select(x => x.ProgrammeId).ToHashSet();
         if (attended.Count == 0)
         {
@@ -216,6 +212,16 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
         }
         return [.. rows.OrderBy(r => r.Programme, OrganisationQueries.NorwegianOrder)];
     }
+
+    /// <summary>Every programme's distinct live attendees per agency: one query over all attendance.</summary>
+    private async Task<IReadOnlyList<ProgrammeAgencyPeople>> ProgrammeAgencyPeopleAsync(CancellationToken cancellationToken) =>
+        await db.Attendance.Where(a => a.PersonId != null)
+            .Join(db.LearningSessions, a => a.SessionId, s => s.Id, (a, s) => new { a.PersonId, s.ProgrammeId })
+            .Join(Organisation.PersonRows.Where(p => p.AgencyId != null), a => a.PersonId, p => p.Id, (a, p) => new { a.ProgrammeId, a.PersonId, p.AgencyId })
+            .Distinct()
+            .GroupBy(x => new { x.ProgrammeId, x.AgencyId })
+            .Select(g => new ProgrammeAgencyPeople(g.Key.ProgrammeId, g.Key.AgencyId!.Value, g.Count()))
+            .ToListAsync(cancellationToken);
 
     public async Task<string?> ProgrammeNameAsync(int programmeId, CancellationToken cancellationToken) =>
         await db.Programmes.Where(p => p.Id == programmeId).Select(p => p.Name).SingleOrDefaultAsync(cancellationToken);
