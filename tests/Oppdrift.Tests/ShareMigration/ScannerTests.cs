@@ -256,6 +256,44 @@ public sealed class ScannerTests
     }
 
     [Fact]
+    public async Task A_folder_whose_listing_takes_several_reads_is_read_whole()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        // 700 names of 200 bytes (and 20 folders) fill the 32 KiB listing buffer several times over.
+        using var share = new ShareFixture(everything: false);
+        var folder = share.Folder("lang");
+        var expected = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 700; i++)
+        {
+            var name = $"{i:D4}-" + new string('n', 195);
+            expected.Add(name);
+            await File.WriteAllTextAsync(Path.Combine(folder, name), "x", TestContext.Current.CancellationToken);
+        }
+        for (var i = 0; i < 20; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(folder, $"sub{i:D2}"));
+            await File.WriteAllTextAsync(Path.Combine(folder, $"sub{i:D2}", "inne.txt"), "y", TestContext.Current.CancellationToken);
+        }
+        var outcome = await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+        Assert.Equal((22L, 720L), (outcome.Folders, outcome.Files));
+        var listed = new SortedSet<string>(StringComparer.Ordinal);
+        using var read = ScanInventory.OpenForReading(share.Inventory, share.Inventory, out var error);
+        Assert.Null(error);
+        read.ForEachEntry((dir, name, kind, size, mtime) =>
+        {
+            if (dir == 2)
+            {
+                listed.Add(System.Text.Encoding.UTF8.GetString(name));
+            }
+        });
+        Assert.Equal(expected, listed);
+        Assert.Equal(20L, read.Scalar("SELECT count(*) FROM dirs WHERE parent = 2"));
+    }
+
+    [Fact]
     public async Task Permission_denied_is_reported_and_the_rest_of_the_tree_is_scanned()
     {
         if (!OperatingSystem.IsLinux())
