@@ -188,7 +188,7 @@ internal static class ScanCommands
                 continue;
             }
             await cli.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Walked {fullRoot} in {started.Elapsed.TotalSeconds:F1} s{(outcome.Resumed ? " (resumed)" : "")}{(outcome.Incremental ? $" ({outcome.ReusedFolders} unchanged folders taken from the last scan)" : "")}"));
+                $"Walked {fullRoot} in {started.Elapsed.TotalSeconds:F2} s{(outcome.Resumed ? " (resumed)" : "")}{(outcome.Incremental ? $" ({outcome.ReusedFolders} unchanged folders taken from the last scan)" : "")}"));
             if (outcome.FoldersAccessTimesChanged > 0)
             {
                 await cli.Error.WriteLineAsync(MigrationText.Get("WarningFolderAccessTimes", outcome.FoldersAccessTimesChanged));
@@ -205,7 +205,7 @@ internal static class ScanCommands
                     }
                 });
                 await cli.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Compared {hashed.Candidates} files of equal size in {hashing.Elapsed.TotalSeconds:F1} s ({ScanReport.FormatBytes(hashed.BytesRead)} read)"));
+                    $"Compared {hashed.Candidates} files of equal size in {hashing.Elapsed.TotalSeconds:F2} s ({ScanReport.FormatBytes(hashed.BytesRead)} read)"));
             }
             using var read = ScanInventory.OpenForReading(inventory, inventory, out var error);
             if (read is null)

@@ -28,12 +28,34 @@ internal static class PathOrder
             }
         }
 
+        // Only folders with a place in them or below are descended into, and a subfolder is numbered only when it is a
+        // place itself: the places keep their order among themselves, and a tree with few findings is hardly walked.
+        var descend = new bool[count + 1];
+        var placeFolder = new bool[count + 1];
+        foreach (var (dir, name) in places)
+        {
+            var start = dir;
+            if (name is null)
+            {
+                if (dir <= 1 || dir > count)
+                {
+                    continue;
+                }
+                placeFolder[dir] = true;
+                start = tree.Parent(dir);
+            }
+            for (var folder = start; folder > 1 && folder <= count && !descend[folder]; folder = tree.Parent(folder))
+            {
+                descend[folder] = true;
+            }
+        }
+
         var numbers = new Dictionary<(int Dir, byte[] Name), long>(new PlaceComparer());
         var next = 0L;
         var stack = new Stack<(int Folder, Key[] Keys, int At)>();
         if (count >= 1)
         {
-            stack.Push((1, KeysOf(tree, 1, firstChild, nextSibling, named), 0));
+            stack.Push((1, KeysOf(tree, 1, firstChild, nextSibling, named, descend, placeFolder), 0));
         }
         while (stack.Count > 0)
         {
@@ -46,7 +68,7 @@ internal static class PathOrder
             var key = keys[at];
             if (key.Below)
             {
-                stack.Push((key.Child, KeysOf(tree, key.Child, firstChild, nextSibling, named), 0));
+                stack.Push((key.Child, KeysOf(tree, key.Child, firstChild, nextSibling, named, descend, placeFolder), 0));
             }
             else
             {
@@ -67,26 +89,35 @@ internal static class PathOrder
 
     private readonly record struct Key(string Text, byte[] Name, int Child, bool Below);
 
-    private static Key[] KeysOf(InventoryTree tree, int folder, int[] firstChild, int[] nextSibling, Dictionary<int, List<byte[]>> named)
+    private static Key[] KeysOf(InventoryTree tree, int folder, int[] firstChild, int[] nextSibling, Dictionary<int, List<byte[]>> named,
+        bool[] descend, bool[] placeFolder)
     {
         var keys = new List<Key>();
-        var children = new HashSet<byte[]>(new BytesComparer());
+        HashSet<byte[]>? namedHere = named.TryGetValue(folder, out var names) ? new HashSet<byte[]>(names, new BytesComparer()) : null;
         for (var child = firstChild[folder]; child != 0; child = nextSibling[child])
         {
             var name = tree.Name(child);
-            var shown = InventoryTree.Display(name);
-            keys.Add(new Key(shown, name, child, false));
-            keys.Add(new Key(shown + "/", name, child, true));
-            children.Add(name);
-        }
-        if (named.TryGetValue(folder, out var names))
-        {
-            foreach (var name in names)
+            // A name found in this folder that is a subfolder's is that subfolder's place.
+            var isPlace = placeFolder[child] | (namedHere?.Remove(name) ?? false);
+            if (!isPlace && !descend[child])
             {
-                if (children.Add(name))
-                {
-                    keys.Add(new Key(InventoryTree.Display(name), name, 0, false));
-                }
+                continue;
+            }
+            var shown = InventoryTree.Display(name);
+            if (isPlace)
+            {
+                keys.Add(new Key(shown, name, child, false));
+            }
+            if (descend[child])
+            {
+                keys.Add(new Key(shown + "/", name, child, true));
+            }
+        }
+        if (namedHere is not null)
+        {
+            foreach (var name in namedHere)
+            {
+                keys.Add(new Key(InventoryTree.Display(name), name, 0, false));
             }
         }
         keys.Sort((a, b) => string.CompareOrdinal(a.Text, b.Text));

@@ -76,6 +76,39 @@ public sealed class ScannerTests
     }
 
     [Fact]
+    public async Task Findings_in_a_few_places_of_a_wide_tree_come_in_the_order_of_their_paths()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        // Most folders hold no finding (the report does not walk them); the ones that do sit between, below and beside
+        // them, as folders, files and subfolders whose own names are findings, with names that sort around '/'.
+        using var share = new ShareFixture(everything: false);
+        for (var i = 0; i < 30; i++)
+        {
+            share.File($"a{i:D2}/b/c/ren.txt");
+        }
+        share.File("a07/b/c/d:1.txt");
+        share.File("a07/b/c:/x.txt");
+        share.File("a07/b/c-/y?.txt");
+        share.File("a07/b/c0/z|.txt");
+        share.File("a07/b/c/e/f/g*.txt");
+        share.File("a12 /ren.txt");
+        share.File("a12/b:/ren.txt");
+        share.File("a12/b/c/ren<.txt");
+        share.File("a29/b/c/tom.txt", "");
+        share.File("z\"/ren.txt");
+        await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+        var paths = Report(share.Inventory).Findings.Select(f => f.Path).ToList();
+        Assert.Equal(
+            ["a07/b/c-/y?.txt", "a07/b/c/d:1.txt", "a07/b/c/e/f/g*.txt", "a07/b/c0/z|.txt", "a07/b/c:", "a12 ", "a12/b/c/ren<.txt", "a12/b:",
+                "a29/b/c/tom.txt", "z\""],
+            paths.Distinct());
+        Assert.Equal(paths.Order(StringComparer.Ordinal), paths);
+    }
+
+    [Fact]
     public async Task Names_in_nfc_and_nfd_and_emoji_survive_byte_for_byte()
     {
         if (!OperatingSystem.IsLinux())
@@ -253,6 +286,44 @@ public sealed class ScannerTests
         var finding = Assert.Single(Report(share.Inventory).Findings);
         Assert.Equal(("stor", FindingKind.FolderViewThreshold, 5001L), (finding.Path, finding.Kind, finding.Detail));
         Assert.NotNull(finding.Proposal);
+    }
+
+    [Fact]
+    public async Task A_folder_whose_listing_takes_several_reads_is_read_whole()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        // 700 names of 200 bytes (and 20 folders) fill the 32 KiB listing buffer several times over.
+        using var share = new ShareFixture(everything: false);
+        var folder = share.Folder("lang");
+        var expected = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 700; i++)
+        {
+            var name = $"{i:D4}-" + new string('n', 195);
+            expected.Add(name);
+            await File.WriteAllTextAsync(Path.Combine(folder, name), "x", TestContext.Current.CancellationToken);
+        }
+        for (var i = 0; i < 20; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(folder, $"sub{i:D2}"));
+            await File.WriteAllTextAsync(Path.Combine(folder, $"sub{i:D2}", "inne.txt"), "y", TestContext.Current.CancellationToken);
+        }
+        var outcome = await new TreeScanner(Options(share)).RunAsync(null, TestContext.Current.CancellationToken);
+        Assert.Equal((22L, 720L), (outcome.Folders, outcome.Files));
+        var listed = new SortedSet<string>(StringComparer.Ordinal);
+        using var read = ScanInventory.OpenForReading(share.Inventory, share.Inventory, out var error);
+        Assert.Null(error);
+        read.ForEachEntry((dir, name, kind, size, mtime) =>
+        {
+            if (dir == 2)
+            {
+                listed.Add(System.Text.Encoding.UTF8.GetString(name));
+            }
+        });
+        Assert.Equal(expected, listed);
+        Assert.Equal(20L, read.Scalar("SELECT count(*) FROM dirs WHERE parent = 2"));
     }
 
     [Fact]
