@@ -76,7 +76,7 @@ internal static unsafe partial class LinuxFiles
     public static int Close(int fd) => close(fd);
 
     // getdents64 by number, since glibc before 2.30 has no wrapper for it; elsewhere the C library's readdir is used.
-    private static readonly long GetdentsSyscall = RuntimeInformation.ProcessArchitecture switch
+    private static readonly nint GetdentsSyscall = RuntimeInformation.ProcessArchitecture switch
     {
         Architecture.X64 or Architecture.Arm => 217,
         Architecture.Arm64 or Architecture.RiscV64 or Architecture.LoongArch64 => 61,
@@ -272,7 +272,7 @@ internal static unsafe partial class LinuxFiles
     private static partial int closedir(nint dir);
 
     [LibraryImport(Libc, SetLastError = true)]
-    private static partial nint syscall(long number, int fd, byte* buffer, nint count);
+    private static partial nint syscall(nint number, int fd, byte* buffer, nint count);
 
     [LibraryImport(Libc, SetLastError = true)]
     private static partial int statx(int dirfd, byte* path, int flags, uint mask, Statx* buffer);
