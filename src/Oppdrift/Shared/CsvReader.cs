@@ -70,7 +70,7 @@ public sealed class CsvReader : IDisposable
             {
                 _delimiter = DetectDelimiter();
             }
-            _specials ??= Specials(_delimiter);
+            _specialSets ??= Specials(_delimiter);
             var sawQuote = ReadRecord(startLine);
             if (_fields.Count == 1 && _fields[0].Length == 0 && !sawQuote)
             {
@@ -87,14 +87,15 @@ public sealed class CsvReader : IDisposable
         EndOfFile,
     }
 
-    // What ends or interrupts an unquoted field: the delimiter, a line break, NUL (an error) and the stand-in for
-    // invalid UTF-8. Everything else is copied as it is, a run of characters at a time.
-    private static readonly SearchValues<char> CommaSpecials = CreateSpecials(',');
-    private static readonly SearchValues<char> SemicolonSpecials = CreateSpecials(';');
-    private static readonly SearchValues<char> TabSpecials = CreateSpecials('\t');
-    private SearchValues<char>? _specials;
+    // What ends or interrupts an unquoted field: the delimiter, a line break, NUL (an error) and, while invalid UTF-8
+    // is queued, its stand-in. Everything else is copied as it is, a run of characters at a time. With nothing queued
+    // a U+FFFF is text, so the search leaves it out and stays within ASCII, which SearchValues scans fastest.
+    private static readonly (SearchValues<char> Valid, SearchValues<char> Invalid) CommaSpecials = CreateSpecials(',');
+    private static readonly (SearchValues<char> Valid, SearchValues<char> Invalid) SemicolonSpecials = CreateSpecials(';');
+    private static readonly (SearchValues<char> Valid, SearchValues<char> Invalid) TabSpecials = CreateSpecials('\t');
+    private (SearchValues<char> Valid, SearchValues<char> Invalid)? _specialSets;
 
-    private static SearchValues<char> Specials(char delimiter) => delimiter switch
+    private static (SearchValues<char> Valid, SearchValues<char> Invalid) Specials(char delimiter) => delimiter switch
     {
         ',' => CommaSpecials,
         ';' => SemicolonSpecials,
@@ -102,7 +103,10 @@ public sealed class CsvReader : IDisposable
         _ => CreateSpecials(delimiter),
     };
 
-    private static SearchValues<char> CreateSpecials(char delimiter) => SearchValues.Create([delimiter, '\n', '\r', '\0', Invalid]);
+    private static (SearchValues<char> Valid, SearchValues<char> Invalid) CreateSpecials(char delimiter) =>
+        (SearchValues.Create([delimiter, '\n', '\r', '\0']), SearchValues.Create([delimiter, '\n', '\r', '\0', Invalid]));
+
+    private SearchValues<char> CurrentSpecials => _invalid.Count == 0 ? _specialSets!.Value.Valid : _specialSets!.Value.Invalid;
 
     /// <summary>Reads the fields of one record into <see cref="_fields"/>; true when any of them was quoted.</summary>
     private bool ReadRecord(int startLine)
@@ -111,6 +115,35 @@ public sealed class CsvReader : IDisposable
         var sawQuote = false;
         while (true)
         {
+            // The common case in one place: an unquoted field that lies in the block, within the limit, up to a
+            // delimiter or a line break. Anything else (a quote, a field running into the next block, a lone CR at
+            // the end of the block, NUL, invalid UTF-8, a field too long) is left to ReadField from the same place.
+            if (_position < _length && _buffer[_position] != '"')
+            {
+                var rest = _buffer.AsSpan(_position, _length - _position);
+                var index = rest.IndexOfAny(CurrentSpecials);
+                if ((uint)index <= MaxFieldLength)
+                {
+                    var c = rest[index];
+                    var delimiter = c == _delimiter;
+                    var ends = delimiter || c == '\n' ? 1 : c == '\r' && index + 1 < rest.Length && rest[index + 1] == '\n' ? 2 : 0;
+                    if (ends > 0)
+                    {
+                        if (_fields.Count >= MaxFieldsPerRecord)
+                        {
+                            throw Error(startLine, null, SharedText.Get("CsvTooManyFields", MaxFieldsPerRecord));
+                        }
+                        _fields.Add(index == 0 ? string.Empty : new string(rest[..index]));
+                        _position += index + ends;
+                        if (delimiter)
+                        {
+                            continue;
+                        }
+                        _line++;
+                        return sawQuote;
+                    }
+                }
+            }
             var end = ReadField(startLine, ref sawQuote, out var value);
             if (_fields.Count >= MaxFieldsPerRecord)
             {
@@ -146,7 +179,6 @@ public sealed class CsvReader : IDisposable
             _pendingStart = _position;
             ReadQuoted(startLine);
         }
-        var specials = _specials!;
         while (true)
         {
             if (!More())
@@ -155,7 +187,7 @@ public sealed class CsvReader : IDisposable
                 return FieldEnd.EndOfFile;
             }
             var rest = _buffer.AsSpan(_position, _length - _position);
-            var index = rest.IndexOfAny(specials);
+            var index = rest.IndexOfAny(CurrentSpecials);
             if (index < 0)
             {
                 AppendRun(rest.Length, startLine);
@@ -204,7 +236,7 @@ public sealed class CsvReader : IDisposable
                 throw Error(quoteLine, _fields.Count + 1, SharedText.Get("CsvUnclosedQuote"));
             }
             var rest = _buffer.AsSpan(_position, _length - _position);
-            var index = rest.IndexOfAny('"', '\n', Invalid);
+            var index = _invalid.Count == 0 ? rest.IndexOfAny('"', '\n') : rest.IndexOfAny('"', '\n', Invalid);
             if (index < 0)
             {
                 AppendRun(rest.Length, startLine);
