@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Oppdrift.Shared;
@@ -32,6 +33,8 @@ public sealed class CsvReader : IDisposable
     private readonly StringBuilder _field = new();
     private readonly List<string> _fields = [];
     private int _position;
+    private int _pendingStart; // the field's characters in _buffer not yet in _field
+    private int _pendingLength;
     private int _length;
     private int _line = 1;
     private char _delimiter;
@@ -67,8 +70,9 @@ public sealed class CsvReader : IDisposable
             {
                 _delimiter = DetectDelimiter();
             }
-            var ended = ReadRecord(startLine);
-            if (_fields.Count == 1 && _fields[0].Length == 0 && !ended.SawQuote)
+            _specialSets ??= Specials(_delimiter);
+            var sawQuote = ReadRecord(startLine);
+            if (_fields.Count == 1 && _fields[0].Length == 0 && !sawQuote)
             {
                 continue; // blank line
             }
@@ -76,114 +80,274 @@ public sealed class CsvReader : IDisposable
         }
     }
 
-    private readonly record struct RecordEnd(bool SawQuote);
+    private enum FieldEnd
+    {
+        Delimiter,
+        EndOfLine,
+        EndOfFile,
+    }
 
-    private RecordEnd ReadRecord(int startLine)
+    // What ends or interrupts an unquoted field: the delimiter, a line break, NUL (an error) and, while invalid UTF-8
+    // is queued, its stand-in. Everything else is copied as it is, a run of characters at a time. With nothing queued
+    // a U+FFFF is text, so the search leaves it out and stays within ASCII, which SearchValues scans fastest.
+    private static readonly (SearchValues<char> Valid, SearchValues<char> Invalid) CommaSpecials = CreateSpecials(',');
+    private static readonly (SearchValues<char> Valid, SearchValues<char> Invalid) SemicolonSpecials = CreateSpecials(';');
+    private static readonly (SearchValues<char> Valid, SearchValues<char> Invalid) TabSpecials = CreateSpecials('\t');
+    private (SearchValues<char> Valid, SearchValues<char> Invalid)? _specialSets;
+
+    private static (SearchValues<char> Valid, SearchValues<char> Invalid) Specials(char delimiter) => delimiter switch
+    {
+        ',' => CommaSpecials,
+        ';' => SemicolonSpecials,
+        '\t' => TabSpecials,
+        _ => CreateSpecials(delimiter),
+    };
+
+    private static (SearchValues<char> Valid, SearchValues<char> Invalid) CreateSpecials(char delimiter) =>
+        (SearchValues.Create([delimiter, '\n', '\r', '\0']), SearchValues.Create([delimiter, '\n', '\r', '\0', Invalid]));
+
+    private SearchValues<char> CurrentSpecials => _invalid.Count == 0 ? _specialSets!.Value.Valid : _specialSets!.Value.Invalid;
+
+    /// <summary>Reads the fields of one record into <see cref="_fields"/>; true when any of them was quoted.</summary>
+    private bool ReadRecord(int startLine)
     {
         _fields.Clear();
-        _field.Clear();
-        var inQuotes = false;
         var sawQuote = false;
-        var quoteLine = 0;
         while (true)
         {
-            if (!EnsureData())
+            // The common case in one place: an unquoted field that lies in the block, within the limit, up to a
+            // delimiter or a line break. Anything else (a quote, a field running into the next block, a lone CR at
+            // the end of the block, NUL, invalid UTF-8, a field too long) is left to ReadField from the same place.
+            if (_position < _length && _buffer[_position] != '"')
             {
-                if (inQuotes)
+                var rest = _buffer.AsSpan(_position, _length - _position);
+                var index = rest.IndexOfAny(CurrentSpecials);
+                if ((uint)index <= MaxFieldLength)
                 {
-                    throw Error(quoteLine, _fields.Count + 1, SharedText.Get("CsvUnclosedQuote"));
-                }
-                AddField(startLine);
-                return new RecordEnd(sawQuote);
-            }
-            var c = _buffer[_position++];
-            if (inQuotes)
-            {
-                if (c == '"')
-                {
-                    if (!EnsureData())
+                    var c = rest[index];
+                    var delimiter = c == _delimiter;
+                    var ends = delimiter || c == '\n' ? 1 : c == '\r' && index + 1 < rest.Length && rest[index + 1] == '\n' ? 2 : 0;
+                    if (ends > 0)
                     {
-                        inQuotes = false;
-                        continue;
-                    }
-                    if (_buffer[_position] == '"')
-                    {
-                        _position++;
-                        Append('"', startLine);
-                    }
-                    else
-                    {
-                        inQuotes = false;
-                    }
-                }
-                else
-                {
-                    if (c == '\n')
-                    {
+                        if (_fields.Count >= MaxFieldsPerRecord)
+                        {
+                            throw Error(startLine, null, SharedText.Get("CsvTooManyFields", MaxFieldsPerRecord));
+                        }
+                        _fields.Add(index == 0 ? string.Empty : new string(rest[..index]));
+                        _position += index + ends;
+                        if (delimiter)
+                        {
+                            continue;
+                        }
                         _line++;
+                        return sawQuote;
                     }
-                    Append(c, startLine);
                 }
+            }
+            var end = ReadField(startLine, ref sawQuote, out var value);
+            if (_fields.Count >= MaxFieldsPerRecord)
+            {
+                throw Error(startLine, null, SharedText.Get("CsvTooManyFields", MaxFieldsPerRecord));
+            }
+            _fields.Add(value);
+            if (end != FieldEnd.Delimiter)
+            {
+                return sawQuote;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads one field up to and including what ends it. A field that lies in the decoded block as it is becomes a
+    /// string in one go; one that crosses into the next block or holds escaped quotes is put together in
+    /// <see cref="_field"/>. A quote opens quoting only at the start of a field; anywhere else it is text.
+    /// </summary>
+    private FieldEnd ReadField(int startLine, ref bool sawQuote, out string value)
+    {
+        _field.Clear();
+        _pendingStart = _position;
+        _pendingLength = 0;
+        if (!EnsureData())
+        {
+            value = string.Empty;
+            return FieldEnd.EndOfFile;
+        }
+        if (_buffer[_position] == '"')
+        {
+            _position++;
+            sawQuote = true;
+            _pendingStart = _position;
+            ReadQuoted(startLine);
+        }
+        while (true)
+        {
+            if (!More())
+            {
+                value = FieldValue();
+                return FieldEnd.EndOfFile;
+            }
+            var rest = _buffer.AsSpan(_position, _length - _position);
+            var index = rest.IndexOfAny(CurrentSpecials);
+            if (index < 0)
+            {
+                AppendRun(rest.Length, startLine);
                 continue;
             }
-            if (c == '"' && _field.Length == 0)
+            AppendRun(index, startLine);
+            var c = _buffer[_position++];
+            if (c == _delimiter)
             {
-                inQuotes = true;
-                sawQuote = true;
-                quoteLine = _line;
+                value = FieldValue();
+                return FieldEnd.Delimiter;
             }
-            else if (c == _delimiter)
+            if (c == '\n')
             {
-                AddField(startLine);
-            }
-            else if (c == '\n')
-            {
+                value = FieldValue();
                 _line++;
-                AddField(startLine);
-                return new RecordEnd(sawQuote);
+                return FieldEnd.EndOfLine;
             }
-            else if (c == '\r')
+            if (c == '\r')
             {
+                value = FieldValue();
                 if (EnsureData() && _buffer[_position] == '\n')
                 {
                     _position++;
                 }
                 _line++;
-                AddField(startLine);
-                return new RecordEnd(sawQuote);
+                return FieldEnd.EndOfLine;
             }
-            else if (c == '\0')
+            if (c == '\0')
             {
                 throw Error(_line, _fields.Count + 1, SharedText.Get("CsvNulCharacter"));
             }
+            _position--;
+            AppendInvalidOrText(startLine);
+        }
+    }
+
+    /// <summary>Reads a quoted part up to its closing quote (or the end of the file); the opening quote is read.</summary>
+    private void ReadQuoted(int startLine)
+    {
+        var quoteLine = _line;
+        while (true)
+        {
+            if (!More())
+            {
+                throw Error(quoteLine, _fields.Count + 1, SharedText.Get("CsvUnclosedQuote"));
+            }
+            var rest = _buffer.AsSpan(_position, _length - _position);
+            var index = _invalid.Count == 0 ? rest.IndexOfAny('"', '\n') : rest.IndexOfAny('"', '\n', Invalid);
+            if (index < 0)
+            {
+                AppendRun(rest.Length, startLine);
+                continue;
+            }
+            AppendRun(index, startLine);
+            var c = _buffer[_position];
+            if (c == '\n')
+            {
+                _line++;
+                AppendRun(1, startLine);
+            }
+            else if (c == Invalid)
+            {
+                AppendInvalidOrText(startLine);
+            }
             else
             {
-                Append(c, startLine);
+                // A quote: two in a row are one quote of the text, one alone closes the quoted part.
+                _position++;
+                if (!More())
+                {
+                    return;
+                }
+                if (_buffer[_position] != '"')
+                {
+                    return;
+                }
+                _position++;
+                AppendText('"', startLine);
             }
         }
     }
 
-    private void Append(char c, int startLine)
+    /// <summary>The field as read so far, whether it lies in the block or has been put together.</summary>
+    private string FieldValue()
     {
-        if (c == Invalid && _invalid.TryDequeue(out var invalid))
+        if (_field.Length == 0)
         {
-            throw Error(invalid.Line, _fields.Count + 1, SharedText.Get("CsvInvalidUtf8", invalid.Byte));
+            return _pendingLength == 0 ? string.Empty : new string(_buffer, _pendingStart, _pendingLength);
         }
-        if (_field.Length >= MaxFieldLength)
+        FlushPending();
+        return _field.ToString();
+    }
+
+    /// <summary>Takes the next <paramref name="count"/> characters at the position into the field.</summary>
+    private void AppendRun(int count, int startLine)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        if (_field.Length + _pendingLength + count > MaxFieldLength)
         {
             throw Error(startLine, _fields.Count + 1, SharedText.Get("CsvFieldTooLong", MaxFieldLength));
         }
-        _field.Append(c);
+        if (_pendingStart + _pendingLength != _position)
+        {
+            FlushPending();
+            _pendingStart = _position;
+        }
+        _pendingLength += count;
+        _position += count;
     }
 
-    private void AddField(int startLine)
+    /// <summary>Takes a character into the field that is not the one at the position (an escaped quote).</summary>
+    private void AppendText(char c, int startLine)
     {
-        if (_fields.Count >= MaxFieldsPerRecord)
+        if (_field.Length + _pendingLength >= MaxFieldLength)
         {
-            throw Error(startLine, null, SharedText.Get("CsvTooManyFields", MaxFieldsPerRecord));
+            throw Error(startLine, _fields.Count + 1, SharedText.Get("CsvFieldTooLong", MaxFieldLength));
         }
-        _fields.Add(_field.ToString());
-        _field.Clear();
+        FlushPending();
+        _field.Append(c);
+        _pendingStart = _position;
+    }
+
+    /// <summary>
+    /// The character at the position is the stand-in for invalid UTF-8: raised as an error when a bad byte is queued,
+    /// otherwise (a real U+FFFF in the file) text.
+    /// </summary>
+    private void AppendInvalidOrText(int startLine)
+    {
+        if (_invalid.TryDequeue(out var invalid))
+        {
+            throw Error(invalid.Line, _fields.Count + 1, SharedText.Get("CsvInvalidUtf8", invalid.Byte));
+        }
+        AppendRun(1, startLine);
+    }
+
+    /// <summary>Moves the characters of the field that still lie in the block into <see cref="_field"/>.</summary>
+    private void FlushPending()
+    {
+        if (_pendingLength > 0)
+        {
+            _field.Append(_buffer, _pendingStart, _pendingLength);
+            _pendingLength = 0;
+        }
+    }
+
+    /// <summary>Like <see cref="EnsureData"/>, but first keeps what the field holds of the block about to be replaced.</summary>
+    private bool More()
+    {
+        if (_position < _length)
+        {
+            return true;
+        }
+        FlushPending();
+        var more = EnsureData();
+        _pendingStart = _position;
+        return more;
     }
 
     private char DetectDelimiter()
