@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Oppdrift.Shared;
@@ -31,7 +35,10 @@ public sealed class CsvReader : IDisposable
     // A few more than the bytes: invalid bytes held over from the block before come out as one character each.
     private readonly char[] _buffer = new char[64 * 1024 + 4];
     private readonly StringBuilder _field = new();
-    private readonly List<string> _fields = [];
+    private string[] _fields = new string[64];
+    private int _fieldCount;
+    private ulong _mask; // bit i: the character at _maskStart + i in the block is a delimiter, line break, NUL, quote or U+FFFF
+    private int _maskStart = -64;
     private int _position;
     private int _pendingStart; // the field's characters in _buffer not yet in _field
     private int _pendingLength;
@@ -72,11 +79,11 @@ public sealed class CsvReader : IDisposable
             }
             _specialSets ??= Specials(_delimiter);
             var sawQuote = ReadRecord(startLine);
-            if (_fields.Count == 1 && _fields[0].Length == 0 && !sawQuote)
+            if (_fieldCount == 1 && _fields[0].Length == 0 && !sawQuote)
             {
                 continue; // blank line
             }
-            return new CsvRecord(startLine, [.. _fields]);
+            return new CsvRecord(startLine, _fields.AsSpan(0, _fieldCount).ToArray());
         }
     }
 
@@ -111,30 +118,34 @@ public sealed class CsvReader : IDisposable
     /// <summary>Reads the fields of one record into <see cref="_fields"/>; true when any of them was quoted.</summary>
     private bool ReadRecord(int startLine)
     {
-        _fields.Clear();
+        _fieldCount = 0;
         var sawQuote = false;
+        var buffer = _buffer;
+        var delimiterChar = _delimiter;
         while (true)
         {
             // The common case in one place: an unquoted field that lies in the block, within the limit, up to a
-            // delimiter or a line break. Anything else (a quote, a field running into the next block, a lone CR at
-            // the end of the block, NUL, invalid UTF-8, a field too long) is left to ReadField from the same place.
-            if (_position < _length && _buffer[_position] != '"')
+            // delimiter or a line break, found by the block's bit mask. Anything else (a quote at the start, a field
+            // running into the next block, a CR at the end of the block, NUL, invalid UTF-8, a field too long) is
+            // left to ReadField from the same place.
+            var position = _position;
+            var length = _length;
+            if ((uint)position < (uint)length && (uint)length <= (uint)buffer.Length && buffer[position] != '"')
             {
-                var rest = _buffer.AsSpan(_position, _length - _position);
-                var index = rest.IndexOfAny(CurrentSpecials);
-                if ((uint)index <= MaxFieldLength)
+                var end = NextSpecial(position);
+                while (end < length && (buffer[end] == '"' || (buffer[end] == Invalid && _invalid.Count == 0)))
                 {
-                    var c = rest[index];
-                    var delimiter = c == _delimiter;
-                    var ends = delimiter || c == '\n' ? 1 : c == '\r' && index + 1 < rest.Length && rest[index + 1] == '\n' ? 2 : 0;
+                    end = NextSpecial(end + 1); // a quote inside a field, or a real U+FFFF, is text
+                }
+                if (end < length && end - position <= MaxFieldLength)
+                {
+                    var c = buffer[end];
+                    var delimiter = c == delimiterChar;
+                    var ends = delimiter || c == '\n' ? 1 : c != '\r' ? 0 : end + 1 < length ? (buffer[end + 1] == '\n' ? 2 : 1) : 0;
                     if (ends > 0)
                     {
-                        if (_fields.Count >= MaxFieldsPerRecord)
-                        {
-                            throw Error(startLine, null, SharedText.Get("CsvTooManyFields", MaxFieldsPerRecord));
-                        }
-                        _fields.Add(index == 0 ? string.Empty : new string(rest[..index]));
-                        _position += index + ends;
+                        AddField(startLine, end == position ? string.Empty : new string(buffer, position, end - position));
+                        _position = end + ends;
                         if (delimiter)
                         {
                             continue;
@@ -144,18 +155,101 @@ public sealed class CsvReader : IDisposable
                     }
                 }
             }
-            var end = ReadField(startLine, ref sawQuote, out var value);
-            if (_fields.Count >= MaxFieldsPerRecord)
-            {
-                throw Error(startLine, null, SharedText.Get("CsvTooManyFields", MaxFieldsPerRecord));
-            }
-            _fields.Add(value);
-            if (end != FieldEnd.Delimiter)
+            var fieldEnd = ReadField(startLine, ref sawQuote, out var value);
+            AddField(startLine, value);
+            if (fieldEnd != FieldEnd.Delimiter)
             {
                 return sawQuote;
             }
         }
     }
+
+    private void AddField(int startLine, string value)
+    {
+        if (_fieldCount >= MaxFieldsPerRecord)
+        {
+            throw Error(startLine, null, SharedText.Get("CsvTooManyFields", MaxFieldsPerRecord));
+        }
+        if (_fieldCount == _fields.Length)
+        {
+            Array.Resize(ref _fields, _fields.Length * 2);
+        }
+        _fields[_fieldCount++] = value;
+    }
+
+    /// <summary>
+    /// The position of the next delimiter, CR, LF, NUL, quote or U+FFFF at or after <paramref name="from"/> in the
+    /// block, or <see cref="_length"/>. Positions come from a bit mask of 64 characters at a time, made with a few
+    /// vector compares (as <see cref="Usage.UsageCsvTokenizer"/> does on bytes), so each field costs a shift and a
+    /// count of trailing zeros instead of a search of its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextSpecial(int from)
+    {
+        while (true)
+        {
+            var offset = from - _maskStart;
+            if ((uint)offset < 64)
+            {
+                var mask = _mask >> offset;
+                if (mask != 0)
+                {
+                    return from + BitOperations.TrailingZeroCount(mask);
+                }
+                from = _maskStart + 64;
+            }
+            if (from >= _length)
+            {
+                return _length;
+            }
+            LoadMask(from);
+        }
+    }
+
+    private void LoadMask(int from)
+    {
+        _maskStart = from;
+        var chars = _buffer.AsSpan(from, Math.Min(64, _length - from));
+        var delimiter = _delimiter;
+        if (chars.Length == 64)
+        {
+            ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(chars));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                _mask = Vector512.Narrow(Specials(Vector512.LoadUnsafe(ref first), delimiter), Specials(Vector512.LoadUnsafe(ref first, 32), delimiter))
+                    .ExtractMostSignificantBits();
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                _mask = Vector256.Narrow(Specials(Vector256.LoadUnsafe(ref first), delimiter), Specials(Vector256.LoadUnsafe(ref first, 16), delimiter))
+                    .ExtractMostSignificantBits()
+                    | ((ulong)Vector256.Narrow(Specials(Vector256.LoadUnsafe(ref first, 32), delimiter), Specials(Vector256.LoadUnsafe(ref first, 48), delimiter))
+                    .ExtractMostSignificantBits() << 32);
+                return;
+            }
+        }
+        ulong scalar = 0;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            var c = chars[i];
+            if (c == delimiter || c is '\n' or '\r' or '\0' or '"' or Invalid)
+            {
+                scalar |= 1UL << i;
+            }
+        }
+        _mask = scalar;
+    }
+
+    private static Vector512<ushort> Specials(Vector512<ushort> chars, char delimiter) =>
+        Vector512.Equals(chars, Vector512.Create((ushort)delimiter)) | Vector512.Equals(chars, Vector512.Create((ushort)'\n'))
+        | Vector512.Equals(chars, Vector512.Create((ushort)'\r')) | Vector512.Equals(chars, Vector512<ushort>.Zero)
+        | Vector512.Equals(chars, Vector512.Create((ushort)'"')) | Vector512.Equals(chars, Vector512.Create((ushort)Invalid));
+
+    private static Vector256<ushort> Specials(Vector256<ushort> chars, char delimiter) =>
+        Vector256.Equals(chars, Vector256.Create((ushort)delimiter)) | Vector256.Equals(chars, Vector256.Create((ushort)'\n'))
+        | Vector256.Equals(chars, Vector256.Create((ushort)'\r')) | Vector256.Equals(chars, Vector256<ushort>.Zero)
+        | Vector256.Equals(chars, Vector256.Create((ushort)'"')) | Vector256.Equals(chars, Vector256.Create((ushort)Invalid));
 
     /// <summary>
     /// Reads one field up to and including what ends it. A field that lies in the decoded block as it is becomes a
@@ -218,7 +312,7 @@ public sealed class CsvReader : IDisposable
             }
             if (c == '\0')
             {
-                throw Error(_line, _fields.Count + 1, SharedText.Get("CsvNulCharacter"));
+                throw Error(_line, _fieldCount + 1, SharedText.Get("CsvNulCharacter"));
             }
             _position--;
             AppendInvalidOrText(startLine);
@@ -233,7 +327,7 @@ public sealed class CsvReader : IDisposable
         {
             if (!More())
             {
-                throw Error(quoteLine, _fields.Count + 1, SharedText.Get("CsvUnclosedQuote"));
+                throw Error(quoteLine, _fieldCount + 1, SharedText.Get("CsvUnclosedQuote"));
             }
             var rest = _buffer.AsSpan(_position, _length - _position);
             var index = _invalid.Count == 0 ? rest.IndexOfAny('"', '\n') : rest.IndexOfAny('"', '\n', Invalid);
@@ -291,7 +385,7 @@ public sealed class CsvReader : IDisposable
         }
         if (_field.Length + _pendingLength + count > MaxFieldLength)
         {
-            throw Error(startLine, _fields.Count + 1, SharedText.Get("CsvFieldTooLong", MaxFieldLength));
+            throw Error(startLine, _fieldCount + 1, SharedText.Get("CsvFieldTooLong", MaxFieldLength));
         }
         if (_pendingStart + _pendingLength != _position)
         {
@@ -307,7 +401,7 @@ public sealed class CsvReader : IDisposable
     {
         if (_field.Length + _pendingLength >= MaxFieldLength)
         {
-            throw Error(startLine, _fields.Count + 1, SharedText.Get("CsvFieldTooLong", MaxFieldLength));
+            throw Error(startLine, _fieldCount + 1, SharedText.Get("CsvFieldTooLong", MaxFieldLength));
         }
         FlushPending();
         _field.Append(c);
@@ -322,7 +416,7 @@ public sealed class CsvReader : IDisposable
     {
         if (_invalid.TryDequeue(out var invalid))
         {
-            throw Error(invalid.Line, _fields.Count + 1, SharedText.Get("CsvInvalidUtf8", invalid.Byte));
+            throw Error(invalid.Line, _fieldCount + 1, SharedText.Get("CsvInvalidUtf8", invalid.Byte));
         }
         AppendRun(1, startLine);
     }
@@ -396,6 +490,7 @@ public sealed class CsvReader : IDisposable
             var read = ReadBytes(out var offset);
             _position = 0;
             _length = 0;
+            _maskStart = -64; // the mask was of the block being replaced
             if (read == 0)
             {
                 if (_decoder is not null)

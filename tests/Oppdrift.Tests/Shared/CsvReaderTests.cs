@@ -130,6 +130,134 @@ public sealed class CsvReaderTests
         Assert.Equal(2, error.Line);
     }
 
+    // The reader decodes 64 kB of bytes at a time; these put what follows the filler right at a block's end.
+    private const int Block = 64 * 1024;
+
+    /// <summary>Blank lines (skipped, but counted) so that <paramref name="rest"/>'s byte at <paramref name="split"/> starts the second block.</summary>
+    private static MemoryStream SplitAt(string rest, int split)
+    {
+        var bytes = Encoding.UTF8.GetBytes(rest);
+        var filler = Enumerable.Repeat((byte)'\n', Block - Encoding.UTF8.GetByteCount(rest.AsSpan(0, split)));
+        return new MemoryStream([.. filler, .. bytes]);
+    }
+
+    [Fact]
+    public void A_doubled_quote_split_between_two_blocks_is_one_quote_of_the_text()
+    {
+        const string rest = "a,\"say \"\"hi\"\"\"\n1,2\n";
+        var records = ReadAll(SplitAt(rest, rest.IndexOf("\"\"", StringComparison.Ordinal) + 1));
+
+        Assert.Equal(["a", "say \"hi\""], records[0].Fields);
+        Assert.Equal(["1", "2"], records[1].Fields);
+    }
+
+    [Fact]
+    public void A_closing_quote_at_the_end_of_a_block_closes_the_field()
+    {
+        const string rest = "a,\"x, y\"\n1,2\n";
+        var records = ReadAll(SplitAt(rest, rest.IndexOf('\n', StringComparison.Ordinal)));
+
+        Assert.Equal(["a", "x, y"], records[0].Fields);
+        Assert.Equal(["1", "2"], records[1].Fields);
+    }
+
+    [Fact]
+    public void A_CRLF_split_between_two_blocks_is_one_line_break()
+    {
+        const string rest = "a,b\r\n1,2\r\n3,4\r\n";
+        var records = ReadAll(SplitAt(rest, rest.IndexOf('\n', StringComparison.Ordinal)));
+
+        Assert.Equal([["a", "b"], ["1", "2"], ["3", "4"]], records.Select(r => r.Fields));
+        var first = Block - rest.IndexOf('\n', StringComparison.Ordinal) + 1;
+        Assert.Equal([first, first + 1, first + 2], records.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void A_character_of_two_bytes_split_between_two_blocks_is_read_whole()
+    {
+        const string rest = "Tromsø,Bodø\n1,2\n";
+        var records = ReadAll(SplitAt(rest, rest.IndexOf('ø', StringComparison.Ordinal) + 1));
+
+        Assert.Equal(["Tromsø", "Bodø"], records[0].Fields);
+        Assert.Equal(["1", "2"], records[1].Fields);
+    }
+
+    [Fact]
+    public void Invalid_utf8_right_after_a_block_boundary_names_its_line_and_byte()
+    {
+        var bytes = new byte[Block - 3].AsSpan();
+        bytes.Fill((byte)'\n');
+        var file = new MemoryStream([.. bytes, .. "ab,"u8, 0xC3, 0x28, .. "\n"u8]);
+
+        var error = Fails(file);
+
+        Assert.Equal((Block - 2, 2), (error.Line, error.Column));
+        Assert.Contains("byte 4 ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fields_longer_than_a_block_are_read_whole_up_to_the_limit()
+    {
+        // 40,000 two-byte characters: 80,000 bytes, more than a block, but within the limit of characters.
+        var longField = new string('ø', 40_000);
+        var unquoted = ReadAll(TestFiles.Text($"a,b\n1,{longField},3\n4,5\n"));
+        var quoted = ReadAll(TestFiles.Text($"a,b\n1,\"{longField}\n\"\"\",3\n4,5\n"));
+        var atTheLimit = ReadAll(TestFiles.Text($"a\n{new string('x', CsvReader.MaxFieldLength)}\n"));
+
+        Assert.Equal([["a", "b"], ["1", longField, "3"], ["4", "5"]], unquoted.Select(r => r.Fields));
+        Assert.Equal([["a", "b"], ["1", longField + "\n\"", "3"], ["4", "5"]], quoted.Select(r => r.Fields));
+        Assert.Equal([1, 2, 4], quoted.Select(r => r.Line));
+        Assert.Equal(CsvReader.MaxFieldLength, atTheLimit[1].Fields[0].Length);
+        Assert.Equal(2, Fails(TestFiles.Text($"a\n{new string('x', CsvReader.MaxFieldLength + 1)}\n")).Line);
+    }
+
+    [Fact]
+    public void A_quote_inside_an_unquoted_field_or_a_real_U_FFFF_is_text_and_changes_no_boundary()
+    {
+        var records = ReadAll(TestFiles.Text("a,b\n2\" tall,x\"y\"\n\uFFFF,z\uFFFF\r\n"));
+
+        Assert.Equal([["a", "b"], ["2\" tall", "x\"y\""], ["\uFFFF", "z\uFFFF"]], records.Select(r => r.Fields));
+        Assert.Equal([1, 2, 3], records.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void Reading_a_byte_at_a_time_gives_the_same_records_as_reading_whole_blocks()
+    {
+        // Whole blocks take most fields in one step; a byte at a time, every field crosses a block boundary.
+        var random = new Random(14);
+        string[] fields = ["", "a", "abc", "Økonomi", "\"x, y\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"", "\"cr\r\nlf\"", "2\" tall", "\uFFFF", "ø€😀", new string('x', 70), "\"\"", "\"\"x"];
+        string[] lineEnds = ["\n", "\r\n", "\r"];
+        var text = new StringBuilder("a,b,c\r\n");
+        while (text.Length < 200_000)
+        {
+            var count = random.Next(1, 40);
+            for (var i = 0; i < count; i++)
+            {
+                text.Append(i == 0 ? "" : ",").Append(fields[random.Next(fields.Length)]);
+            }
+            text.Append(lineEnds[random.Next(lineEnds.Length)]);
+        }
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+
+        var whole = ReadAll(new MemoryStream(bytes));
+        var trickled = ReadAll(new OneByteAtATime(bytes));
+
+        Assert.True(whole.Count > 500);
+        Assert.Equal(whole.Count, trickled.Count);
+        for (var i = 0; i < whole.Count; i++)
+        {
+            Assert.Equal(whole[i].Line, trickled[i].Line);
+            Assert.Equal(whole[i].Fields, trickled[i].Fields);
+        }
+    }
+
+    private sealed class OneByteAtATime(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, 1)]);
+    }
+
     [Fact]
     public void An_error_names_file_line_and_column_in_one_line()
     {
