@@ -4,6 +4,8 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -80,6 +82,47 @@ internal static class BulkInsert
 
     /// <summary>A number as JSON (invariant: Norwegian writes a minus as U+2212), or null.</summary>
     public static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "null";
+
+    /// <summary>A text as a JSON string, or null.</summary>
+    public static void AppendString(StringBuilder json, string? value)
+    {
+        if (value is null)
+        {
+            json.Append("null");
+        }
+        else
+        {
+            json.Append('"').Append(JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value).Append('"');
+        }
+    }
+
+    /// <summary>A time as a JSON string the way EF Core stores it in SQLite (so it compares and reads back alike), or null.</summary>
+    public static void AppendSqliteDateTime(StringBuilder json, DateTime? value)
+    {
+        if (value is { } time)
+        {
+            json.Append('"').Append(time.ToString(SqliteDateTimeFormat, CultureInfo.InvariantCulture)).Append('"');
+        }
+        else
+        {
+            json.Append("null");
+        }
+    }
+
+    /// <summary>Microsoft.Data.Sqlite's text form of a <see cref="DateTime"/>.</summary>
+    public const string SqliteDateTimeFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
+
+    public static async Task WriteAsync(NpgsqlBinaryImporter writer, string? value, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            await writer.WriteNullAsync(cancellationToken);
+        }
+        else
+        {
+            await writer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+        }
+    }
 
     public static async Task WriteAsync(NpgsqlBinaryImporter writer, int? value, CancellationToken cancellationToken)
     {

@@ -52,35 +52,46 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
             Rows = file.Users.Count,
             Warnings = file.Warnings.Count > 0 ? string.Join('\n', file.Warnings) : null,
         };
-        var errors = file.Errors;
-        if (errors.Count == 0 && !options.AllowMassDeactivation && await MassDeactivationAsync(file.Users, fileName, cancellationToken) is { } refusal)
+        if (file.Errors.Count > 0)
         {
-            errors = [refusal];
+            await FailAsync(record, file.Errors, actor, cancellationToken);
+            return record;
         }
-        if (errors.Count > 0)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Everyone the directory has held, read once and untracked: the import compares each row with its person and
+        // writes only the people it adds or changes.
+        var people = await db.People.AsNoTracking().ToListAsync(cancellationToken);
+        if (!options.AllowMassDeactivation && MassDeactivation(people, file.Users, fileName) is { } refusal)
         {
-            record.Status = ImportStatus.Failed;
-            record.Errors = string.Join('\n', errors.Select(e => e.ToString()));
-            record.FinishedAt = clock.GetUtcNow().UtcDateTime;
-            db.DirectoryImports.Add(record);
-            AuditLog.Record(db, clock, actor, "organisation.import.failed", record.FileName, after: new { record.Sha256, Errors = errors.Count });
-            await db.SaveChangesAsync(cancellationToken);
+            await FailAsync(record, [refusal], actor, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return record;
         }
         progress?.Report(new DirectoryImportProgress("apply", 0.3));
-        await ApplyAsync(file.Users, record, actor, progress, cancellationToken);
+        await ApplyAsync(file.Users, people, record, actor, progress, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        progress?.Report(new DirectoryImportProgress("done", 1));
         return record;
+    }
+
+    /// <summary>Records the attempt that failed, with its errors, and nothing else.</summary>
+    private async Task FailAsync(DirectoryImport record, IReadOnlyList<InputError> errors, string actor, CancellationToken cancellationToken)
+    {
+        record.Status = ImportStatus.Failed;
+        record.Errors = string.Join('\n', errors.Select(e => e.ToString()));
+        record.FinishedAt = clock.GetUtcNow().UtcDateTime;
+        db.DirectoryImports.Add(record);
+        AuditLog.Record(db, clock, actor, "organisation.import.failed", record.FileName, after: new { record.Sha256, Errors = errors.Count });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>
     /// Refuses a file that would deactivate a large share of the active people, unless asked to:
     /// a filtered download from the admin centre looks just like a complete one.
     /// </summary>
-    private async Task<InputError?> MassDeactivationAsync(IReadOnlyList<DirectoryUser> users, string fileName, CancellationToken cancellationToken)
+    private static InputError? MassDeactivation(IReadOnlyList<Person> people, IReadOnlyList<DirectoryUser> users, string fileName)
     {
-        var active = await db.People.AsNoTracking().Where(p => p.IsActive)
-            .Select(p => new { p.ObjectId, p.NormalizedUserPrincipalName })
-            .ToListAsync(cancellationToken);
+        var active = people.Where(p => p.IsActive).ToList();
         if (active.Count < MassDeactivationMinimum)
         {
             return null;
@@ -96,187 +107,212 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
             OrganisationText.Get("ImportErrorMassDeactivation", missing, active.Count, (double)missing / active.Count));
     }
 
-    private async Task ApplyAsync(IReadOnlyList<DirectoryUser> users, DirectoryImport record, string actor,
+    /// <summary>
+    /// Matches every row with its person, in memory, then writes: the new units, the changed people in slices, the new
+    /// people in bulk (binary COPY on PostgreSQL, JSON slices on SQLite, past EF's change tracker), and the import's
+    /// record, leader arrivals, account changes and audit entry. All of it inside the caller's transaction.
+    /// </summary>
+    private async Task ApplyAsync(IReadOnlyList<DirectoryUser> users, List<Person> people, DirectoryImport record, string actor,
         IProgress<DirectoryImportProgress>? progress, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var tracking = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
+        var settings = await OrganisationSetup.SettingsAsync(db, cancellationToken);
+        var leaders = new LeaderTitles(settings.LeaderTitleEndings);
+        var mapping = new AgencyMapping(await db.MappingRules.AsNoTracking().ToListAsync(cancellationToken));
+        // Tracked: a unit the rules name for the first time is added to the context and written before the people.
+        var units = new UnitCatalogue(await db.Units.ToListAsync(cancellationToken), db);
+        var byObjectId = people.Where(p => p.ObjectId is not null).ToDictionary(p => p.ObjectId!, StringComparer.OrdinalIgnoreCase);
+        // A user name can return on another object (someone left, a new employee got the name);
+        // the active holder wins the look-up, and the inactive one keeps its history.
+        var byUpn = new Dictionary<string, Person>(StringComparer.Ordinal);
+        foreach (var existing in people.OrderBy(p => p.IsActive).ThenBy(p => p.Id))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var settings = await OrganisationSetup.SettingsAsync(db, cancellationToken);
-            var leaders = new LeaderTitles(settings.LeaderTitleEndings);
-            var mapping = new AgencyMapping(await db.MappingRules.AsNoTracking().ToListAsync(cancellationToken));
-            var units = new UnitCatalogue(await db.Units.ToListAsync(cancellationToken), db);
-            var people = await db.People.ToListAsync(cancellationToken);
-            var byObjectId = people.Where(p => p.ObjectId is not null).ToDictionary(p => p.ObjectId!, StringComparer.OrdinalIgnoreCase);
-            // A user name can return on another object (someone left, a new employee got the name);
-            // the active holder wins the look-up, and the inactive one keeps its history.
-            var byUpn = new Dictionary<string, Person>(StringComparer.Ordinal);
-            foreach (var existing in people.OrderBy(p => p.IsActive).ThenBy(p => p.Id))
-            {
-                byUpn[existing.NormalizedUserPrincipalName] = existing;
-            }
-            var seen = new HashSet<Person>(ReferenceEqualityComparer.Instance);
-            var arrivals = new List<LeaderArrival>();
-            // The first import fills an empty directory: its leaders are new to Oppdrift, not to the municipality.
-            var firstImport = people.Count == 0;
+            byUpn[existing.NormalizedUserPrincipalName] = existing;
+        }
+        var seen = new HashSet<Person>(ReferenceEqualityComparer.Instance);
+        var added = new List<Person>();
+        var changed = new List<Person>();
+        var arrivals = new List<(Person Person, LeaderArrivalKind Kind, int AgencyId, int? FromAgencyId)>();
+        // The first import fills an empty directory: its leaders are new to Oppdrift, not to the municipality.
+        var firstImport = people.Count == 0;
 
-            for (var i = 0; i < users.Count; i++)
+        for (var i = 0; i < users.Count; i++)
+        {
+            var user = users[i];
+            var normalizedUpn = user.UserPrincipalName.ToLowerInvariant();
+            Person? person = null;
+            if (user.ObjectId is not null)
             {
-                var user = users[i];
-                var normalizedUpn = user.UserPrincipalName.ToLowerInvariant();
-                Person? person = null;
-                if (user.ObjectId is not null)
+                byObjectId.TryGetValue(user.ObjectId, out person);
+            }
+            if (person is null && byUpn.TryGetValue(normalizedUpn, out var byName) && !seen.Contains(byName)
+                && (byName.ObjectId is null || user.ObjectId is null))
+            {
+                person = byName;
+            }
+            if (person is null)
+            {
+                person = new Person
                 {
-                    byObjectId.TryGetValue(user.ObjectId, out person);
+                    UserPrincipalName = user.UserPrincipalName,
+                    NormalizedUserPrincipalName = normalizedUpn,
+                    DisplayName = user.DisplayName,
+                    FirstSeenAt = now,
+                };
+                added.Add(person);
+                record.Added++;
+                Fill(person, user, leaders);
+                Place(person, mapping, units);
+                person.IsActive = user.AccountEnabled;
+                if (!person.IsActive)
+                {
+                    person.DeactivatedAt = now;
                 }
-                if (person is null && byUpn.TryGetValue(normalizedUpn, out var byName) && !seen.Contains(byName)
-                    && (byName.ObjectId is null || user.ObjectId is null))
+                else if (!firstImport && person.IsLeader && person.AgencyId is { } agency)
                 {
-                    person = byName;
+                    arrivals.Add((person, LeaderArrivalKind.New, agency, null));
                 }
-                if (person is null)
+                byUpn[normalizedUpn] = person;
+            }
+            else
+            {
+                var wasActive = person.IsActive;
+                var differs = Fill(person, user, leaders);
+                if (person.NormalizedUserPrincipalName != normalizedUpn)
                 {
-                    person = new Person
+                    if (byUpn.TryGetValue(person.NormalizedUserPrincipalName, out var holder) && ReferenceEquals(holder, person))
                     {
-                        UserPrincipalName = user.UserPrincipalName,
-                        NormalizedUserPrincipalName = normalizedUpn,
-                        DisplayName = user.DisplayName,
-                        FirstSeenAt = now,
-                    };
-                    db.People.Add(person);
-                    record.Added++;
-                    Fill(person, user, leaders);
-                    Place(person, mapping, units);
-                    person.IsActive = user.AccountEnabled;
-                    if (!person.IsActive)
-                    {
-                        person.DeactivatedAt = now;
+                        byUpn.Remove(person.NormalizedUserPrincipalName);
                     }
-                    else if (!firstImport && person.IsLeader && person.AgencyId is { } agency)
-                    {
-                        arrivals.Add(new LeaderArrival { Person = person, Kind = LeaderArrivalKind.New, AgencyId = agency, At = now });
-                    }
+                    person.NormalizedUserPrincipalName = normalizedUpn;
                     byUpn[normalizedUpn] = person;
+                    differs = true;
                 }
-                else
+                var agencyBefore = person.AgencyId;
+                var moved = Place(person, mapping, units);
+                var active = user.AccountEnabled;
+                if (active && person.IsLeader && person.AgencyId is { } agency && agency != agencyBefore)
                 {
-                    var wasActive = person.IsActive;
-                    var changed = Fill(person, user, leaders);
-                    if (person.NormalizedUserPrincipalName != normalizedUpn)
+                    arrivals.Add((person, LeaderArrivalKind.Moved, agency, agencyBefore));
+                }
+                if (active != wasActive)
+                {
+                    person.IsActive = active;
+                    person.DeactivatedAt = active ? null : now;
+                    if (active)
                     {
-                        if (byUpn.TryGetValue(person.NormalizedUserPrincipalName, out var holder) && ReferenceEquals(holder, person))
-                        {
-                            byUpn.Remove(person.NormalizedUserPrincipalName);
-                        }
-                        person.NormalizedUserPrincipalName = normalizedUpn;
-                        byUpn[normalizedUpn] = person;
-                        changed = true;
-                    }
-                    var agencyBefore = person.AgencyId;
-                    var moved = Place(person, mapping, units);
-                    var active = user.AccountEnabled;
-                    if (active && person.IsLeader && person.AgencyId is { } agency && agency != agencyBefore)
-                    {
-                        arrivals.Add(new LeaderArrival { Person = person, Kind = LeaderArrivalKind.Moved, AgencyId = agency, FromAgencyId = agencyBefore, At = now });
-                    }
-                    if (active != wasActive)
-                    {
-                        person.IsActive = active;
-                        person.DeactivatedAt = active ? null : now;
-                        if (active)
-                        {
-                            record.Reactivated++;
-                        }
-                        else
-                        {
-                            record.Deactivated++;
-                        }
-                    }
-                    else if (moved)
-                    {
-                        record.Moved++;
-                    }
-                    else if (changed)
-                    {
-                        record.Updated++;
+                        record.Reactivated++;
                     }
                     else
                     {
-                        record.Unchanged++;
+                        record.Deactivated++;
                     }
                 }
-                if (person.AgencyId is null)
+                else if (moved)
                 {
-                    record.Unassigned++;
+                    record.Moved++;
                 }
-                seen.Add(person);
-                if (i % SaveEvery == SaveEvery - 1)
+                else if (differs)
                 {
-                    // Write in slices inside the one transaction: the update pipeline's memory stays
-                    // bounded by the slice, and a failure still rolls back the whole file.
-                    cancellationToken.ThrowIfCancellationRequested();
-                    db.ChangeTracker.DetectChanges();
-                    await db.SaveChangesAsync(cancellationToken);
-                    progress?.Report(new DirectoryImportProgress("apply", 0.3 + (0.5 * i / users.Count)));
+                    record.Updated++;
                 }
-            }
-
-            foreach (var person in people)
-            {
-                if (!seen.Contains(person) && person.IsActive)
+                else
                 {
-                    person.IsActive = false;
-                    person.DeactivatedAt = now;
-                    record.Deactivated++;
+                    record.Unchanged++;
+                }
+                if (differs || moved || active != wasActive)
+                {
+                    changed.Add(person);
                 }
             }
-
-            // Accounts linked to people (by object id) follow them: disabled or deleted in Entra ID ends their sessions.
-            var disabledIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var enabledIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var person in people.Concat(seen))
+            if (person.AgencyId is null)
             {
-                if (person.ObjectId is { } objectId)
-                {
-                    (person.IsActive ? enabledIds : disabledIds).Add(objectId);
-                }
+                record.Unassigned++;
             }
-            var (accountsDisabled, accountsEnabled) = await new AccountService(db, clock).FollowDirectoryAsync(disabledIds, enabledIds, actor, cancellationToken);
-
-            progress?.Report(new DirectoryImportProgress("save", 0.8));
-            record.Status = ImportStatus.Succeeded;
-            record.FinishedAt = clock.GetUtcNow().UtcDateTime;
-            db.DirectoryImports.Add(record);
-            foreach (var arrival in arrivals)
+            seen.Add(person);
+            if (i % SaveEvery == SaveEvery - 1)
             {
-                arrival.Import = record;
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new DirectoryImportProgress("apply", 0.3 + (0.3 * i / users.Count)));
             }
-            db.LeaderArrivals.AddRange(arrivals);
-            AuditLog.Record(db, clock, actor, "organisation.import", record.FileName, after: new
-            {
-                record.Sha256,
-                record.Rows,
-                record.Added,
-                record.Updated,
-                record.Moved,
-                record.Deactivated,
-                record.Reactivated,
-                AccountsDisabled = accountsDisabled,
-                AccountsEnabled = accountsEnabled,
-                LeadersArrived = arrivals.Count,
-            });
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            progress?.Report(new DirectoryImportProgress("done", 1));
         }
-        finally
+
+        foreach (var person in people)
         {
-            db.ChangeTracker.AutoDetectChangesEnabled = tracking;
+            if (!seen.Contains(person) && person.IsActive)
+            {
+                person.IsActive = false;
+                person.DeactivatedAt = now;
+                record.Deactivated++;
+                changed.Add(person);
+            }
         }
+
+        progress?.Report(new DirectoryImportProgress("save", 0.6));
+        // The units the rules named for the first time, so that the people placed in them can point at them.
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var person in changed.Concat(added))
+        {
+            if (person.Unit is { } unit)
+            {
+                person.UnitId = unit.Id;
+                person.Unit = null;
+            }
+        }
+        // Changed people in slices: the change tracker holds one slice at a time.
+        for (var start = 0; start < changed.Count; start += SaveEvery)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var slice = changed.GetRange(start, Math.Min(SaveEvery, changed.Count - start));
+            db.People.UpdateRange(slice);
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var person in slice)
+            {
+                db.Entry(person).State = EntityState.Detached;
+            }
+        }
+        progress?.Report(new DirectoryImportProgress("save", 0.7));
+        await PeopleStore.InsertAsync(db, added, cancellationToken);
+
+        // Accounts linked to people (by object id) follow them: disabled or deleted in Entra ID ends their sessions.
+        var disabledIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var enabledIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var person in people.Concat(added))
+        {
+            if (person.ObjectId is { } objectId)
+            {
+                (person.IsActive ? enabledIds : disabledIds).Add(objectId);
+            }
+        }
+        var (accountsDisabled, accountsEnabled) = await new AccountService(db, clock).FollowDirectoryAsync(disabledIds, enabledIds, actor, cancellationToken);
+
+        progress?.Report(new DirectoryImportProgress("save", 0.9));
+        record.Status = ImportStatus.Succeeded;
+        record.FinishedAt = clock.GetUtcNow().UtcDateTime;
+        db.DirectoryImports.Add(record);
+        db.LeaderArrivals.AddRange(arrivals.Select(a => new LeaderArrival
+        {
+            PersonId = a.Person.Id,
+            Kind = a.Kind,
+            AgencyId = a.AgencyId,
+            FromAgencyId = a.FromAgencyId,
+            Import = record,
+            At = now,
+        }));
+        AuditLog.Record(db, clock, actor, "organisation.import", record.FileName, after: new
+        {
+            record.Sha256,
+            record.Rows,
+            record.Added,
+            record.Updated,
+            record.Moved,
+            record.Deactivated,
+            record.Reactivated,
+            AccountsDisabled = accountsDisabled,
+            AccountsEnabled = accountsEnabled,
+            LeadersArrived = arrivals.Count,
+        });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Copies directory fields; true when anything differed.</summary>
@@ -324,8 +360,11 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
     {
         var placement = mapping.Place(new DirectoryFields(person.CompanyName, person.Department, person.OfficeLocation, person.City, person.JobTitle, person.UserPrincipalName));
         var unit = placement.AgencyId is { } agencyId && placement.UnitName is { } unitName ? units.Get(agencyId, unitName) : null;
-        // Units are tracked before people are loaded, so EF has already connected person.Unit.
-        var moved = person.AgencyId != placement.AgencyId || !ReferenceEquals(person.Unit, unit);
+        // A unit written before is compared by id (the person may be untracked, without its Unit); a unit new in this
+        // import has no id yet and is compared as the object.
+        var sameUnit = unit is null ? person.UnitId is null && person.Unit is null
+            : unit.Id > 0 ? person.UnitId == unit.Id : ReferenceEquals(person.Unit, unit);
+        var moved = person.AgencyId != placement.AgencyId || !sameUnit;
         if (moved)
         {
             person.AgencyId = placement.AgencyId;

@@ -124,6 +124,56 @@ public sealed class EntraUserImportTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task New_people_written_in_bulk_read_back_as_written_and_take_ids_after_the_highest_ever_given(DatabaseKind kind)
+    {
+        await using var database = await WithAgenciesAsync(kind);
+        int removedId;
+        await using (var db = database.CreateContext())
+        {
+            // Someone written and removed again before the import: the table's sequence has passed their id.
+            var earlier = new Person { UserPrincipalName = "tidligere@nordvik.kommune.no", NormalizedUserPrincipalName = "tidligere@nordvik.kommune.no", DisplayName = "Tidligere" };
+            db.People.Add(earlier);
+            await db.SaveChangesAsync();
+            removedId = earlier.Id;
+            db.People.Remove(earlier);
+            await db.SaveChangesAsync();
+        }
+        var now = _clock.GetUtcNow().UtcDateTime;
+        const string file = "userPrincipalName,displayName,givenName,surname,objectId,jobTitle,department,companyName,accountEnabled,city\n"
+            + "\"Åse.Øren@Nordvik.kommune.no\",\"Øren, Åse \"\"Lillemor\"\"\",Åse,Øren,0a000000-0000-0000-0000-000000000001,Avdelingsleder,Lindeberg sykehjem,Sykehjemsetaten,True,Tromsø\n"
+            + "per.berg@nordvik.kommune.no,Per Berg,Per,Berg,0a000000-0000-0000-0000-000000000002,Sykepleier,,,False,\n";
+        await using (var db = database.CreateContext())
+        await using (var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(file)))
+        {
+            var import = await new EntraUserImport(db, _clock).ImportAsync(stream, "bulk.csv", "test");
+            Assert.Equal((ImportStatus.Succeeded, 2), (import.Status, import.Added));
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var people = await db.People.AsNoTracking().Include(p => p.Agency).Include(p => p.Unit).OrderBy(p => p.Id).ToListAsync();
+            Assert.Equal(2, people.Count);
+            Assert.All(people, p => Assert.True(p.Id > removedId));
+            var ase = people[0];
+            Assert.Equal(("Åse.Øren@Nordvik.kommune.no", "åse.øren@nordvik.kommune.no", "Øren, Åse \"Lillemor\"", "Åse", "Øren", "Tromsø"),
+                (ase.UserPrincipalName, ase.NormalizedUserPrincipalName, ase.DisplayName, ase.GivenName, ase.Surname, ase.City));
+            Assert.Equal(("0a000000-0000-0000-0000-000000000001", "Avdelingsleder", "SYE", "Lindeberg sykehjem"), (ase.ObjectId, ase.JobTitle, ase.Agency?.Code, ase.Unit?.Name));
+            Assert.Equal((true, true, true, (DateTime?)null, now), (ase.AccountEnabled, ase.IsActive, ase.IsLeader, ase.DeactivatedAt, ase.FirstSeenAt));
+            var per = people[1];
+            Assert.Equal((false, false, false, (DateTime?)now, (string?)null, (int?)null, (int?)null), (per.AccountEnabled, per.IsActive, per.IsLeader, per.DeactivatedAt, per.Department, per.AgencyId, per.UnitId));
+            // The times are stored as EF stores them, so a query compares them in the database.
+            Assert.Equal(2, await db.People.CountAsync(p => p.FirstSeenAt == now));
+            Assert.Equal(1, await db.People.CountAsync(p => p.DeactivatedAt != null && p.DeactivatedAt <= now && p.DeactivatedAt > now.AddSeconds(-1)));
+            // And EF's own inserts go on after them.
+            var later = new Person { UserPrincipalName = "senere@nordvik.kommune.no", NormalizedUserPrincipalName = "senere@nordvik.kommune.no", DisplayName = "Senere" };
+            db.People.Add(later);
+            await db.SaveChangesAsync();
+            Assert.True(later.Id > people[^1].Id);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Reimporting_the_same_file_changes_nothing(DatabaseKind kind)
     {
         await using var database = await WithAgenciesAsync(kind);
