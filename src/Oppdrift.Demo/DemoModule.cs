@@ -54,7 +54,8 @@ public static class DemoModule
     /// </summary>
     public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(DemoOptions.FromConfiguration(configuration));
+        // A host (a test) that registered its own options first keeps them.
+        services.TryAddSingleton(DemoOptions.FromConfiguration(configuration));
         services.AddScoped<DemoLoader>();
         services.AddScoped<LearningDemo>();
         services.AddScoped<DemoMigration>();
