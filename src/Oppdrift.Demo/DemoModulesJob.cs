@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 using Oppdrift.Effects;
 using Oppdrift.Learning;
 using Oppdrift.Processes;
-using Oppdrift.ShareMigration;
 using Oppdrift.Shared;
+using Oppdrift.ShareMigration;
 using Oppdrift.Surveys;
 
 namespace Oppdrift.Demo;
