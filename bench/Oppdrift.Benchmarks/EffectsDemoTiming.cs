@@ -213,6 +213,8 @@ internal static partial class EffectsDemoTiming
         await app.StartAsync();
         try
         {
+            // The modules after the municipality load beside the running app, the usage history after them.
+            await app.Services.GetRequiredService<DemoModulesJob>().Done;
             if (app.Services.GetServices<IHostedService>().OfType<DemoUsageJob>().Single().ExecuteTask is { } load)
             {
                 await load;

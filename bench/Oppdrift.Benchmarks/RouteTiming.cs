@@ -134,6 +134,8 @@ internal static class RouteTiming
         await app.StartAsync();
         try
         {
+            // The modules after the municipality load beside the running app, the usage history after them.
+            await app.Services.GetRequiredService<DemoModulesJob>().Done;
             var usageLoad = app.Services.GetServices<IHostedService>().OfType<DemoUsageJob>().Single().ExecuteTask;
             if (usageLoad is not null)
             {

@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
+using Oppdrift.Shared;
 
 namespace Oppdrift.Demo;
 
@@ -18,6 +20,9 @@ public sealed record DemoOptions
 
     /// <summary>Days of usage the background job imports after the first start; zero or less loads none.</summary>
     public int UsageDays { get; init; } = DemoUsageLoad.DefaultDays;
+
+    /// <summary>How many people the municipality has; the default is the model municipality's size (tests load fewer).</summary>
+    public int People { get; init; } = DemoCatalogue.TargetPeople;
 
     /// <summary>Load the usage reports as a tenant that conceals user names.</summary>
     public bool Concealed { get; init; }
@@ -43,33 +48,39 @@ public sealed record DemoOptions
 public static class DemoModule
 {
     /// <summary>
-    /// The loaders, the first-start load and the background usage load. Both loads do nothing unless
+    /// The loaders, the first-start load and the background loads of the later modules and the usage. They do nothing unless
     /// <c>Oppdrift:LoadDemo</c> is set, so a host may call this whether or not the demo is wanted. Call it after the
     /// modules the demo loads through (Organisation, Usage, Learning, Benefits, ShareMigration, Processes).
     /// </summary>
     public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(DemoOptions.FromConfiguration(configuration));
+        // A host (a test) that registered its own options first keeps them.
+        services.TryAddSingleton(DemoOptions.FromConfiguration(configuration));
         services.AddScoped<DemoLoader>();
         services.AddScoped<LearningDemo>();
         services.AddScoped<DemoMigration>();
         services.AddScoped<DemoSurveys>();
         services.AddScoped<DemoProcesses>();
         services.AddScoped<DemoEffects>();
+        services.TryAddSingleton<BackgroundLoadStatus>();
         services.AddHostedService<DemoFirstStart>();
+        services.AddSingleton<DemoModulesJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<DemoModulesJob>());
         services.AddHostedService<DemoUsageJob>();
         return services;
     }
 }
 
 /// <summary>
-/// With <c>Oppdrift:LoadDemo</c> and no people in the database, loads the demo municipality's directory, learning and
-/// file share migration before any hosted service starts and before the web server listens: the first page a newcomer
-/// sees is populated, and no job (the mail sender, the measurements) sees half a demo. The host migrates the database
-/// before it starts. The usage history follows in the background (<see cref="DemoUsageJob"/>).
+/// With <c>Oppdrift:LoadDemo</c> and no people in the database, loads the demo municipality's directory and agencies
+/// before any hosted service starts and before the web server listens: the first page a newcomer sees is populated. The
+/// later modules (learning, file share migration, surveys, processes, effects) then load beside the running app
+/// (<see cref="DemoModulesJob"/>), marked loading here so that their pages say so from the first request and no job
+/// acts on half of them. The host migrates the database before it starts. The usage history follows them
+/// (<see cref="DemoUsageJob"/>).
 /// </summary>
-public sealed partial class DemoFirstStart(IServiceProvider services, DemoOptions options, TimeProvider clock, ILogger<DemoFirstStart> logger)
-    : IHostedLifecycleService
+public sealed partial class DemoFirstStart(IServiceProvider services, DemoOptions options, BackgroundLoadStatus loads, TimeProvider clock,
+    ILogger<DemoFirstStart> logger) : IHostedLifecycleService
 {
     // StartingAsync runs for every lifecycle service before any hosted service's StartAsync, the web server's included.
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -86,22 +97,9 @@ public sealed partial class DemoFirstStart(IServiceProvider services, DemoOption
         }
         var started = clock.GetTimestamp();
         var result = await scope.ServiceProvider.GetRequiredService<DemoLoader>()
-            .LoadAsync(DemoMunicipality.Generate(options.Seed), options.Folder, cancellationToken: cancellationToken);
+            .LoadAsync(DemoMunicipality.Generate(options.Seed, options.People), options.Folder, cancellationToken: cancellationToken);
         LogDemoLoaded(logger, clock.GetElapsedTime(started).TotalSeconds, result.DirectoryImport.Rows, result.AgenciesCreated, options.Folder);
-        var learning = await scope.ServiceProvider.GetRequiredService<LearningDemo>().LoadAsync(options.Seed, cancellationToken);
-        LogLearningDemoLoaded(logger, learning.Programmes, learning.Sessions, learning.AttendanceFiles, learning.Recordings, learning.Documents);
-        started = clock.GetTimestamp();
-        var migration = await scope.ServiceProvider.GetRequiredService<DemoMigration>().LoadAsync(options.Seed, options.Folder, cancellationToken);
-        LogMigrationDemoLoaded(logger, clock.GetElapsedTime(started).TotalSeconds, migration.Shares, migration.Files, migration.Mappings);
-        started = clock.GetTimestamp();
-        var surveys = await scope.ServiceProvider.GetRequiredService<DemoSurveys>().LoadAsync(options.Seed, options.Folder, cancellationToken);
-        LogSurveysDemoLoaded(logger, clock.GetElapsedTime(started).TotalSeconds, surveys.Rounds, surveys.Responses);
-        var processes = await scope.ServiceProvider.GetRequiredService<DemoProcesses>()
-            .LoadAsync(Benefits.BenefitsTemplate.System(DemoLoader.Actor), cancellationToken);
-        LogProcessesDemoLoaded(logger, processes);
-        var interventions = await scope.ServiceProvider.GetRequiredService<DemoEffects>()
-            .LoadAsync(Benefits.BenefitsTemplate.System(DemoLoader.Actor), cancellationToken);
-        LogEffectsDemoLoaded(logger, interventions);
+        loads.Begin(DemoModulesJob.Parts);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -116,19 +114,4 @@ public sealed partial class DemoFirstStart(IServiceProvider services, DemoOption
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo municipality loaded in {Seconds:F1} s: {People} people, {Agencies} agencies created ({Folder})")]
     private static partial void LogDemoLoaded(ILogger logger, double seconds, int people, int agencies, string folder);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo learning loaded: {Programmes} programmes, {Sessions} sessions, {Files} attendance reports imported, {Recordings} recordings, {Documents} documents")]
-    private static partial void LogLearningDemoLoaded(ILogger logger, int programmes, int sessions, int files, int recordings, int documents);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo change log loaded: {Interventions} interventions")]
-    private static partial void LogEffectsDemoLoaded(ILogger logger, int interventions);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo process register loaded: {Processes} processes")]
-    private static partial void LogProcessesDemoLoaded(ILogger logger, int processes);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo migration loaded in {Seconds:F1} s: {Shares} file shares scanned ({Files} files), {Mappings} mappings")]
-    private static partial void LogMigrationDemoLoaded(ILogger logger, double seconds, int shares, long files, int mappings);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo surveys loaded in {Seconds:F1} s: {Rounds} rounds, {Responses} responses")]
-    private static partial void LogSurveysDemoLoaded(ILogger logger, double seconds, int rounds, int responses);
 }

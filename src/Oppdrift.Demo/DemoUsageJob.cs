@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
+using Oppdrift.Shared;
 using Oppdrift.Usage;
 
 namespace Oppdrift.Demo;
@@ -41,11 +42,14 @@ public static class DemoUsageLoad
 /// <summary>
 /// With <c>Oppdrift:LoadDemo</c>, imports <c>Oppdrift:DemoUsageDays</c> days of demo usage once, when the database has
 /// the demo's people and no usage imports yet, reporting to the Usage module's <see cref="UsageLoadStatus"/> so the
-/// overview says the reports are loading and Benefits waits for all of them.
+/// overview says the reports are loading and Benefits waits for all of them. After a first start it waits until the
+/// later modules have loaded (<see cref="DemoModulesJob"/>): the benefits loaded after the reports link the demo's
+/// processes, and the effects estimated then read its programmes, processes, shares and change log.
 /// </summary>
-public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions options, UsageLoadStatus status, Shared.JobLeases leases, TimeProvider clock,
-    ILogger<DemoUsageJob> logger) : BackgroundService
+public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions options, UsageLoadStatus status, BackgroundLoadStatus loads,
+    DemoModulesJob modules, JobLeases leases, TimeProvider clock, ILogger<DemoUsageJob> logger) : BackgroundService
 {
+    /// <summary>The lease of the demo's background loads (<see cref="DemoModulesJob"/> holds the same one).</summary>
     public const string Key = "DemoUsageLoad";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,18 +60,30 @@ public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions 
         }
         // Let the web host finish starting before the CPU goes to generating reports.
         await Task.Yield();
+        // While the modules load, the overview already says the reports are coming; the batch is handed to the load.
+        var waiting = loads.Running ? status.Begin(Reports(Span())) : null;
         try
         {
+            // Until the modules' load has ended and released the lease this load takes next.
+            await modules.Done.WaitAsync(stoppingToken);
             // Under the lease, so that of several nodes started on one empty database only one loads the history.
-            await leases.RunAsync(Key, TimeSpan.Zero, LoadAsync, stoppingToken);
+            await leases.RunAsync(Key, TimeSpan.Zero, cancellationToken => LoadAsync(waiting, cancellationToken), stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down; the reports imported so far stay, and the rest are not attempted again (imports exist).
         }
+        finally
+        {
+            waiting?.Dispose();
+        }
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    private (DateOnly First, DateOnly Last) Span() => DemoUsageLoad.Span(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), options.UsageDays);
+
+    private static int Reports((DateOnly First, DateOnly Last) span) => (span.Last.DayNumber - span.First.DayNumber + 1) * UsageReportCatalogue.All.Count;
+
+    private async Task LoadAsync(UsageLoadStatus.Batch? waiting, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OppdriftDb>();
@@ -75,13 +91,14 @@ public sealed partial class DemoUsageJob(IServiceProvider services, DemoOptions 
         {
             return;
         }
-        var (first, last) = DemoUsageLoad.Span(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), options.UsageDays);
+        var (first, last) = Span();
         // The batch lasts until the benefits loaded after the reports have been measured, so the measurement job
         // does not measure them a second time meanwhile.
-        using var batch = status.Begin((last.DayNumber - first.DayNumber + 1) * UsageReportCatalogue.All.Count);
+        using var own = waiting is null ? status.Begin(Reports((first, last))) : null;
+        var batch = waiting ?? own!;
         var started = clock.GetTimestamp();
         var importer = scope.ServiceProvider.GetRequiredService<UsageImporter>();
-        var result = await DemoUsageLoad.LoadAsync(importer, DemoMunicipality.Generate(options.Seed), first, last, options.Concealed, batch, cancellationToken);
+        var result = await DemoUsageLoad.LoadAsync(importer, DemoMunicipality.Generate(options.Seed, options.People), first, last, options.Concealed, batch, cancellationToken);
         LogLoaded(logger, result.Succeeded, result.Rows, first, last, clock.GetElapsedTime(started).TotalSeconds);
         await LoadBenefitsAsync(scope.ServiceProvider, cancellationToken);
         // The effects of the change log's interventions and of those derived from the demo's programmes, processes and

@@ -252,9 +252,10 @@ public sealed class BenefitsMeasurer(OppdriftDb db, UsageIndicatorQuery usage, T
 /// Takes the automatic measurements whenever the usage figures have changed (an import, a Graph pull, a background
 /// batch such as the demo's history once it has ended), the migration plan has (a scan attached, a mapping or its
 /// state changed), the process register has (a process, its state or its measures changed), or a new day has begun, checking every <see cref="BenefitsOptions.CheckEvery"/>.
+/// It waits while modules' data load in the background (<see cref="Shared.BackgroundLoadStatus"/>).
 /// </summary>
 public sealed partial class BenefitsMeasurementJob(IServiceProvider services, BenefitsOptions options, UsageLoadStatus usageLoad,
-    Shared.JobLeases leases, ILogger<BenefitsMeasurementJob> logger, TimeProvider clock) : BackgroundService
+    Shared.BackgroundLoadStatus modulesLoad, Shared.JobLeases leases, ILogger<BenefitsMeasurementJob> logger, TimeProvider clock) : BackgroundService
 {
     public const string Key = "BenefitsMeasure";
 
@@ -269,9 +270,9 @@ public sealed partial class BenefitsMeasurementJob(IServiceProvider services, Be
             try
             {
                 await Task.Delay(options.CheckEvery, clock, stoppingToken);
-                if (usageLoad.Running)
+                if (usageLoad.Running || modulesLoad.Running)
                 {
-                    continue; // half a batch would be measured again at once; wait for all of it
+                    continue; // half a batch, or half a migration plan or process register, would be measured again at once; wait for all of it
                 }
                 // One node measures; the version it measured is kept with the lease, so no node measures it again.
                 await leases.RunAsync(Key, options.CheckEvery, async (measured, cancellationToken) =>

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
@@ -20,6 +21,7 @@ public static class BenefitsModule
 {
     public static IServiceCollection AddBenefits(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton<Shared.BackgroundLoadStatus>();
         services.AddSingleton(BenefitsOptions.FromConfiguration(configuration));
         services.AddScoped<UsageIndicatorQuery>();
         services.AddScoped<BenefitsEditor>();

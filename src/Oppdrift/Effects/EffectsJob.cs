@@ -15,7 +15,8 @@ namespace Oppdrift.Effects;
 /// interventions derived from programmes, process moves and share migrations in step with their sources
 /// (<see cref="InterventionSources"/>); a change there is a change of the interventions.
 /// </summary>
-public sealed partial class EffectsJob(IServiceProvider services, EffectsOptions options, UsageLoadStatus usageLoad, Shared.JobLeases leases,
+public sealed partial class EffectsJob(IServiceProvider services, EffectsOptions options, UsageLoadStatus usageLoad, Shared.BackgroundLoadStatus modulesLoad,
+    Shared.JobLeases leases,
     ILogger<EffectsJob> logger, TimeProvider clock) : BackgroundService
 {
     /// <summary>The job's key, as its lease is named.</summary>
@@ -49,9 +50,11 @@ public sealed partial class EffectsJob(IServiceProvider services, EffectsOptions
             try
             {
                 await Task.Delay(options.CheckEvery, clock, stoppingToken);
-                if (usageLoad.Running)
+                if (usageLoad.Running || modulesLoad.Running)
                 {
-                    continue; // half a batch would be estimated again at once; wait for all of it
+                    // Half a batch, or interventions derived from half loaded programmes, processes and shares, would be
+                    // estimated again at once; wait for all of it.
+                    continue;
                 }
                 // One node estimates; the inputs it estimated from are kept with the lease, so no node estimates them again.
                 await leases.RunAsync(Key, options.CheckEvery, async (estimated, cancellationToken) =>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Oppdrift.Access;
 
 namespace Oppdrift.Effects;
@@ -12,8 +13,12 @@ namespace Oppdrift.Effects;
 /// <summary>The Effects module's services, its job and the JSON API. Interventions are recorded on the pages (form posts) and by the command.</summary>
 public static class EffectsModule
 {
+    /// <summary>This module's part in <see cref="Shared.BackgroundLoadStatus"/>: its change log of interventions loading in the background.</summary>
+    public const string BackgroundLoad = "Effects";
+
     public static IServiceCollection AddEffects(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton<Shared.BackgroundLoadStatus>();
         services.AddSingleton(EffectsOptions.FromConfiguration(configuration));
         services.AddScoped<EffectPanels>();
         services.AddScoped<EffectOutcomeCatalogue>();

@@ -133,10 +133,11 @@ public static class LearningMail
 
 /// <summary>
 /// Sends what the outbox holds, queues reminders for tomorrow's sessions, follow-ups of sessions that have ended and
-/// warnings of recordings about to expire; runs every <see cref="LearningOptions.MailIntervalSeconds"/> (a minute).
+/// warnings of recordings about to expire; runs every <see cref="LearningOptions.MailIntervalSeconds"/> (a minute), once the
+/// learning data loading in the background (<see cref="BackgroundLoadStatus"/>) are all there.
 /// </summary>
-public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOptions<LearningOptions> options, JobLeases leases, TimeProvider clock,
-    ILogger<LearningMailJob> logger) : BackgroundService
+public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOptions<LearningOptions> options, JobLeases leases,
+    BackgroundLoadStatus loads, TimeProvider clock, ILogger<LearningMailJob> logger) : BackgroundService
 {
     /// <summary>The job's key, as its lease is named.</summary>
     public const string Key = "LearningMail";
@@ -152,6 +153,9 @@ public sealed partial class LearningMailJob(IServiceScopeFactory scopes, IOption
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var warned = false;
+        // Programmes loading in the background (the demo's, after a first start) would get reminders and follow-ups
+        // queued from half their sessions and attendance; the first pass waits for all of it.
+        await loads.WaitAsync(LearningModule.BackgroundLoad, stoppingToken);
         // One node an interval queues the reminders and drains the outbox; the claims keep any other sender off its mails.
         await leases.RunEveryAsync(Key, TimeSpan.FromSeconds(Math.Max(1, options.Value.MailIntervalSeconds)), clock, async cancellationToken =>
         {

@@ -21,8 +21,12 @@ namespace Oppdrift.Learning;
 /// <summary>The Learning module's services, form endpoints, calendar feeds and JSON API.</summary>
 public static class LearningModule
 {
+    /// <summary>This module's part in <see cref="Shared.BackgroundLoadStatus"/>: its learning programmes, sessions and attendance loading in the background.</summary>
+    public const string BackgroundLoad = "Learning";
+
     public static IServiceCollection AddLearning(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton<Shared.BackgroundLoadStatus>();
         services.Configure<LearningOptions>(configuration.GetSection("Learning"));
         services.AddSingleton(LearningStorage.FromConfiguration(configuration));
         services.AddScoped<Registrations>();

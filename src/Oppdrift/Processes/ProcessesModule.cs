@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Oppdrift.Access;
 using Oppdrift.Benefits;
 using Oppdrift.Data;
@@ -16,9 +17,13 @@ namespace Oppdrift.Processes;
 /// <summary>The Processes module's services, the register downloads and the JSON API. Changes are made on the pages (form posts).</summary>
 public static class ProcessesModule
 {
+    /// <summary>This module's part in <see cref="Shared.BackgroundLoadStatus"/>: its process register loading in the background.</summary>
+    public const string BackgroundLoad = "Processes";
+
     /// <summary>Call after <c>AddBenefits</c>: the gain is priced with its hourly cost and climate factors.</summary>
     public static IServiceCollection AddProcesses(this IServiceCollection services)
     {
+        services.TryAddSingleton<Shared.BackgroundLoadStatus>();
         services.AddScoped<ProcessQueries>();
         services.AddScoped<ProcessEditor>();
         services.AddScoped<ProcessCandidates>();

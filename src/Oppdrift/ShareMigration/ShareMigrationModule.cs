@@ -13,6 +13,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Net.Http.Headers;
 using Oppdrift.Access;
 using Oppdrift.Data;
@@ -24,8 +25,12 @@ namespace Oppdrift.ShareMigration;
 /// <summary>The ShareMigration module's services, form endpoints, downloads and JSON API.</summary>
 public static class ShareMigrationModule
 {
+    /// <summary>This module's part in <see cref="Shared.BackgroundLoadStatus"/>: its file shares, scans and migration plan loading in the background.</summary>
+    public const string BackgroundLoad = "Migration";
+
     public static IServiceCollection AddShareMigration(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton<Shared.BackgroundLoadStatus>();
         services.AddSingleton(MigrationOptions.FromConfiguration(configuration));
         services.AddSingleton(MigrationStorage.FromConfiguration(configuration));
         services.AddScoped<MigrationPlans>();

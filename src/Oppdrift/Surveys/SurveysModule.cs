@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Shared.Exports;
@@ -18,11 +19,15 @@ namespace Oppdrift.Surveys;
 /// <summary>The Surveys module's services, its job, the upload and export endpoints and the JSON API.</summary>
 public static class SurveysModule
 {
+    /// <summary>This module's part in <see cref="Shared.BackgroundLoadStatus"/>: its surveys and their rounds loading in the background.</summary>
+    public const string BackgroundLoad = "Surveys";
+
     /// <summary>A Forms export of 20,000 responses and 30 questions is about 6 MB; anything far larger is not one.</summary>
     public const long UploadBytes = 32 * 1024 * 1024;
 
     public static IServiceCollection AddSurveys(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton<Shared.BackgroundLoadStatus>();
         services.AddSingleton(SurveysOptions.FromConfiguration(configuration));
         services.AddSingleton(new SurveyUploads(Path.Combine(DataDirectory.Shared(configuration), "survey-uploads")));
         services.AddSingleton<SurveyAnswerLimiter>();

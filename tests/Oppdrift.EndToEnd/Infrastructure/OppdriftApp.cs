@@ -20,6 +20,7 @@ public sealed partial class OppdriftApp : IAsyncLifetime
 
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource<string> _oneTimePassword = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _modulesLoaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _firstStartGate = new(1, 1);
     private readonly string _newAdminPassword = "e2e-admin-" + Guid.NewGuid().ToString("N")[..12];
     private bool _passwordFollows;
@@ -74,6 +75,13 @@ public sealed partial class OppdriftApp : IAsyncLifetime
         catch (TimeoutException)
         {
             throw new InvalidOperationException($"The app never printed the administrator's one-time password.\n{Log}");
+        }
+        // The app answers once the municipality is loaded; learning, migration, surveys, processes and effects load beside
+        // it. The tests expect all of them, so they wait for the line the background load ends with.
+        var modules = await _modulesLoaded.Task.WaitAsync(StartTimeout);
+        if (!modules.Contains("Demo modules loaded", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The demo's modules did not load: {modules}\n{Log}");
         }
 
         Assertions.SetDefaultExpectTimeout(15_000);
@@ -228,6 +236,7 @@ public sealed partial class OppdriftApp : IAsyncLifetime
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Exited += (_, _) => _modulesLoaded.TrySetResult("the app exited before they had loaded");
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -250,6 +259,10 @@ public sealed partial class OppdriftApp : IAsyncLifetime
             else if (OneTimePasswordBanner().IsMatch(line))
             {
                 _passwordFollows = true;
+            }
+            if (ModulesLoadEnded().IsMatch(line))
+            {
+                _modulesLoaded.TrySetResult(line);
             }
         }
     }
@@ -318,4 +331,8 @@ public sealed partial class OppdriftApp : IAsyncLifetime
 
     [GeneratedRegex(@"Sign in as '[^']+' with this one-time password:")]
     private static partial Regex OneTimePasswordBanner();
+
+    /// <summary>The line the demo's background load of the later modules ends with, loaded or failed (<c>DemoModulesJob</c>).</summary>
+    [GeneratedRegex(@"Demo modules (loaded in the background|not loaded)")]
+    private static partial Regex ModulesLoadEnded();
 }

@@ -294,7 +294,7 @@ public sealed class BenefitsDataTests
             })
             .BuildServiceProvider();
         var status = new UsageLoadStatus();
-        using var job = new BenefitsMeasurementJob(services, options, status, new Oppdrift.Shared.JobLeases(database.Provider, clock, NullLogger<Oppdrift.Shared.JobLeases>.Instance),
+        using var job = new BenefitsMeasurementJob(services, options, status, new Oppdrift.Shared.BackgroundLoadStatus(), new Oppdrift.Shared.JobLeases(database.Provider, clock, NullLogger<Oppdrift.Shared.JobLeases>.Instance),
             NullLogger<BenefitsMeasurementJob>.Instance, clock);
         async Task<int> MeasurementsAsync()
         {
