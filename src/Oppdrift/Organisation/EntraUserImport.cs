@@ -248,7 +248,8 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
             }
         }
 
-        progress?.Report(new DirectoryImportProgress("save", 0.6));
+        // Still applying: the writes of the people are most of a first import's time.
+        progress?.Report(new DirectoryImportProgress("apply", 0.6));
         // The units the rules named for the first time, so that the people placed in them can point at them.
         await db.SaveChangesAsync(cancellationToken);
         foreach (var person in changed.Concat(added))
@@ -271,7 +272,7 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
                 db.Entry(person).State = EntityState.Detached;
             }
         }
-        progress?.Report(new DirectoryImportProgress("save", 0.7));
+        progress?.Report(new DirectoryImportProgress("apply", 0.7));
         await PeopleStore.InsertAsync(db, added, cancellationToken);
 
         // Accounts linked to people (by object id) follow them: disabled or deleted in Entra ID ends their sessions.
