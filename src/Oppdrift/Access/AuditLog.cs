@@ -17,9 +17,12 @@ public static class AuditLog
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     public static void Record(OppdriftDb db, TimeProvider clock, string actor, string action, string? target,
-        object? before = null, object? after = null)
-    {
-        db.AuditEntries.Add(new AuditEntry
+        object? before = null, object? after = null) =>
+        db.AuditEntries.Add(Entry(clock, actor, action, target, before, after));
+
+    /// <summary>The entry <see cref="Record"/> adds, for a write that goes past the change tracker in the same transaction.</summary>
+    public static AuditEntry Entry(TimeProvider clock, string actor, string action, string? target, object? before = null, object? after = null) =>
+        new()
         {
             At = clock.GetUtcNow().UtcDateTime,
             Actor = actor,
@@ -27,8 +30,7 @@ public static class AuditLog
             Target = target,
             Before = before is null ? null : JsonSerializer.Serialize(before, Json),
             After = after is null ? null : JsonSerializer.Serialize(after, Json),
-        });
-    }
+        };
 
     /// <summary>The start of the action of a read: <c>export.</c> or <c>view.</c>; changes have none of these.</summary>
     public static string Prefix(AuditKind kind) => kind switch

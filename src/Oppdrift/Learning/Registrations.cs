@@ -2,6 +2,7 @@
 // hundreds of people press the button in the same second.
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Oppdrift.Access;
 using Oppdrift.Data;
 using Oppdrift.Organisation;
@@ -28,7 +29,9 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
     /// registration version, which on PostgreSQL takes the session row's lock and on SQLite the database's write lock.
     /// Only what decides the seat happens under it: the seat counter read from the locked row, one batch with the
     /// registration, its e-mail, its audit entry and the counter, and the commit. The session, the person, an earlier
-    /// registration and the e-mail are read and composed before; the waiting-list place is counted after.
+    /// registration and the e-mail are read (in one query) and composed before; the waiting-list place is counted after.
+    /// On PostgreSQL a new registration is one statement, which holds the lock for no round trip at all
+    /// (<see cref="InsertInOneStatementAsync"/>).
     /// </remarks>
     public async Task<Result<RegistrationAnswer>> RegisterAsync(int sessionId, int personId, string actor, CancellationToken cancellationToken)
     {
@@ -56,21 +59,29 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
     {
         db.ChangeTracker.Clear();
         var now = clock.GetUtcNow().UtcDateTime;
-        // The session and the person's earlier registration, if any, in one query.
-        var read = await db.LearningSessions.AsNoTracking().Where(s => s.Id == sessionId)
-            .Select(s => new { Session = s, Earlier = db.Registrations.Where(r => r.SessionId == s.Id && r.PersonId == personId).OrderBy(r => r.Id).FirstOrDefault() })
+        // The session, the person and their earlier registration, if any, in one query.
+        var people = Organisation.PersonRows;
+        var read = await (
+            from s in db.LearningSessions.AsNoTracking().Where(s => s.Id == sessionId)
+            from p in people.Where(p => p.Id == personId).DefaultIfEmpty()
+            select new
+            {
+                Session = s,
+                Person = p,
+                Earlier = db.Registrations.Where(r => r.SessionId == s.Id && r.PersonId == personId).OrderBy(r => r.Id).FirstOrDefault(),
+            })
             .SingleOrDefaultAsync(cancellationToken);
         var session = read?.Session;
         if (Closed(session, now) is { } closed)
         {
             return closed;
         }
-        var person = await Organisation.PersonAsync(personId, cancellationToken);
+        var person = read!.Person;
         if (person is not { IsActive: true })
         {
             return Result<RegistrationAnswer>.Fail("person", LearningText.Get("PersonNotFound"));
         }
-        var earlier = read!.Earlier;
+        var earlier = read.Earlier;
         if (earlier is { Status: RegistrationStatus.Registered or RegistrationStatus.Waiting })
         {
             return Result<RegistrationAnswer>.Ok(new RegistrationAnswer(sessionId, personId, earlier.Status, await WaitingPositionAsync(earlier, cancellationToken), Changed: false));
@@ -79,6 +90,20 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
         // meanwhile or the session was changed.
         var expected = HasSeat(session!) ? RegistrationStatus.Registered : RegistrationStatus.Waiting;
         var composed = LearningMail.ForRegistration(session!, person, expected, options.Value, now);
+        if (earlier is null && db.Database.IsNpgsql())
+        {
+            switch (await InsertInOneStatementAsync(session!, person, expected, composed, actor, now, cancellationToken))
+            {
+                case { } inserted:
+                    return Result<RegistrationAnswer>.Ok(new RegistrationAnswer(sessionId, personId, inserted.Status,
+                        await WaitingPositionAsync(inserted, cancellationToken), Changed: true));
+                case null when await RegisteredMeanwhileAsync(sessionId, personId, cancellationToken):
+                    return null;
+                default:
+                    // The session was changed, cancelled or ended since it was read: the path below reads it under the lock and says which.
+                    break;
+            }
+        }
 
         var strategy = db.Database.CreateExecutionStrategy();
         var outcome = await strategy.ExecuteAsync(async () =>
@@ -241,6 +266,80 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
         }
         return Result<IReadOnlyList<GroupRegistrationLine>>.Ok(result);
     }
+
+    /// <summary>
+    /// PostgreSQL: a new registration in one statement, so the session row's lock is held for that statement and its commit
+    /// alone, with no round trip to the application in between. The statement locks the row (<c>FOR UPDATE</c> reads the
+    /// latest committed version once the lock is free), decides seat or waiting place from its counter, raises the version
+    /// and the counter, and inserts the registration, its e-mail and its audit entry; the e-mail for either outcome is
+    /// composed beforehand. Nothing is written, and null returned, when the session no longer matches what it was read as
+    /// (changed, cancelled or over) or when a parallel request of the same person got there first (the unique index).
+    /// </summary>
+    private async Task<Registration?> InsertInOneStatementAsync(LearningSession session, PersonRow person, RegistrationStatus expected, OutgoingMail composed,
+        string actor, DateTime now, CancellationToken cancellationToken)
+    {
+        var other = expected == RegistrationStatus.Registered ? RegistrationStatus.Waiting : RegistrationStatus.Registered;
+        var seat = expected == RegistrationStatus.Registered ? composed : LearningMail.ForRegistration(session, person, other, options.Value, now);
+        var wait = expected == RegistrationStatus.Waiting ? composed : LearningMail.ForRegistration(session, person, other, options.Value, now);
+        var target = $"session:{session.Id}";
+        var seatAudit = AuditLog.Entry(clock, actor, "learning.register", target, after: new { person = person.UserPrincipalName, status = nameof(RegistrationStatus.Registered) });
+        var waitAudit = AuditLog.Entry(clock, actor, "learning.waitlist", target, after: new { person = person.UserPrincipalName, status = nameof(RegistrationStatus.Waiting) });
+        var registered = nameof(RegistrationStatus.Registered);
+        var waiting = nameof(RegistrationStatus.Waiting);
+        var mode = session.Mode.ToString();
+        try
+        {
+            var rows = await db.Database.SqlQuery<InsertedRegistration>($"""
+                WITH locked AS (
+                    SELECT "Id", "RegistrationVersion" + 1 AS "Position", ("Capacity" IS NULL OR "SeatsTaken" < "Capacity") AS "Seated"
+                    FROM learning_sessions
+                    WHERE "Id" = {session.Id} AND "CancelledAt" IS NULL AND "EndsAt" > {now}
+                        AND "Title" = {session.Title} AND "Description" = {session.Description} AND "StartsAt" = {session.StartsAt}
+                        AND "EndsAt" = {session.EndsAt} AND "Mode" = {mode} AND "Location" IS NOT DISTINCT FROM {session.Location}
+                        AND "TeamsUrl" IS NOT DISTINCT FROM {session.TeamsUrl} AND "CalendarUid" = {session.CalendarUid}
+                        AND "CalendarSequence" = {session.CalendarSequence}
+                    FOR UPDATE
+                ), raised AS (
+                    UPDATE learning_sessions AS s
+                    SET "RegistrationVersion" = l."Position", "SeatsTaken" = s."SeatsTaken" + CASE WHEN l."Seated" THEN 1 ELSE 0 END
+                    FROM locked AS l WHERE s."Id" = l."Id"
+                ), registration AS (
+                    INSERT INTO learning_registrations ("SessionId", "PersonId", "Status", "RegisteredAt", "Position", "RegisteredBy")
+                    SELECT l."Id", {person.Id}, CASE WHEN l."Seated" THEN {registered} ELSE {waiting} END, {now}, l."Position", {actor}
+                    FROM locked AS l
+                    RETURNING "Id", "SessionId", "PersonId", "Status", "Position"
+                ), mail AS (
+                    INSERT INTO learning_outgoing_mail ("To", "Subject", "Body", "Calendar", "CreatedAt", "Attempts")
+                    SELECT CASE WHEN l."Seated" THEN {seat.To} ELSE {wait.To} END, CASE WHEN l."Seated" THEN {seat.Subject} ELSE {wait.Subject} END,
+                        CASE WHEN l."Seated" THEN {seat.Body} ELSE {wait.Body} END, CASE WHEN l."Seated" THEN {seat.Calendar} ELSE {wait.Calendar} END,
+                        {composed.CreatedAt}, 0
+                    FROM locked AS l
+                ), audit AS (
+                    INSERT INTO audit_log ("At", "Actor", "Action", "Target", "Before", "After")
+                    SELECT {seatAudit.At}, {actor}, CASE WHEN l."Seated" THEN {seatAudit.Action} ELSE {waitAudit.Action} END, {target}, NULL,
+                        CASE WHEN l."Seated" THEN {seatAudit.After} ELSE {waitAudit.After} END
+                    FROM locked AS l
+                )
+                SELECT "Id", "SessionId", "PersonId", "Status", "Position" FROM registration
+                """).ToListAsync(cancellationToken);
+            return rows is [var row]
+                ? new Registration
+                {
+                    Id = row.Id, SessionId = row.SessionId, PersonId = row.PersonId, Position = row.Position, RegisteredAt = now, RegisteredBy = actor,
+                    Status = Enum.Parse<RegistrationStatus>(row.Status),
+                }
+                : null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return null;
+        }
+    }
+
+    private sealed record InsertedRegistration(int Id, int SessionId, int PersonId, string Status, int Position);
+
+    private Task<bool> RegisteredMeanwhileAsync(int sessionId, int personId, CancellationToken cancellationToken) =>
+        db.Registrations.AnyAsync(r => r.SessionId == sessionId && r.PersonId == personId, cancellationToken);
 
     /// <summary>
     /// Takes the session's registration lock and reads the locked row in the same statement (one round trip instead of

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Oppdrift.Data;
@@ -273,5 +275,139 @@ public sealed class RegistrationTests
         Assert.Equal(2, await LearningMailJob.QueueRemindersAsync(db, LearningSeed.Options().Value, clock, default));
         Assert.Equal(0, await LearningMailJob.QueueRemindersAsync(db, LearningSeed.Options().Value, clock, default));
         Assert.Equal(2, await db.OutgoingMail.CountAsync(m => m.Subject.StartsWith("Påminnelse")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_registration_writes_its_row_its_mail_and_its_audit_entry_for_the_seat_or_the_waiting_place_it_got(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var agency = (await LearningSeed.AgenciesAsync(db, "SYE"))[0];
+        var people = await LearningSeed.PeopleAsync(db, 2, agency.Id);
+        var session = (await LearningSeed.ProgrammeAsync(db, capacity: 1)).Session;
+        var clock = LearningSeed.Clock();
+        clock.Advance(TimeSpan.FromMinutes(7));
+        var registrations = new Registrations(db, clock, LearningSeed.Options());
+
+        var seated = await registrations.RegisterAsync(session.Id, people[0].Id, "leder@nordvik.kommune.no", default);
+        var waiting = await registrations.RegisterAsync(session.Id, people[1].Id, people[1].UserPrincipalName, default);
+
+        Assert.Equal(new RegistrationAnswer(session.Id, people[0].Id, RegistrationStatus.Registered, null, true), seated.Value);
+        Assert.Equal(new RegistrationAnswer(session.Id, people[1].Id, RegistrationStatus.Waiting, 1, true), waiting.Value);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var read = await db.LearningSessions.AsNoTracking().SingleAsync(s => s.Id == session.Id);
+        Assert.Equal((1, 2), (read.SeatsTaken, read.RegistrationVersion));
+        var rows = await db.Registrations.AsNoTracking().Where(r => r.SessionId == session.Id).OrderBy(r => r.Position).ToListAsync();
+        Assert.Equal([(people[0].Id, RegistrationStatus.Registered, 1, "leder@nordvik.kommune.no"), (people[1].Id, RegistrationStatus.Waiting, 2, people[1].UserPrincipalName)],
+            rows.Select(r => (r.PersonId, r.Status, r.Position, r.RegisteredBy)));
+        Assert.All(rows, r => Assert.Equal((now, DateTimeKind.Utc, null, null), (r.RegisteredAt, r.RegisteredAt.Kind, r.CancelledAt, r.ReminderSentAt)));
+        // Found by the time they were registered at, compared in the database, as the reminder job finds its rows.
+        Assert.Equal(2, await db.Registrations.CountAsync(r => r.SessionId == session.Id && r.RegisteredAt >= now && r.RegisteredAt <= now));
+
+        var directory = new OrganisationDirectory(db);
+        var mail = await db.OutgoingMail.AsNoTracking().OrderBy(m => m.Id).ToListAsync();
+        var expected = new[]
+        {
+            LearningMail.ForRegistration(read, (await directory.PersonAsync(people[0].Id, default))!, RegistrationStatus.Registered, LearningSeed.Options().Value, now),
+            LearningMail.ForRegistration(read, (await directory.PersonAsync(people[1].Id, default))!, RegistrationStatus.Waiting, LearningSeed.Options().Value, now),
+        };
+        Assert.Equal(expected.Select(m => (m.To, m.Subject, m.Body, m.Calendar, m.CreatedAt, 0, (DateTime?)null, (string?)null)),
+            mail.Select(m => (m.To, m.Subject, m.Body, m.Calendar, m.CreatedAt, m.Attempts, m.SentAt, m.ClaimedBy)));
+        Assert.NotNull(mail[0].Calendar);
+        Assert.Null(mail[1].Calendar);
+
+        var audit = await db.AuditEntries.AsNoTracking().Where(a => a.Action == "learning.register" || a.Action == "learning.waitlist").OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(
+        [
+            (now, "leder@nordvik.kommune.no", "learning.register", $"session:{session.Id}", (string?)null, $$"""{"person":"{{people[0].UserPrincipalName}}","status":"Registered"}"""),
+            (now, people[1].UserPrincipalName, "learning.waitlist", $"session:{session.Id}", null, $$"""{"person":"{{people[1].UserPrincipalName}}","status":"Waiting"}"""),
+        ], audit.Select(a => (a.At, a.Actor, a.Action, a.Target, a.Before, a.After)));
+    }
+
+    [Theory]
+    [MemberData(nameof(SessionChanges))]
+    public async Task A_session_changed_between_the_read_and_the_lock_is_answered_from_the_session_as_it_is_under_the_lock(DatabaseKind kind, string change)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        int sessionId;
+        int personId;
+        await using (var db = database.CreateContext())
+        {
+            var agency = (await LearningSeed.AgenciesAsync(db, "SYE"))[0];
+            personId = (await LearningSeed.PeopleAsync(db, 1, agency.Id))[0].Id;
+            sessionId = (await LearningSeed.ProgrammeAsync(db, capacity: 3)).Session.Id;
+        }
+        // Right after the person is read, the last read before the lock, another request changes the session.
+        var meanwhile = new AfterFirstCommand("people", async () =>
+        {
+            await using var other = database.CreateContext();
+            var session = await other.LearningSessions.SingleAsync(s => s.Id == sessionId);
+            switch (change)
+            {
+                case "title":
+                    // Only the title, so that nothing but the title tells the session apart from what was read.
+                    session.Title = "Bedre møter i Teams, nytt navn";
+                    break;
+                case "cancelled":
+                    session.CancelledAt = LearningSeed.Now.UtcDateTime;
+                    break;
+                default:
+                    session.Capacity = 0;
+                    break;
+            }
+            await other.SaveChangesAsync();
+        });
+
+        Result<RegistrationAnswer> answer;
+        await using (var db = new OppdriftDb(new DbContextOptionsBuilder<OppdriftDb>(DataServices.Options(database.Provider)).AddInterceptors(meanwhile).Options))
+        {
+            answer = await new Registrations(db, LearningSeed.Clock(), LearningSeed.Options()).RegisterAsync(sessionId, personId, "ansatt", default);
+        }
+
+        Assert.True(meanwhile.Ran);
+        await using (var db = database.CreateContext())
+        {
+            var session = await db.LearningSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId);
+            var mail = await db.OutgoingMail.AsNoTracking().ToListAsync();
+            if (change == "cancelled")
+            {
+                Assert.False(answer.Succeeded);
+                Assert.Equal(LearningText.Get("SessionIsCancelled"), answer.Error);
+                Assert.Equal(0, await db.Registrations.CountAsync());
+                Assert.Empty(mail);
+                Assert.Equal(0, await db.AuditEntries.CountAsync(a => a.Action == "learning.register" || a.Action == "learning.waitlist"));
+                Assert.Equal((0, 0), (session.SeatsTaken, session.RegistrationVersion));
+                return;
+            }
+            var status = change == "title" ? RegistrationStatus.Registered : RegistrationStatus.Waiting;
+            Assert.Equal(status, answer.Value!.Status);
+            Assert.Equal(status, (await db.Registrations.SingleAsync()).Status);
+            Assert.Equal((change == "title" ? 1 : 0, 1), (session.SeatsTaken, session.RegistrationVersion));
+            var person = (await new OrganisationDirectory(db).PersonAsync(personId, default))!;
+            var expected = LearningMail.ForRegistration(session, person, status, LearningSeed.Options().Value, LearningSeed.Now.UtcDateTime);
+            Assert.Equal((expected.Subject, expected.Body, expected.Calendar), (Assert.Single(mail).Subject, mail[0].Body, mail[0].Calendar));
+            Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == (status == RegistrationStatus.Registered ? "learning.register" : "learning.waitlist")));
+        }
+    }
+
+    public static TheoryData<DatabaseKind, string> SessionChanges =>
+        new MatrixTheoryData<DatabaseKind, string>([DatabaseKind.Sqlite, DatabaseKind.Postgres], ["title", "cancelled", "full"]);
+
+    /// <summary>Runs <paramref name="meanwhile"/> once, after the rows of the first command whose text contains <paramref name="text"/> are read.</summary>
+    private sealed class AfterFirstCommand(string text, Func<Task> meanwhile) : DbCommandInterceptor
+    {
+        public bool Ran { get; private set; }
+
+        public override async ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+        {
+            // When its rows are read and the reader is closing: the command is done and the connection free.
+            if (!Ran && command.CommandText.Contains(text, StringComparison.Ordinal))
+            {
+                Ran = true;
+                await meanwhile();
+            }
+            return result;
+        }
     }
 }
