@@ -325,7 +325,12 @@ public sealed class Registrations(OppdriftDb db, TimeProvider clock, IOptions<Le
             return rows is [var row]
                 ? new Registration
                 {
-                    Id = row.Id, SessionId = row.SessionId, PersonId = row.PersonId, Position = row.Position, RegisteredAt = now, RegisteredBy = actor,
+                    Id = row.Id,
+                    SessionId = row.SessionId,
+                    PersonId = row.PersonId,
+                    Position = row.Position,
+                    RegisteredAt = now,
+                    RegisteredBy = actor,
                     Status = Enum.Parse<RegistrationStatus>(row.Status),
                 }
                 : null;
