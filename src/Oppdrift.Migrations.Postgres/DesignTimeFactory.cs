@@ -7,5 +7,5 @@ namespace Oppdrift.Migrations.Postgres;
 public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<OppdriftDb>
 {
     public OppdriftDb CreateDbContext(string[] args) =>
-        new(DataServices.Options(new DatabaseProvider(DatabaseKind.Postgres, "Host=localhost;Database=oppdrift_design")));
+        new(DataServices.Options(new DatabaseProvider(DatabaseKind.Postgres, "Host=localhost;Database=oppdrift_design"), compiledModel: false));
 }

@@ -7,5 +7,5 @@ namespace Oppdrift.Migrations.Sqlite;
 public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<OppdriftDb>
 {
     public OppdriftDb CreateDbContext(string[] args) =>
-        new(DataServices.Options(new DatabaseProvider(DatabaseKind.Sqlite, "Data Source=design-time.db")));
+        new(DataServices.Options(new DatabaseProvider(DatabaseKind.Sqlite, "Data Source=design-time.db"), compiledModel: false));
 }

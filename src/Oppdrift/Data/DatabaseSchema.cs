@@ -50,9 +50,9 @@ public static class DatabaseSchema
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0)
             {
-                // Only when there is something to apply: EF Core's migrator also compares the model with the last
-                // migration's snapshot every time, which costs a second at each start of the CLI and the app.
-                // MigrationTests checks that comparison once.
+                // Only when there is something to apply: the migrator generates each migration's SQL against that
+                // migration's own model, which costs seconds. (Its comparison of the model with the last snapshot is
+                // turned off in DataServices; MigrationTests makes it once.)
                 await db.Database.MigrateAsync(cancellationToken);
             }
             if (thenUnderLock is not null)
