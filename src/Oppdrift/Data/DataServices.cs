@@ -58,9 +58,11 @@ public static class DataServices
         if (StrictQueries)
         {
             // A First, Skip or Take without an order gives whichever row the database reads first: a result that may change
-            // from run to run. The test command turns these warnings into errors, so every query the tests run is ordered.
+            // from run to run. Two collections loaded in one query multiply each other's rows (a cartesian explosion).
+            // The test command turns these warnings into errors, so every query the tests run is ordered and says how
+            // it loads its collections.
             options.ConfigureWarnings(w => w.Throw(CoreEventId.FirstWithoutOrderByAndFilterWarning,
-                CoreEventId.RowLimitingOperationWithoutOrderByWarning));
+                CoreEventId.RowLimitingOperationWithoutOrderByWarning, RelationalEventId.MultipleCollectionIncludeWarning));
         }
     }
 
@@ -74,10 +76,18 @@ public static class DataServices
         return builder.Options;
     }
 
-    /// <summary>The compiled model of the provider, from its migrations assembly (which references this one, hence by name).</summary>
-    public static IModel CompiledModel(DatabaseKind kind)
+    /// <summary>
+    /// The compiled model of the provider, from its migrations assembly (which references this one, hence found by name
+    /// once per process: the web app configures a context's options for every request scope).
+    /// </summary>
+    public static IModel CompiledModel(DatabaseKind kind) =>
+        kind == DatabaseKind.Postgres ? PostgresModel.Value : SqliteModel.Value;
+
+    private static readonly Lazy<IModel> SqliteModel = new(() => LoadCompiledModel(SqliteMigrationsAssembly));
+    private static readonly Lazy<IModel> PostgresModel = new(() => LoadCompiledModel(PostgresMigrationsAssembly));
+
+    private static IModel LoadCompiledModel(string assembly)
     {
-        var assembly = kind == DatabaseKind.Postgres ? PostgresMigrationsAssembly : SqliteMigrationsAssembly;
         var type = Type.GetType($"{assembly}.CompiledModel.OppdriftDbModel, {assembly}", throwOnError: true)!;
         return (IModel)type.GetProperty("Instance")!.GetValue(null)!;
     }
