@@ -100,7 +100,7 @@ public sealed class Programmes(OppdriftDb db, TimeProvider clock, IOptions<Learn
         {
             return Result<Programme>.Fail(error.Field, error.Message);
         }
-        var programme = await db.Programmes.Include(p => p.Agencies).Include(p => p.Modules).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var programme = await db.Programmes.Include(p => p.Agencies).Include(p => p.Modules).AsSplitQuery().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (programme is null)
         {
             return Result<Programme>.Fail("programme", LearningText.Get("ProgrammeNotFound"));

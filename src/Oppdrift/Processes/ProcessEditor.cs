@@ -298,7 +298,7 @@ public sealed class ProcessEditor(OppdriftDb db, BenefitsQueries benefits, TimeP
     {
         ArgumentNullException.ThrowIfNull(measures);
         ArgumentNullException.ThrowIfNull(user);
-        var process = await db.Processes.Include(p => p.Measures).Include(p => p.Agencies).SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var process = await db.Processes.Include(p => p.Measures).Include(p => p.Agencies).AsSplitQuery().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (process is null)
         {
             return Fail("", "ErrorNotFound");

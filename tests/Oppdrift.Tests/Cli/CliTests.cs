@@ -621,7 +621,7 @@ public sealed class CliTests : IAsyncDisposable
         Assert.Contains("--unit: \"Skolen\"", noCode.Error, StringComparison.Ordinal);
         await using (var db = CreateDb(kind))
         {
-            var stored = await db.Interventions.Include(i => i.Agencies).Include(i => i.Units).SingleAsync(TestContext.Current.CancellationToken);
+            var stored = await db.Interventions.Include(i => i.Agencies).Include(i => i.Units).AsSplitQuery().SingleAsync(TestContext.Current.CancellationToken);
             Assert.Equal(2, stored.Units.Count);
             Assert.Equal(2, stored.Agencies.Count);
         }

@@ -184,7 +184,7 @@ public sealed class InterventionUnitTests
 
         Assert.True(changed.Succeeded, changed.Error);
         await using var read = database.CreateContext();
-        var stored = await read.Interventions.AsNoTracking().Include(i => i.Agencies).Include(i => i.Units).SingleAsync(i => i.Id == id);
+        var stored = await read.Interventions.AsNoTracking().Include(i => i.Agencies).Include(i => i.Units).AsSplitQuery().SingleAsync(i => i.Id == id);
         Assert.Equal([units[1].Id], stored.Units.Select(u => u.UnitId));
         Assert.Equal([ids["A00"], ids["A01"]], stored.Agencies.Select(a => a.AgencyId).Order());
         var update = await read.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "effects.intervention.update");

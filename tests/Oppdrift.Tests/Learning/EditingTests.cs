@@ -55,7 +55,7 @@ public sealed class EditingTests
         Assert.True(result.Succeeded, result.Error);
 
         db.ChangeTracker.Clear();
-        var stored = await db.Programmes.Include(p => p.Agencies).Include(p => p.Modules).SingleAsync(p => p.Id == programme.Id);
+        var stored = await db.Programmes.Include(p => p.Agencies).Include(p => p.Modules).AsSplitQuery().SingleAsync(p => p.Id == programme.Id);
         Assert.Equal("Frokostwebinar våren 2025", stored.Name);
         Assert.Equal("Sentralt M365-team", stored.OwnerName);
         Assert.Equal([agency.Id], stored.Agencies.Select(a => a.AgencyId));

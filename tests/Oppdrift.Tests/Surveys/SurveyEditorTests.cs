@@ -53,7 +53,7 @@ public sealed class SurveyEditorTests
 
         Assert.True(saved.Succeeded, saved.Error);
         db.ChangeTracker.Clear();
-        var survey = await db.Surveys.AsNoTracking().Include(s => s.Questions).Include(s => s.Themes).SingleAsync();
+        var survey = await db.Surveys.AsNoTracking().Include(s => s.Questions).Include(s => s.Themes).AsSplitQuery().SingleAsync();
         Assert.Equal(("Digital puls 2026", "Om arbeidshverdagen med Microsoft 365.", (int?)6), (survey.Name, survey.Description, survey.RecurrenceMonths));
         var order = survey.Questions.OrderBy(q => q.SortOrder).ToList();
         Assert.Equal(["comment", "info-find", "meet-effective", "lead-included", "conf-tools", "time-saved", "share-links", "rating-overall", "tools-used"],
