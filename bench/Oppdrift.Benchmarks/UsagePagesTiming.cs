@@ -59,7 +59,6 @@ public static class UsagePagesTiming
 
         var code = await WithQueriesAsync(services, async (_, db) =>
             await db.Agencies.OrderByDescending(a => a.Id).Select(a => a.Code).FirstAsync());
-        var reach = UsageViews.WorkloadCharts(UsageWorkload.Teams)[0].Metrics;
         var requests = new (string Name, Func<UsageQueries, Task> Run)[]
         {
             ("overview, 7 days", q => PageAsync(q, (query, date) => query.OverviewAsync(date, 7, null, default))),
@@ -79,9 +78,13 @@ public static class UsagePagesTiming
             }),
             ("workload Teams, 28 days", async q =>
             {
-                await PageAsync(q, (query, date) => query.WorkloadAsync(UsageWorkload.Teams, date, 28, null, default));
-                var to = await q.LatestDateAsync(default) ?? LastDay;
-                await q.SeriesAsync(null, reach, to.AddDays(-89), to, default);
+                // What /usage/workloads/teams asks: the table, the device table beside it and every chart's series.
+                await q.TenantModeAsync(default);
+                var table = await q.WorkloadAsync(UsageWorkload.Teams, null, 28, null, default);
+                await q.PeriodTableAsync(UsageViews.DeviceColumns, null, default);
+                var to = table.Date ?? LastDay;
+                await q.SeriesAsync(null, [.. UsageViews.WorkloadCharts(UsageWorkload.Teams).SelectMany(c => c.Metrics)],
+                    to.AddDays(-UsageQueries.DefaultSeriesDays + 1), to, default);
             }),
         };
 

@@ -1,5 +1,5 @@
 // Keeps what the usage pages compute from many daily figures in memory: each report's suppression pattern per day,
-// window sums, and the daily series the agency pages draw. Figures change only when an import lands, so everything is kept for one version of the imports
+// window sums, the daily series the agency pages draw and the latest period reports. Figures change only when an import lands, so everything is kept for one version of the imports
 // and thrown away when the version changes.
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +25,12 @@ public readonly record struct UsageDataVersion(int Imports, long IdSum)
 
 /// <summary>One metric's sum over a window for one agency (0: the unplaced); Current is the window ending on the day, not the one before it.</summary>
 internal readonly record struct UsageWindowSum(string Metric, int AgencyId, bool Current, long Value);
+
+/// <summary>One agency's figure (0: the unplaced) in a period report, with the people it is over.</summary>
+internal readonly record struct UsagePeriodFigure(string Metric, int AgencyId, long Value, int People);
+
+/// <summary>The latest period report of some metrics: its refresh date, its period in days and its figures (null: none imported).</summary>
+internal sealed record UsagePeriodFigures(DateOnly Date, int Period, UsagePeriodFigure[]? Figures);
 
 /// <summary>One per app: what has been computed from the figures of the current <see cref="UsageDataVersion"/>.</summary>
 public sealed class UsageFigureCache
@@ -72,5 +78,8 @@ public sealed class UsageFigureCache
 
         /// <summary>An agency's (or, with no agency, the municipality's) daily series of the metrics (joined by commas) from one day to another.</summary>
         public ConcurrentDictionary<(int? AgencyId, string Metrics, DateOnly From, DateOnly To), List<UsageSeries>> Series { get; } = new();
+
+        /// <summary>The latest period report of the metrics (joined by commas), as <see cref="UsagePeriodFigures"/>.</summary>
+        public ConcurrentDictionary<string, UsagePeriodFigures> PeriodFigures { get; } = new();
     }
 }

@@ -127,26 +127,19 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
     {
         ArgumentNullException.ThrowIfNull(columns);
         var agencies = await AgenciesAsync(agencyScope, cancellationToken);
-        return await ConsistentAsync(_ => PeriodTableAsync(columns, agencies, cancellationToken), cancellationToken);
+        return await ConsistentAsync(version => PeriodTableAsync(version, columns, agencies, cancellationToken), cancellationToken);
     }
 
-    private async Task<UsageTable?> PeriodTableAsync(IReadOnlyList<UsageTableColumn> columns, List<(int Id, string Code, string Name)> agencies,
-        CancellationToken cancellationToken)
+    private async Task<UsageTable?> PeriodTableAsync(UsageDataVersion version, IReadOnlyList<UsageTableColumn> columns,
+        List<(int Id, string Code, string Name)> agencies, CancellationToken cancellationToken)
     {
         var metrics = columns.SelectMany(c => c.AllMetrics).Distinct().Select(UsageMetrics.Get).ToList();
         var codes = metrics.Select(m => m.Code).ToList();
-        var latest = await db.UsageFigures.AsNoTracking()
-            .Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period != 1)
-            .OrderByDescending(f => f.Date).ThenByDescending(f => f.Period)
-            .Select(f => new { f.Date, f.Period }).FirstOrDefaultAsync(cancellationToken);
-        if (latest is null)
+        if (await PeriodFiguresAsync(version, codes, cancellationToken) is not { } latest)
         {
             return null;
         }
-        var figures = await db.UsageFigures.AsNoTracking()
-            .Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period == latest.Period && f.Date == latest.Date)
-            .Select(f => new { f.Metric, f.AgencyId, f.Value, f.People })
-            .ToListAsync(cancellationToken);
+        var figures = latest.Figures ?? [];
         // Every metric of a report is over the same people: the report's first metric decides, as for daily figures.
         var patterns = new Dictionary<string, Reasons>();
         foreach (var report in metrics.Select(m => m.Report).Distinct())
@@ -167,6 +160,39 @@ public sealed class UsageQueries(OppdriftDb db, SuppressionOptions suppression, 
             Cells(columns, values, reasons, a.Id), Cells(columns, none, reasons, a.Id))).ToList();
         return new UsageTable(latest.Date, latest.Period, columns, rows,
             Municipality(Cells(columns, values, reasons, null), Cells(columns, none, reasons, null)), MinimumGroupSize, 1);
+    }
+
+    /// <summary>
+    /// The figures of the latest period report of these metrics (the longest period of the latest refresh date), kept
+    /// for this version of the imports: finding that report sorts every period figure of the metrics.
+    /// </summary>
+    private async Task<UsagePeriodFigures?> PeriodFiguresAsync(UsageDataVersion version, List<string> codes, CancellationToken cancellationToken)
+    {
+        var known = cache.For(version).PeriodFigures;
+        var key = string.Join(',', codes.Order(StringComparer.Ordinal));
+        if (known.TryGetValue(key, out var kept))
+        {
+            return kept.Figures is null ? null : kept;
+        }
+        var latest = await db.UsageFigures.AsNoTracking()
+            .Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period != 1)
+            .OrderByDescending(f => f.Date).ThenByDescending(f => f.Period)
+            .Select(f => new { f.Date, f.Period }).FirstOrDefaultAsync(cancellationToken);
+        UsagePeriodFigures read;
+        if (latest is null)
+        {
+            read = new UsagePeriodFigures(default, 0, null);
+        }
+        else
+        {
+            var figures = await db.UsageFigures.AsNoTracking()
+                .Where(f => EF.Constant(codes).Contains(f.Metric) && f.Period == latest.Period && f.Date == latest.Date)
+                .Select(f => new UsagePeriodFigure(f.Metric, f.AgencyId, f.Value, f.People))
+                .ToListAsync(cancellationToken);
+            read = new UsagePeriodFigures(latest.Date, latest.Period, [.. figures]);
+        }
+        known[key] = read;
+        return read.Figures is null ? null : read;
     }
 
     private static UsageTableRow Municipality(IReadOnlyList<UsageCell> cells, IReadOnlyList<UsageCell> earlier) =>

@@ -213,6 +213,12 @@ public sealed class CopilotAndDeviceReportTests
     public async Task The_Teams_device_report_is_kept_for_its_period_and_shown_as_shares_on_phone_and_computer(DatabaseKind kind)
     {
         await using var database = await WithPeopleAsync(kind);
+        // One cache for every read, as in the app: what it keeps before the import must not outlive it.
+        var cache = new UsageFigureCache();
+        await using (var before = database.CreateContext())
+        {
+            Assert.Null(await new UsageQueries(before, new SuppressionOptions(), _clock, cache).PeriodTableAsync(UsageViews.DeviceColumns, null, default));
+        }
         await using (var db = database.CreateContext())
         {
             var result = await Importer(db).ImportAsync([Csv("devices.csv", DeviceReport())], new UsageImportRequest { Actor = "test" });
@@ -232,7 +238,7 @@ public sealed class CopilotAndDeviceReportTests
         Assert.Equal(0L, figures[("teams.deviceLinux", sye)].Value);
 
         await using var context = database.CreateContext();
-        var queries = Queries(context);
+        var queries = new UsageQueries(context, new SuppressionOptions(), _clock, cache);
         var table = await queries.PeriodTableAsync(UsageViews.DeviceColumns, null, default);
         Assert.NotNull(table);
         Assert.Equal((Day, 30), (table.Date, table.Window));
