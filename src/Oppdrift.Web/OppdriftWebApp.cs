@@ -76,6 +76,7 @@ public static class OppdriftWebApp
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddOpenApi();
+        services.AddOutputCache(o => o.AddPolicy(OpenApiDocumentCache.Name, new OpenApiDocumentCache()));
         services.AddProblemDetails();
         Telemetry.Add(builder);
         // Keys for sign-in cookies and antiforgery live in the database, encrypted, so a restart does not sign everyone out
@@ -143,6 +144,8 @@ public static class OppdriftWebApp
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        // Only endpoints that ask for it are cached: the OpenAPI document.
+        app.UseOutputCache();
         app.UseMiddleware<PasswordChangeGate>();
         // Upload forms marked StreamedForm give the antiforgery check their token without it reading the file.
         app.UseStreamedForms();
@@ -161,7 +164,7 @@ public static class OppdriftWebApp
                     endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
                 }
             });
-        app.MapOpenApi().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous().CacheOutput(OpenApiDocumentCache.Name);
         app.MapShellApi();
         app.MapAccessApi();
         app.MapOrganisationApi();
