@@ -203,7 +203,12 @@ public sealed class CompletionTests
         var held = new LearningSession { ProgrammeId = programme.Id, Title = "Holdt", StartsAt = now.AddDays(-7), EndsAt = now.AddDays(-7).AddHours(1), CalendarUid = "held" };
         var cancelled = new LearningSession
         {
-            ProgrammeId = programme.Id, Title = "Avlyst", StartsAt = now.AddDays(-3), EndsAt = now.AddDays(-3).AddHours(1), CalendarUid = "cancelled", CancelledAt = now.AddDays(-5),
+            ProgrammeId = programme.Id,
+            Title = "Avlyst",
+            StartsAt = now.AddDays(-3),
+            EndsAt = now.AddDays(-3).AddHours(1),
+            CalendarUid = "cancelled",
+            CancelledAt = now.AddDays(-5),
         };
         var recording = new Recording { ProgrammeId = programme.Id, Title = "Opptak", Url = "https://nordvik.sharepoint.com/opptak.mp4", CreatedAt = now };
         db.AddRange(held, cancelled, recording);
