@@ -1,11 +1,11 @@
 namespace Oppdrift.Learning;
 
-/// <summary>How many distinct people of one agency attended one programme live.</summary>
-internal readonly record struct ProgrammeAgencyPeople(int ProgrammeId, int AgencyId, int People);
+/// <summary>How many distinct people of one agency (null: placed in none by the directory) attended one programme live.</summary>
+internal readonly record struct ProgrammeAgencyPeople(int ProgrammeId, int? AgencyId, int People);
 
 /// <summary>
-/// One per app: every programme's distinct live attendees per agency, which the agency page suppresses and shows. Counting
-/// them reads all attendance joined to the directory (the largest cost of the agency page); they are kept while the
+/// One per app: every programme's distinct live attendees per agency, which the agency page and a programme's results
+/// suppress and show. Counting them reads all attendance joined to the directory (the largest cost of both pages); they are kept while the
 /// attendance is the same (<see cref="LearningQueries.AttendanceVersionAsync"/>) and for at most <see cref="MaxAge"/>, so a
 /// directory import that moves people reaches the figures within that time. Suppression is applied to the kept counts
 /// as a whole, so a figure is never shown from one version against groups of another.

@@ -124,26 +124,30 @@ public sealed class Completion(OppdriftDb db, SuppressionOptions suppression)
         var rule = CompletionRule.Of(programme);
         var cohortOf = await db.Participants.Where(p => p.ProgrammeId == programmeId).Select(p => new { p.PersonId, p.CohortId })
             .ToDictionaryAsync(p => p.PersonId, p => p.CohortId, cancellationToken);
-        var sessions = db.LearningSessions.Where(s => s.ProgrammeId == programmeId && s.CancelledAt == null).Select(s => s.Id);
-        var registered = await db.Registrations.Where(r => sessions.Contains(r.SessionId) && r.Status == RegistrationStatus.Registered)
-            .Select(r => r.PersonId).Distinct().ToListAsync(cancellationToken);
         var counts = await CountsAsync(db, programmeId, null, cancellationToken);
-        var population = cohortOf.Keys.Union(registered).Union(counts.Keys).ToList();
-        var people = await Directory.PeopleAsync(population, cancellationToken);
-        var done = population.Where(people.ContainsKey).ToDictionary(id => id, id =>
+        // The same people as the participants, seats and counts above, chosen in the database and read with their agency
+        // in one query: a large programme's thousands of ids sent back as parameters took longer than all the rest.
+        var sessions = db.LearningSessions.Where(s => s.ProgrammeId == programmeId && s.CancelledAt == null).Select(s => s.Id);
+        var recordings = db.Recordings.Where(r => r.ProgrammeId == programmeId).Select(r => r.Id);
+        var population = db.Participants.Where(p => p.ProgrammeId == programmeId).Select(p => p.PersonId)
+            .Union(db.Registrations.Where(r => sessions.Contains(r.SessionId) && r.Status == RegistrationStatus.Registered).Select(r => r.PersonId))
+            .Union(db.Attendance.Where(a => sessions.Contains(a.SessionId) && a.PersonId != null).Select(a => a.PersonId!.Value))
+            .Union(db.RecordingViews.Where(v => recordings.Contains(v.RecordingId)).Select(v => v.PersonId));
+        var agencyOf = await Directory.AgencyOfAsync(population, cancellationToken);
+        var done = agencyOf.Keys.ToDictionary(id => id, id =>
         {
             var (attended, watched) = counts.GetValueOrDefault(id);
             return rule.Meets(attended, watched);
         });
 
         var cohortNames = await db.Cohorts.AsNoTracking().Where(c => c.ProgrammeId == programmeId).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
-        var agencyIds = done.Keys.Select(id => people[id].AgencyId).OfType<int>().Distinct().ToList();
+        var agencyIds = agencyOf.Values.OfType<int>().Distinct().ToList();
         var agencyNames = await Directory.AgencyNamesAsync(agencyIds, cancellationToken);
 
         // Group 0 is "no cohort" and "no agency": ids in the database start at 1.
         var (cohorts, total) = Groups(done, id => cohortOf.GetValueOrDefault(id) ?? 0,
             key => key == 0 ? LearningText.Get("NoCohortGroup") : cohortNames.GetValueOrDefault(key, "?"));
-        var (agencies, _) = Groups(done, id => people[id].AgencyId ?? 0,
+        var (agencies, _) = Groups(done, id => agencyOf[id] ?? 0,
             key => key == 0 ? LearningText.Get("NoAgencyGroup") : agencyNames.GetValueOrDefault(key, "?"));
         return new CompletionSummary(rule,
             [.. cohorts.OrderBy(g => g.Id is null ? 1 : 0).ThenBy(g => g.Name, OrganisationQueries.NorwegianOrder)],

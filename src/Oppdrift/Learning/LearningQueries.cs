@@ -148,7 +148,8 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
 
     /// <summary>
     /// Attendance for a programme: per session (seats, live attendees, guests, recording views) and per
-    /// agency (distinct people who attended live), suppressed below the minimum group size.
+    /// agency (distinct people who attended live), suppressed below the minimum group size. The counts per agency are
+    /// those the agency page shows (<see cref="AttendanceByAgencyCache"/>), so the two pages hide the same figures.
     /// </summary>
     public async Task<AttendanceSummary> AttendanceAsync(int programmeId, CancellationToken cancellationToken)
     {
@@ -165,12 +166,7 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
             attended.GetValueOrDefault(s.Id)?.All ?? 0, attended.GetValueOrDefault(s.Id)?.Guests ?? 0,
             views.TryGetValue(s.Id, out var v) ? v : null)).ToList();
 
-        var perAgency = await db.Attendance.Where(a => ids.Contains(a.SessionId) && a.PersonId != null)
-            .Join(Organisation.PersonRows, a => a.PersonId, p => p.Id, (a, p) => new { a.PersonId, p.AgencyId })
-            .Distinct()
-            .GroupBy(x => x.AgencyId)
-            .Select(g => new { AgencyId = g.Key, People = g.Count() })
-            .ToListAsync(cancellationToken);
+        var perAgency = (await AttendeesPerAgencyAsync(cancellationToken)).Where(x => x.ProgrammeId == programmeId).ToList();
         var placed = perAgency.Where(x => x.AgencyId is not null).ToList();
         var agencyNames = await Organisation.AgencyNamesAsync([.. placed.Select(x => x.AgencyId!.Value)], cancellationToken);
         var groups = SmallGroupSuppression.Groups(placed.Select(x => KeyValuePair.Create(x.AgencyId!.Value, x.People)), totalPublished: true, suppression);
@@ -192,9 +188,7 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
     /// </summary>
     public async Task<IReadOnlyList<AgencyProgrammeParticipation>> AgencyParticipationAsync(int agencyId, CancellationToken cancellationToken)
     {
-        var perAgency = attendanceCache is null
-            ? await ProgrammeAgencyPeopleAsync(cancellationToken)
-            : await attendanceCache.GetAsync(await AttendanceVersionAsync(cancellationToken), () => ProgrammeAgencyPeopleAsync(cancellationToken));
+        var perAgency = await AttendeesPerAgencyAsync(cancellationToken);
         var attended = perAgency.Where(x => x.AgencyId == agencyId).Select(x => x.ProgrammeId).ToHashSet();
         if (attended.Count == 0)
         {
@@ -204,7 +198,8 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
         var rows = new List<AgencyProgrammeParticipation>();
         foreach (var programme in perAgency.Where(x => attended.Contains(x.ProgrammeId)).GroupBy(x => x.ProgrammeId))
         {
-            var groups = SmallGroupSuppression.Groups(programme.Select(x => KeyValuePair.Create(x.AgencyId, x.People)), totalPublished: true, suppression);
+            var groups = SmallGroupSuppression.Groups(programme.Where(x => x.AgencyId is not null).Select(x => KeyValuePair.Create(x.AgencyId!.Value, x.People)),
+                totalPublished: true, suppression);
             var own = programme.Single(x => x.AgencyId == agencyId).People;
             rows.Add(groups.IsSuppressed(agencyId)
                 ? new AgencyProgrammeParticipation(programme.Key, names[programme.Key], null, true)
@@ -213,14 +208,20 @@ public sealed class LearningQueries(OppdriftDb db, SuppressionOptions suppressio
         return [.. rows.OrderBy(r => r.Programme, OrganisationQueries.NorwegianOrder)];
     }
 
-    /// <summary>Every programme's distinct live attendees per agency: one query over all attendance.</summary>
+    /// <summary>Every programme's distinct live attendees per agency, kept by <see cref="AttendanceByAgencyCache"/> where there is one.</summary>
+    private async Task<IReadOnlyList<ProgrammeAgencyPeople>> AttendeesPerAgencyAsync(CancellationToken cancellationToken) =>
+        attendanceCache is null
+            ? await ProgrammeAgencyPeopleAsync(cancellationToken)
+            : await attendanceCache.GetAsync(await AttendanceVersionAsync(cancellationToken), () => ProgrammeAgencyPeopleAsync(cancellationToken));
+
+    /// <summary>Every programme's distinct live attendees per agency, those in no agency under null: one query over all attendance.</summary>
     private async Task<IReadOnlyList<ProgrammeAgencyPeople>> ProgrammeAgencyPeopleAsync(CancellationToken cancellationToken) =>
         await db.Attendance.Where(a => a.PersonId != null)
             .Join(db.LearningSessions, a => a.SessionId, s => s.Id, (a, s) => new { a.PersonId, s.ProgrammeId })
-            .Join(Organisation.PersonRows.Where(p => p.AgencyId != null), a => a.PersonId, p => p.Id, (a, p) => new { a.ProgrammeId, a.PersonId, p.AgencyId })
+            .Join(Organisation.PersonRows, a => a.PersonId, p => p.Id, (a, p) => new { a.ProgrammeId, a.PersonId, p.AgencyId })
             .Distinct()
             .GroupBy(x => new { x.ProgrammeId, x.AgencyId })
-            .Select(g => new ProgrammeAgencyPeople(g.Key.ProgrammeId, g.Key.AgencyId!.Value, g.Count()))
+            .Select(g => new ProgrammeAgencyPeople(g.Key.ProgrammeId, g.Key.AgencyId, g.Count()))
             .ToListAsync(cancellationToken);
 
     public async Task<string?> ProgrammeNameAsync(int programmeId, CancellationToken cancellationToken) =>

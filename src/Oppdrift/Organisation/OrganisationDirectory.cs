@@ -216,6 +216,13 @@ public sealed class OrganisationDirectory(OppdriftDb db)
         return await PersonRows.Where(p => list.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
     }
 
+    /// <summary>
+    /// The agency of each person of <paramref name="ids"/> the directory holds (null for one it places in none), by id. The
+    /// ids are a query run inside this one: a group of thousands sent as parameters costs more than reading them.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, int?>> AgencyOfAsync(IQueryable<int> ids, CancellationToken cancellationToken) =>
+        await PersonRows.Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.AgencyId }).ToDictionaryAsync(p => p.Id, p => p.AgencyId, cancellationToken);
+
     /// <summary>The active person with this user principal name, in any case (the newest, should two ever be active).</summary>
     public async Task<PersonRow?> ActivePersonAsync(string userPrincipalName, CancellationToken cancellationToken)
     {

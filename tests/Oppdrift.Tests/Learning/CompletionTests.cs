@@ -183,4 +183,65 @@ public sealed class CompletionTests
         Assert.Equal(33, summary.Total.People);
         Assert.Equal(21, summary.Total.Completed);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Everyone_who_enrolled_holds_a_seat_attended_or_watched_is_counted_in_their_agency_and_no_one_else_is(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var (programme, seated) = await LearningSeed.ProgrammeAsync(db, capacity: null);
+        await db.Programmes.Where(p => p.Id == programme.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.CompletionSessions, 1));
+        var agencies = await LearningSeed.AgenciesAsync(db, "ENR", "ATT", "SEA", "OUT");
+        var enrolled = await LearningSeed.PeopleAsync(db, 10, agencies[0].Id, "enrolled");
+        var attended = await LearningSeed.PeopleAsync(db, 11, agencies[1].Id, "attended");
+        var seatHolders = await LearningSeed.PeopleAsync(db, 12, agencies[2].Id, "seat");
+        var watchers = await LearningSeed.PeopleAsync(db, 13, null, "watcher");
+        var waiting = await LearningSeed.PeopleAsync(db, 5, agencies[3].Id, "waiting");
+        var cancelledOnly = await LearningSeed.PeopleAsync(db, 5, agencies[3].Id, "cancelled");
+        var now = LearningSeed.Now.UtcDateTime;
+        var held = new LearningSession { ProgrammeId = programme.Id, Title = "Holdt", StartsAt = now.AddDays(-7), EndsAt = now.AddDays(-7).AddHours(1), CalendarUid = "held" };
+        var cancelled = new LearningSession
+        {
+            ProgrammeId = programme.Id,
+            Title = "Avlyst",
+            StartsAt = now.AddDays(-3),
+            EndsAt = now.AddDays(-3).AddHours(1),
+            CalendarUid = "cancelled",
+            CancelledAt = now.AddDays(-5),
+        };
+        var recording = new Recording { ProgrammeId = programme.Id, Title = "Opptak", Url = "https://nordvik.sharepoint.com/opptak.mp4", CreatedAt = now };
+        db.AddRange(held, cancelled, recording);
+        await db.SaveChangesAsync();
+        var import = new AttendanceImport { SessionId = held.Id, FileName = "oppmote.csv", ImportedAt = now, ImportedBy = "test" };
+        db.AttendanceImports.Add(import);
+        await db.SaveChangesAsync();
+        Registration Seat(Person person, LearningSession session, RegistrationStatus status) =>
+            new() { SessionId = session.Id, PersonId = person.Id, Status = status, RegisteredBy = "test", RegisteredAt = now };
+        db.Participants.AddRange(enrolled.Select(p => new Participant { ProgrammeId = programme.Id, PersonId = p.Id, JoinedAt = now }));
+        db.Attendance.AddRange(attended.Select(p => new Attendance { SessionId = held.Id, ImportId = import.Id, PersonId = p.Id, Name = p.DisplayName }));
+        db.Registrations.AddRange(seatHolders.Select(p => Seat(p, seated, RegistrationStatus.Registered)));
+        db.RecordingViews.AddRange(watchers.Select(p => new RecordingView { RecordingId = recording.Id, PersonId = p.Id, Day = ViewCounting.Day(now) }));
+        // Not taking part: a place on a waiting list, and a seat in or attendance of a cancelled session only.
+        db.Registrations.AddRange(waiting.Select(p => Seat(p, seated, RegistrationStatus.Waiting)));
+        db.Registrations.AddRange(cancelledOnly.Select(p => Seat(p, cancelled, RegistrationStatus.Registered)));
+        db.Attendance.AddRange(cancelledOnly.Select(p => new Attendance { SessionId = cancelled.Id, ImportId = import.Id, PersonId = p.Id, Name = p.DisplayName }));
+        // A guest without a person is no one in the figures.
+        db.Attendance.Add(new Attendance { SessionId = held.Id, ImportId = import.Id, Name = "Gjest" });
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+
+        var summary = (await new Completion(db, LearningSeed.Suppression).SummaryAsync(programme.Id, default))!;
+
+        Assert.Equal(
+            new (int?, int, int)[] { (agencies[0].Id, 10, 0), (agencies[1].Id, 11, 11), (agencies[2].Id, 12, 0), (null, 13, 0) },
+            summary.Agencies.Select(a => (a.Id, a.People!.Value, a.Completed!.Value)).OrderBy(a => a.Id ?? int.MaxValue));
+        Assert.Equal(LearningText.Get("NoAgencyGroup"), summary.Agencies.Single(a => a.Id is null).Name);
+        var everyone = Assert.Single(summary.Cohorts);
+        Assert.Null(everyone.Id);
+        Assert.Equal(46, everyone.People);
+        Assert.Equal(11, everyone.Completed);
+        Assert.Equal(46, summary.Total.People);
+        Assert.Equal(11, summary.Total.Completed);
+    }
 }
