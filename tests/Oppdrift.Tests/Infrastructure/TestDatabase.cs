@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -6,15 +7,12 @@ using Oppdrift.Data;
 namespace Oppdrift.Tests.Infrastructure;
 
 /// <summary>
-/// A fresh, migrated database for one test, on SQLite (a temporary file) or PostgreSQL (a new
-/// database cloned from a migrated template on the cluster scripts/test.sh starts).
+/// A fresh, migrated database for one test, on SQLite (a temporary file) or PostgreSQL (a new database on the
+/// cluster scripts/test.sh starts), each copied from a template made once per test run.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     public const string PostgresVariable = "OPPDRIFT_TEST_POSTGRES";
-
-    private static readonly SemaphoreSlim TemplateLock = new(1, 1);
-    private static string? _template;
 
     private readonly string? _postgresName;
 
@@ -34,25 +32,121 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public OppdriftDb CreateContext() => new(DataServices.Options(Provider));
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseKind kind)
+    /// <summary>A fresh migrated database: a copy of one migrated once per test run.</summary>
+    public static Task<TestDatabase> CreateAsync(DatabaseKind kind) => CreateAsync(kind, Migrated, fill: null);
+
+    /// <summary>
+    /// A fresh database, and its folder's files, copied from a template made once per test run and kind: a migrated
+    /// database that <paramref name="fill"/> was given (a demo municipality, say) under the name <paramref name="template"/>.
+    /// Copying a database file, or creating a PostgreSQL database from a template, costs a fraction of migrating and
+    /// filling one for every test.
+    /// </summary>
+    public static async Task<TestDatabase> CreateAsync(DatabaseKind kind, string template, Func<TestDatabase, Task>? fill)
     {
+        var source = await Templates.GetOrAdd((kind, template), key => new(() => BuildTemplateAsync(key.Kind, key.Name, fill))).Value;
+        var folder = Directory.CreateTempSubdirectory("oppdrift-test-").FullName;
+        CopyFolder(source.Folder, folder);
         if (kind == DatabaseKind.Sqlite)
         {
-            var folder = Directory.CreateTempSubdirectory("oppdrift-test-").FullName;
-            var provider = new DatabaseProvider(DatabaseKind.Sqlite, $"Data Source={Path.Combine(folder, "oppdrift.db")}");
-            var database = new TestDatabase(provider, folder, null);
-            await using var db = database.CreateContext();
-            await db.Database.MigrateAsync();
-            return database;
+            return new TestDatabase(SqliteIn(folder), folder, null);
         }
-
         var server = PostgresServer();
-        var template = await TemplateAsync(server);
         var name = $"oppdrift_test_{Guid.NewGuid():N}";
-        await ExecuteAsync(server, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
+        await ExecuteAsync(server, $"CREATE DATABASE \"{name}\" TEMPLATE \"{source._postgresName}\"");
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
-        return new TestDatabase(new DatabaseProvider(DatabaseKind.Postgres, builder.ConnectionString),
-            Directory.CreateTempSubdirectory("oppdrift-test-").FullName, name);
+        return new TestDatabase(new DatabaseProvider(DatabaseKind.Postgres, builder.ConnectionString), folder, name);
+    }
+
+    private const string Migrated = "migrated";
+
+    private static readonly ConcurrentDictionary<(DatabaseKind Kind, string Name), Lazy<Task<TestDatabase>>> Templates = new();
+
+    /// <summary>
+    /// The migrated template is migrated from nothing; any other is a copy of it that <paramref name="fill"/> is given.
+    /// Templates stay for the whole run (the folders are removed at exit; scripts/test.sh drops the PostgreSQL cluster).
+    /// </summary>
+    private static async Task<TestDatabase> BuildTemplateAsync(DatabaseKind kind, string name, Func<TestDatabase, Task>? fill)
+    {
+        TestDatabase template;
+        if (name == Migrated)
+        {
+            var folder = Directory.CreateTempSubdirectory("oppdrift-template-").FullName;
+            string? postgresName = null;
+            DatabaseProvider provider;
+            if (kind == DatabaseKind.Sqlite)
+            {
+                provider = SqliteIn(folder);
+            }
+            else
+            {
+                var server = PostgresServer();
+                postgresName = $"oppdrift_template_{Environment.ProcessId}_{Guid.NewGuid():N}"[..48];
+                await ExecuteAsync(server, $"CREATE DATABASE \"{postgresName}\"");
+                provider = new DatabaseProvider(DatabaseKind.Postgres, new NpgsqlConnectionStringBuilder(server) { Database = postgresName }.ConnectionString);
+            }
+            template = new TestDatabase(provider, folder, postgresName);
+            await using var db = template.CreateContext();
+            await db.Database.MigrateAsync();
+        }
+        else
+        {
+            template = await CreateAsync(kind);
+            await (fill ?? throw new ArgumentNullException(nameof(fill)))(template);
+        }
+        await CloseAsync(template);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(template.Folder);
+        return template;
+    }
+
+    private static DatabaseProvider SqliteIn(string folder) =>
+        new(DatabaseKind.Sqlite, $"Data Source={Path.Combine(folder, "oppdrift.db")}");
+
+    /// <summary>
+    /// Leaves the template whole on disk and unused: a SQLite file with its write-ahead log written back into it, and no
+    /// open connection to a PostgreSQL template (which CREATE DATABASE … TEMPLATE refuses).
+    /// </summary>
+    private static async Task CloseAsync(TestDatabase template)
+    {
+        if (template.Kind == DatabaseKind.Sqlite)
+        {
+            SqliteConnection.ClearAllPools();
+            var unpooled = new SqliteConnectionStringBuilder(template.Provider.ConnectionString) { Pooling = false };
+            await using var connection = new SqliteConnection(unpooled.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            await command.ExecuteNonQueryAsync();
+        }
+        else
+        {
+            NpgsqlConnection.ClearAllPools();
+        }
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            if (file.EndsWith("-wal", StringComparison.Ordinal) || file.EndsWith("-shm", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the operating system's temporary-file cleaning.
+        }
     }
 
     /// <summary>The PostgreSQL server's connection string; tests on PostgreSQL fail (never skip) without it.</summary>
@@ -61,32 +155,6 @@ public sealed class TestDatabase : IAsyncDisposable
         ?? throw new InvalidOperationException(
             $"{PostgresVariable} is not set. Run the tests with scripts/test.sh, which starts PostgreSQL on loopback, " +
             $"or set {PostgresVariable} to a PostgreSQL connection string (Host=…;Username=…) of a server where the user may create databases.");
-
-    private static async Task<string> TemplateAsync(string server)
-    {
-        await TemplateLock.WaitAsync();
-        try
-        {
-            if (_template is not null)
-            {
-                return _template;
-            }
-            var name = $"oppdrift_template_{Environment.ProcessId}_{Guid.NewGuid():N}"[..48];
-            await ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
-            var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false };
-            await using (var db = new OppdriftDb(DataServices.Options(new DatabaseProvider(DatabaseKind.Postgres, builder.ConnectionString))))
-            {
-                await db.Database.MigrateAsync();
-            }
-            NpgsqlConnection.ClearAllPools();
-            _template = name;
-            return name;
-        }
-        finally
-        {
-            TemplateLock.Release();
-        }
-    }
 
     private static async Task ExecuteAsync(string server, string sql)
     {
