@@ -44,6 +44,11 @@ public sealed partial class OppdriftApp : IAsyncLifetime
 
     public string ScreenshotDirectory => Path.Combine(RepositoryRoot, "artifacts", "screenshots");
 
+    /// <summary>Set to 1 for a screenshot of every page the tests check, not only of those they find at fault.</summary>
+    public const string ScreenshotsVariable = "OPPDRIFT_SCREENSHOTS";
+
+    public static bool EveryScreenshot => Environment.GetEnvironmentVariable(ScreenshotsVariable) == "1";
+
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser is not started.");
 
     /// <summary>Everything the app wrote to stdout and stderr so far, for failure messages.</summary>
