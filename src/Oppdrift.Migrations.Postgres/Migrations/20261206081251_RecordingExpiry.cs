@@ -36,7 +36,7 @@ namespace Oppdrift.Migrations.Postgres.Migrations
             migrationBuilder.Sql("""
                 UPDATE learning_recordings r SET "ExpiresAt" = COALESCE(
                     (SELECT LEAST(s."StartsAt", r."CreatedAt") FROM learning_sessions s WHERE s."Id" = r."SessionId"),
-                    r."CreatedAt") + interval '120 days'
+                    r."CreatedAt") + interval '120 days';
                 """);
 
             migrationBuilder.CreateIndex(

@@ -36,7 +36,7 @@ namespace Oppdrift.Migrations.Sqlite.Migrations
             migrationBuilder.Sql("""
                 UPDATE learning_recordings SET "ExpiresAt" = datetime(COALESCE(
                     (SELECT MIN(s."StartsAt", learning_recordings."CreatedAt") FROM learning_sessions s WHERE s."Id" = learning_recordings."SessionId"),
-                    "CreatedAt"), '+120 days')
+                    "CreatedAt"), '+120 days');
                 """);
 
             migrationBuilder.CreateIndex(

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Oppdrift.Data;
 using Oppdrift.Tests.Infrastructure;
 
@@ -31,6 +33,100 @@ public sealed class MigrationTests
         Assert.Equal(before, await db.Database.GetAppliedMigrationsAsync());
         Assert.NotEmpty(before);
     }
+
+    /// <summary>
+    /// A new database is made by running <see cref="DatabaseSchema.NewDatabaseScript"/>, embedded in the migrations
+    /// assembly, instead of having the migrator generate every migration's SQL again: the script must be the one the
+    /// migrations give now.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public void The_new_database_script_is_the_one_the_migrations_give_now(DatabaseKind kind)
+    {
+        var connection = kind == DatabaseKind.Postgres ? "Host=localhost;Database=unused" : "Data Source=:memory:";
+        using var db = new OppdriftDb(DataServices.Options(new DatabaseProvider(kind, connection)));
+        var assembly = db.GetService<IMigrationsAssembly>().Assembly;
+        var name = assembly.GetName().Name;
+        var stale = $"src/{name}/{DatabaseSchema.NewDatabaseScript} is out of date: run `dotnet tool restore` and `dotnet ef migrations script "
+            + $"--no-transactions --project src/{name} --startup-project src/{name} -o src/{name}/{DatabaseSchema.NewDatabaseScript}` "
+            + "(docs/operations.md, Adding a migration)";
+
+        var expected = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.NoTransactions);
+        using var stream = assembly.GetManifestResourceStream(DatabaseSchema.NewDatabaseScript);
+        Assert.True(stream is not null, stale);
+        using var reader = new StreamReader(stream);
+        var embedded = reader.ReadToEnd();
+
+        Assert.True(Normalised(embedded) == Normalised(expected), stale);
+        Assert.Contains($"'{db.Database.GetMigrations().Last()}'", embedded, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The script, run in one transaction, leaves the schema and the migration history that EF Core's migrator leaves
+    /// migration by migration; once it has run, the database is no longer new and the script is not run again.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_new_database_made_by_the_script_has_the_schema_and_history_the_migrator_gives(DatabaseKind kind)
+    {
+        await using var byMigrator = await TestDatabase.CreateEmptyAsync(kind);
+        await using var byScript = await TestDatabase.CreateEmptyAsync(kind);
+        await using (var db = byMigrator.CreateContext())
+        {
+            await db.Database.MigrateAsync();
+        }
+        await using (var db = byScript.CreateContext())
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+            Assert.Equal(db.Database.GetMigrations(), pending);
+
+            Assert.True(await DatabaseSchema.CreateFromScriptAsync(db, pending, default));
+            Assert.False(await DatabaseSchema.CreateFromScriptAsync(db, pending, default));
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        }
+
+        var expected = await SchemaAsync(byMigrator);
+        Assert.Equal(expected, await SchemaAsync(byScript));
+        Assert.Contains(expected, line => line.StartsWith("history ", StringComparison.Ordinal));
+        Assert.True(expected.Count(line => line.StartsWith("index ", StringComparison.Ordinal)) > 50);
+    }
+
+    /// <summary>The database's tables, columns, indexes, constraints and migration history, one line each, in order.</summary>
+    private static async Task<List<string>> SchemaAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = database.Kind == DatabaseKind.Postgres
+            ? """
+              SELECT 'column ' || table_name || '.' || column_name || ' ' || ordinal_position || ' ' || data_type || ' '
+                     || coalesce(character_maximum_length::text, '') || ' ' || is_nullable || ' ' || coalesce(column_default, '')
+                     || ' ' || is_identity || ' ' || coalesce(identity_generation, '')
+                FROM information_schema.columns WHERE table_schema = 'public'
+              UNION ALL SELECT 'index ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+              UNION ALL SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+                FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+              UNION ALL SELECT 'relation ' || relname || ' ' || relkind::text FROM pg_class WHERE relnamespace = 'public'::regnamespace
+              UNION ALL SELECT 'history ' || "MigrationId" || ' ' || "ProductVersion" FROM "__EFMigrationsHistory"
+              ORDER BY 1
+              """
+            : """
+              SELECT type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, '') FROM sqlite_master
+                WHERE tbl_name <> '__EFMigrationsLock'
+              UNION ALL SELECT 'sequence ' || name || ' ' || seq FROM sqlite_sequence
+              UNION ALL SELECT 'history ' || "MigrationId" || ' ' || "ProductVersion" FROM "__EFMigrationsHistory"
+              ORDER BY 1
+              """;
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+        return lines;
+    }
+
+    private static string Normalised(string script) => script.Replace("\r\n", "\n", StringComparison.Ordinal).TrimStart('\uFEFF').Trim();
 
     /// <summary>
     /// The moment between one node creating the SQLite file and switching it to write-ahead logging: the other node asks

@@ -59,6 +59,21 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private const string Migrated = "migrated";
 
+    /// <summary>A new database with nothing in it: a folder with no SQLite file yet, or an empty PostgreSQL database.</summary>
+    public static async Task<TestDatabase> CreateEmptyAsync(DatabaseKind kind, string prefix = "oppdrift_empty")
+    {
+        var folder = Directory.CreateTempSubdirectory("oppdrift-test-").FullName;
+        if (kind == DatabaseKind.Sqlite)
+        {
+            return new TestDatabase(SqliteIn(folder), folder, null);
+        }
+        var server = PostgresServer();
+        var name = $"{prefix}_{Guid.NewGuid():N}";
+        await ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
+        return new TestDatabase(new DatabaseProvider(DatabaseKind.Postgres, new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString),
+            folder, name);
+    }
+
     private static readonly ConcurrentDictionary<(DatabaseKind Kind, string Name), Lazy<Task<TestDatabase>>> Templates = new();
 
     /// <summary>
@@ -70,23 +85,11 @@ public sealed class TestDatabase : IAsyncDisposable
         TestDatabase template;
         if (name == Migrated)
         {
-            var folder = Directory.CreateTempSubdirectory("oppdrift-template-").FullName;
-            string? postgresName = null;
-            DatabaseProvider provider;
-            if (kind == DatabaseKind.Sqlite)
-            {
-                provider = SqliteIn(folder);
-            }
-            else
-            {
-                var server = PostgresServer();
-                postgresName = $"oppdrift_template_{Environment.ProcessId}_{Guid.NewGuid():N}"[..48];
-                await ExecuteAsync(server, $"CREATE DATABASE \"{postgresName}\"");
-                provider = new DatabaseProvider(DatabaseKind.Postgres, new NpgsqlConnectionStringBuilder(server) { Database = postgresName }.ConnectionString);
-            }
-            template = new TestDatabase(provider, folder, postgresName);
+            // Migrated as a new database is: DatabaseSchema runs the migrations' script (MigrationTests compares its
+            // schema with the one EF Core's migrator leaves).
+            template = await CreateEmptyAsync(kind, "oppdrift_template");
             await using var db = template.CreateContext();
-            await db.Database.MigrateAsync();
+            await DatabaseSchema.MigrateAsync(db, template.Provider.Describe(), default);
         }
         else
         {
