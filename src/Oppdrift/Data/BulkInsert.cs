@@ -83,32 +83,6 @@ internal static class BulkInsert
     /// <summary>A number as JSON (invariant: Norwegian writes a minus as U+2212), or null.</summary>
     public static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "null";
 
-    /// <summary>A text as a JSON string, or null.</summary>
-    public static void AppendString(StringBuilder json, string? value)
-    {
-        if (value is null)
-        {
-            json.Append("null");
-        }
-        else
-        {
-            json.Append('"').Append(JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value).Append('"');
-        }
-    }
-
-    /// <summary>A time as a JSON string the way EF Core stores it in SQLite (so it compares and reads back alike), or null.</summary>
-    public static void AppendSqliteDateTime(StringBuilder json, DateTime? value)
-    {
-        if (value is { } time)
-        {
-            json.Append('"').Append(time.ToString(SqliteDateTimeFormat, CultureInfo.InvariantCulture)).Append('"');
-        }
-        else
-        {
-            json.Append("null");
-        }
-    }
-
     /// <summary>Microsoft.Data.Sqlite's text form of a <see cref="DateTime"/>.</summary>
     public const string SqliteDateTimeFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
 

@@ -1,7 +1,7 @@
 // Writes the people a directory import adds inside its transaction. The first import of a municipality adds every
 // employee at once (54,000 in the demo), which EF's change tracker spends most of the import on: as the usage and survey
-// imports do, they go through Data/BulkInsert (binary COPY on PostgreSQL, slices of rows as JSON on SQLite), with ids
-// taken from the table's own sequence first so the import can point at them (leader arrivals).
+// imports do, they go past it through Data/BulkInsert (binary COPY on PostgreSQL, one prepared statement on SQLite), with
+// ids taken from the table's own sequence first so the import can point at them (leader arrivals).
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
@@ -80,31 +80,42 @@ internal static class PeopleStore
                 person.Id = ++last;
             }
         }
-        await BulkInsert.JsonSlicesAsync(db, $"""
-            INSERT INTO people ({Columns})
-            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8,
-                value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13, value ->> 14, value ->> 15, value ->> 16,
-                value ->> 17, value ->> 18, value ->> 19, value ->> 20, value ->> 21, value ->> 22
-            FROM json_each($rows)
-            """, people, 400, static (json, person) =>
+        // One prepared statement per person: with 23 columns, mostly text, SQLite spends twice as long unpacking the same
+        // rows from JSON texts (json_each and ->> per column) as binding them (docs/performance.md, "Directory import").
+        var names = Enumerable.Range(0, 23).Select(i => "$p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        await using var insert = BulkInsert.Prepare(db, $"INSERT INTO people ({Columns}) VALUES ({string.Join(", ", names)})", names);
+        var values = insert.Parameters;
+        foreach (var person in people)
         {
-            json.Append('[').Append(person.Id.ToString(CultureInfo.InvariantCulture));
-            foreach (var text in (ReadOnlySpan<string?>)[person.ObjectId, person.UserPrincipalName, person.NormalizedUserPrincipalName, person.DisplayName,
-                person.GivenName, person.Surname, person.Mail, person.JobTitle, person.Department, person.CompanyName, person.OfficeLocation,
-                person.City, person.Country, person.UsageLocation, person.UserType])
-            {
-                json.Append(',');
-                BulkInsert.AppendString(json, text);
-            }
-            json.Append(person.AccountEnabled ? ",1," : ",0,").Append(person.IsLeader ? "1," : "0,")
-                .Append(BulkInsert.Number(person.AgencyId)).Append(',').Append(BulkInsert.Number(person.UnitId))
-                .Append(person.IsActive ? ",1," : ",0,");
-            BulkInsert.AppendSqliteDateTime(json, person.FirstSeenAt);
-            json.Append(',');
-            BulkInsert.AppendSqliteDateTime(json, person.DeactivatedAt);
-            json.Append(']');
-        }, cancellationToken);
+            values[0].Value = person.Id;
+            values[1].Value = OrNull(person.ObjectId);
+            values[2].Value = person.UserPrincipalName;
+            values[3].Value = person.NormalizedUserPrincipalName;
+            values[4].Value = person.DisplayName;
+            values[5].Value = OrNull(person.GivenName);
+            values[6].Value = OrNull(person.Surname);
+            values[7].Value = OrNull(person.Mail);
+            values[8].Value = OrNull(person.JobTitle);
+            values[9].Value = OrNull(person.Department);
+            values[10].Value = OrNull(person.CompanyName);
+            values[11].Value = OrNull(person.OfficeLocation);
+            values[12].Value = OrNull(person.City);
+            values[13].Value = OrNull(person.Country);
+            values[14].Value = OrNull(person.UsageLocation);
+            values[15].Value = OrNull(person.UserType);
+            values[16].Value = person.AccountEnabled ? 1 : 0;
+            values[17].Value = person.IsLeader ? 1 : 0;
+            values[18].Value = OrNull(person.AgencyId);
+            values[19].Value = OrNull(person.UnitId);
+            values[20].Value = person.IsActive ? 1 : 0;
+            // As EF Core writes a time to SQLite, so that it compares and reads back alike.
+            values[21].Value = person.FirstSeenAt.ToString(BulkInsert.SqliteDateTimeFormat, CultureInfo.InvariantCulture);
+            values[22].Value = OrNull(person.DeactivatedAt?.ToString(BulkInsert.SqliteDateTimeFormat, CultureInfo.InvariantCulture));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
+
+    private static object OrNull(object? value) => value ?? DBNull.Value;
 
     private const string Columns = """
         "Id", "ObjectId", "UserPrincipalName", "NormalizedUserPrincipalName", "DisplayName", "GivenName", "Surname", "Mail",
