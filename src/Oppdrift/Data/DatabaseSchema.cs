@@ -154,7 +154,11 @@ public static class DatabaseSchema
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Creates the database the connection string names when it does not exist yet, as migrating would.</summary>
+    /// <summary>
+    /// Creates the database the connection string names when it does not exist yet, as migrating would: connected to the
+    /// server's <c>postgres</c> database, as EF Core's creator does. Not through that creator, which builds the model from
+    /// the mapping first to look for database options (three seconds of CPU; Oppdrift sets none).
+    /// </summary>
     private static async Task CreatePostgresDatabaseAsync(OppdriftDb db, CancellationToken cancellationToken)
     {
         var creator = db.GetService<IRelationalDatabaseCreator>();
@@ -162,9 +166,16 @@ public static class DatabaseSchema
         {
             return;
         }
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+        var name = target.Database ?? throw new InvalidOperationException("The PostgreSQL connection string names no database.");
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
         try
         {
-            await creator.CreateAsync(cancellationToken);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
         {
