@@ -45,8 +45,12 @@ echo "== Restoring tools and packages"
 dotnet tool restore >/dev/null
 dotnet restore Oppdrift.slnx >/dev/null
 
-echo "== Checking formatting (dotnet format --verify-no-changes)"
-dotnet format Oppdrift.slnx --verify-no-changes --no-restore
+# Layout and the order of usings. The analyzers and the code style rules set to warning in .editorconfig are
+# enforced by the build below (warnings as errors, EnforceCodeStyleInBuild), so the format tool's own analyzer
+# pass, which repeated them, is left out: it took a minute of the run.
+echo "== Checking formatting (dotnet format whitespace and style --verify-no-changes)"
+dotnet format whitespace Oppdrift.slnx --verify-no-changes --no-restore
+dotnet format style Oppdrift.slnx --verify-no-changes --no-restore
 
 echo "== Building"
 dotnet build Oppdrift.slnx --no-restore -c Release -warnaserror -nologo -v quiet
