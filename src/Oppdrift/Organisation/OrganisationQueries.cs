@@ -93,19 +93,21 @@ public sealed class OrganisationQueries(OppdriftDb db)
         {
             return null;
         }
-        var people = db.People.Where(p => p.IsActive && p.AgencyId == agency.Id);
-        var byUnit = await people.Where(p => p.UnitId != null)
-            .GroupBy(p => p.UnitId!.Value)
+        // One pass over the agency's people, counted per unit (and those in none): the totals are the sums. Three passes,
+        // one per figure, read the largest agency's rows three times.
+        var counted = await db.People.Where(p => p.IsActive && p.AgencyId == agency.Id)
+            .GroupBy(p => p.UnitId)
             .Select(g => new { UnitId = g.Key, People = g.Count(), Leaders = g.Count(p => p.IsLeader) })
-            .ToDictionaryAsync(x => x.UnitId, cancellationToken);
+            .ToListAsync(cancellationToken);
+        var byUnit = counted.Where(x => x.UnitId is not null).ToDictionary(x => x.UnitId!.Value);
         var units = (await db.Units.AsNoTracking().Where(u => u.AgencyId == agency.Id).ToListAsync(cancellationToken))
             .OrderBy(u => u.Name, NorwegianOrder).ToList();
         var unitRows = units
             .Select(u => new UnitSummary(u.Id, u.Name, byUnit.GetValueOrDefault(u.Id)?.People ?? 0, byUnit.GetValueOrDefault(u.Id)?.Leaders ?? 0))
             .Where(u => u.People > 0)
             .ToList();
-        var total = await people.CountAsync(cancellationToken);
-        var leaders = await people.CountAsync(p => p.IsLeader, cancellationToken);
+        var total = counted.Sum(x => x.People);
+        var leaders = counted.Sum(x => x.Leaders);
         var rules = await db.MappingRules.AsNoTracking().Where(r => r.AgencyId == agency.Id).OrderBy(r => r.Position).ToListAsync(cancellationToken);
         return new AgencyDetail(
             new AgencySummary(agency.Id, agency.Code, agency.Name, agency.Sector, total, leaders, unitRows.Count),

@@ -55,6 +55,40 @@ public sealed class OrganisationDirectoryTests
 
     [Theory]
     [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task An_agencys_detail_counts_its_active_people_and_leaders_per_unit_and_those_in_none(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var db = database.CreateContext();
+        var ids = await AgenciesAsync(db, ("UDE", "Utdanningsetaten"), ("SYE", "Sykehjemsetaten"));
+        var school = new Unit { AgencyId = ids["UDE"], Name = "Bakken skole" };
+        var office = new Unit { AgencyId = ids["UDE"], Name = "Administrasjonen" };
+        var empty = new Unit { AgencyId = ids["UDE"], Name = "Nedlagt enhet" };
+        var other = new Unit { AgencyId = ids["SYE"], Name = "Lia sykehjem" };
+        db.Units.AddRange(school, office, empty, other);
+        await db.SaveChangesAsync();
+        Person In(string upn, Unit? unit, bool active = true, bool leader = false, int? agency = null)
+        {
+            var person = Person(upn, agency ?? ids["UDE"], active, leader: leader);
+            person.UnitId = unit?.Id;
+            return person;
+        }
+        db.People.AddRange(
+            In("a@k.no", school, leader: true), In("b@k.no", school), In("c@k.no", school), In("d@k.no", school, active: false, leader: true),
+            In("e@k.no", office, leader: true), In("f@k.no", office, leader: true),
+            In("g@k.no", null), In("h@k.no", null, leader: true), In("i@k.no", null, active: false),
+            In("j@k.no", other, agency: ids["SYE"]), In("k@k.no", empty, active: false));
+        await db.SaveChangesAsync();
+
+        var detail = await new OrganisationQueries(db).AgencyAsync(" ude ", default);
+
+        Assert.NotNull(detail);
+        Assert.Equal((7, 4, 2), (detail.Summary.People, detail.Summary.Leaders, detail.Summary.Units));
+        Assert.Equal([("Administrasjonen", 2, 2), ("Bakken skole", 3, 1)], detail.Units.Select(u => (u.Name, u.People, u.Leaders)));
+        Assert.Equal(2, detail.PeopleWithoutUnit);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Agencies_in_a_scope_are_only_those_named_that_exist_in_Norwegian_order(DatabaseKind kind)
     {
         await using var database = await TestDatabase.CreateAsync(kind);
