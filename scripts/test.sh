@@ -45,9 +45,9 @@ echo "== Restoring tools and packages"
 dotnet tool restore >/dev/null
 dotnet restore Oppdrift.slnx >/dev/null
 
-# Layout and the order of usings. The analyzers and the code style rules set to warning in .editorconfig are
-# enforced by the build below (warnings as errors, EnforceCodeStyleInBuild), so the format tool's own analyzer
-# pass, which repeated them, is left out: it took a minute of the run.
+# Layout (whitespace) and the code style rules, among them the order of usings and `this.`, which the build does
+# not check. The analyzer rules are enforced by the build below (warnings as errors), so the format tool's own
+# analyzer pass, which repeated them, is left out: it took a minute of the run.
 echo "== Checking formatting (dotnet format whitespace and style --verify-no-changes)"
 dotnet format whitespace Oppdrift.slnx --verify-no-changes --no-restore
 dotnet format style Oppdrift.slnx --verify-no-changes --no-restore
