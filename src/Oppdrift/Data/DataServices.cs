@@ -86,9 +86,21 @@ public static class DataServices
     private static readonly Lazy<IModel> SqliteModel = new(() => LoadCompiledModel(SqliteMigrationsAssembly));
     private static readonly Lazy<IModel> PostgresModel = new(() => LoadCompiledModel(PostgresMigrationsAssembly));
 
-    private static IModel LoadCompiledModel(string assembly)
+    internal static IModel LoadCompiledModel(string assembly)
     {
-        var type = Type.GetType($"{assembly}.CompiledModel.OppdriftDbModel, {assembly}", throwOnError: true)!;
+        Type type;
+        try
+        {
+            type = Type.GetType($"{assembly}.CompiledModel.OppdriftDbModel, {assembly}", throwOnError: true)!;
+        }
+        catch (FileNotFoundException e)
+        {
+            // `scripts/run.sh` builds the app without PostgreSQL's part when no PostgreSQL database is configured.
+            throw new InvalidOperationException(
+                $"{assembly}.dll is not in this build of Oppdrift, so it cannot open this database. Set OPPDRIFT_DATABASE (or " +
+                "ConnectionStrings__Oppdrift) before running scripts/run.sh, which then builds it in, or build the app with " +
+                "-p:OppdriftPostgres=true.", e);
+        }
         return (IModel)type.GetProperty("Instance")!.GetValue(null)!;
     }
 }

@@ -71,6 +71,18 @@ public sealed partial class CompiledModelTests
         Assert.NotEqual(compiledType, built.Model.GetType().FullName);
     }
 
+    [Fact]
+    public void A_build_without_a_databases_migrations_says_so_and_how_to_build_it_in()
+    {
+        // As an app built by scripts/run.sh without PostgreSQL's part meets a PostgreSQL connection string.
+        var e = Assert.Throws<InvalidOperationException>(() => DataServices.LoadCompiledModel("Oppdrift.Migrations.Elsewhere"));
+
+        Assert.Contains("Oppdrift.Migrations.Elsewhere.dll is not in this build", e.Message, StringComparison.Ordinal);
+        Assert.Contains("OPPDRIFT_DATABASE", e.Message, StringComparison.Ordinal);
+        Assert.Contains("-p:OppdriftPostgres=true", e.Message, StringComparison.Ordinal);
+        Assert.IsType<FileNotFoundException>(e.InnerException);
+    }
+
     /// <summary>The code without what differs each time it is written: the byte order mark, line ends, and the model's new id.</summary>
     private static string Normalised(string code) => ModelId().Replace(
         code.Replace("\r\n", "\n", StringComparison.Ordinal).TrimStart('\uFEFF').TrimEnd(), "modelId: new Guid()");
