@@ -72,6 +72,7 @@ internal sealed class CliContext
         var db = CreateDb();
         try
         {
+            DataServices.PrepareRelationalModel(db);
             await DatabaseSchema.MigrateAsync(db, Database.Describe(), cancellationToken);
             return db;
         }

@@ -117,12 +117,18 @@ internal static class OrgCommands
         {
             return ExitCodes.BadInput;
         }
+        // Read and checked on the other core while the database opens (and, in a new data folder, is created). The path
+        // as typed, so the error lines point at the file the user named.
+        var reading = Task.Run(() =>
+        {
+            using var stream = file.OpenRead();
+            return EntraUserImport.Read(stream, file.ToString(), TimeProvider.System);
+        }, cancellationToken);
         await using var db = await cli.OpenDbAsync(cancellationToken);
-        await using var stream = file.OpenRead();
+        var read = await reading;
         var importer = new EntraUserImport(db, TimeProvider.System);
-        // The path as typed, so the error lines point at the file the user named.
         var result = await ImportReport.WithProgressAsync(cli.Progress, $"Importing {file.Name}",
-            progress => importer.ImportAsync(stream, file.ToString(), actor, options, progress, cancellationToken));
+            progress => importer.ImportAsync(read, actor, options, progress, cancellationToken));
         if (result.Status == ImportStatus.Failed)
         {
             await cli.Error.WriteLineAsync($"Rejected {file.Name}; nothing was changed:");

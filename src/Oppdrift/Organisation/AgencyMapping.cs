@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Oppdrift.Organisation;
 
 /// <summary>The directory fields a mapping rule can look at, for one person.</summary>
@@ -82,6 +84,8 @@ public sealed class LeaderTitles(string endings)
 {
     public const string Default = "leder, sjef, direktør, rektor, styrer, ordfører, rådmann, kommunedirektør";
 
+    private static readonly SearchValues<char> WordBreaks = SearchValues.Create(" -/,");
+
     private readonly string[] _endings = [.. endings
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(e => e.ToLowerInvariant())];
@@ -92,15 +96,20 @@ public sealed class LeaderTitles(string endings)
         {
             return false;
         }
-        foreach (var word in jobTitle.ToLowerInvariant().Split([' ', '-', '/', ','], StringSplitOptions.RemoveEmptyEntries))
+        // Word by word without splitting the title into new strings: the directory import asks this of every employee.
+        var rest = jobTitle.AsSpan();
+        while (!rest.IsEmpty)
         {
+            var end = rest.IndexOfAny(WordBreaks);
+            var word = end < 0 ? rest : rest[..end];
             foreach (var ending in _endings)
             {
-                if (word.EndsWith(ending, StringComparison.Ordinal))
+                if (word.EndsWith(ending, StringComparison.OrdinalIgnoreCase))
                 {
                     return true;
                 }
             }
+            rest = end < 0 ? [] : rest[(end + 1)..];
         }
         return false;
     }

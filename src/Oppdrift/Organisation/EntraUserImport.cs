@@ -17,6 +17,9 @@ public sealed record DirectoryImportProgress(string Stage, double Fraction);
 /// </param>
 public sealed record DirectoryImportOptions(bool AllowMassDeactivation = false);
 
+/// <summary>An Entra ID user file read and checked (<see cref="EntraUserImport.Read"/>), with its size, digest and the time reading began.</summary>
+public sealed record DirectoryFileRead(DirectoryFile File, string FileName, string Sha256, long Bytes, DateTime StartedAt);
+
 /// <summary>
 /// Imports an Entra ID user file: reads and checks all of it first, then adds, updates, moves and
 /// deactivates people in one transaction. A file with any error writes nothing but the record of
@@ -34,21 +37,38 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
         IProgress<DirectoryImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
         ImportAsync(stream, fileName, actor, new DirectoryImportOptions(), progress, cancellationToken);
 
-    public async Task<DirectoryImport> ImportAsync(Stream stream, string fileName, string actor, DirectoryImportOptions options,
+    public Task<DirectoryImport> ImportAsync(Stream stream, string fileName, string actor, DirectoryImportOptions options,
         IProgress<DirectoryImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var started = clock.GetUtcNow().UtcDateTime;
         progress?.Report(new DirectoryImportProgress("read", 0));
+        return ImportAsync(Read(stream, fileName, clock), actor, options, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads and checks a whole file without the database, so that a caller may do it while the database opens (the
+    /// command line does, on the other core); <see cref="ImportAsync(DirectoryFileRead, string, DirectoryImportOptions, IProgress{DirectoryImportProgress}?, CancellationToken)"/>
+    /// then writes it.
+    /// </summary>
+    public static DirectoryFileRead Read(Stream stream, string fileName, TimeProvider clock)
+    {
+        var started = clock.GetUtcNow().UtcDateTime;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var counting = new HashingStream(stream, hash);
         var file = EntraUserFile.Read(counting, fileName);
+        return new DirectoryFileRead(file, fileName, Convert.ToHexStringLower(hash.GetCurrentHash()), counting.BytesRead, started);
+    }
+
+    public async Task<DirectoryImport> ImportAsync(DirectoryFileRead read, string actor, DirectoryImportOptions options,
+        IProgress<DirectoryImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var (file, fileName) = (read.File, read.FileName);
         var record = new DirectoryImport
         {
             FileName = Path.GetFileName(fileName),
-            Sha256 = Convert.ToHexStringLower(hash.GetCurrentHash()),
-            Bytes = counting.BytesRead,
+            Sha256 = read.Sha256,
+            Bytes = read.Bytes,
             ImportedBy = actor,
-            StartedAt = started,
+            StartedAt = read.StartedAt,
             Rows = file.Users.Count,
             Warnings = file.Warnings.Count > 0 ? string.Join('\n', file.Warnings) : null,
         };
@@ -60,7 +80,7 @@ public sealed class EntraUserImport(OppdriftDb db, TimeProvider clock)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Everyone the directory has held, read once and untracked: the import compares each row with its person and
         // writes only the people it adds or changes.
-        var people = await db.People.AsNoTracking().ToListAsync(cancellationToken);
+        var people = await PeopleStore.ReadAllAsync(db, cancellationToken);
         if (!options.AllowMassDeactivation && MassDeactivation(people, file.Users, fileName) is { } refusal)
         {
             await FailAsync(record, [refusal], actor, cancellationToken);

@@ -3,6 +3,7 @@
 // imports do, they go past it through Data/BulkInsert (binary COPY on PostgreSQL, one prepared statement on SQLite), with
 // ids taken from the table's own sequence first so the import can point at them (leader arrivals).
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 using Oppdrift.Data;
@@ -11,6 +12,64 @@ namespace Oppdrift.Organisation;
 
 internal static class PeopleStore
 {
+    /// <summary>
+    /// Everyone the directory has held, untracked. On SQLite the rows are read by position straight from SQLite: through
+    /// EF Core and Microsoft.Data.Sqlite each of the 23 columns of 54,000 people took several calls into SQLite to check
+    /// its type and bounds, most of the time of importing the same file again.
+    /// </summary>
+    public static async Task<List<Person>> ReadAllAsync(OppdriftDb db, CancellationToken cancellationToken)
+    {
+        if (BulkInsert.Postgres(db) is not null)
+        {
+            return await db.People.AsNoTracking().ToListAsync(cancellationToken);
+        }
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var people = new List<Person>();
+            using var select = new RawStatement((SqliteConnection)db.Database.GetDbConnection(), $"SELECT {Columns} FROM people");
+            while (select.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                people.Add(new Person
+                {
+                    Id = (int)select.Int64(0),
+                    ObjectId = select.Text(1),
+                    UserPrincipalName = select.Text(2)!,
+                    NormalizedUserPrincipalName = select.Text(3)!,
+                    DisplayName = select.Text(4)!,
+                    GivenName = select.Text(5),
+                    Surname = select.Text(6),
+                    Mail = select.Text(7),
+                    JobTitle = select.Text(8),
+                    Department = select.Text(9),
+                    CompanyName = select.Text(10),
+                    OfficeLocation = select.Text(11),
+                    City = select.Text(12),
+                    Country = select.Text(13),
+                    UsageLocation = select.Text(14),
+                    UserType = select.Text(15),
+                    AccountEnabled = select.Int64(16) != 0,
+                    IsLeader = select.Int64(17) != 0,
+                    AgencyId = select.IsNull(18) ? null : (int)select.Int64(18),
+                    UnitId = select.IsNull(19) ? null : (int)select.Int64(19),
+                    IsActive = select.Int64(20) != 0,
+                    FirstSeenAt = SqliteTime(select.Text(21)!),
+                    DeactivatedAt = select.Text(22) is { } deactivated ? SqliteTime(deactivated) : null,
+                });
+            }
+            return people;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>A time as Microsoft.Data.Sqlite reads it back, then marked UTC as the model's converter marks every time.</summary>
+    private static DateTime SqliteTime(string text) =>
+        DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture), DateTimeKind.Utc);
+
     /// <summary>Inserts <paramref name="people"/> (untracked, <c>Id</c> 0, <c>Unit</c> resolved to <c>UnitId</c>) and sets their ids.</summary>
     public static async Task InsertAsync(OppdriftDb db, IReadOnlyList<Person> people, CancellationToken cancellationToken)
     {
@@ -80,42 +139,43 @@ internal static class PeopleStore
                 person.Id = ++last;
             }
         }
-        // One prepared statement per person: with 23 columns, mostly text, SQLite spends twice as long unpacking the same
-        // rows from JSON texts (json_each and ->> per column) as binding them (docs/performance.md, "Directory import").
-        var names = Enumerable.Range(0, 23).Select(i => "$p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        await using var insert = BulkInsert.Prepare(db, $"INSERT INTO people ({Columns}) VALUES ({string.Join(", ", names)})", names);
-        var values = insert.Parameters;
+        // One prepared statement per person, bound by position: with 23 columns, mostly text, SQLite spends twice as long
+        // unpacking the same rows from JSON texts (json_each and ->> per column) as binding them, and SqliteCommand's named
+        // parameters, looked up by name at every execution, cost more than the insert (docs/performance.md, "Directory import").
+        var positions = string.Join(", ", Enumerable.Range(1, 23).Select(i => "?" + i.ToString(CultureInfo.InvariantCulture)));
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        using var cache = BulkInsert.SqliteCache(connection, 64 * 1024);
+        using var insert = new RawStatement(connection, $"INSERT INTO people ({Columns}) VALUES ({positions})");
         foreach (var person in people)
         {
-            values[0].Value = person.Id;
-            values[1].Value = OrNull(person.ObjectId);
-            values[2].Value = person.UserPrincipalName;
-            values[3].Value = person.NormalizedUserPrincipalName;
-            values[4].Value = person.DisplayName;
-            values[5].Value = OrNull(person.GivenName);
-            values[6].Value = OrNull(person.Surname);
-            values[7].Value = OrNull(person.Mail);
-            values[8].Value = OrNull(person.JobTitle);
-            values[9].Value = OrNull(person.Department);
-            values[10].Value = OrNull(person.CompanyName);
-            values[11].Value = OrNull(person.OfficeLocation);
-            values[12].Value = OrNull(person.City);
-            values[13].Value = OrNull(person.Country);
-            values[14].Value = OrNull(person.UsageLocation);
-            values[15].Value = OrNull(person.UserType);
-            values[16].Value = person.AccountEnabled ? 1 : 0;
-            values[17].Value = person.IsLeader ? 1 : 0;
-            values[18].Value = OrNull(person.AgencyId);
-            values[19].Value = OrNull(person.UnitId);
-            values[20].Value = person.IsActive ? 1 : 0;
-            // As EF Core writes a time to SQLite, so that it compares and reads back alike.
-            values[21].Value = person.FirstSeenAt.ToString(BulkInsert.SqliteDateTimeFormat, CultureInfo.InvariantCulture);
-            values[22].Value = OrNull(person.DeactivatedAt?.ToString(BulkInsert.SqliteDateTimeFormat, CultureInfo.InvariantCulture));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            insert.Bind(1, person.Id)
+                .Bind(2, person.ObjectId)
+                .Bind(3, person.UserPrincipalName)
+                .Bind(4, person.NormalizedUserPrincipalName)
+                .Bind(5, person.DisplayName)
+                .Bind(6, person.GivenName)
+                .Bind(7, person.Surname)
+                .Bind(8, person.Mail)
+                .Bind(9, person.JobTitle)
+                .Bind(10, person.Department)
+                .Bind(11, person.CompanyName)
+                .Bind(12, person.OfficeLocation)
+                .Bind(13, person.City)
+                .Bind(14, person.Country)
+                .Bind(15, person.UsageLocation)
+                .Bind(16, person.UserType)
+                .Bind(17, person.AccountEnabled ? 1 : 0)
+                .Bind(18, person.IsLeader ? 1 : 0)
+                .Bind(19, person.AgencyId)
+                .Bind(20, person.UnitId)
+                .Bind(21, person.IsActive ? 1 : 0)
+                // As EF Core writes a time to SQLite, so that it compares and reads back alike.
+                .Bind(22, person.FirstSeenAt.ToString(BulkInsert.SqliteDateTimeFormat, CultureInfo.InvariantCulture))
+                .Bind(23, person.DeactivatedAt?.ToString(BulkInsert.SqliteDateTimeFormat, CultureInfo.InvariantCulture))
+                .Execute();
         }
     }
-
-    private static object OrNull(object? value) => value ?? DBNull.Value;
 
     private const string Columns = """
         "Id", "ObjectId", "UserPrincipalName", "NormalizedUserPrincipalName", "DisplayName", "GivenName", "Surname", "Mail",

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
+using Oppdrift.Data;
 
 namespace Oppdrift.ShareMigration;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Oppdrift.Data;
 
 namespace Oppdrift.ShareMigration;
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Oppdrift.Data;
 using Oppdrift.Shared;
 
 namespace Oppdrift.ShareMigration;

@@ -169,7 +169,18 @@ public sealed class EntraUserImportTests
             db.People.Add(later);
             await db.SaveChangesAsync();
             Assert.True(later.Id > people[^1].Id);
+
+            // The import reads everyone back past EF Core on SQLite: the same people, every field and time kind, as EF reads them.
+            var byEf = await db.People.AsNoTracking().OrderBy(p => p.Id).ToListAsync();
+            var byStore = await PeopleStore.ReadAllAsync(db, CancellationToken.None);
+            Assert.Equal(3, byEf.Count);
+            Assert.Equal(byEf.Select(Fields), byStore.OrderBy(p => p.Id).Select(Fields));
         }
+
+        static string Fields(Person p) => string.Join('|', p.Id, p.ObjectId, p.UserPrincipalName, p.NormalizedUserPrincipalName, p.DisplayName,
+            p.GivenName, p.Surname, p.Mail, p.JobTitle, p.Department, p.CompanyName, p.OfficeLocation, p.City, p.Country, p.UsageLocation,
+            p.UserType, p.AccountEnabled, p.IsLeader, p.AgencyId, p.UnitId, p.IsActive, p.FirstSeenAt.ToString("O"), p.FirstSeenAt.Kind,
+            p.DeactivatedAt?.ToString("O"), p.DeactivatedAt?.Kind);
     }
 
     [Theory]
