@@ -271,6 +271,7 @@ internal static partial class FirstStart
         // A database a newer version migrated is refused before anything touches it (DatabaseTooNewException). The first
         // administrator is made under the migration lock, so two nodes starting on a new database make one, not two.
         NewAccount? admin = null;
+        DataServices.PrepareRelationalModel(db);
         await DatabaseSchema.MigrateAsync(db, provider.Describe(), cancellationToken, async () =>
         {
             KeyRingServices.MoveKeyFilesIntoDatabase(services, DataDirectory.Resolve(scope.ServiceProvider.GetRequiredService<IConfiguration>()), logger);
