@@ -172,10 +172,7 @@ public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory
             .GroupBy(r => new { r.RoundId, r.AgencyId }).Select(g => new { g.Key.RoundId, g.Key.AgencyId, Count = g.Count() })
             .ToListAsync(cancellationToken);
         // The counts kept with each response and import (SurveyAnswerCount): a few thousand rows, not every answer.
-        var counts = await db.SurveyAnswerCounts.AsNoTracking().Where(c => roundIds.Contains(c.RoundId))
-            .GroupBy(c => new { c.RoundId, c.AgencyId, c.QuestionId, c.Value })
-            .Select(g => new { g.Key.RoundId, g.Key.AgencyId, g.Key.QuestionId, g.Key.Value, Count = g.Sum(c => c.Count) })
-            .ToListAsync(cancellationToken);
+        var counts = await SurveyStore.CountsAsync(db, roundIds, cancellationToken);
         var freeText = questions.Where(q => q.Kind == QuestionKind.FreeText).Select(q => q.Id).ToList();
         var texts = freeText.Count == 0 ? [] : await db.SurveyAnswers.AsNoTracking()
             .Where(a => freeText.Contains(a.QuestionId) && a.Text != null && a.Text != "")
@@ -195,8 +192,8 @@ public sealed class SurveyQueries(OppdriftDb db, OrganisationDirectory directory
             Invited = invited.ToDictionary(i => (i.RoundId, i.AgencyId), i => i.Invited),
             Responses = responses.ToDictionary(r => (r.RoundId, r.AgencyId), r => r.Count),
             // A group's rows are made at zero with its first response; a zero is no answer.
-            Respondents = counts.Where(c => c.Value is null && c.Count > 0).ToDictionary(c => (c.RoundId, c.AgencyId, c.QuestionId), c => c.Count),
-            Values = counts.Where(c => c.Value is not null && c.Count > 0).ToDictionary(c => (c.RoundId, c.AgencyId, c.QuestionId, c.Value!.Value), c => c.Count),
+            Respondents = counts.Where(c => c.Key.Value is null && c.Value > 0).ToDictionary(c => (c.Key.RoundId, c.Key.AgencyId, c.Key.QuestionId), c => c.Value),
+            Values = counts.Where(c => c.Key.Value is not null && c.Value > 0).ToDictionary(c => (c.Key.RoundId, c.Key.AgencyId, c.Key.QuestionId, c.Key.Value!.Value), c => c.Value),
             Texts = texts.GroupBy(t => (t.RoundId, t.AgencyId, t.QuestionId)).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(t => t.Text)]),
         };
     }

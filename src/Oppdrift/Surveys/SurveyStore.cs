@@ -1,8 +1,10 @@
-// Writes responses, answers and their counts inside the caller's transaction. An import is twenty thousand responses
-// and a couple of hundred thousand answers, which EF's change tracker spends many seconds on: as the usage import does,
-// they go through Data/BulkInsert (binary COPY on PostgreSQL, slices of rows as JSON on SQLite).
+// Writes responses, answers and their counts inside the caller's transaction, and reads the counts back for the
+// results. An import is twenty thousand responses and a couple of hundred thousand answers, which EF's change tracker
+// spends many seconds on: as the usage import does, they go through Data/BulkInsert (binary COPY on PostgreSQL, slices
+// of rows as JSON on SQLite).
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 using Oppdrift.Data;
@@ -77,6 +79,42 @@ internal static class SurveyStore
             .Select(c => new { c.Id, c.QuestionId, c.Value })
             .ToListAsync(cancellationToken);
         return rows.GroupBy(c => (c.QuestionId, c.Value)).ToDictionary(g => g.Key, g => g.Min(c => c.Id));
+    }
+
+    /// <summary>
+    /// The answer counts of some rounds, summed per round, group, question and value (two rows made at once for one key
+    /// are added together). On SQLite the rows are read by position and summed here: grouping them in SQLite sorted the
+    /// few thousand rows of a survey and reading them through EF Core cost more than the rest of a results page.
+    /// </summary>
+    public static async Task<Dictionary<(int RoundId, int? AgencyId, int QuestionId, int? Value), int>> CountsAsync(OppdriftDb db, List<int> roundIds,
+        CancellationToken cancellationToken)
+    {
+        if (BulkInsert.Postgres(db) is not null)
+        {
+            return await db.SurveyAnswerCounts.AsNoTracking().Where(c => roundIds.Contains(c.RoundId))
+                .GroupBy(c => new { c.RoundId, c.AgencyId, c.QuestionId, c.Value })
+                .Select(g => new { g.Key.RoundId, g.Key.AgencyId, g.Key.QuestionId, g.Key.Value, Count = g.Sum(c => c.Count) })
+                .ToDictionaryAsync(c => (c.RoundId, c.AgencyId, c.QuestionId, c.Value), c => c.Count, cancellationToken);
+        }
+        var counts = new Dictionary<(int, int?, int, int?), int>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            using var select = new RawStatement((SqliteConnection)db.Database.GetDbConnection(), """
+                SELECT "RoundId", "AgencyId", "QuestionId", "Value", "Count" FROM "SurveyAnswerCounts" WHERE "RoundId" IN (SELECT value FROM json_each(?1))
+                """);
+            select.Bind(1, JsonSerializer.Serialize(roundIds));
+            while (select.Read())
+            {
+                var key = ((int)select.Int64(0), select.IsNull(1) ? null : (int?)select.Int64(1), (int)select.Int64(2), select.IsNull(3) ? null : (int?)select.Int64(3));
+                counts[key] = counts.GetValueOrDefault(key) + (int)select.Int64(4);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        return counts;
     }
 
     /// <summary>Adds count rows (saved with the caller's next SaveChanges).</summary>
